@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+import { cp, rm } from 'node:fs/promises';
+let t=Date.now();
+await rm('/tmp/pgl1',{recursive:true,force:true});
+const db = await PGlite.create('/tmp/pgl1');
+console.log('init', Date.now()-t, process.memoryUsage().rss/1e6);
+const r = await db.query("select 1::numeric as n, 2::int8 as b, '2026-01-02'::date as d, now() as t, '{a,b}'::text[] as arr, '{\"x\":1}'::jsonb as j");
+console.log(r.rows, r.fields);
+t=Date.now(); const blob = await db.dumpDataDir('gzip'); console.log('dump', Date.now()-t, blob.size);
+await db.close();
+t=Date.now(); await rm('/tmp/pgl2',{recursive:true,force:true}); await cp('/tmp/pgl1','/tmp/pgl2',{recursive:true}); console.log('cp', Date.now()-t);
+t=Date.now(); const db2 = await PGlite.create('/tmp/pgl2'); await db2.query('select 1'); console.log('open copy', Date.now()-t);
+await db2.close();
+t=Date.now(); const db3 = await PGlite.create('memory://', {loadDataDir: blob}); await db3.query('select 1'); console.log('mem from blob', Date.now()-t, process.memoryUsage().rss/1e6);

@@ -1,0 +1,209 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * All settings, read once from the environment (and the optional file named by ORDERCAP_CONFIG),
+ * validated, typed. Nothing else in the program reads process.env.
+ */
+export interface Config {
+  databaseUrl: string | null;
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Orders whose confidence is below this go to review (0..1). */
+  acceptThreshold: number;
+  validation: ValidationConfig;
+  worker: WorkerConfig;
+  erp: ErpConfig;
+  edifact: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  http: { bodyLimitBytes: number; syncWaitMs: number };
+}
+
+export interface ValidationConfig {
+  /** Relative price difference tolerated before `price_mismatch` (0.02 = 2%). */
+  priceTolerance: number;
+  /** A quantity above this many times the customer's median for the SKU is an anomaly. */
+  quantityAnomalyFactor: number;
+  /** Fewer past orders of a SKU than this and no anomaly is judged from history. */
+  quantityHistoryMin: number;
+  /** Relative tolerance when checking quantity x price = amount and the sum of lines = total. */
+  totalTolerance: number;
+}
+
+export interface WorkerConfig {
+  enabled: boolean;
+  /** Jobs run at once inside one worker process (p-queue). */
+  concurrency: number;
+  pollMs: number;
+  /** How long a claimed job stays with its worker before another may take it. */
+  leaseMs: number;
+  maxAttempts: number;
+}
+
+export interface ErpConfig {
+  adapter: 'file' | 'http';
+  fileDir: string;
+  httpUrl: string | null;
+  httpAuthorization: string | null;
+  timeoutMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Source = Record<string, unknown>;
+
+/** Builds the configuration; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Source = {}): Config {
+  const problems: string[] = [];
+  const file = env.ORDERCAP_CONFIG ? readConfigFile(env.ORDERCAP_CONFIG, problems) : {};
+  const r = new Reader({ ...flatten(file), ...overrides }, env, problems);
+
+  const dataDir = resolve(r.str('dataDir', 'ORDERCAP_DATA_DIR', './data'));
+  const config: Config = {
+    databaseUrl: r.optStr('databaseUrl', 'DATABASE_URL'),
+    dataDir,
+    host: r.str('host', 'HOST', '127.0.0.1'),
+    port: r.int('port', 'PORT', 3000, 0, 65535),
+    acceptThreshold: r.num('acceptThreshold', 'ORDERCAP_ACCEPT_THRESHOLD', 0.9, 0, 1),
+    validation: {
+      priceTolerance: r.num('validation.priceTolerance', 'ORDERCAP_PRICE_TOLERANCE', 0.02, 0, 1),
+      quantityAnomalyFactor: r.num(
+        'validation.quantityAnomalyFactor',
+        'ORDERCAP_QTY_ANOMALY_FACTOR',
+        5,
+        1,
+        1e6,
+      ),
+      quantityHistoryMin: r.int('validation.quantityHistoryMin', 'ORDERCAP_QTY_HISTORY_MIN', 3, 1, 1000),
+      totalTolerance: r.num('validation.totalTolerance', 'ORDERCAP_TOTAL_TOLERANCE', 0.005, 0, 1),
+    },
+    worker: {
+      enabled: r.bool('worker.enabled', 'ORDERCAP_WORKER', true),
+      concurrency: r.int('worker.concurrency', 'ORDERCAP_WORKER_CONCURRENCY', 4, 1, 256),
+      pollMs: r.int('worker.pollMs', 'ORDERCAP_WORKER_POLL_MS', 500, 10, 60_000),
+      leaseMs: r.int('worker.leaseMs', 'ORDERCAP_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
+      maxAttempts: r.int('worker.maxAttempts', 'ORDERCAP_WORKER_MAX_ATTEMPTS', 5, 1, 100),
+    },
+    erp: {
+      adapter: r.oneOf('erp.adapter', 'ORDERCAP_ERP_ADAPTER', ['file', 'http'] as const, 'file'),
+      fileDir: resolve(r.str('erp.fileDir', 'ORDERCAP_ERP_DIR', `${dataDir}/erp-out`)),
+      httpUrl: r.optStr('erp.httpUrl', 'ORDERCAP_ERP_URL'),
+      httpAuthorization: r.optStr('erp.httpAuthorization', 'ORDERCAP_ERP_AUTHORIZATION'),
+      timeoutMs: r.int('erp.timeoutMs', 'ORDERCAP_ERP_TIMEOUT_MS', 10_000, 100, 600_000),
+      maxAttempts: r.int('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS', 12, 1, 1000),
+      backoffBaseMs: r.int('erp.backoffBaseMs', 'ORDERCAP_ERP_BACKOFF_MS', 1000, 1, 3_600_000),
+      backoffMaxMs: r.int('erp.backoffMaxMs', 'ORDERCAP_ERP_BACKOFF_MAX_MS', 300_000, 1, 86_400_000),
+    },
+    edifact: {
+      enabled: r.bool('edifact.enabled', 'ORDERCAP_EDI_DROP', true),
+      dropDir: resolve(r.str('edifact.dropDir', 'ORDERCAP_EDI_DROP_DIR', `${dataDir}/inbox/edifact`)),
+      stableMs: r.int('edifact.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
+      pollMs: r.int('edifact.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    http: {
+      bodyLimitBytes: r.int('http.bodyLimitMb', 'ORDERCAP_MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024,
+      syncWaitMs: r.int('http.syncWaitMs', 'ORDERCAP_HTTP_SYNC_WAIT_MS', 5000, 0, 120_000),
+    },
+  };
+  if (config.erp.adapter === 'http' && !config.erp.httpUrl) {
+    problems.push('erp.adapter is "http" but no ERP URL is set (ORDERCAP_ERP_URL or erp.httpUrl)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readConfigFile(path: string, problems: string[]): Source {
+  try {
+    const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Source;
+    problems.push(`${path}: the config file must hold a mapping of settings`);
+  } catch (err) {
+    problems.push(`${path}: cannot read the config file: ${(err as Error).message}`);
+  }
+  return {};
+}
+
+/** `{ erp: { adapter: 'http' } }` -> `{ 'erp.adapter': 'http' }`. */
+function flatten(obj: Source, prefix = ''): Source {
+  const out: Source = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      Object.assign(out, flatten(v as Source, `${prefix}${k}.`));
+    else out[prefix + k] = v;
+  }
+  return out;
+}
+
+/** Reads one setting: environment first, then the file/overrides, then the default. */
+class Reader {
+  constructor(
+    private readonly file: Source,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(key: string, envName: string): { value: unknown; from: string } | null {
+    const e = this.env[envName];
+    if (e !== undefined && e !== '') return { value: e, from: envName };
+    if (this.file[key] !== undefined && this.file[key] !== null) return { value: this.file[key], from: key };
+    return null;
+  }
+
+  optStr(key: string, envName: string): string | null {
+    const r = this.raw(key, envName);
+    return r === null ? null : String(r.value);
+  }
+
+  str(key: string, envName: string, dflt: string): string {
+    return this.optStr(key, envName) ?? dflt;
+  }
+
+  num(key: string, envName: string, dflt: number, min: number, max: number): number {
+    const r = this.raw(key, envName);
+    if (r === null) return dflt;
+    const n = Number(r.value);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      this.problems.push(
+        `${r.from}: expected a number from ${min} to ${max}, got ${JSON.stringify(r.value)}`,
+      );
+      return dflt;
+    }
+    return n;
+  }
+
+  int(key: string, envName: string, dflt: number, min: number, max: number): number {
+    const n = this.num(key, envName, dflt, min, max);
+    if (!Number.isInteger(n)) {
+      this.problems.push(`${key}: expected a whole number, got ${n}`);
+      return dflt;
+    }
+    return n;
+  }
+
+  bool(key: string, envName: string, dflt: boolean): boolean {
+    const r = this.raw(key, envName);
+    if (r === null) return dflt;
+    const s = String(r.value).toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off'].includes(s)) return false;
+    this.problems.push(`${r.from}: expected true or false, got ${JSON.stringify(r.value)}`);
+    return dflt;
+  }
+
+  oneOf<T extends string>(key: string, envName: string, allowed: readonly T[], dflt: T): T {
+    const r = this.raw(key, envName);
+    if (r === null) return dflt;
+    if ((allowed as readonly string[]).includes(String(r.value))) return String(r.value) as T;
+    this.problems.push(`${r.from}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(r.value)}`);
+    return dflt;
+  }
+}

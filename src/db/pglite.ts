@@ -1,0 +1,48 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, Queryable } from './db.ts';
+import { TYPE_PARSERS } from './db.ts';
+
+/** Opens an embedded database: a folder path, or `memory://` (optionally from a dump). */
+export async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Db> {
+  const pg = await PGlite.create(dataDir, { parsers: TYPE_PARSERS, loadDataDir });
+  return new PgliteDb(pg);
+}
+
+class PgliteDb implements Db {
+  readonly engine = 'pglite' as const;
+  constructor(private readonly pg: PGlite) {}
+
+  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    const res = await this.pg.query<T>(sql, params);
+    return res.rows;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction(async (tx) =>
+      fn({
+        query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows,
+        exec: async (sql: string) => {
+          await tx.exec(sql);
+        },
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (!this.pg.closed) await this.pg.close();
+  }
+
+  /** A gzip tarball of the data folder, to start other databases from (test and CLI templates). */
+  dump(): Promise<Blob> {
+    return this.pg.dumpDataDir('gzip') as Promise<Blob>;
+  }
+}
+
+export async function dumpPglite(db: Db): Promise<Blob> {
+  if (!(db instanceof PgliteDb)) throw new TypeError('dumpPglite needs a PGlite database');
+  return db.dump();
+}

@@ -1,0 +1,60 @@
+import type { Finding } from './findings.ts';
+import type { CanonicalOrder } from './order.ts';
+
+/** Where a field's value was read: a page box for images/PDFs, a segment for EDIFACT, a JSON path. */
+export type FieldSource =
+  | { kind: 'box'; page: number; x: number; y: number; w: number; h: number }
+  | { kind: 'segment'; index: number; tag: string; text: string }
+  | { kind: 'json'; path: string }
+  | { kind: 'text'; line: number; text: string };
+
+export interface FieldMeta {
+  /** 0..1: how sure the reading is. Structured channels (EDI, JSON) give 1. */
+  confidence: number;
+  source: FieldSource | null;
+}
+
+/** Who the document says the customer is; validation resolves it against master data. */
+export interface CustomerEvidence {
+  /** EDI party ids in order of trust: buyer GLN (NAD+BY), then the UNB interchange sender. */
+  partyIds: string[];
+  taxId: string | null;
+  name: string | null;
+  email: string | null;
+  fax: string | null;
+}
+
+/**
+ * One order as a reader/extractor found it, before master-data resolution. Line `sku` holds the
+ * supplier article number the document gave (to be verified), `customerRef` the buyer's own
+ * article number, `gtin` the GTIN; validation fills `sku` from them or sets it to null.
+ */
+export interface ExtractedOrder {
+  order: CanonicalOrder;
+  evidence: CustomerEvidence;
+  /** Keyed by canonical path: `poNumber`, `lines[0].quantity`, ... */
+  fieldMeta: Record<string, FieldMeta>;
+  /** Findings the extraction itself raised (invalid_edifact, low_confidence, missing_field...). */
+  findings: Finding[];
+  /** Overall extraction confidence 0..1. */
+  confidence: number;
+  /** The part of the document this order came from, as text a person can read (review screen). */
+  sourceText: string | null;
+  /** Format-specific reference, e.g. EDIFACT message reference number (UNH 0062). */
+  reference: string | null;
+  /**
+   * True when this part of the document holds nothing usable as an order (a non-ORDERS
+   * message in an interchange, a message too broken to map): it ends `rejected`, with its
+   * findings saying why, while the other parts of the same document go on.
+   */
+  rejected?: boolean;
+}
+
+/** What extraction gives for a whole document: orders, or a reason why there are none. */
+export type ExtractOutcome =
+  | { kind: 'orders'; orders: ExtractedOrder[]; findings: Finding[] }
+  | { kind: 'rejected'; findings: Finding[] };
+
+export function emptyEvidence(): CustomerEvidence {
+  return { partyIds: [], taxId: null, name: null, email: null, fax: null };
+}

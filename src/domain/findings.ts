@@ -1,0 +1,37 @@
+/** Finding codes (CONTRACTS.md section 4). Stable: add, never rename. */
+export const FINDING_CODES = [
+  'unknown_customer',
+  'unknown_sku',
+  'price_mismatch',
+  'quantity_anomaly',
+  'duplicate_order',
+  'total_mismatch',
+  'missing_field',
+  'low_confidence',
+  'credit_limit_exceeded',
+  'unreadable_document',
+  'invalid_edifact',
+  'not_an_order',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+/** `error` and `warning` both keep an order out of automatic acceptance; `info` does not. */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** Path into the canonical order, e.g. `lines[2].unitPrice`; null for the whole order/document. */
+  field: string | null;
+  message: string;
+}
+
+export function finding(
+  code: FindingCode,
+  severity: Severity,
+  field: string | null,
+  message: string,
+): Finding {
+  return { code, severity, field, message };
+}
