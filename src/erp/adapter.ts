@@ -1,0 +1,49 @@
+import type { ErpConfig } from '../config.ts';
+import type { CanonicalOrder } from '../domain/order.ts';
+
+/** One order to hand to the ERP, read from the outbox row and the order it names. */
+export interface Delivery {
+  orderId: number;
+  /** Stable for the life of the order: every resend of the same order carries the same key. */
+  idempotencyKey: string;
+  order: CanonicalOrder;
+  documentId: number;
+  receivedAt: Date;
+}
+
+/**
+ * What one delivery attempt came to. Expected failures are values, never exceptions:
+ * `retry` when trying again later may succeed (network, timeout, 5xx, 429), `failed` when it
+ * cannot (the ERP refused the order). `retryAfterMs` carries the ERP's own wish (Retry-After).
+ */
+export type DeliveryResult =
+  | { kind: 'delivered'; reference: string | null }
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  | { kind: 'failed'; error: string };
+
+/**
+ * Hands canonical orders to one kind of ERP.
+ *
+ * An implementation MUST:
+ * - send exactly the canonical order (CONTRACTS.md section 1), adding nothing to it;
+ * - be idempotent per `idempotencyKey`: delivering the same key again (after a crash between
+ *   sending and recording) must not create a second order in the ERP;
+ * - translate every expected vendor failure into a `DeliveryResult` and not throw for it;
+ * - validate its options when constructed, throwing `OrderCaptureError('config_invalid')`.
+ */
+export interface ErpAdapter {
+  readonly identifier: string;
+  deliver(delivery: Delivery): Promise<DeliveryResult>;
+  /** Releases what the adapter opened (connections, handles); called once, at shutdown. */
+  close?(): Promise<void>;
+}
+
+/**
+ * A registry entry: the adapter class itself, through its statics (Medusa-style provider).
+ * `fromConfig` MUST validate the options it takes from the config and fail at start-up, not at
+ * the first delivery.
+ */
+export interface ErpAdapterProvider {
+  readonly identifier: ErpConfig['adapter'];
+  fromConfig(config: ErpConfig): ErpAdapter;
+}

@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ErpServerOptions {
+  /** The first this many requests fail as `failWith` says, before any is looked at. */
+  failFirst?: number;
+  /** 503 (with `retryAfter` if given), a connection reset, or no answer at all. Default 503. */
+  failWith?: 503 | 'reset' | 'timeout';
+  /** Sent as Retry-After with a 503. */
+  retryAfter?: string;
+  /** Every request (after the failures) is refused with this status and body; nothing is stored. */
+  rejectWith?: { status: number; body: string };
+  /** Every answer waits this long, so that concurrent senders really overlap. */
+  delayMs?: number;
+}
+
+export interface ErpServerRequest {
+  key: string | null;
+  authorization: string | null;
+  contentType: string | null;
+}
+
+export interface ErpServer {
+  /** POST orders here. */
+  url: string;
+  /** Orders stored, one per Idempotency-Key, in the order they were first received. */
+  received: Array<{ key: string; body: unknown }>;
+  /** Every request that reached the server, failed and replayed ones included. */
+  readonly calls: number;
+  /** Requests answered from the idempotency store (same key seen before). */
+  readonly replays: number;
+  requests: ErpServerRequest[];
+  close(): Promise<void>;
+}
+
+interface Stored {
+  status: number;
+  body: string;
+}
+
+/**
+ * A small real ERP API on 127.0.0.1 for tests. It honours `Idempotency-Key` the way real APIs
+ * do: the first request with a key creates the order (201), a repeat gets the same answer back
+ * (200, `Idempotent-Replayed: true`) and creates nothing.
+ */
+export async function startErpServer(options: ErpServerOptions = {}): Promise<ErpServer> {
+  const byKey = new Map<string, Stored>();
+  const state = { calls: 0, replays: 0 };
+  const received: ErpServer['received'] = [];
+  const requests: ErpServerRequest[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    state.calls += 1;
+    const key = header(req, 'idempotency-key');
+    requests.push({
+      key,
+      authorization: header(req, 'authorization'),
+      contentType: header(req, 'content-type'),
+    });
+    const text = await readBody(req);
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+    if (state.calls <= (options.failFirst ?? 0)) return fail(req, res, options);
+    if (options.rejectWith)
+      return send(res, options.rejectWith.status, options.rejectWith.body, 'text/plain');
+    if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain');
+    if (!key) return send(res, 400, 'Idempotency-Key header required', 'text/plain');
+    const seen = byKey.get(key);
+    if (seen) {
+      state.replays += 1;
+      return send(res, 200, seen.body, 'application/json', { 'Idempotent-Replayed': 'true' });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return send(res, 400, 'body is not JSON', 'text/plain');
+    }
+    const id = `ERP-${String(received.length + 1).padStart(6, '0')}`;
+    const stored = { status: 201, body: JSON.stringify({ id }) };
+    byKey.set(key, stored);
+    received.push({ key, body });
+    send(res, stored.status, stored.body, 'application/json', { Location: `/orders/${id}` });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/orders`,
+    received,
+    requests,
+    get calls() {
+      return state.calls;
+    },
+    get replays() {
+      return state.replays;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function fail(req: IncomingMessage, res: ServerResponse, options: ErpServerOptions): void {
+  const how = options.failWith ?? 503;
+  if (how === 'reset') {
+    req.socket.destroy();
+  } else if (how === 'timeout') {
+    // Say nothing; the client gives up on its own timeout, close() drops the connection.
+  } else {
+    const extra: Record<string, string> = options.retryAfter ? { 'Retry-After': options.retryAfter } : {};
+    send(res, 503, 'ERP temporarily unavailable', 'text/plain', extra);
+  }
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'Content-Type': contentType, ...headers });
+  res.end(body);
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : null;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
