@@ -6,7 +6,12 @@ import { parse as parseYaml } from 'yaml';
  * All settings, read once from the environment (and the optional file named by ORDERCAP_CONFIG),
  * validated, typed. Nothing else in the program reads process.env.
  */
+export type Role = 'api' | 'worker' | 'connectors';
+export const ROLES: readonly Role[] = ['api', 'worker', 'connectors'];
+
 export interface Config {
+  /** What this process runs: the HTTP server, pipeline + ERP workers, intake connectors. */
+  roles: Set<Role>;
   databaseUrl: string | null;
   dataDir: string;
   host: string;
@@ -32,7 +37,6 @@ export interface ValidationConfig {
 }
 
 export interface WorkerConfig {
-  enabled: boolean;
   /** Jobs run at once inside one worker process (p-queue). */
   concurrency: number;
   pollMs: number;
@@ -65,10 +69,11 @@ type Source = Record<string, unknown>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Source = {}): Config {
   const problems: string[] = [];
   const file = env.ORDERCAP_CONFIG ? readConfigFile(env.ORDERCAP_CONFIG, problems) : {};
-  const r = new Reader({ ...flatten(file), ...overrides }, env, problems);
+  const r = new Reader(flatten(file), env, overrides, problems);
 
   const dataDir = resolve(r.str('dataDir', 'ORDERCAP_DATA_DIR', './data'));
   const config: Config = {
+    roles: r.roles('roles', 'ORDERCAP_ROLES'),
     databaseUrl: r.optStr('databaseUrl', 'DATABASE_URL'),
     dataDir,
     host: r.str('host', 'HOST', '127.0.0.1'),
@@ -87,7 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       totalTolerance: r.num('validation.totalTolerance', 'ORDERCAP_TOTAL_TOLERANCE', 0.005, 0, 1),
     },
     worker: {
-      enabled: r.bool('worker.enabled', 'ORDERCAP_WORKER', true),
       concurrency: r.int('worker.concurrency', 'ORDERCAP_WORKER_CONCURRENCY', 4, 1, 256),
       pollMs: r.int('worker.pollMs', 'ORDERCAP_WORKER_POLL_MS', 500, 10, 60_000),
       leaseMs: r.int('worker.leaseMs', 'ORDERCAP_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
@@ -143,15 +147,17 @@ function flatten(obj: Source, prefix = ''): Source {
   return out;
 }
 
-/** Reads one setting: environment first, then the file/overrides, then the default. */
+/** Reads one setting: the caller's overrides, then the environment, then the file, then the default. */
 class Reader {
   constructor(
     private readonly file: Source,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly overrides: Source,
     private readonly problems: string[],
   ) {}
 
   private raw(key: string, envName: string): { value: unknown; from: string } | null {
+    if (this.overrides[key] !== undefined) return { value: this.overrides[key], from: key };
     const e = this.env[envName];
     if (e !== undefined && e !== '') return { value: e, from: envName };
     if (this.file[key] !== undefined && this.file[key] !== null) return { value: this.file[key], from: key };
@@ -197,6 +203,20 @@ class Reader {
     if (['0', 'false', 'no', 'off'].includes(s)) return false;
     this.problems.push(`${r.from}: expected true or false, got ${JSON.stringify(r.value)}`);
     return dflt;
+  }
+
+  roles(key: string, envName: string): Set<Role> {
+    const r = this.raw(key, envName);
+    if (r === null) return new Set(ROLES);
+    const names = (Array.isArray(r.value) ? r.value.map(String) : String(r.value).split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = names.filter((n) => !(ROLES as readonly string[]).includes(n));
+    if (bad.length > 0 || names.length === 0) {
+      this.problems.push(`${r.from}: expected a list of ${ROLES.join(', ')}, got ${JSON.stringify(r.value)}`);
+      return new Set(ROLES);
+    }
+    return new Set(names as Role[]);
   }
 
   oneOf<T extends string>(key: string, envName: string, allowed: readonly T[], dflt: T): T {

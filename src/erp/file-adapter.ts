@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import type { ErpConfig } from '../config.ts';
 import { OrderCaptureError } from '../errors.ts';
 import type { Delivery, DeliveryResult, ErpAdapter } from './adapter.ts';
-import { canonicalOrderJson } from './canonical-json.ts';
+import { canonicalOrderJson } from '../domain/canonical-json.ts';
 
 export interface FileAdapterOptions {
   /** Absolute folder the ERP (or a person) picks `<orderId>.json` files up from. */

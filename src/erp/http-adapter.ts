@@ -1,7 +1,7 @@
 import type { ErpConfig } from '../config.ts';
 import { OrderCaptureError } from '../errors.ts';
 import type { Delivery, DeliveryResult, ErpAdapter } from './adapter.ts';
-import { canonicalOrderJson } from './canonical-json.ts';
+import { canonicalOrderJson } from '../domain/canonical-json.ts';
 
 export interface HttpAdapterOptions {
   /** http(s) URL the canonical order is POSTed to. */

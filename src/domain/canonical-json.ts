@@ -1,4 +1,4 @@
-import type { CanonicalOrder } from '../domain/order.ts';
+import type { CanonicalOrder } from './order.ts';
 
 const ORDER_KEYS = [
   'customer',
@@ -43,9 +43,15 @@ function ordered(obj: Obj, keys: string[]): Obj {
  * contract's layout. Nothing is added or removed.
  */
 export function canonicalOrderJson(order: CanonicalOrder, pretty = false): string {
+  const o = inContractOrder(order);
+  return pretty ? JSON.stringify(o, null, 2) : JSON.stringify(o);
+}
+
+/** The same order object with its keys in contract order (for every JSON the outside reads). */
+export function inContractOrder(order: CanonicalOrder): CanonicalOrder {
   const o = ordered(order as unknown as Obj, ORDER_KEYS);
   if (isObject(o.customer)) o.customer = ordered(o.customer, CUSTOMER_KEYS);
   if (isObject(o.shipTo)) o.shipTo = ordered(o.shipTo, ADDRESS_KEYS);
   if (Array.isArray(o.lines)) o.lines = o.lines.map((l) => (isObject(l) ? ordered(l, LINE_KEYS) : l));
-  return pretty ? JSON.stringify(o, null, 2) : JSON.stringify(o);
+  return o as unknown as CanonicalOrder;
 }

@@ -1,0 +1,147 @@
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Channel, InboundDocument } from '../../src/domain/document.ts';
+import type { Logger } from '../../src/log.ts';
+import type { SubmitResult } from '../../src/pipeline/submit.ts';
+
+export interface DropFolderOptions {
+  /** Folder gateways write into; `processed/` and `failed/` are made inside it. */
+  dir: string;
+  channel: Channel;
+  /** A file is taken once its size and mtime have not changed for this long. */
+  stableMs: number;
+  pollMs: number;
+  /** Files larger than this are moved to failed/ with a reason, never read into memory. */
+  maxBytes: number;
+  submit: (doc: InboundDocument) => Promise<SubmitResult>;
+  log: Logger;
+  /** Channel-specific facts from the file (fax number from its name or a sidecar, ...). */
+  describe?: (path: string) => Promise<Partial<Pick<InboundDocument, 'sender' | 'meta'>>>;
+}
+
+interface Seen {
+  size: number;
+  mtimeMs: number;
+  since: number;
+}
+
+/** Names gateways use while a file is still being written, and our own folders. */
+const IGNORED = /^\.|\.(tmp|part|partial|filepart|crdownload|lock)$/i;
+
+/**
+ * A watched drop folder as fax gateways and EDI translators write it. Polling, not fs.watch:
+ * it works on network mounts and sees files that arrived while the service was down. A file is
+ * taken only when it has stopped growing, stored through `submit`, and only then moved to
+ * `processed/`; if the process dies in between, the next scan submits it again and `submit`
+ * recognises it by its source reference (name, mtime and size), so it is stored once.
+ */
+export class DropFolder {
+  private readonly seen = new Map<string, Seen>();
+  private timer: NodeJS.Timeout | null = null;
+  private scanning: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(private readonly opts: DropFolderOptions) {}
+
+  async start(): Promise<void> {
+    await this.ensureFolders();
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.scanning;
+  }
+
+  /** One pass over the folder; returns the number of files submitted. */
+  async scan(now = Date.now()): Promise<number> {
+    await this.ensureFolders();
+    const names = (await readdir(this.opts.dir, { withFileTypes: true }))
+      .filter((e) => e.isFile() && !IGNORED.test(e.name))
+      .map((e) => e.name)
+      .sort();
+    let submitted = 0;
+    for (const name of names) {
+      if (await this.takeIfStable(name, now)) submitted++;
+    }
+    for (const name of this.seen.keys()) if (!names.includes(name)) this.seen.delete(name);
+    return submitted;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.scanning = this.scan()
+        .then(() => undefined)
+        .catch((err) => this.opts.log.error('drop folder scan failed', { err, dir: this.opts.dir }))
+        .finally(() => this.schedule(this.opts.pollMs));
+    }, delay);
+  }
+
+  private async takeIfStable(name: string, now: number): Promise<boolean> {
+    const path = join(this.opts.dir, name);
+    const st = await stat(path).catch(() => null);
+    if (!st) return false;
+    const prev = this.seen.get(name);
+    if (!prev || prev.size !== st.size || prev.mtimeMs !== st.mtimeMs) {
+      this.seen.set(name, { size: st.size, mtimeMs: st.mtimeMs, since: now });
+      if (this.opts.stableMs > 0) return false;
+    } else if (now - prev.since < this.opts.stableMs) {
+      return false;
+    }
+    if (st.size > this.opts.maxBytes) {
+      await this.moveAside(
+        name,
+        'failed',
+        `file is ${st.size} bytes, over the ${this.opts.maxBytes}-byte limit`,
+      );
+      return false;
+    }
+    const bytes = await readFile(path);
+    const extra = (await this.opts.describe?.(path)) ?? {};
+    const result = await this.opts.submit({
+      channel: this.opts.channel,
+      sourceRef: `drop:${basename(this.opts.dir)}/${name}:${st.size}:${Math.trunc(st.mtimeMs)}`,
+      sender: extra.sender ?? null,
+      receivedAt: st.mtime,
+      filename: name,
+      contentType: null,
+      bytes,
+      meta: { folder: this.opts.dir, ...extra.meta },
+    });
+    await this.moveAside(name, 'processed');
+    this.seen.delete(name);
+    this.opts.log.info('drop folder file stored', {
+      documentId: result.documentId,
+      file: name,
+      created: result.created,
+    });
+    return true;
+  }
+
+  /** Moves a file into processed/ or failed/, never overwriting an earlier file of the same name. */
+  private async moveAside(name: string, folder: 'processed' | 'failed', reason?: string): Promise<void> {
+    const target = join(this.opts.dir, folder, await freeName(join(this.opts.dir, folder), name));
+    await rename(join(this.opts.dir, name), target);
+    if (reason) {
+      await writeFile(`${target}.reason.txt`, `${reason}\n`);
+      this.opts.log.warn('drop folder file refused', { file: name, reason });
+    }
+  }
+
+  private async ensureFolders(): Promise<void> {
+    await mkdir(join(this.opts.dir, 'processed'), { recursive: true });
+    await mkdir(join(this.opts.dir, 'failed'), { recursive: true });
+  }
+}
+
+async function freeName(dir: string, name: string): Promise<string> {
+  const taken = new Set(await readdir(dir));
+  if (!taken.has(name)) return name;
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let i = 1; ; i++) if (!taken.has(`${stem}.${i}${ext}`)) return `${stem}.${i}${ext}`;
+}

@@ -1,0 +1,32 @@
+import { loadConfig } from '../config.ts';
+import { issueToken } from '../customers/tokens.ts';
+import { openDatabase } from '../db/open.ts';
+import { formatImportReport, importMasterData } from '../masterdata/import.ts';
+
+/**
+ * `order-capture import DIR`: refused rows are reported by file and line and the rest loads, so
+ * the exit status is 0 unless nothing could be loaded at all (no such folder, no known CSV).
+ */
+export async function runImport(dir: string): Promise<number> {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    const report = await importMasterData(db, dir);
+    process.stdout.write(`${formatImportReport(report)}\n`);
+    return report.files.length > 0 ? 0 : 1;
+  } finally {
+    await db.close();
+  }
+}
+
+/** `order-capture token CUSTOMER_ID`: prints the new token once; only its hash is kept. */
+export async function runToken(customerId: string): Promise<number> {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    process.stdout.write(`${await issueToken(db, customerId)}\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,46 @@
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { issueToken } from '../customers/tokens.ts';
+import { formatImportReport, importMasterData } from '../masterdata/import.ts';
+import { runServe } from './serve.ts';
+
+const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+/**
+ * `npm start`: the service on the embedded database with demo master data, a customer token
+ * and demo EDIFACT orders dropped in the folder on first start; prints where to look.
+ */
+export async function runDemo(): Promise<number> {
+  return runServe(async ({ db, url }, config) => {
+    const [row] = await db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM customers');
+    const firstStart = row?.n === 0;
+    if (firstStart) {
+      const report = await importMasterData(db, join(fixtures, 'masterdata'));
+      process.stdout.write(`demo master data:\n${formatImportReport(report)}\n`);
+    }
+    const token = await issueToken(db, 'C042');
+    if (firstStart) {
+      await mkdir(config.edifact.dropDir, { recursive: true });
+      for (const f of (await readdir(join(fixtures, 'demo'))).filter((f) => !f.startsWith('.'))) {
+        await copyFile(join(fixtures, 'demo', f), join(config.edifact.dropDir, f));
+      }
+    }
+    if (!url) return;
+    process.stdout.write(
+      [
+        '',
+        `order-capture demo is running at ${url}`,
+        `  order form for customer C042: ${url}/portal?token=${token}`,
+        `  API:         curl -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \\`,
+        `                 --data @fixtures/web/order-c042.json ${url}/api/orders`,
+        `  health:      ${url}/health      metrics: ${url}/metrics`,
+        `  EDIFACT drop folder: ${config.edifact.dropDir}`,
+        `  orders delivered to the ERP (file adapter): ${config.erp.fileDir}`,
+        `  data (PGlite, documents): ${config.dataDir}`,
+        'Stop with Ctrl-C.',
+        '',
+      ].join('\n'),
+    );
+  });
+}

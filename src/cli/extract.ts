@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { customerIdOf } from '../../connectors/web-form/reader.ts';
+import { type Config, loadConfig } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import { openDatabase, openScratchDatabase } from '../db/open.ts';
+import type { Channel } from '../domain/document.ts';
+import type { Finding } from '../domain/findings.ts';
+import type { CanonicalOrder } from '../domain/order.ts';
+import { createLogger } from '../log.ts';
+import { formatImportReport, importMasterData } from '../masterdata/import.ts';
+import { chooseFormat, describeUnsupported } from '../pipeline/formats.ts';
+import { submit } from '../pipeline/submit.ts';
+import { findingsOf, ordersOfDocument } from '../store/orders.ts';
+import { DocumentWorker } from '../worker/document-worker.ts';
+
+export interface ExtractOptions {
+  files: string[];
+  /** Master-data folder: work on a fresh embedded database loaded from it, post nothing. */
+  dataDir: string | null;
+  json: boolean;
+}
+
+/** One line of `extract` output (CONTRACTS.md section 3). */
+export interface ExtractLine {
+  source: string;
+  channel: Channel;
+  status: string;
+  confidence: number;
+  order: CanonicalOrder | null;
+  findings: Finding[];
+}
+
+/** `order-capture extract`: every file gets at least one line, in the order given. */
+export async function runExtract(opts: ExtractOptions): Promise<number> {
+  const config = loadConfig();
+  const log = createLogger(process.env.ORDERCAP_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
+  const db = opts.dataDir ? await openScratchDatabase() : await openDatabase(config);
+  try {
+    if (opts.dataDir) {
+      const report = await importMasterData(db, opts.dataDir);
+      const refused = report.files.some((f) => f.errors.length > 0);
+      if (refused) process.stderr.write(`${formatImportReport(report)}\n`);
+    }
+    const worker = new DocumentWorker(
+      {
+        db,
+        log,
+        validation: config.validation,
+        acceptThreshold: config.acceptThreshold,
+        deliverTo: opts.dataDir ? null : config.erp.adapter,
+      },
+      { ...config.worker, concurrency: 1 },
+      log,
+    );
+    const runId = Date.now().toString(36);
+    for (const [i, file] of opts.files.entries()) {
+      for (const line of await extractFile(db, config, worker, file, `${runId}.${i}`)) {
+        process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`);
+      }
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function extractFile(
+  db: Db,
+  config: Config,
+  worker: DocumentWorker,
+  file: string,
+  runRef: string,
+): Promise<ExtractLine[]> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const message = `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    return [
+      rejectedLine(file, 'scan', [{ code: 'unreadable_document', severity: 'error', field: null, message }]),
+    ];
+  }
+  if (bytes.length > config.http.bodyLimitBytes) {
+    const message = `The file is ${bytes.length} bytes, over the ${config.http.bodyLimitBytes}-byte limit.`;
+    return [
+      rejectedLine(file, 'scan', [{ code: 'unreadable_document', severity: 'error', field: null, message }]),
+    ];
+  }
+  const input = { bytes, filename: file, contentType: null };
+  const format = chooseFormat(input);
+  const channel = format?.channel ?? describeUnsupported(input).channel;
+  const customerId = format?.id === 'order-json' ? customerIdOf(bytes) : null;
+  const { documentId } = await submit(db, {
+    channel,
+    sourceRef: `cli:${runRef}:${resolve(file)}`,
+    sender: customerId,
+    customerId,
+    receivedAt: new Date(),
+    filename: file,
+    contentType: null,
+    bytes,
+  });
+  await worker.runUntilIdle();
+  const orders = await ordersOfDocument(db, documentId);
+  if (orders.length === 0) {
+    const findings = (await findingsOf(db, documentId)).map(({ orderId: _, ...f }) => f);
+    return [rejectedLine(file, channel, findings)];
+  }
+  return orders.map((o) => ({
+    source: file,
+    channel,
+    status: o.status,
+    confidence: o.confidence,
+    order: o.order,
+    findings: o.findings,
+  }));
+}
+
+function rejectedLine(source: string, channel: Channel, findings: Finding[]): ExtractLine {
+  return { source, channel, status: 'rejected', confidence: 0, order: null, findings };
+}
+
+function humanLine(l: ExtractLine): string {
+  const o = l.order;
+  const what = o
+    ? `PO ${o.poNumber ?? '?'}  customer ${o.customer.id ?? '?'}  ${o.lines.length} line(s)  total ${o.total ?? '?'}`
+    : '';
+  const codes = l.findings.map((f) => `${f.code}${f.field ? `(${f.field})` : ''}`).join(' ');
+  return [l.source, l.channel, l.status, what, codes].filter(Boolean).join('  ');
+}

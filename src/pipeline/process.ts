@@ -1,0 +1,180 @@
+import type { ValidationConfig } from '../config.ts';
+import type { Db, Queryable } from '../db/db.ts';
+import type { ExtractedOrder, ExtractOutcome } from '../domain/extraction.ts';
+import type { Finding } from '../domain/findings.ts';
+import { finding } from '../domain/findings.ts';
+import { enqueueDelivery } from '../erp/outbox.ts';
+import { OrderCaptureError } from '../errors.ts';
+import { faultPoint } from '../faults.ts';
+import type { Logger } from '../log.ts';
+import { completeJob, type Job } from '../queue/jobs.ts';
+import { wakeWorkers } from '../queue/signal.ts';
+import { getBlob } from '../store/blobs.ts';
+import { type DocumentRow, getDocument } from '../store/documents.ts';
+import { logEvent } from '../store/events.ts';
+import { insertFindings, insertOrder, type NewOrder } from '../store/orders.ts';
+import { validateOrder } from '../validate/index.ts';
+import { decide } from './decide.ts';
+import { type DocumentFormat, extractDocument, FORMATS } from './formats.ts';
+
+export interface PipelineOptions {
+  db: Db;
+  log: Logger;
+  validation: ValidationConfig;
+  acceptThreshold: number;
+  /** ERP adapter to queue accepted orders for; null posts nothing (`extract --data`). */
+  deliverTo: string | null;
+  formats?: readonly DocumentFormat[];
+}
+
+const ACTOR = 'system:pipeline';
+
+/**
+ * The `process_document` job: read -> extract -> validate -> decide, then one transaction stores
+ * every order, finding and event, queues accepted orders for the ERP and removes the job. If the
+ * worker dies before that commit, nothing is stored and the job runs again after its lease.
+ */
+export async function processDocument(opts: PipelineOptions, job: Job): Promise<void> {
+  const { db } = opts;
+  const doc = job.document_id === null ? null : await getDocument(db, job.document_id);
+  if (!doc)
+    throw new OrderCaptureError('document_missing', `job ${job.id}: document ${job.document_id} not found`);
+  if (doc.status === 'processed' || doc.status === 'rejected') {
+    await db.transaction((tx) => completeJob(tx, job));
+    return;
+  }
+  const log = opts.log.child({ documentId: doc.id });
+  const bytes = await getBlob(db, doc.sha256);
+  if (!bytes) throw new OrderCaptureError('document_missing', `document ${doc.id}: stored bytes missing`);
+
+  const started = Date.now();
+  const { format, outcome } = await extractDocument(
+    { bytes, filename: doc.filename, contentType: doc.content_type },
+    opts.formats,
+  );
+  const orders = await validateAll(db, opts, doc, outcome);
+  faultPoint('pipeline.before-commit');
+  await db.transaction(async (tx) => {
+    await storeResult(tx, opts, doc, format, outcome, orders);
+    await completeJob(tx, job);
+  });
+  faultPoint('pipeline.after-commit');
+  // Wake a local ERP deliverer now that the outbox rows it must find are committed.
+  if (opts.deliverTo && orders.some((o) => o.status === 'accepted')) wakeWorkers();
+  log.info('document processed', {
+    format,
+    orders: orders.map((o) => o.status),
+    ms: Date.now() - started,
+  });
+}
+
+async function validateAll(
+  db: Db,
+  opts: PipelineOptions,
+  doc: DocumentRow,
+  outcome: ExtractOutcome,
+): Promise<NewOrder[]> {
+  if (outcome.kind === 'rejected') return [];
+  const earlier: Array<{ customerId: string | null; poNumber: string | null }> = [];
+  const result: NewOrder[] = [];
+  for (const [seq, part] of outcome.orders.entries()) {
+    const extracted: ExtractedOrder = { ...part, findings: [...outcome.findings, ...part.findings] };
+    const v = await validateOrder(
+      db,
+      {
+        extracted,
+        channel: doc.channel,
+        sender: doc.sender,
+        channelCustomerId: doc.customer_id,
+        documentId: doc.id,
+        earlierInDocument: [...earlier],
+      },
+      opts.validation,
+    );
+    const decision = decide(
+      { rejected: part.rejected, order: v.order, findings: v.findings, confidence: part.confidence },
+      opts.acceptThreshold,
+    );
+    earlier.push({ customerId: v.order.customer.id, poNumber: v.order.poNumber });
+    result.push({
+      documentId: doc.id,
+      seq,
+      reference: part.reference,
+      status: decision.status,
+      confidence: part.confidence,
+      order: v.order,
+      fieldMeta: v.fieldMeta,
+      findings: decision.findings,
+      sourceText: part.sourceText,
+    });
+  }
+  return result;
+}
+
+async function storeResult(
+  tx: Queryable,
+  opts: PipelineOptions,
+  doc: DocumentRow,
+  format: string | null,
+  outcome: ExtractOutcome,
+  orders: NewOrder[],
+): Promise<void> {
+  const rejected = orders.length === 0 || orders.every((o) => o.status === 'rejected');
+  const reason = rejected ? rejectionReason(outcome, orders) : null;
+  await tx.query(
+    `UPDATE documents SET status = $2, status_reason = $3, format = $4, processed_at = now() WHERE id = $1`,
+    [doc.id, rejected ? 'rejected' : 'processed', reason, format],
+  );
+  if (outcome.kind === 'rejected') await insertFindings(tx, doc.id, null, outcome.findings);
+  await logEvent(tx, {
+    actor: ACTOR,
+    kind: rejected ? 'document.rejected' : 'document.processed',
+    documentId: doc.id,
+    detail: { format, orders: orders.length, reason },
+  });
+  for (const o of orders) {
+    const order = await recheckDuplicate(tx, o);
+    const orderId = await insertOrder(tx, order);
+    await logEvent(tx, {
+      actor: ACTOR,
+      kind: `order.${order.status}`,
+      documentId: doc.id,
+      orderId,
+      newValue: order.order,
+      detail: { confidence: order.confidence, findings: order.findings.map((f) => f.code) },
+    });
+    if (order.status === 'accepted' && opts.deliverTo) await enqueueDelivery(tx, orderId, opts.deliverTo);
+  }
+}
+
+/**
+ * Validation looked for an earlier order with this PO outside the transaction; two workers may
+ * have raced on two copies. Under a lock on (customer, PO) the check is repeated before storing.
+ */
+async function recheckDuplicate(tx: Queryable, o: NewOrder): Promise<NewOrder> {
+  const { id: customerId } = o.order.customer;
+  const po = o.order.poNumber;
+  if (!customerId || !po || o.status === 'rejected' || o.findings.some((f) => f.code === 'duplicate_order')) {
+    return o;
+  }
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`po:${customerId}:${po}`]);
+  const [earlier] = await tx.query<{ id: number }>(
+    `SELECT id FROM orders WHERE customer_id = $1 AND po_number = $2 AND status <> 'rejected'
+        AND document_id <> $3 ORDER BY id LIMIT 1`,
+    [customerId, po, o.documentId],
+  );
+  if (!earlier) return o;
+  const dup: Finding = finding(
+    'duplicate_order',
+    'error',
+    'poNumber',
+    `PO ${po} of customer ${customerId} was already received (order ${earlier.id}).`,
+  );
+  return { ...o, status: 'review', findings: [...o.findings, dup] };
+}
+
+function rejectionReason(outcome: ExtractOutcome, orders: NewOrder[]): string {
+  const findings = outcome.kind === 'rejected' ? outcome.findings : orders.flatMap((o) => o.findings);
+  const first = findings.find((f) => f.severity === 'error') ?? findings[0];
+  return first?.message ?? 'Nothing usable was found in the document.';
+}

@@ -1,0 +1,76 @@
+import type { Db } from '../db/db.ts';
+import type { InboundDocument } from '../domain/document.ts';
+import { enqueue } from '../queue/jobs.ts';
+import { wakeWorkers } from '../queue/signal.ts';
+import { putBlob } from '../store/blobs.ts';
+import { logEvent } from '../store/events.ts';
+
+export interface SubmitResult {
+  documentId: number;
+  /** False when this source reference was already stored (a connector re-delivering after a crash). */
+  created: boolean;
+}
+
+/**
+ * The one entrance for every channel: stores the bytes and the document row, logs the arrival
+ * and queues processing, all in one transaction. A connector confirms receipt to its source
+ * (IMAP move, file move, HTTP 2xx) only after this resolves.
+ */
+export async function submit(db: Db, doc: InboundDocument): Promise<SubmitResult> {
+  const result = await db.transaction(async (tx) => {
+    const existing = await tx.query<{ id: number }>(
+      `SELECT id FROM documents WHERE channel = $1 AND source_ref = $2`,
+      [doc.channel, doc.sourceRef],
+    );
+    if (existing[0]) return { documentId: existing[0].id, created: false };
+
+    const hash = await putBlob(tx, doc.bytes);
+    const [row] = await tx.query<{ id: number }>(
+      `INSERT INTO documents (sha256, size, channel, source_ref, sender, customer_id, filename,
+                              content_type, meta, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10) RETURNING id`,
+      [
+        hash,
+        doc.bytes.length,
+        doc.channel,
+        doc.sourceRef,
+        doc.sender,
+        doc.customerId ?? null,
+        doc.filename,
+        doc.contentType,
+        JSON.stringify(doc.meta ?? {}),
+        doc.receivedAt,
+      ],
+    );
+    const documentId = row!.id;
+    await logEvent(tx, {
+      actor: `system:${doc.channel}`,
+      kind: 'document.received',
+      documentId,
+      detail: { sourceRef: doc.sourceRef, sender: doc.sender, sha256: hash, size: doc.bytes.length },
+    });
+    await enqueue(tx, 'process_document', { documentId });
+    return { documentId, created: true };
+  });
+  if (result.created) wakeWorkers();
+  return result;
+}
+
+export type DocumentOutcome = 'processed' | 'rejected';
+
+/** Waits until the pipeline has finished a document; null if it has not within `timeoutMs`. */
+export async function waitForDocument(
+  db: Db,
+  documentId: number,
+  timeoutMs: number,
+): Promise<DocumentOutcome | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
+    const [row] = await db.query<{ status: string }>(`SELECT status FROM documents WHERE id = $1`, [
+      documentId,
+    ]);
+    if (row?.status === 'processed' || row?.status === 'rejected') return row.status;
+    if (Date.now() >= deadline) return null;
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(1, deadline - Date.now()))));
+  }
+}

@@ -1,0 +1,17 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * In-process wake-up: a submit in this process starts local workers at once instead of at their
+ * next poll. Workers in other processes still find the job by polling.
+ */
+const bus = new EventEmitter();
+bus.setMaxListeners(0);
+
+export function wakeWorkers(): void {
+  bus.emit('work');
+}
+
+export function onWork(listener: () => void): () => void {
+  bus.on('work', listener);
+  return () => bus.off('work', listener);
+}

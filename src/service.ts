@@ -1,0 +1,97 @@
+import { DropFolder } from '../connectors/drop-folder/index.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import { openDatabase } from './db/open.ts';
+import { createErpAdapter } from './erp/adapters.ts';
+import { OutboxDeliverer } from './erp/deliverer.ts';
+import { buildServer } from './http/server.ts';
+import type { Logger } from './log.ts';
+import { submit } from './pipeline/submit.ts';
+import { DocumentWorker, newWorkerId } from './worker/document-worker.ts';
+
+/** Something `serve` starts and must stop in reverse order on shutdown. */
+interface Part {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export interface RunningService {
+  db: Db;
+  /** Where the HTTP server listens; null when this process has no `api` role. */
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+/** Starts the parts the configuration switches on: workers, ERP delivery, drop folders, HTTP. */
+export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  const db = await openDatabase(config);
+  const parts: Part[] = [{ name: 'database', stop: () => db.close() }];
+  try {
+    if (config.roles.has('worker')) {
+      const worker = new DocumentWorker(
+        {
+          db,
+          log,
+          validation: config.validation,
+          acceptThreshold: config.acceptThreshold,
+          deliverTo: config.erp.adapter,
+        },
+        config.worker,
+        log,
+      );
+      worker.start();
+      parts.push({ name: 'document worker', stop: () => worker.stop() });
+
+      const adapter = createErpAdapter(config.erp);
+      const deliverer = new OutboxDeliverer({
+        db,
+        adapter,
+        config: config.erp,
+        workerId: newWorkerId('erp'),
+        log,
+      });
+      deliverer.start();
+      parts.push({
+        name: 'ERP delivery',
+        stop: async () => {
+          await deliverer.stop();
+          await adapter.close?.();
+        },
+      });
+    }
+    if (config.roles.has('connectors') && config.edifact.enabled) {
+      const folder = new DropFolder({
+        dir: config.edifact.dropDir,
+        channel: 'edi',
+        stableMs: config.edifact.stableMs,
+        pollMs: config.edifact.pollMs,
+        maxBytes: config.http.bodyLimitBytes,
+        submit: (doc) => submit(db, doc),
+        log: log.child({ connector: 'edifact-folder' }),
+      });
+      await folder.start();
+      parts.push({ name: 'EDIFACT drop folder', stop: () => folder.stop() });
+    }
+    let url: string | null = null;
+    if (config.roles.has('api')) {
+      const server = await buildServer({ db, config, log });
+      url = await server.listen({ host: config.host, port: config.port });
+      parts.push({ name: 'HTTP server', stop: () => server.close() });
+    }
+    log.info('order-capture running', { url, roles: [...config.roles], database: db.engine });
+    return { db, url, stop: () => stopAll(parts, log) };
+  } catch (err) {
+    await stopAll(parts, log);
+    throw err;
+  }
+}
+
+async function stopAll(parts: Part[], log: Logger): Promise<void> {
+  for (const part of [...parts].reverse()) {
+    try {
+      await part.stop();
+    } catch (err) {
+      log.error(`stopping ${part.name} failed`, { err });
+    }
+  }
+}

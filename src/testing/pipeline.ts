@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Config, loadConfig } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import { createErpAdapter } from '../erp/adapters.ts';
+import { OutboxDeliverer } from '../erp/deliverer.ts';
+import { silentLogger } from '../log.ts';
+import { importMasterData } from '../masterdata/import.ts';
+import type { PipelineOptions } from '../pipeline/process.ts';
+import { DocumentWorker } from '../worker/document-worker.ts';
+import { createTestDatabase } from './db.ts';
+
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+export const DEMO_MASTER_DATA = join(FIXTURES, 'masterdata');
+
+/** A whole pipeline on a fresh test database: worker, ERP deliverer, file adapter in a temp dir. */
+export interface TestPipeline {
+  db: Db;
+  config: Config;
+  dir: string;
+  /** PostgreSQL URL of the test database, for child processes; null on PGlite. */
+  url: string | null;
+  worker: DocumentWorker;
+  deliverer: OutboxDeliverer;
+  /** Runs the pipeline, then ERP delivery, until nothing is left to do now. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createTestPipeline(
+  overrides: Record<string, unknown> = {},
+  masterData: string | null = DEMO_MASTER_DATA,
+): Promise<TestPipeline> {
+  const t = await createTestDatabase();
+  const dir = await mkdtemp(join(tmpdir(), 'oc-e2e-'));
+  const config = loadConfig(
+    {},
+    { dataDir: dir, 'erp.backoffBaseMs': 5, 'erp.backoffMaxMs': 20, ...overrides },
+  );
+  if (masterData) await importMasterData(t.db, masterData);
+  const pipeline: PipelineOptions = {
+    db: t.db,
+    log: silentLogger,
+    validation: config.validation,
+    acceptThreshold: config.acceptThreshold,
+    deliverTo: config.erp.adapter,
+  };
+  const worker = new DocumentWorker(pipeline, config.worker, silentLogger);
+  const adapter = createErpAdapter(config.erp);
+  const deliverer = new OutboxDeliverer({
+    db: t.db,
+    adapter,
+    config: config.erp,
+    workerId: 'test-erp',
+    log: silentLogger,
+  });
+  return {
+    db: t.db,
+    config,
+    dir,
+    url: t.url,
+    worker,
+    deliverer,
+    settle: async () => {
+      await worker.runUntilIdle();
+      while ((await deliverer.runOnce()) > 0);
+    },
+    close: async () => {
+      await worker.stop();
+      await deliverer.stop();
+      await adapter.close?.();
+      await t.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

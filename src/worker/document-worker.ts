@@ -1,0 +1,134 @@
+import { hostname } from 'node:os';
+import PQueue from 'p-queue';
+import type { WorkerConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { claimJobs, failJob, type Job } from '../queue/jobs.ts';
+import { onWork } from '../queue/signal.ts';
+import { type PipelineOptions, processDocument } from '../pipeline/process.ts';
+import { logEvent } from '../store/events.ts';
+
+export function newWorkerId(role = 'worker'): string {
+  return `${role}:${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Takes `process_document` jobs from the durable queue and runs the pipeline on them, at most
+ * `concurrency` at once (p-queue). Claims only as many jobs as it has free slots, so a busy
+ * worker leaves the rest of the queue to other processes.
+ */
+export class DocumentWorker {
+  readonly id: string;
+  private readonly queue: PQueue;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly pipeline: PipelineOptions,
+    private readonly config: WorkerConfig,
+    private readonly log: Logger,
+    id = newWorkerId(),
+  ) {
+    this.id = id;
+    this.queue = new PQueue({ concurrency: config.concurrency });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = onWork(() => this.wake?.());
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, then waits for the jobs in hand to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake?.();
+    await this.loop;
+    await this.queue.onIdle();
+  }
+
+  /** Processes until no job is ready (CLI `extract`, tests). Returns the number of jobs run. */
+  async runUntilIdle(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.claimAndRun();
+      await this.queue.onIdle();
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.claimAndRun();
+      } catch (err) {
+        this.log.error('claiming jobs failed', { err, worker: this.id });
+      }
+      if (claimed > 0) {
+        await this.queue.onSizeLessThan(1);
+        if (this.queue.pending >= this.config.concurrency) await waitForFreeSlot(this.queue);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.config.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  private async claimAndRun(): Promise<number> {
+    const free = this.config.concurrency - this.queue.pending - this.queue.size;
+    if (free <= 0) return 0;
+    const jobs = await claimJobs(this.pipeline.db, this.id, ['process_document'], free, this.config.leaseMs);
+    for (const job of jobs) void this.queue.add(() => this.runJob(job));
+    return jobs.length;
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    try {
+      await processDocument(this.pipeline, job);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'lease_lost') {
+        this.log.warn('job taken over by another worker', { jobId: job.id, documentId: job.document_id });
+        return;
+      }
+      const outcome = await failJob(this.pipeline.db, job, err).catch(() => 'unknown');
+      this.log.error('job failed', { err, jobId: job.id, documentId: job.document_id, outcome });
+      if (outcome === 'dead' && job.document_id !== null) {
+        await giveUpOnDocument(this.pipeline, job.document_id, job.attempts, err).catch((e) =>
+          this.log.error('could not mark document failed', { err: e, documentId: job.document_id }),
+        );
+      }
+    }
+  }
+}
+
+/**
+ * A document whose processing failed on every attempt still ends somewhere a person sees it:
+ * rejected, with the reason. Its job stays in the queue as `dead`, to be retried after a fix.
+ */
+async function giveUpOnDocument(p: PipelineOptions, documentId: number, attempts: number, err: unknown) {
+  const reason = `Processing failed ${attempts} times: ${err instanceof Error ? err.message : String(err)}`;
+  await p.db.transaction(async (tx) => {
+    await tx.query(
+      `UPDATE documents SET status = 'rejected', status_reason = $2, processed_at = now()
+        WHERE id = $1 AND status IN ('received', 'processing')`,
+      [documentId, reason.slice(0, 2000)],
+    );
+    await logEvent(tx, { actor: 'system:worker', kind: 'document.failed', documentId, detail: { reason } });
+  });
+}
+
+function waitForFreeSlot(queue: PQueue): Promise<void> {
+  return new Promise((resolve) => queue.once('next', () => resolve()));
+}
