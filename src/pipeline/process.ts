@@ -15,7 +15,7 @@ import { logEvent } from '../store/events.ts';
 import { insertFindings, insertOrder, type NewOrder } from '../store/orders.ts';
 import { validateOrder } from '../validate/index.ts';
 import { decide } from './decide.ts';
-import { type DocumentFormat, extractDocument, FORMATS } from './formats.ts';
+import { type DocumentFormat, extractDocument } from './formats.ts';
 
 export interface PipelineOptions {
   db: Db;
