@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { customerOfRequest } from '../../connectors/web-form/auth.ts';
+import { webFormPlugin } from '../../connectors/web-form/index.ts';
+import type { AppContext } from '../context.ts';
+import type { Logger } from '../log.ts';
+import { errorResponse, pathOf } from './errors.ts';
+import { healthRoutes } from './health.ts';
+
+/** No external sources at all: scripts, styles and forms come from this server only. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
+ * The HTTP server: health and metrics, the web-form channel (API and portal). Not listening yet:
+ * the caller listens (service) or injects requests (tests). It owns no resource of its own; the
+ * database in `ctx` belongs to the caller.
+ */
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: ctx.config.http.bodyLimitBytes,
+    logger: false,
+    return503OnClosing: true,
+    // Ids are ours; a client-chosen id could forge or collide with log lines.
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    // Every answer here is about one customer's orders unless a route says otherwise.
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => logRequest(ctx.log, request, reply));
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const r = errorResponse(ctx, request, err);
+    if (r.body.error.code === 'unauthorized')
+      reply.header('WWW-Authenticate', 'Bearer realm="order-capture"');
+    return reply.code(r.status).type('application/json; charset=utf-8').send(r.body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${pathOf(request)}` } }),
+  );
+  await app.register(healthRoutes, { ctx });
+  await app.register(webFormPlugin, { ctx });
+  return app;
+}
+
+function logRequest(log: Logger, request: FastifyRequest, reply: FastifyReply): void {
+  const fields = {
+    reqId: request.id,
+    method: request.method,
+    path: pathOf(request),
+    status: reply.statusCode,
+    ms: Math.round(reply.elapsedTime),
+    customer: customerOfRequest(request),
+  };
+  if (reply.statusCode >= 500) log.warn('http request', fields);
+  else if (fields.path === '/health' || fields.path === '/metrics') log.debug('http request', fields);
+  else log.info('http request', fields);
+}
