@@ -51,6 +51,8 @@ export interface ErpConfig {
   httpUrl: string | null;
   httpAuthorization: string | null;
   timeoutMs: number;
+  /** How long a deliverer holds an outbox row; must outlast one request (timeoutMs). */
+  leaseMs: number;
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       httpUrl: r.optStr('erp.httpUrl', 'ORDERCAP_ERP_URL'),
       httpAuthorization: r.optStr('erp.httpAuthorization', 'ORDERCAP_ERP_AUTHORIZATION'),
       timeoutMs: r.int('erp.timeoutMs', 'ORDERCAP_ERP_TIMEOUT_MS', 10_000, 100, 600_000),
+      leaseMs: r.int('erp.leaseMs', 'ORDERCAP_ERP_LEASE_MS', 60_000, 100, 3_600_000),
       maxAttempts: r.int('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS', 12, 1, 1000),
       backoffBaseMs: r.int('erp.backoffBaseMs', 'ORDERCAP_ERP_BACKOFF_MS', 1000, 1, 3_600_000),
       backoffMaxMs: r.int('erp.backoffMaxMs', 'ORDERCAP_ERP_BACKOFF_MAX_MS', 300_000, 1, 86_400_000),
@@ -120,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
   };
   if (config.erp.adapter === 'http' && !config.erp.httpUrl) {
     problems.push('erp.adapter is "http" but no ERP URL is set (ORDERCAP_ERP_URL or erp.httpUrl)');
+  }
+  if (config.erp.leaseMs <= config.erp.timeoutMs) {
+    problems.push('erp.leaseMs must be longer than erp.timeoutMs, or a slow request would outlive its lease');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -49,6 +49,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
         config: config.erp,
         workerId: newWorkerId('erp'),
         log,
+        leaseMs: config.erp.leaseMs,
+        pollMs: config.worker.pollMs,
+        concurrency: config.worker.concurrency,
       });
       deliverer.start();
       parts.push({

@@ -70,6 +70,7 @@ export function testErpConfig(overrides: Partial<ErpConfig> = {}): ErpConfig {
     httpUrl: null,
     httpAuthorization: null,
     timeoutMs: 2000,
+    leaseMs: 60_000,
     maxAttempts: 12,
     backoffBaseMs: 5,
     backoffMaxMs: 20,
