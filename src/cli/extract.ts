@@ -7,7 +7,7 @@ import { openDatabase, openScratchDatabase } from '../db/open.ts';
 import type { Channel } from '../domain/document.ts';
 import type { Finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
-import { createLogger } from '../log.ts';
+import { createLogger, type Logger } from '../log.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { chooseFormat, describeUnsupported } from '../pipeline/formats.ts';
 import { submit } from '../pipeline/submit.ts';
@@ -42,26 +42,43 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
       const refused = report.files.some((f) => f.errors.length > 0);
       if (refused) process.stderr.write(`${formatImportReport(report)}\n`);
     }
-    const worker = new DocumentWorker(
-      {
-        db,
-        log,
-        validation: config.validation,
-        acceptThreshold: config.acceptThreshold,
-        deliverTo: opts.dataDir ? null : config.erp.adapter,
-      },
-      { ...config.worker, concurrency: 1 },
-      log,
+    await extractFiles(
+      { db, config, log, deliverTo: opts.dataDir ? null : config.erp.adapter },
+      opts.files,
+      (line) => process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`),
     );
-    const runId = Date.now().toString(36);
-    for (const [i, file] of opts.files.entries()) {
-      for (const line of await extractFile(db, config, worker, file, `${runId}.${i}`)) {
-        process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`);
-      }
-    }
     return 0;
   } finally {
     await db.close();
+  }
+}
+
+export interface ExtractContext {
+  db: Db;
+  config: Config;
+  log: Logger;
+  /** ERP adapter accepted orders are queued for; null posts nothing. */
+  deliverTo: string | null;
+}
+
+/**
+ * Runs each file through the whole pipeline, one at a time in the order given (so a repeated
+ * order is seen as a duplicate), and reports its lines as soon as it is done.
+ */
+export async function extractFiles(
+  ctx: ExtractContext,
+  files: string[],
+  onLine: (line: ExtractLine) => void,
+): Promise<void> {
+  const { db, config, log } = ctx;
+  const worker = new DocumentWorker(
+    { db, log, validation: config.validation, acceptThreshold: config.acceptThreshold, deliverTo: ctx.deliverTo },
+    { ...config.worker, concurrency: 1 },
+    log,
+  );
+  const runId = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+  for (const [i, file] of files.entries()) {
+    for (const line of await extractFile(db, config, worker, file, `${runId}.${i}`)) onLine(line);
   }
 }
 

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+import { FINDING_CODES } from '../domain/findings.ts';
+import { silentLogger } from '../log.ts';
+import { importMasterData } from '../masterdata/import.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
+import { DEMO_MASTER_DATA, FIXTURES } from '../testing/pipeline.ts';
+import { type ExtractLine, extractFiles } from './extract.ts';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/order-capture.js', import.meta.url));
+const FINDINGS = join(FIXTURES, 'findings');
+
+interface Expected {
+  status: string;
+  codes: string[];
+  /** Which of the file's lines carries the codes (default: the first). */
+  line?: number;
+}
+
+describe('extract: every finding code from an input file', async () => {
+  const expected: Record<string, Expected> = JSON.parse(await readFile(join(FINDINGS, 'expected.json'), 'utf8'));
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await importMasterData(t.db, DEMO_MASTER_DATA);
+  });
+  afterAll(() => t.close());
+
+  it('covers all the contract codes', () => {
+    const covered = new Set(Object.values(expected).flatMap((e) => e.codes));
+    expect([...FINDING_CODES].filter((c) => !covered.has(c))).toEqual([]);
+  });
+
+  for (const [file, want] of Object.entries(expected)) {
+    it(`${file} -> ${want.status} with ${want.codes.join(', ')}`, async () => {
+      const lines: ExtractLine[] = [];
+      const config = loadConfig({}, { dataDir: '/nonexistent' });
+      await extractFiles({ db: t.db, config, log: silentLogger, deliverTo: null }, [join(FINDINGS, file)], (l) =>
+        lines.push(l),
+      );
+      const line = lines[want.line ?? 0]!;
+      expect(line.status).toBe(want.status);
+      expect(line.findings.map((f) => f.code)).toEqual(expect.arrayContaining(want.codes));
+      for (const f of line.findings) expect(f.message.length).toBeGreaterThan(10);
+    });
+  }
+});
+
+describe('order-capture extract (the program)', () => {
+  it('prints one NDJSON line per order, a line for every file, and exits 0', async () => {
+    const files = [
+      join(FINDINGS, 'price_mismatch.edi'),
+      join(FINDINGS, 'unreadable_document.bin'),
+      join(FINDINGS, 'price_mismatch.edi'),
+      '/nonexistent/order.edi',
+      join(FIXTURES, 'findings', 'not_an_order.edi'),
+    ];
+    const { stdout } = await run(process.execPath, [BIN, 'extract', '--data', DEMO_MASTER_DATA, '--json', ...files]);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.source, l.status])).toEqual([
+      [files[0], 'review'],
+      [files[1], 'rejected'],
+      [files[2], 'review'],
+      [files[3], 'rejected'],
+      [files[4], 'rejected'],
+    ]);
+    for (const l of lines) {
+      expect(Object.keys(l)).toEqual(['source', 'channel', 'status', 'confidence', 'order', 'findings']);
+      expect(['email', 'fax', 'edi', 'web', 'scan']).toContain(l.channel);
+    }
+    // The same order given twice: the second is a duplicate.
+    expect(lines[0].findings.map((f: { code: string }) => f.code)).not.toContain('duplicate_order');
+    expect(lines[2].findings.map((f: { code: string }) => f.code)).toContain('duplicate_order');
+    expect(lines[3].findings[0].message).toMatch(/ENOENT/);
+    expect(Object.keys(lines[0].order)).toEqual([
+      'customer',
+      'poNumber',
+      'orderDate',
+      'deliveryDate',
+      'currency',
+      'shipTo',
+      'lines',
+      'total',
+      'notes',
+    ]);
+  });
+
+  it('answers a usage error with exit status 2', async () => {
+    await expect(run(process.execPath, [BIN, 'extract'])).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, [BIN, 'frobnicate'])).rejects.toMatchObject({ code: 2 });
+  });
+});
