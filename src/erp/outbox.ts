@@ -15,22 +15,33 @@ const ACTOR = 'system:erp';
  * instant (microseconds): stable for this order forever, and different for another installation
  * whose order 1 came from the same file at another moment.
  */
-export async function enqueueDelivery(q: Queryable, orderId: number, adapter: string): Promise<void> {
-  const inserted = await q.query(
+export async function enqueueDelivery(
+  q: Queryable,
+  orderIds: number | number[],
+  adapter: string,
+): Promise<void> {
+  const ids = Array.isArray(orderIds) ? orderIds : [orderIds];
+  if (ids.length === 0) return;
+  const inserted = await q.query<{ order_id: number }>(
     `INSERT INTO erp_outbox (order_id, adapter, idempotency_key)
      SELECT o.id, $2, 'oc-' || o.id || '-' || left(encode(sha256(convert_to(
               o.id || '/' || o.seq || '/' || d.sha256 || '/' ||
               to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), 'UTF8')), 'hex'), 24)
        FROM orders o JOIN documents d ON d.id = o.document_id
-      WHERE o.id = $1
+      WHERE o.id = ANY($1)
      ON CONFLICT DO NOTHING
      RETURNING order_id`,
-    [orderId, adapter],
+    [ids, adapter],
   );
-  if (inserted.length > 0) return;
-  const [order] = await q.query(`SELECT 1 FROM orders WHERE id = $1`, [orderId]);
-  if (!order)
-    throw new OrderCaptureError('internal', `cannot queue order ${orderId} for the ERP: no such order`);
+  if (inserted.length === ids.length) return;
+  const found = await q.query<{ id: number }>(`SELECT id FROM orders WHERE id = ANY($1)`, [ids]);
+  const missing = ids.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length > 0) {
+    throw new OrderCaptureError(
+      'internal',
+      `cannot queue order ${missing.join(', ')} for the ERP: no such order`,
+    );
+  }
 }
 
 /** An outbox row claimed for one attempt; `lease` is what every result write must still find. */

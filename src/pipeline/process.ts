@@ -11,8 +11,8 @@ import { completeJob, type Job } from '../queue/jobs.ts';
 import { wakeWorkers } from '../queue/signal.ts';
 import { getBlob } from '../store/blobs.ts';
 import { type DocumentRow, getDocument } from '../store/documents.ts';
-import { logEvent } from '../store/events.ts';
-import { insertFindings, insertOrder, type NewOrder } from '../store/orders.ts';
+import { logEvent, logEvents } from '../store/events.ts';
+import { insertFindings, insertOrders, type NewOrder } from '../store/orders.ts';
 import { validateOrder } from '../validate/index.ts';
 import { decide } from './decide.ts';
 import { type DocumentFormat, extractDocument } from './formats.ts';
@@ -132,45 +132,63 @@ async function storeResult(
     documentId: doc.id,
     detail: { format, orders: orders.length, reason },
   });
-  for (const o of orders) {
-    const order = await recheckDuplicate(tx, o);
-    const orderId = await insertOrder(tx, order);
-    await logEvent(tx, {
+  const checked = await recheckDuplicates(tx, doc.id, orders);
+  const ids = await insertOrders(tx, checked);
+  await logEvents(
+    tx,
+    checked.map((o, i) => ({
       actor: ACTOR,
-      kind: `order.${order.status}`,
+      kind: `order.${o.status}`,
       documentId: doc.id,
-      orderId,
-      newValue: order.order,
-      detail: { confidence: order.confidence, findings: order.findings.map((f) => f.code) },
-    });
-    if (order.status === 'accepted' && opts.deliverTo) await enqueueDelivery(tx, orderId, opts.deliverTo);
-  }
+      orderId: ids[i]!,
+      newValue: o.order,
+      detail: { confidence: o.confidence, findings: o.findings.map((f) => f.code) },
+    })),
+  );
+  const accepted = ids.filter((_, i) => checked[i]!.status === 'accepted');
+  if (opts.deliverTo) await enqueueDelivery(tx, accepted, opts.deliverTo);
 }
 
 /**
- * Validation looked for an earlier order with this PO outside the transaction; two workers may
- * have raced on two copies. Under a lock on (customer, PO) the check is repeated before storing.
+ * Validation looked for earlier orders with the same PO outside the transaction; two workers may
+ * have raced on two copies. Under locks on each (customer, PO), taken in sorted order so two
+ * documents never wait on each other, the check is repeated before storing.
  */
-async function recheckDuplicate(tx: Queryable, o: NewOrder): Promise<NewOrder> {
-  const { id: customerId } = o.order.customer;
-  const po = o.order.poNumber;
-  if (!customerId || !po || o.status === 'rejected' || o.findings.some((f) => f.code === 'duplicate_order')) {
-    return o;
-  }
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`po:${customerId}:${po}`]);
-  const [earlier] = await tx.query<{ id: number }>(
-    `SELECT id FROM orders WHERE customer_id = $1 AND po_number = $2 AND status <> 'rejected'
-        AND document_id <> $3 ORDER BY id LIMIT 1`,
-    [customerId, po, o.documentId],
+async function recheckDuplicates(tx: Queryable, documentId: number, orders: NewOrder[]): Promise<NewOrder[]> {
+  const open = orders.filter(
+    (o) =>
+      o.order.customer.id &&
+      o.order.poNumber &&
+      o.status !== 'rejected' &&
+      !o.findings.some((f) => f.code === 'duplicate_order'),
   );
-  if (!earlier) return o;
-  const dup: Finding = finding(
-    'duplicate_order',
-    'error',
-    'poNumber',
-    `PO ${po} of customer ${customerId} was already received (order ${earlier.id}).`,
+  if (open.length === 0) return orders;
+  const keys = [...new Set(open.map((o) => `po:${o.order.customer.id}:${o.order.poNumber}`))].sort();
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s`,
+    [keys],
   );
-  return { ...o, status: 'review', findings: [...o.findings, dup] };
+  const earlier = await tx.query<{ customer_id: string; po_number: string; id: number }>(
+    `SELECT customer_id, po_number, min(id) AS id FROM orders
+      WHERE (customer_id, po_number) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        AND status <> 'rejected' AND document_id <> $3
+      GROUP BY customer_id, po_number`,
+    [open.map((o) => o.order.customer.id), open.map((o) => o.order.poNumber), documentId],
+  );
+  if (earlier.length === 0) return orders;
+  return orders.map((o) => {
+    const hit = open.includes(o)
+      ? earlier.find((e) => e.customer_id === o.order.customer.id && e.po_number === o.order.poNumber)
+      : undefined;
+    if (!hit) return o;
+    const dup: Finding = finding(
+      'duplicate_order',
+      'error',
+      'poNumber',
+      `PO ${o.order.poNumber} of customer ${hit.customer_id} was already received (order ${hit.id}).`,
+    );
+    return { ...o, status: 'review' as const, findings: [...o.findings, dup] };
+  });
 }
 
 function rejectionReason(outcome: ExtractOutcome, orders: NewOrder[]): string {

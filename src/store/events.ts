@@ -16,10 +16,20 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 /** Appends to the audit log, inside the caller's transaction. */
 export async function logEvent(q: Queryable, e: EventInput): Promise<void> {
+  await logEvents(q, [e]);
+}
+
+/** Appends several events in one statement, in the order given. */
+export async function logEvents(q: Queryable, events: EventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((_, i) => {
+    const b = i * 8;
+    return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6}::jsonb,$${b + 7}::jsonb,$${b + 8}::jsonb)`;
+  });
   await q.query(
     `INSERT INTO events (actor, kind, document_id, order_id, field, old_value, new_value, detail)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb)`,
-    [
+     VALUES ${rows.join(',')}`,
+    events.flatMap((e) => [
       e.actor,
       e.kind,
       e.documentId ?? null,
@@ -28,7 +38,7 @@ export async function logEvent(q: Queryable, e: EventInput): Promise<void> {
       json(e.oldValue),
       json(e.newValue),
       json(e.detail),
-    ],
+    ]),
   );
 }
 

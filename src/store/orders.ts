@@ -17,63 +17,81 @@ export interface NewOrder {
 }
 
 /** Multi-row VALUES list: `($1,$2),($3,$4)` for rows of `width` parameters. */
-function valuesList(rows: number, width: number, casts: string[] = []): string {
+function valuesList(rows: number, width: number, casts: string[] = [], tail = ''): string {
   const out: string[] = [];
   for (let r = 0; r < rows; r++) {
     const cells = Array.from({ length: width }, (_, c) => `$${r * width + c + 1}${casts[c] ?? ''}`);
-    out.push(`(${cells.join(',')})`);
+    out.push(`(${cells.join(',')}${tail})`);
   }
   return out.join(',');
 }
 
-/** Stores an order, its lines and findings inside the caller's transaction; returns its id. */
+/** Stores one order, its lines and findings inside the caller's transaction; returns its id. */
 export async function insertOrder(q: Queryable, o: NewOrder): Promise<number> {
-  const c = o.order;
-  const [row] = await q.query<{ id: number }>(
+  const [id] = await insertOrders(q, [o]);
+  return id!;
+}
+
+/**
+ * Stores the orders of one document with their lines and findings in three statements, whatever
+ * their number (a large EDIFACT interchange holds hundreds). Returns the ids in input order.
+ */
+export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<number[]> {
+  if (orders.length === 0) return [];
+  const rows = await q.query<{ id: number; document_id: number; seq: number }>(
     `INSERT INTO orders (document_id, seq, reference, customer_id, po_number, order_date, delivery_date,
                          currency, total, status, confidence, data, field_meta, source_text, decided_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12::jsonb,$13::jsonb,$14, now()) RETURNING id`,
-    [
-      o.documentId,
-      o.seq,
-      o.reference,
-      c.customer.id,
-      c.poNumber,
-      c.orderDate,
-      c.deliveryDate,
-      c.currency,
-      c.total,
-      o.status,
-      o.confidence,
-      JSON.stringify(c),
-      JSON.stringify(o.fieldMeta),
-      o.sourceText,
-    ],
+     VALUES ${valuesList(orders.length, 14, ORDER_CASTS, ', now()')} RETURNING id, document_id, seq`,
+    orders.flatMap((o) => {
+      const c = o.order;
+      return [
+        o.documentId,
+        o.seq,
+        o.reference,
+        c.customer.id,
+        c.poNumber,
+        c.orderDate,
+        c.deliveryDate,
+        c.currency,
+        c.total,
+        o.status,
+        o.confidence,
+        JSON.stringify(c),
+        JSON.stringify(o.fieldMeta),
+        o.sourceText,
+      ];
+    }),
   );
-  const orderId = row!.id;
-  if (c.lines.length > 0) {
-    const params = c.lines.flatMap((l) => [
-      orderId,
-      l.lineNo,
-      l.sku,
-      l.customerRef,
-      l.gtin,
-      l.description,
-      l.quantity,
-      l.unit,
-      l.unitPrice,
-      l.amount,
-    ]);
+  const idOf = new Map(rows.map((r) => [`${r.document_id}/${r.seq}`, r.id]));
+  const ids = orders.map((o) => idOf.get(`${o.documentId}/${o.seq}`)!);
+  const lines = orders.flatMap((o, i) => o.order.lines.map((l) => ({ orderId: ids[i]!, l })));
+  if (lines.length > 0) {
     await q.query(
       `INSERT INTO order_lines (order_id, line_no, sku, customer_ref, gtin, description, quantity, unit,
                                 unit_price, amount)
-       VALUES ${valuesList(c.lines.length, 10)} ON CONFLICT (order_id, line_no) DO NOTHING`,
-      params,
+       VALUES ${valuesList(lines.length, 10)} ON CONFLICT (order_id, line_no) DO NOTHING`,
+      lines.flatMap(({ orderId, l }) => [
+        orderId,
+        l.lineNo,
+        l.sku,
+        l.customerRef,
+        l.gtin,
+        l.description,
+        l.quantity,
+        l.unit,
+        l.unitPrice,
+        l.amount,
+      ]),
     );
   }
-  await insertFindings(q, o.documentId, orderId, o.findings);
-  return orderId;
+  const findings = orders.flatMap((o, i) =>
+    o.findings.map((f) => ({ documentId: o.documentId, orderId: ids[i]!, f })),
+  );
+  await insertFindingRows(q, findings);
+  return ids;
 }
+
+const ORDER_CASTS = ['', '', '', '', '', '', '', '', '', '', '', '::jsonb', '::jsonb', ''];
 
 export async function insertFindings(
   q: Queryable,
@@ -81,12 +99,28 @@ export async function insertFindings(
   orderId: number | null,
   findings: Finding[],
 ): Promise<void> {
-  if (findings.length === 0) return;
-  const params = findings.flatMap((f) => [documentId, orderId, f.code, f.severity, f.field, f.message]);
+  await insertFindingRows(
+    q,
+    findings.map((f) => ({ documentId, orderId, f })),
+  );
+}
+
+async function insertFindingRows(
+  q: Queryable,
+  rows: Array<{ documentId: number; orderId: number | null; f: Finding }>,
+): Promise<void> {
+  if (rows.length === 0) return;
   await q.query(
     `INSERT INTO findings (document_id, order_id, code, severity, field, message)
-     VALUES ${valuesList(findings.length, 6)}`,
-    params,
+     VALUES ${valuesList(rows.length, 6)}`,
+    rows.flatMap(({ documentId, orderId, f }) => [
+      documentId,
+      orderId,
+      f.code,
+      f.severity,
+      f.field,
+      f.message,
+    ]),
   );
 }
 

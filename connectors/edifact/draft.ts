@@ -1,0 +1,54 @@
+import type { CustomerEvidence, FieldMeta } from '../../src/domain/extraction.ts';
+import { emptyEvidence } from '../../src/domain/extraction.ts';
+import type { Finding } from '../../src/domain/findings.ts';
+import { finding } from '../../src/domain/findings.ts';
+import type { CanonicalOrder } from '../../src/domain/order.ts';
+import { emptyOrder } from '../../src/domain/order.ts';
+import type { Segment } from './tokenize.ts';
+import { decimal, isoDate, text } from './values.ts';
+
+/** Where a value was read: the segment, with confidence 1 (structured data). */
+export function segmentMeta(s: Segment): FieldMeta {
+  return { confidence: 1, source: { kind: 'segment', index: s.index, tag: s.tag, text: s.raw } };
+}
+
+/** An order being filled from one message, with what the mapping noticed on the way. */
+export class OrderDraft {
+  readonly order: CanonicalOrder = emptyOrder();
+  readonly evidence: CustomerEvidence = emptyEvidence();
+  readonly fieldMeta: Record<string, FieldMeta> = {};
+  readonly findings: Finding[] = [];
+  readonly notes: string[] = [];
+
+  constructor(readonly decimalMark: string) {}
+
+  /** Records where the value of canonical path `field` came from. */
+  source(field: string, s: Segment): void {
+    this.fieldMeta[field] = segmentMeta(s);
+  }
+
+  warn(field: string | null, s: Segment, message: string): void {
+    this.findings.push(
+      finding('invalid_edifact', 'warning', field, `segment ${s.index} (${s.tag}): ${message}`),
+    );
+  }
+
+  /** A numeric component as a number; a value that is no number is null with a warning. */
+  number(s: Segment, e: number, c: number, field: string | null): number | null {
+    const raw = text(s, e, c);
+    const n = decimal(raw, this.decimalMark);
+    if (n !== undefined) return n;
+    this.warn(field, s, `"${raw}" is not a number`);
+    return null;
+  }
+
+  /** A DTM segment's date as ISO; an unreadable date is null with a warning. */
+  date(s: Segment, field: string | null): string | null {
+    const raw = text(s, 0, 1);
+    const format = text(s, 0, 2);
+    const iso = isoDate(raw, format);
+    if (iso !== undefined) return iso;
+    this.warn(field, s, `"${raw}" is not a date in format ${format ?? '(none)'}`);
+    return null;
+  }
+}
