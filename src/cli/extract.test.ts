@@ -24,7 +24,9 @@ interface Expected {
 }
 
 describe('extract: every finding code from an input file', async () => {
-  const expected: Record<string, Expected> = JSON.parse(await readFile(join(FINDINGS, 'expected.json'), 'utf8'));
+  const expected: Record<string, Expected> = JSON.parse(
+    await readFile(join(FINDINGS, 'expected.json'), 'utf8'),
+  );
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -41,8 +43,10 @@ describe('extract: every finding code from an input file', async () => {
     it(`${file} -> ${want.status} with ${want.codes.join(', ')}`, async () => {
       const lines: ExtractLine[] = [];
       const config = loadConfig({}, { dataDir: '/nonexistent' });
-      await extractFiles({ db: t.db, config, log: silentLogger, deliverTo: null }, [join(FINDINGS, file)], (l) =>
-        lines.push(l),
+      await extractFiles(
+        { db: t.db, config, log: silentLogger, deliverTo: null },
+        [join(FINDINGS, file)],
+        (l) => lines.push(l),
       );
       const line = lines[want.line ?? 0]!;
       expect(line.status).toBe(want.status);
@@ -61,8 +65,18 @@ describe('order-capture extract (the program)', () => {
       '/nonexistent/order.edi',
       join(FIXTURES, 'findings', 'not_an_order.edi'),
     ];
-    const { stdout } = await run(process.execPath, [BIN, 'extract', '--data', DEMO_MASTER_DATA, '--json', ...files]);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const { stdout } = await run(process.execPath, [
+      BIN,
+      'extract',
+      '--data',
+      DEMO_MASTER_DATA,
+      '--json',
+      ...files,
+    ]);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.source, l.status])).toEqual([
       [files[0], 'review'],
       [files[1], 'rejected'],

@@ -72,7 +72,13 @@ export async function extractFiles(
 ): Promise<void> {
   const { db, config, log } = ctx;
   const worker = new DocumentWorker(
-    { db, log, validation: config.validation, acceptThreshold: config.acceptThreshold, deliverTo: ctx.deliverTo },
+    {
+      db,
+      log,
+      validation: config.validation,
+      acceptThreshold: config.acceptThreshold,
+      deliverTo: ctx.deliverTo,
+    },
     { ...config.worker, concurrency: 1 },
     log,
   );
