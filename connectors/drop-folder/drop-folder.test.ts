@@ -1,0 +1,104 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboundDocument } from '../../src/domain/document.ts';
+import { silentLogger } from '../../src/log.ts';
+import { submit } from '../../src/pipeline/submit.ts';
+import { createTestDatabase, type TestDatabase } from '../../src/testing/db.ts';
+import { DropFolder, type DropFolderOptions } from './index.ts';
+
+describe('drop folder', () => {
+  let t: TestDatabase;
+  let dir: string;
+  beforeEach(async () => {
+    t = await createTestDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'oc-drop-'));
+  });
+  afterEach(async () => {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const folder = (opts: Partial<DropFolderOptions> = {}) =>
+    new DropFolder({
+      dir,
+      channel: 'edi',
+      stableMs: 1000,
+      pollMs: 10,
+      maxBytes: 1024,
+      submit: (doc) => submit(t.db, doc),
+      log: silentLogger,
+      ...opts,
+    });
+  const documents = () =>
+    t.db.query<{ filename: string; sender: string | null }>(
+      `SELECT filename, sender FROM documents ORDER BY id`,
+    );
+
+  it('takes a file only once it has stopped changing, then moves it to processed/', async () => {
+    const f = folder();
+    await writeFile(join(dir, 'a.edi'), 'UNB+UNOC:3');
+    expect(await f.scan(0)).toBe(0);
+    await writeFile(join(dir, 'a.edi'), 'UNB+UNOC:3+more');
+    expect(await f.scan(2000)).toBe(0); // it grew: the clock starts again
+    expect(await f.scan(2500)).toBe(0);
+    expect(await f.scan(3100)).toBe(1);
+    expect(await readdir(dir)).toEqual(['failed', 'processed']);
+    expect(await readFile(join(dir, 'processed', 'a.edi'), 'utf8')).toBe('UNB+UNOC:3+more');
+    expect((await documents()).map((d) => d.filename)).toEqual(['a.edi']);
+  });
+
+  it('ignores files still being written under a temporary name', async () => {
+    const f = folder({ stableMs: 0 });
+    await writeFile(join(dir, 'b.edi.part'), 'x');
+    await writeFile(join(dir, '.c.edi'), 'x');
+    await writeFile(join(dir, 'd.tmp'), 'x');
+    expect(await f.scan()).toBe(0);
+    expect(await documents()).toEqual([]);
+  });
+
+  it('moves an oversized file to failed/ with the reason beside it, unread', async () => {
+    const f = folder({ stableMs: 0 });
+    await writeFile(join(dir, 'big.edi'), Buffer.alloc(2048, 65));
+    expect(await f.scan()).toBe(0);
+    expect((await readdir(join(dir, 'failed'))).sort()).toEqual(['big.edi', 'big.edi.reason.txt']);
+    expect(await readFile(join(dir, 'failed', 'big.edi.reason.txt'), 'utf8')).toMatch(
+      /over the 1024-byte limit/,
+    );
+    expect(await documents()).toEqual([]);
+  });
+
+  it('stores a file once when the process died between storing and moving it', async () => {
+    const crashing = folder({
+      stableMs: 0,
+      submit: async (doc: InboundDocument) => {
+        await submit(t.db, doc);
+        throw new Error('killed before the move');
+      },
+    });
+    await writeFile(join(dir, 'e.edi'), "UNA:+.? '");
+    await expect(crashing.scan()).rejects.toThrow('killed before the move');
+    expect(await readdir(dir)).toContain('e.edi');
+
+    expect(await folder({ stableMs: 0 }).scan()).toBe(1);
+    expect(await readdir(join(dir, 'processed'))).toEqual(['e.edi']);
+    expect(await documents()).toHaveLength(1);
+  });
+
+  it('keeps both files when a name repeats, and passes what describe() finds', async () => {
+    const f = folder({
+      stableMs: 0,
+      describe: async (path) => ({ sender: path.endsWith('g.edi') ? '+34912345678' : null }),
+    });
+    await writeFile(join(dir, 'g.edi'), 'one');
+    await f.scan();
+    await writeFile(join(dir, 'g.edi'), 'two, a new order');
+    await f.scan();
+    expect((await readdir(join(dir, 'processed'))).sort()).toEqual(['g.1.edi', 'g.edi']);
+    expect(await documents()).toEqual([
+      { filename: 'g.edi', sender: '+34912345678' },
+      { filename: 'g.edi', sender: '+34912345678' },
+    ]);
+  });
+});

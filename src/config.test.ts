@@ -1,0 +1,63 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('runs on a bare machine with defaults: PGlite under ./data, 127.0.0.1:3000, file ERP', () => {
+    const c = loadConfig({});
+    expect(c.databaseUrl).toBeNull();
+    expect(c.dataDir).toBe(resolve('data'));
+    expect([c.host, c.port]).toEqual(['127.0.0.1', 3000]);
+    expect(c.erp).toMatchObject({ adapter: 'file', fileDir: resolve('data/erp-out') });
+    expect([...c.roles]).toEqual(['api', 'worker', 'connectors']);
+    expect(c.validation.priceTolerance).toBe(0.02);
+  });
+
+  it('reads a YAML file named by ORDERCAP_CONFIG, with the environment taking precedence', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oc-config-'));
+    const file = join(dir, 'order-capture.yaml');
+    await writeFile(
+      file,
+      'port: 4000\nerp:\n  adapter: http\n  httpUrl: http://127.0.0.1:9/orders\nroles: [worker]\n',
+    );
+    const c = loadConfig({ ORDERCAP_CONFIG: file, PORT: '5000' });
+    expect(c.port).toBe(5000);
+    expect(c.erp).toMatchObject({ adapter: 'http', httpUrl: 'http://127.0.0.1:9/orders' });
+    expect([...c.roles]).toEqual(['worker']);
+  });
+
+  it('lists every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        ORDERCAP_ERP_ADAPTER: 'sap',
+        ORDERCAP_ACCEPT_THRESHOLD: '1.5',
+        ORDERCAP_ROLES: 'api,cron',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT: expected a number/);
+    expect(problems).toMatch(/ORDERCAP_ERP_ADAPTER: expected one of file, http, got "sap"/);
+    expect(problems).toMatch(/ORDERCAP_ACCEPT_THRESHOLD/);
+    expect(problems).toMatch(/ORDERCAP_ROLES/);
+  });
+
+  it('refuses an http ERP without a URL, and a lease shorter than the request timeout', () => {
+    expect(() => loadConfig({ ORDERCAP_ERP_ADAPTER: 'http' })).toThrow(/no ERP URL/);
+    expect(() => loadConfig({ ORDERCAP_ERP_TIMEOUT_MS: '5000', ORDERCAP_ERP_LEASE_MS: '1000' })).toThrow(
+      /leaseMs/,
+    );
+  });
+
+  it('names an unreadable config file', () => {
+    expect(() => loadConfig({ ORDERCAP_CONFIG: '/nonexistent/oc.yaml' })).toThrow(
+      /cannot read the config file/,
+    );
+  });
+});
