@@ -40,8 +40,9 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
   if (orders.length === 0) return [];
   const rows = await q.query<{ id: number; document_id: number; seq: number }>(
     `INSERT INTO orders (document_id, seq, reference, customer_id, po_number, order_date, delivery_date,
-                         currency, total, status, confidence, data, field_meta, source_text, decided_at)
-     VALUES ${valuesList(orders.length, 14, ORDER_CASTS, ', now()')} RETURNING id, document_id, seq`,
+                         currency, total, status, confidence, data, field_meta, source_text, order_value,
+                         decided_at)
+     VALUES ${valuesList(orders.length, 15, ORDER_CASTS, ', now()')} RETURNING id, document_id, seq`,
     orders.flatMap((o) => {
       const c = o.order;
       return [
@@ -59,6 +60,7 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
         JSON.stringify(c),
         JSON.stringify(o.fieldMeta),
         o.sourceText,
+        orderValue(c),
       ];
     }),
   );
@@ -91,7 +93,20 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
   return ids;
 }
 
-const ORDER_CASTS = ['', '', '', '', '', '', '', '', '', '', '', '::jsonb', '::jsonb', ''];
+const ORDER_CASTS = ['', '', '', '', '', '', '', '', '', '', '', '::jsonb', '::jsonb', '', ''];
+
+/** The order's total, or the sum of its priced lines; null when neither is known. */
+export function orderValue(o: CanonicalOrder): number | null {
+  if (o.total !== null) return o.total;
+  let sum = 0;
+  let priced = false;
+  for (const l of o.lines) {
+    if (l.quantity === null || l.unitPrice === null) continue;
+    sum += l.quantity * l.unitPrice;
+    priced = true;
+  }
+  return priced ? Math.round(sum * 10_000) / 10_000 : null;
+}
 
 export async function insertFindings(
   q: Queryable,

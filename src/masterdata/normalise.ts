@@ -1,0 +1,97 @@
+/**
+ * Normalisation of identifiers, shared by the master-data import (what is stored) and by
+ * validation (what a document's value is compared with), so both sides always agree.
+ */
+
+/** GTIN-8/12/13/14 after removing spaces and dashes; anything else is not a GTIN. */
+const GTIN_LENGTHS = new Set([8, 12, 13, 14]);
+
+export type GtinResult =
+  | { ok: true; gtin: string }
+  | { ok: false; reason: 'format' }
+  | { ok: false; reason: 'check_digit'; expected: string };
+
+/** The GS1 check digit for the digits before it (mod 10, weights 3,1,3,... from the right). */
+export function gtinCheckDigit(body: string): number {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    const digit = body.charCodeAt(body.length - 1 - i) - 48;
+    sum += i % 2 === 0 ? digit * 3 : digit;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/**
+ * Parses a GTIN as written (`8412345678905`, `0 8412345 67890 5`) into its 14-digit form.
+ * On a wrong check digit, `expected` is the same GTIN with the right last digit, as written.
+ */
+export function parseGtin(raw: string): GtinResult {
+  const digits = raw.replace(/[\s-]/g, '');
+  if (!/^\d+$/.test(digits) || !GTIN_LENGTHS.has(digits.length)) return { ok: false, reason: 'format' };
+  const body = digits.slice(0, -1);
+  const check = gtinCheckDigit(body);
+  if (check !== Number(digits.slice(-1))) {
+    return { ok: false, reason: 'check_digit', expected: body + String(check) };
+  }
+  return { ok: true, gtin: digits.padStart(14, '0') };
+}
+
+/** The 14-digit form of a valid GTIN, or null. */
+export function normaliseGtin(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const r = parseGtin(raw);
+  return r.ok ? r.gtin : null;
+}
+
+/**
+ * E.164-ish fax number: separators removed, `00` international prefix turned into `+`.
+ * Returns null when what is left is not 6 to 15 digits (optionally after a `+`).
+ * A number without country code stays as national digits: it only matches the same digits.
+ */
+export function normaliseFax(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw.trim().replace(/[\s.\-()/]/g, '');
+  if (s.startsWith('00')) s = `+${s.slice(2)}`;
+  return /^\+?\d{6,15}$/.test(s) ? s : null;
+}
+
+/** Lower-cased address, or `@domain` entry; null when it is neither. */
+export function normaliseEmail(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const s = raw.trim().toLowerCase();
+  return /^[^\s@]*@[^\s@]+\.[^\s@]+$/.test(s) ? s : null;
+}
+
+/** `@domain` of an address (`compras@ferreterialopez.es` -> `@ferreterialopez.es`). */
+export function emailDomain(address: string): string | null {
+  const at = address.lastIndexOf('@');
+  return at > 0 ? address.slice(at) : null;
+}
+
+/** Tax id as stored: upper case, without spaces, dashes and dots (`es-b12345678` -> `ESB12345678`). */
+export function normaliseTaxId(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const s = raw.toUpperCase().replace(/[\s.\-/]/g, '');
+  return s === '' ? null : s;
+}
+
+/**
+ * The forms a tax id may be stored in: with and without the `ES` VAT prefix
+ * (`B12345678` and `ESB12345678` are the same Spanish company).
+ */
+export function taxIdVariants(raw: string | null | undefined): string[] {
+  const s = normaliseTaxId(raw);
+  if (!s) return [];
+  const bare = /^ES[A-Z0-9]{9}$/.test(s) ? s.slice(2) : s;
+  return /^[A-Z0-9]{9}$/.test(bare) ? [bare, `ES${bare}`] : [s];
+}
+
+/** Splits a `;`-separated cell, trimming entries and dropping empty ones and repeats. */
+export function splitList(cell: string): string[] {
+  const out: string[] = [];
+  for (const part of cell.split(';')) {
+    const v = part.trim();
+    if (v !== '' && !out.includes(v)) out.push(v);
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+/** Validation: resolves an extracted order against master data and explains what is wrong with it. */
+export type { ValidationInput, ValidationResult } from './types.ts';
+export { validateOrder } from './validate.ts';

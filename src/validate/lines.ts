@@ -1,0 +1,198 @@
+import type { FieldMeta } from '../domain/extraction.ts';
+import { type Finding, finding } from '../domain/findings.ts';
+import type { OrderLine } from '../domain/order.ts';
+import { parseGtin } from '../masterdata/normalise.ts';
+import type { CatalogKeys } from './repository.ts';
+import type { CatalogFacts, ProductFacts } from './types.ts';
+
+/** Field meta changes: a value set to `undefined` removes the entry. */
+export type MetaPatch = Record<string, FieldMeta | undefined>;
+
+export interface LineResolution {
+  line: OrderLine;
+  product: ProductFacts | null;
+  findings: Finding[];
+  meta: MetaPatch;
+}
+
+/** What resolving one line needs besides the line. */
+export interface LineContext {
+  index: number;
+  catalog: CatalogFacts;
+  customerKnown: boolean;
+  /** The extraction's field meta, to carry a value's confidence to where the value moves. */
+  fieldMeta: Readonly<Record<string, FieldMeta>>;
+}
+
+type Via = 'sku' | 'gtin' | 'customerRef' | 'skuAsRef' | 'skuAsGtin' | 'refAsGtin';
+
+const trimmed = (s: string | null): string | null => s?.trim() || null;
+
+/** Every key the lines could be found by, for one catalog query. */
+export function catalogKeys(lines: OrderLine[]): CatalogKeys {
+  const skus = new Set<string>();
+  const gtins = new Set<string>();
+  const refs = new Set<string>();
+  for (const line of lines) {
+    const sku = trimmed(line.sku);
+    const ref = trimmed(line.customerRef);
+    if (sku) {
+      skus.add(sku).add(sku.toUpperCase());
+      refs.add(sku);
+    }
+    if (ref) refs.add(ref);
+    for (const g of [line.gtin, sku, ref]) {
+      const r = g ? parseGtin(g) : null;
+      if (r?.ok) gtins.add(r.gtin);
+    }
+  }
+  return { skus: [...skus], gtins: [...gtins], refs: [...refs] };
+}
+
+/**
+ * Finds the supplier SKU of one line: its SKU as written, its GTIN, the customer's reference via
+ * cross_refs, the SKU slot via cross_refs (customers put their own number there), then a GTIN
+ * written in the SKU or reference slot. Unknown: `unknown_sku` and sku null, with what the
+ * customer wrote kept in customerRef.
+ */
+export function resolveLine(input: OrderLine, ctx: LineContext): LineResolution {
+  const { index, catalog } = ctx;
+  const line = { ...input, sku: trimmed(input.sku), customerRef: trimmed(input.customerRef) };
+  const path = (f: string) => `lines[${index}].${f}`;
+  const metaOf = (f: string): FieldMeta => ctx.fieldMeta[path(f)] ?? { confidence: 1, source: null };
+  const findings: Finding[] = [];
+  const meta: MetaPatch = {};
+  const gtin = checkGtin(line, index, findings);
+  const hit = findProduct(line, gtin, catalog);
+  if (!hit) return unknownLine(line, gtin, ctx, findings);
+
+  const { product, via } = hit;
+  const writtenSku = line.sku;
+  line.sku = product.sku;
+  if (gtin) line.gtin = gtin;
+  if (via === 'skuAsRef' && !line.customerRef) {
+    line.customerRef = writtenSku;
+    meta[path('customerRef')] = metaOf('sku');
+  }
+  if (via === 'skuAsGtin' && !line.gtin) {
+    line.gtin = product.gtin;
+    meta[path('gtin')] = metaOf('sku');
+  }
+  if (via !== 'sku') meta[path('sku')] = metaOf(SOURCE_FIELD[via]);
+  fillFromCatalog(line, product, path, meta);
+  const conflict = gtin ? catalog.gtins.get(gtin) : undefined;
+  if (conflict && conflict !== product.sku) {
+    const msg = `Line ${line.lineNo}: article ${product.sku} and GTIN ${gtin} (${conflict}) name different products; check which one the customer meant`;
+    findings.push(finding('low_confidence', 'warning', path('sku'), msg));
+  }
+  return { line, product, findings, meta };
+}
+
+/** Description and unit from the catalog where the document gave none: defaults, not readings. */
+function fillFromCatalog(
+  line: OrderLine,
+  product: ProductFacts,
+  path: (f: string) => string,
+  meta: MetaPatch,
+): void {
+  if (line.description === null) {
+    line.description = product.description;
+    meta[path('description')] = { confidence: 1, source: null };
+  }
+  if (line.unit === null) {
+    line.unit = product.unit;
+    meta[path('unit')] = { confidence: 1, source: null };
+  }
+}
+
+const SOURCE_FIELD: Record<Via, string> = {
+  sku: 'sku',
+  gtin: 'gtin',
+  customerRef: 'customerRef',
+  skuAsRef: 'sku',
+  skuAsGtin: 'sku',
+  refAsGtin: 'customerRef',
+};
+
+function findProduct(
+  line: OrderLine,
+  gtin: string | null,
+  catalog: CatalogFacts,
+): { product: ProductFacts; via: Via } | null {
+  const { products, gtins, crossRefs } = catalog;
+  const bySku = (sku: string | null | undefined) =>
+    sku ? (products.get(sku) ?? products.get(sku.toUpperCase())) : undefined;
+  const byGtin = (raw: string | null) => {
+    const r = raw ? parseGtin(raw) : null;
+    return r?.ok ? bySku(gtins.get(r.gtin)) : undefined;
+  };
+  const tries: Array<[Via, () => ProductFacts | undefined]> = [
+    ['sku', () => bySku(line.sku)],
+    ['gtin', () => bySku(gtin && gtins.get(gtin))],
+    ['customerRef', () => bySku(line.customerRef && crossRefs.get(line.customerRef))],
+    ['skuAsRef', () => bySku(line.sku && crossRefs.get(line.sku))],
+    ['skuAsGtin', () => byGtin(line.sku)],
+    ['refAsGtin', () => byGtin(line.customerRef)],
+  ];
+  for (const [via, find] of tries) {
+    const product = find();
+    if (product) return { product, via };
+  }
+  return null;
+}
+
+/** The line's GTIN in 14-digit form; a malformed one is reported and not used. */
+function checkGtin(line: OrderLine, index: number, findings: Finding[]): string | null {
+  const raw = trimmed(line.gtin);
+  if (!raw) return null;
+  const r = parseGtin(raw);
+  if (r.ok) return r.gtin;
+  const why =
+    r.reason === 'check_digit'
+      ? `has a wrong check digit (${r.expected} would be valid)`
+      : 'is not a GTIN (8, 12, 13 or 14 digits)';
+  findings.push(
+    finding(
+      'low_confidence',
+      'warning',
+      `lines[${index}].gtin`,
+      `Line ${line.lineNo}: GTIN ${raw} ${why}; it was not used to find the article`,
+    ),
+  );
+  return null;
+}
+
+function unknownLine(
+  line: OrderLine,
+  gtin: string | null,
+  ctx: LineContext,
+  findings: Finding[],
+): LineResolution {
+  const path = (f: string) => `lines[${ctx.index}].${f}`;
+  const meta: MetaPatch = {};
+  findings.push(finding('unknown_sku', 'error', path('sku'), unknownMessage(line, gtin, ctx)));
+  if (line.sku && !line.customerRef) {
+    line.customerRef = line.sku;
+    const moved = ctx.fieldMeta[path('sku')];
+    if (moved) meta[path('customerRef')] = moved;
+  }
+  if (line.sku) meta[path('sku')] = undefined;
+  if (gtin) line.gtin = gtin;
+  return { line: { ...line, sku: null }, product: null, findings, meta };
+}
+
+function unknownMessage(line: OrderLine, gtin: string | null, ctx: LineContext): string {
+  const written: string[] = [];
+  if (line.sku) written.push(`article ${line.sku}`);
+  if (line.customerRef) written.push(`customer reference ${line.customerRef}`);
+  if (line.gtin) written.push(`GTIN ${gtin ?? line.gtin}`);
+  if (written.length === 0) {
+    const described = line.description ? ` (description "${line.description}")` : '';
+    return `Line ${line.lineNo} gives no article number, customer reference or GTIN${described}`;
+  }
+  const message = `Line ${line.lineNo}: no product matches ${written.join(', ')}`;
+  const dangling = [line.customerRef, line.sku].map((r) => r && ctx.catalog.crossRefs.get(r)).find(Boolean);
+  if (dangling)
+    return `${message}; the cross-reference points to SKU ${dangling}, which is not in the catalog`;
+  return ctx.customerKnown ? message : `${message}; cross-references not checked, customer unknown`;
+}

@@ -1,0 +1,353 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Queryable } from '../db/db.ts';
+import type { Channel } from '../domain/document.ts';
+import { type CustomerEvidence, type ExtractedOrder, emptyEvidence } from '../domain/extraction.ts';
+import { type Finding, finding } from '../domain/findings.ts';
+import { type CanonicalOrder, emptyOrder, type OrderLine } from '../domain/order.ts';
+import { importMasterData } from '../masterdata/import.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
+import { CONFIG, line } from './testing.ts';
+import type { ValidationInput } from './types.ts';
+import { validateOrder } from './validate.ts';
+
+const FIXTURES = new URL('../../fixtures/masterdata/', import.meta.url).pathname;
+
+interface Case {
+  order?: Partial<CanonicalOrder>;
+  lines?: Array<Partial<OrderLine>>;
+  evidence?: Partial<CustomerEvidence>;
+  channel?: Channel;
+  sender?: string | null;
+  channelCustomerId?: string | null;
+  documentId?: number;
+  earlierInDocument?: ValidationInput['earlierInDocument'];
+  findings?: Finding[];
+  rejected?: boolean;
+}
+
+function extracted(c: Case): ExtractedOrder {
+  const order: CanonicalOrder = {
+    ...emptyOrder(),
+    poNumber: 'PO-2026-0042',
+    currency: 'EUR',
+    lines: (c.lines ?? []).map((l, i) => line({ lineNo: i + 1, ...l })),
+    ...c.order,
+  };
+  return {
+    order,
+    evidence: { ...emptyEvidence(), ...c.evidence },
+    fieldMeta: { poNumber: { confidence: 1, source: null } },
+    findings: c.findings ?? [],
+    confidence: 1,
+    sourceText: null,
+    reference: null,
+    rejected: c.rejected,
+  };
+}
+
+/** Counts the queries a validation costs. */
+function counting(q: Queryable): Queryable & { count: number } {
+  const wrapped = {
+    count: 0,
+    query<T>(sql: string, params?: unknown[]) {
+      wrapped.count++;
+      return q.query<T>(sql, params);
+    },
+    exec: (sql: string) => q.exec(sql),
+  };
+  return wrapped;
+}
+
+const TOR = { customerRef: '4711', gtin: '8412345678905', quantity: 200, unitPrice: 0.12, amount: 24 };
+const codes = (fs: Finding[]) => fs.map((f) => `${f.code}@${f.field}`);
+
+describe('validateOrder', () => {
+  let t: TestDatabase;
+  let otherDoc: number;
+  let docSeq = 0;
+
+  async function insertDocument(): Promise<number> {
+    docSeq++;
+    await t.db.query(
+      `INSERT INTO blobs (sha256, size, bytes) VALUES ($1, 1, '\\x00') ON CONFLICT DO NOTHING`,
+      [`sha-${docSeq}`],
+    );
+    const [row] = await t.db.query<{ id: number }>(
+      `INSERT INTO documents (sha256, size, channel, source_ref, received_at)
+       VALUES ($1, 1, 'email', $1, '2026-11-20T09:30:00Z') RETURNING id`,
+      [`sha-${docSeq}`],
+    );
+    return row!.id;
+  }
+
+  async function insertOrder(o: {
+    documentId: number;
+    customerId: string;
+    po: string;
+    status: string;
+    total: number | null;
+    daysAgo?: number;
+    lines?: Array<[number, number]>;
+  }): Promise<number> {
+    const [row] = await t.db.query<{ id: number }>(
+      `INSERT INTO orders (document_id, seq, customer_id, po_number, status, total, data, created_at)
+       VALUES ($1, (SELECT count(*) FROM orders WHERE document_id = $1), $2, $3, $4, $5, '{}'::jsonb,
+               now() - make_interval(days => $6::int)) RETURNING id`,
+      [o.documentId, o.customerId, o.po, o.status, o.total, o.daysAgo ?? 0],
+    );
+    for (const [i, [quantity, price]] of (o.lines ?? []).entries()) {
+      await t.db.query(
+        `INSERT INTO order_lines (order_id, line_no, quantity, unit_price) VALUES ($1, $2, $3, $4)`,
+        [row!.id, i + 1, quantity, price],
+      );
+    }
+    return row!.id;
+  }
+
+  const run = (c: Case, q: Queryable = t.db) =>
+    validateOrder(
+      q,
+      {
+        extracted: extracted(c),
+        channel: c.channel ?? 'edi',
+        sender: c.sender ?? null,
+        channelCustomerId: c.channelCustomerId ?? null,
+        documentId: c.documentId ?? 999_999,
+        earlierInDocument: c.earlierInDocument ?? [],
+      },
+      CONFIG,
+    );
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await importMasterData(t.db, FIXTURES);
+    otherDoc = await insertDocument();
+  });
+  afterAll(() => t.close());
+
+  it('resolves a clean EDI order in three queries, with no findings', async () => {
+    const q = counting(t.db);
+    const r = await run({ evidence: { partyIds: ['8412345000001'] }, lines: [TOR], order: { total: 24 } }, q);
+    expect(r.findings).toEqual([]);
+    expect(q.count).toBe(3);
+    expect(r.order.customer).toEqual({ id: 'C042', name: 'Ferreteria Lopez SL', taxId: 'ESB12345678' });
+    expect(r.order.lines[0]).toEqual({
+      lineNo: 1,
+      sku: 'TOR-M8-40',
+      customerRef: '4711',
+      gtin: '08412345678905',
+      description: 'Tornillo M8x40 zincado',
+      quantity: 200,
+      unit: 'EA',
+      unitPrice: 0.12,
+      amount: 24,
+    });
+    expect(r.fieldMeta['customer.id']).toEqual({ confidence: 1, source: null });
+  });
+
+  it('finds the customer by e-mail domain, fax, tax id or name, and defaults the currency', async () => {
+    const byDomain = await run({
+      channel: 'email',
+      sender: 'Juan <juan@FerreteriaLopez.es>',
+      order: { currency: null },
+      lines: [TOR],
+    });
+    expect(byDomain.order.customer.id).toBe('C042');
+    expect(byDomain.order.currency).toBe('EUR');
+    expect(byDomain.fieldMeta.currency).toEqual({ confidence: 1, source: null });
+    expect((await run({ channel: 'fax', sender: '+34 963 112 233', lines: [] })).order.customer.id).toBe(
+      'C115',
+    );
+    expect(
+      (await run({ channel: 'scan', evidence: { taxId: 'B-46987654' }, lines: [] })).order.customer.id,
+    ).toBe('C115');
+    const q = counting(t.db);
+    const byName = await run(
+      { channel: 'scan', evidence: { name: 'bricolaje express sl', taxId: 'X1' }, lines: [] },
+      q,
+    );
+    expect(byName.order.customer).toEqual({ id: 'C128', name: 'Bricolaje Express SL', taxId: 'ESB28765432' });
+    expect(q.count).toBe(3);
+  });
+
+  it('trusts the customer the channel authenticated', async () => {
+    const r = await run({
+      channel: 'web',
+      channelCustomerId: 'C107',
+      evidence: { partyIds: ['8412345000001'] },
+      lines: [],
+    });
+    expect(r.order.customer.id).toBe('C107');
+    // A web-form JSON file run through `extract` has no token: its customer.id is a claim to check.
+    const claimed = await run({
+      channel: 'web',
+      order: { customer: { id: 'C161', name: null, taxId: null } },
+    });
+    expect(claimed.order.customer).toEqual({
+      id: 'C161',
+      name: 'Maderas y Herrajes del Sur SL',
+      taxId: 'ESB41777888',
+    });
+    const unknown = await run({
+      channel: 'web',
+      order: { customer: { id: 'C404', name: null, taxId: null } },
+    });
+    expect(unknown.order.customer.id).toBeNull();
+  });
+
+  it('reports an unknown customer and keeps what the document said', async () => {
+    const r = await run({
+      channel: 'email',
+      sender: 'someone@example.com',
+      order: { customer: { id: null, name: 'Desconocida SA', taxId: 'A99999999' } },
+      evidence: { name: 'Desconocida SA', taxId: 'A99999999' },
+      lines: [{ customerRef: '4711', quantity: 1 }],
+    });
+    expect(r.order.customer).toEqual({ id: null, name: 'Desconocida SA', taxId: 'A99999999' });
+    expect(codes(r.findings)).toEqual(['unknown_customer@customer.id', 'unknown_sku@lines[0].sku']);
+    expect(r.findings[0]?.message).toBe(
+      'No customer in master data matches sender someone@example.com, sender domain @example.com, tax id A99999999, name Desconocida SA',
+    );
+  });
+
+  it('reports an unknown SKU, price, quantity and total problems on the right fields', async () => {
+    const r = await run({
+      evidence: { partyIds: ['8412345000001'] },
+      order: { total: 100 },
+      lines: [
+        { sku: 'NOPE-1', quantity: 5, amount: 1 },
+        { sku: 'TUE-M8', quantity: 300, unitPrice: 0.05, amount: 15 },
+        { customerRef: '4711', quantity: 5000, unitPrice: 0.12, amount: 600 },
+        { sku: 'ARA-M8', quantity: 100, unitPrice: 0.018, amount: 2 },
+        { sku: 'TOR-M8-40', gtin: '8412345678906', quantity: 2.5, unitPrice: 0.12 },
+      ],
+    });
+    expect(codes(r.findings)).toEqual([
+      'unknown_sku@lines[0].sku',
+      'low_confidence@lines[4].gtin',
+      'price_mismatch@lines[1].unitPrice',
+      'quantity_anomaly@lines[2].quantity',
+      'quantity_anomaly@lines[4].quantity',
+      'total_mismatch@lines[3].amount',
+      'total_mismatch@total',
+    ]);
+    const byField = Object.fromEntries(r.findings.map((f) => [f.field, f.message]));
+    expect(byField['lines[1].unitPrice']).toBe(
+      "Line 2 (TUE-M8): unit price 0.05 differs from the customer's price 0.045 by 11.1% (tolerance 2%)",
+    );
+    expect(byField['lines[2].quantity']).toBe(
+      "Line 3 (TOR-M8-40): quantity 5000 is more than 5 times this customer's median of 300 over 6 past orders",
+    );
+    expect(r.order.lines[0]).toMatchObject({ sku: null, customerRef: 'NOPE-1' });
+  });
+
+  it('reports missing PO number, lines and quantities', async () => {
+    const noLines = await run({ evidence: { partyIds: ['8412345000001'] }, order: { poNumber: null } });
+    expect(codes(noLines.findings)).toEqual(['missing_field@poNumber', 'missing_field@lines']);
+    const noQty = await run({ evidence: { partyIds: ['8412345000001'] }, lines: [{ sku: 'TOR-M8-40' }] });
+    expect(noQty.findings).toEqual([
+      finding('missing_field', 'error', 'lines[0].quantity', 'Line 1 (TOR-M8-40) has no quantity'),
+    ]);
+  });
+
+  it('finds duplicates in earlier documents, this document and the order history', async () => {
+    const base: Case = { evidence: { partyIds: ['8412345000001'] }, lines: [TOR] };
+    const orderId = await insertOrder({
+      documentId: otherDoc,
+      customerId: 'C042',
+      po: 'PO-DUP-1',
+      status: 'accepted',
+      total: 24,
+    });
+    await insertOrder({
+      documentId: otherDoc,
+      customerId: 'C042',
+      po: 'PO-REJ-1',
+      status: 'rejected',
+      total: 24,
+    });
+    const dup = await run({ ...base, order: { poNumber: 'PO-DUP-1' } });
+    expect(dup.findings).toEqual([
+      finding(
+        'duplicate_order',
+        'error',
+        'poNumber',
+        `PO PO-DUP-1 of customer C042 was already received on 2026-11-20 as order ${orderId} (status accepted)`,
+      ),
+    ]);
+    expect((await run({ ...base, order: { poNumber: 'PO-DUP-1' }, documentId: otherDoc })).findings).toEqual(
+      [],
+    );
+    expect((await run({ ...base, order: { poNumber: 'PO-REJ-1' } })).findings).toEqual([]);
+    const inDoc = await run({
+      ...base,
+      earlierInDocument: [{ customerId: 'C042', poNumber: 'PO-2026-0042' }],
+    });
+    expect(codes(inDoc.findings)).toEqual(['duplicate_order@poNumber']);
+    const history = await run({ ...base, order: { poNumber: 'FL-2026-0179' } });
+    expect(history.findings[0]?.message).toBe(
+      'PO FL-2026-0179 of customer C042 is already in the order history (ordered 2026-10-05)',
+    );
+  });
+
+  it('warns when open orders and this one pass the credit limit', async () => {
+    const doc = await insertDocument();
+    await insertOrder({ documentId: doc, customerId: 'C128', po: 'B-1', status: 'review', total: 50 });
+    await insertOrder({
+      documentId: doc,
+      customerId: 'C128',
+      po: 'B-2',
+      status: 'accepted',
+      total: null,
+      lines: [[200, 0.15]],
+    });
+    await insertOrder({
+      documentId: doc,
+      customerId: 'C128',
+      po: 'B-3',
+      status: 'delivered',
+      total: 500,
+      daysAgo: 40,
+    });
+    await insertOrder({ documentId: doc, customerId: 'C128', po: 'B-4', status: 'rejected', total: 500 });
+    const base: Case = { channel: 'email', sender: 'compras@bricoexpress.es', order: { poNumber: 'B-5' } };
+    expect(
+      (await run({ ...base, lines: [{ sku: 'TOR-M8-40', quantity: 100, unitPrice: 0.12 }] })).findings,
+    ).toEqual([]);
+    const r = await run({ ...base, lines: [{ sku: 'TOR-M8-40', quantity: 200 }] });
+    expect(r.findings).toEqual([
+      finding(
+        'credit_limit_exceeded',
+        'warning',
+        null,
+        'Credit limit 100.00 EUR of customer C128 would be exceeded: 80.00 in 2 open orders of the last 30 days + this order 24.00 = 104.00',
+      ),
+    ]);
+  });
+
+  it('keeps extraction findings, without repeating them', async () => {
+    const own = finding('missing_field', 'error', 'poNumber', 'No PO number found in the EDI message');
+    const lowConf = finding(
+      'low_confidence',
+      'warning',
+      'lines[0].quantity',
+      'Quantity read with confidence 0.6',
+    );
+    const r = await run({
+      evidence: { partyIds: ['8412345000001'] },
+      order: { poNumber: null },
+      lines: [TOR],
+      findings: [own, lowConf],
+    });
+    expect(r.findings).toEqual([own, lowConf]);
+  });
+
+  it('returns a rejected part unchanged, without master-data checks', async () => {
+    const bad = finding('invalid_edifact', 'error', null, 'UNH segment missing');
+    const q = counting(t.db);
+    const r = await run({ rejected: true, findings: [bad], order: { poNumber: null } }, q);
+    expect(r.findings).toEqual([bad]);
+    expect(r.order.poNumber).toBeNull();
+    expect(q.count).toBe(0);
+  });
+});

@@ -1,0 +1,157 @@
+import type { ValidationConfig } from '../config.ts';
+import type { Queryable } from '../db/db.ts';
+import type { FieldMeta } from '../domain/extraction.ts';
+import { type Finding, finding } from '../domain/findings.ts';
+import type { CanonicalOrder } from '../domain/order.ts';
+import { type CustomerResolution, customerKeys, needsNameLookup, resolveCustomer } from './customer.ts';
+import { checkPrice, checkQuantity, checkUnit, sameUnit } from './line-checks.ts';
+import { catalogKeys, resolveLine } from './lines.ts';
+import { checkCredit, checkDuplicate, checkMissingFields, checkTotals, orderValue } from './order-checks.ts';
+import { findCustomers, findCustomersByName, loadCatalog, loadOrderFacts } from './repository.ts';
+import type {
+  CatalogFacts,
+  CustomerFacts,
+  ProductFacts,
+  ValidationInput,
+  ValidationResult,
+} from './types.ts';
+
+/**
+ * Resolves an extracted order against master data (customer, SKUs) and checks it: prices,
+ * quantities, totals, duplicates, credit, missing fields. Three or four queries per order.
+ * A part the extraction rejected comes back unchanged, without master-data checks.
+ */
+export async function validateOrder(
+  q: Queryable,
+  input: ValidationInput,
+  config: ValidationConfig,
+): Promise<ValidationResult> {
+  const { extracted } = input;
+  const order = structuredClone(extracted.order);
+  const fieldMeta: Record<string, FieldMeta> = { ...extracted.fieldMeta };
+  if (extracted.rejected) return { order, findings: [...extracted.findings], fieldMeta };
+
+  const found: Finding[] = [];
+  const resolution = await findCustomer(q, input);
+  const customer = applyCustomer(order, fieldMeta, resolution, found);
+  const [catalog, facts] = await Promise.all([
+    loadCatalog(q, customer?.id ?? null, catalogKeys(order.lines)),
+    customer
+      ? loadOrderFacts(q, {
+          customerId: customer.id,
+          poNumber: order.poNumber?.trim() || null,
+          documentId: input.documentId,
+          withCredit: customer.creditLimit !== null,
+        })
+      : null,
+  ]);
+  const products = resolveLines(order, fieldMeta, catalog, customer !== null, found);
+  found.push(...checkMissingFields(order));
+  found.push(...checkLines(order, products, customer, config));
+  found.push(...checkTotals(order, config.totalTolerance));
+  if (customer) {
+    found.push(
+      ...checkDuplicate({
+        customerId: customer.id,
+        poNumber: order.poNumber,
+        earlierInDocument: input.earlierInDocument,
+        facts,
+      }),
+      ...checkCredit(customer, facts, orderValue(order, products)),
+    );
+  }
+  return { order, findings: mergeFindings(extracted.findings, found), fieldMeta };
+}
+
+async function findCustomer(q: Queryable, input: ValidationInput): Promise<CustomerResolution> {
+  const keys = customerKeys({
+    channel: input.channel,
+    sender: input.sender,
+    channelCustomerId: input.channelCustomerId,
+    claimedId: input.extracted.order.customer.id,
+    evidence: input.extracted.evidence,
+  });
+  let candidates = await findCustomers(q, keys);
+  if (keys.name && needsNameLookup(candidates, keys)) {
+    candidates = [...candidates, ...(await findCustomersByName(q, keys.name))];
+  }
+  return resolveCustomer(candidates, keys);
+}
+
+/** Writes the resolved customer (or the unknown_customer finding) into the order. */
+function applyCustomer(
+  order: CanonicalOrder,
+  fieldMeta: Record<string, FieldMeta>,
+  resolution: CustomerResolution,
+  found: Finding[],
+): CustomerFacts | null {
+  const c = resolution.customer;
+  if (!c) {
+    // Whatever id the document claimed is not a master-data id: never pass it on.
+    order.customer.id = null;
+    found.push(finding('unknown_customer', 'error', 'customer.id', resolution.message));
+    return null;
+  }
+  const byName = resolution.via.startsWith('name ');
+  order.customer = { id: c.id, name: c.name, taxId: c.taxId ?? order.customer.taxId };
+  fieldMeta['customer.id'] = {
+    confidence: byName ? (fieldMeta['customer.name']?.confidence ?? 1) : 1,
+    source: null,
+  };
+  if (!order.currency && c.currency) {
+    // A default from master data, not a reading: confidence 1, no source in the document.
+    order.currency = c.currency;
+    fieldMeta.currency = { confidence: 1, source: null };
+  }
+  return c;
+}
+
+function resolveLines(
+  order: CanonicalOrder,
+  fieldMeta: Record<string, FieldMeta>,
+  catalog: CatalogFacts,
+  customerKnown: boolean,
+  found: Finding[],
+): Array<ProductFacts | null> {
+  const readMeta = { ...fieldMeta };
+  return order.lines.map((input, index) => {
+    const r = resolveLine(input, { index, catalog, customerKnown, fieldMeta: readMeta });
+    order.lines[index] = r.line;
+    found.push(...r.findings);
+    for (const [path, meta] of Object.entries(r.meta)) {
+      if (meta) fieldMeta[path] = meta;
+      else delete fieldMeta[path];
+    }
+    return r.product;
+  });
+}
+
+function checkLines(
+  order: CanonicalOrder,
+  products: Array<ProductFacts | null>,
+  customer: CustomerFacts | null,
+  config: ValidationConfig,
+): Finding[] {
+  const out: Finding[] = [];
+  order.lines.forEach((line, i) => {
+    const product = products[i] ?? null;
+    out.push(...checkQuantity(line, i, product, config));
+    if (!product) return;
+    out.push(...checkUnit(line, i, product));
+    if (!sameUnit(line, product)) return;
+    out.push(
+      ...checkPrice(line, i, product, {
+        currency: order.currency,
+        customerCurrency: customer?.currency ?? null,
+        tolerance: config.priceTolerance,
+      }),
+    );
+  });
+  return out;
+}
+
+/** The extraction's findings first; a validation finding repeating one (same code and field) is dropped. */
+function mergeFindings(extraction: Finding[], validation: Finding[]): Finding[] {
+  const seen = new Set(extraction.map((f) => `${f.code}|${f.field}`));
+  return [...extraction, ...validation.filter((f) => !seen.has(`${f.code}|${f.field}`))];
+}
