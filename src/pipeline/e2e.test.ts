@@ -103,6 +103,30 @@ describe('end to end', () => {
     }
   });
 
+  it('processes EDIFACT pushed over HTTP by the customer', async () => {
+    p = await createTestPipeline();
+    const token = await issueToken(p.db, 'C042');
+    const app = await buildServer({ db: p.db, config: p.config, log: silentLogger });
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/edifact',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/edifact' },
+        payload: demoInterchange('PO-HTTP-1'),
+      });
+      expect(res.statusCode).toBe(202);
+      await p.settle();
+      const [order] = await p.db.query<{ status: string; po_number: string }>(
+        `SELECT status, po_number FROM orders`,
+      );
+      expect(order).toEqual({ status: 'delivered', po_number: 'PO-HTTP-1' });
+      const [doc] = await p.db.query<{ channel: string }>(`SELECT channel FROM documents`);
+      expect(doc!.channel).toBe('edi');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('gets each order to an ERP that fails its first 3 calls exactly once', async () => {
     const erp = await startErpServer({ failFirst: 3 });
     try {
