@@ -13,7 +13,7 @@ import { getBlob } from '../store/blobs.ts';
 import { type DocumentRow, getDocument } from '../store/documents.ts';
 import { logEvent, logEvents } from '../store/events.ts';
 import { insertFindings, insertOrders, type NewOrder } from '../store/orders.ts';
-import { validateOrder } from '../validate/index.ts';
+import { MasterDataCache, validateOrder } from '../validate/index.ts';
 import { decide } from './decide.ts';
 import { type DocumentFormat, extractDocument } from './formats.ts';
 
@@ -76,6 +76,10 @@ async function validateAll(
 ): Promise<NewOrder[]> {
   if (outcome.kind === 'rejected') return [];
   const earlier: Array<{ customerId: string | null; poNumber: string | null }> = [];
+  const cache = new MasterDataCache(
+    doc.id,
+    outcome.orders.filter((o) => !o.rejected).map((o) => o.order),
+  );
   const result: NewOrder[] = [];
   for (const [seq, part] of outcome.orders.entries()) {
     const extracted: ExtractedOrder = { ...part, findings: [...outcome.findings, ...part.findings] };
@@ -90,6 +94,7 @@ async function validateAll(
         earlierInDocument: [...earlier],
       },
       opts.validation,
+      cache,
     );
     const decision = decide(
       { rejected: part.rejected, order: v.order, findings: v.findings, confidence: part.confidence },

@@ -180,3 +180,54 @@ export async function loadOrderFacts(
 function compact(values: Array<string | null | undefined>): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))];
 }
+
+interface PoFactRow {
+  kind: 'order' | 'history';
+  customer_id: string;
+  po_number: string;
+  id: number | null;
+  status: string | null;
+  received_at: string;
+}
+
+/**
+ * Earlier orders (other documents, not rejected) and order_history rows for any of these PO
+ * numbers, whoever the customer: the caller matches the customer. One statement per document.
+ */
+export async function loadPoFacts(
+  q: Queryable,
+  poNumbers: string[],
+  documentId: number,
+): Promise<PoFactRow[]> {
+  if (poNumbers.length === 0) return [];
+  return q.query<PoFactRow>(
+    `SELECT 'order' AS kind, o.customer_id, o.po_number, o.id, o.status,
+            to_char(d.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS received_at
+       FROM orders o JOIN documents d ON d.id = o.document_id
+      WHERE o.po_number = ANY($1::text[]) AND o.status <> 'rejected' AND o.document_id <> $2::bigint
+        AND o.customer_id IS NOT NULL
+     UNION ALL
+     SELECT 'history', h.customer_id, h.po_number, NULL, NULL, min(h.order_date)::text
+       FROM order_history h WHERE h.po_number = ANY($1::text[])
+      GROUP BY h.customer_id, h.po_number
+     ORDER BY 6, 4`,
+    [poNumbers, documentId],
+  );
+}
+
+/** The customer's open amount: accepted, review or delivered orders of the last 30 days, other documents. */
+export async function loadOpenAmount(
+  q: Queryable,
+  customerId: string,
+  documentId: number,
+): Promise<{ amount: number; count: number }> {
+  const [row] = await q.query<{ amount: number | null; count: number }>(
+    `SELECT count(*)::int8 AS count, sum(coalesce(o.order_value, o.total,
+              (SELECT sum(l.quantity * l.unit_price) FROM order_lines l WHERE l.order_id = o.id), 0)) AS amount
+       FROM orders o
+      WHERE o.customer_id = $1::text AND o.status IN ('accepted', 'review', 'delivered')
+        AND o.created_at > now() - interval '30 days' AND o.document_id <> $2::bigint`,
+    [customerId, documentId],
+  );
+  return { amount: row?.amount ?? 0, count: row?.count ?? 0 };
+}

@@ -4,6 +4,7 @@ import type { FieldMeta } from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { type CustomerResolution, customerKeys, needsNameLookup, resolveCustomer } from './customer.ts';
+import type { MasterDataCache } from './cache.ts';
 import { checkPrice, checkQuantity, checkUnit, sameUnit } from './line-checks.ts';
 import { catalogKeys, resolveLine } from './lines.ts';
 import { checkCredit, checkDuplicate, checkMissingFields, checkTotals, orderValue } from './order-checks.ts';
@@ -25,6 +26,7 @@ export async function validateOrder(
   q: Queryable,
   input: ValidationInput,
   config: ValidationConfig,
+  cache?: MasterDataCache,
 ): Promise<ValidationResult> {
   const { extracted } = input;
   const order = structuredClone(extracted.order);
@@ -32,18 +34,11 @@ export async function validateOrder(
   if (extracted.rejected) return { order, findings: [...extracted.findings], fieldMeta };
 
   const found: Finding[] = [];
-  const resolution = await findCustomer(q, input);
+  const resolution = await findCustomer(q, input, cache);
   const customer = applyCustomer(order, fieldMeta, resolution, found);
   const [catalog, facts] = await Promise.all([
-    loadCatalog(q, customer?.id ?? null, catalogKeys(order.lines)),
-    customer
-      ? loadOrderFacts(q, {
-          customerId: customer.id,
-          poNumber: order.poNumber?.trim() || null,
-          documentId: input.documentId,
-          withCredit: customer.creditLimit !== null,
-        })
-      : null,
+    (cache ? cache.loadCatalog.bind(cache) : loadCatalog)(q, customer?.id ?? null, catalogKeys(order.lines)),
+    customer ? orderFacts(q, input, customer, order.poNumber?.trim() || null, cache) : null,
   ]);
   const products = resolveLines(order, fieldMeta, catalog, customer !== null, found);
   found.push(...checkMissingFields(order));
@@ -63,7 +58,22 @@ export async function validateOrder(
   return { order, findings: mergeFindings(extracted.findings, found), fieldMeta };
 }
 
-async function findCustomer(q: Queryable, input: ValidationInput): Promise<CustomerResolution> {
+function orderFacts(
+  q: Queryable,
+  input: ValidationInput,
+  customer: CustomerFacts,
+  poNumber: string | null,
+  cache: MasterDataCache | undefined,
+) {
+  const p = { customerId: customer.id, poNumber, withCredit: customer.creditLimit !== null };
+  return cache ? cache.orderFacts(q, p) : loadOrderFacts(q, { ...p, documentId: input.documentId });
+}
+
+async function findCustomer(
+  q: Queryable,
+  input: ValidationInput,
+  cache: MasterDataCache | undefined,
+): Promise<CustomerResolution> {
   const keys = customerKeys({
     channel: input.channel,
     sender: input.sender,
@@ -71,7 +81,7 @@ async function findCustomer(q: Queryable, input: ValidationInput): Promise<Custo
     claimedId: input.extracted.order.customer.id,
     evidence: input.extracted.evidence,
   });
-  let candidates = await findCustomers(q, keys);
+  let candidates = await (cache ? cache.findCustomers(q, keys) : findCustomers(q, keys));
   if (keys.name && needsNameLookup(candidates, keys)) {
     candidates = [...candidates, ...(await findCustomersByName(q, keys.name))];
   }
