@@ -108,5 +108,11 @@ describe('order-capture extract (the program)', () => {
   it('answers a usage error with exit status 2', async () => {
     await expect(run(process.execPath, [BIN, 'extract'])).rejects.toMatchObject({ code: 2 });
     await expect(run(process.execPath, [BIN, 'frobnicate'])).rejects.toMatchObject({ code: 2 });
+    await expect(
+      run(process.execPath, [BIN, 'extract', '--data', '/nonexistent', join(FINDINGS, 'missing_field.edi')]),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: 'order-capture: cannot read the master-data folder /nonexistent\n',
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.ts';
+import { OrderCaptureError } from '../errors.ts';
 import { runDemo } from './demo.ts';
 import { runExtract } from './extract.ts';
 import { runImport, runToken } from './admin.ts';
@@ -80,6 +81,13 @@ try {
     process.stderr.write(`order-capture: ${(err as Error).message}\n\n${USAGE}\n`);
     process.exitCode = 2;
   } else if (err instanceof ConfigError) {
+    process.stderr.write(`order-capture: ${err.message}\n`);
+    process.exitCode = 2;
+  } else if (
+    err instanceof OrderCaptureError &&
+    (err.code === 'input_invalid' || err.code === 'config_invalid')
+  ) {
+    // The user's input is wrong (no such folder, unknown customer): say so, without a stack trace.
     process.stderr.write(`order-capture: ${err.message}\n`);
     process.exitCode = 2;
   } else {
