@@ -34,6 +34,13 @@ export type DeliveryResult =
 export interface ErpAdapter {
   readonly identifier: string;
   deliver(delivery: Delivery): Promise<DeliveryResult>;
+  /**
+   * Makes durable what the deliveries that returned `delivered` since the last call wrote, for an
+   * adapter that can do that more cheaply once for many (the file adapter syncs its folder). The
+   * deliverer awaits it after a batch's sends and before recording any of them as delivered; a
+   * throw turns those deliveries into retries.
+   */
+  flush?(): Promise<void>;
   /** Releases what the adapter opened (connections, handles); called once, at shutdown. */
   close?(): Promise<void>;
 }

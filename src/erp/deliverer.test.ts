@@ -58,8 +58,23 @@ describe('OutboxDeliverer', () => {
     server = await startErpServer(opts);
     const config = testErpConfig({ httpUrl: server!.url, ...erp });
     const adapter = new HttpErpAdapter({ url: server!.url, timeoutMs: config.timeoutMs });
-    const deliverer = (db: Db = t.db, workerId = 'test-worker', concurrency = 1, via: ErpAdapter = adapter) =>
-      new OutboxDeliverer({ db, adapter: via, config, workerId, log: silentLogger, concurrency, pollMs: 20 });
+    const deliverer = (
+      db: Db = t.db,
+      workerId = 'test-worker',
+      concurrency = 1,
+      via: ErpAdapter = adapter,
+      batchSize?: number,
+    ) =>
+      new OutboxDeliverer({
+        db,
+        adapter: via,
+        config,
+        workerId,
+        log: silentLogger,
+        concurrency,
+        batchSize,
+        pollMs: 20,
+      });
     return { config, adapter, deliverer };
   }
 
@@ -177,8 +192,9 @@ describe('OutboxDeliverer', () => {
     for (let i = 0; i < 50; i++) ids.push(await insertAcceptedOrder(t.db, sampleOrder(200 + i)));
     extraDb = t.url ? await openPostgres(t.url, 4) : null;
     const [viaA, viaB] = [counting(adapter), counting(adapter)];
-    const a = deliverer(t.db, 'worker-a', 4, viaA);
-    const b = deliverer(extraDb ?? t.db, 'worker-b', 4, viaB);
+    // Batches of 5: one claim of 50 would leave the other deliverer nothing to compete for.
+    const a = deliverer(t.db, 'worker-a', 4, viaA, 5);
+    const b = deliverer(extraDb ?? t.db, 'worker-b', 4, viaB, 5);
     a.start();
     b.start();
     await waitFor(async () => (await outboxCounts(t.db)).delivered === 50);

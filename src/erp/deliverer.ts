@@ -5,7 +5,10 @@ import { faultPoint } from '../faults.ts';
 import type { Logger } from '../log.ts';
 import { onWork } from '../queue/signal.ts';
 import type { DeliveryResult, ErpAdapter } from './adapter.ts';
-import { type ClaimedDelivery, claimDeliveries, type RecordedOutcome, recordResult } from './outbox.ts';
+import { type BatchOutcome, type ClaimedDelivery, claimDeliveries, recordResults } from './outbox.ts';
+
+/** Keeps one batch's statements within PostgreSQL's parameter limit (8 per event). */
+const MAX_BATCH = 1000;
 
 export interface OutboxDelivererOptions {
   db: Db;
@@ -17,6 +20,11 @@ export interface OutboxDelivererOptions {
   log: Logger;
   /** Orders sent at once; one order is never sent twice at once (the lease). Default 4. */
   concurrency?: number;
+  /**
+   * Most rows claimed, and recorded, together (one claim and one transaction per batch). Default
+   * 50; a batch is smaller where its sends could otherwise outlast the lease (see `claimLimit`).
+   */
+  batchSize?: number;
   /** Sleep when nothing is due; an in-process `wakeWorkers()` cuts it short. Default 1000. */
   pollMs?: number;
   /** How long a claim holds its row; must outlast a request. Default max(60 s, 2 x timeoutMs). */
@@ -24,10 +32,12 @@ export interface OutboxDelivererOptions {
 }
 
 /**
- * Moves outbox rows to the ERP: claims due rows under a lease, hands each to the adapter and
- * records the result only while the lease is still its own. If the process dies after sending and
- * before recording, the lease runs out, another run resends under the same idempotency key, and
- * the ERP (or the file adapter's overwrite) makes the second send a no-op: exactly once in effect.
+ * Moves outbox rows to the ERP: claims a batch of due rows under one lease, hands each to the
+ * adapter and records the batch's results in one transaction, each only while the lease is still
+ * its own. If the process dies after sending and before recording, the lease runs out, another run
+ * resends under the same idempotency key, and the ERP (or the file adapter's overwrite) makes the
+ * second send a no-op: exactly once in effect. Database cost per batch, whatever its size: one
+ * claim and one transaction of five round trips (BEGIN, outbox rows, orders, events, COMMIT).
  */
 export class OutboxDeliverer {
   private readonly db: Db;
@@ -36,6 +46,7 @@ export class OutboxDeliverer {
   private readonly workerId: string;
   private readonly log: Logger;
   private readonly concurrency: number;
+  private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private claims = 0;
@@ -50,6 +61,7 @@ export class OutboxDeliverer {
     this.workerId = opts.workerId;
     this.log = opts.log.child({ component: 'erp', adapter: opts.adapter.identifier });
     this.concurrency = opts.concurrency ?? 4;
+    this.batchSize = opts.batchSize ?? 50;
     this.pollMs = opts.pollMs ?? 1000;
     this.leaseMs = opts.leaseMs ?? Math.max(60_000, 2 * opts.config.timeoutMs);
     this.validate();
@@ -60,6 +72,8 @@ export class OutboxDeliverer {
     if (!this.workerId) problems.push('workerId must not be empty');
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
       problems.push('concurrency must be >= 1');
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > MAX_BATCH)
+      problems.push(`batchSize must be between 1 and ${MAX_BATCH}`);
     if (!(this.pollMs > 0)) problems.push('pollMs must be > 0');
     // A lease shorter than a request would let a second deliverer send while the first still waits.
     if (!(this.leaseMs > this.config.timeoutMs)) problems.push('leaseMs must exceed erp.timeoutMs');
@@ -84,35 +98,23 @@ export class OutboxDeliverer {
   }
 
   /**
-   * Claims and delivers what is due now, keeping up to `concurrency` deliveries in flight.
-   * Resolves when a claim finds nothing more and the last delivery is recorded; returns how many
-   * deliveries were attempted.
+   * Claims and delivers what is due now, a batch at a time: up to `batchSize` rows in one claim,
+   * sent `concurrency` at once, recorded together in one transaction once every send of the batch
+   * has settled (each is bounded by `erp.timeoutMs`). Resolves when a claim finds less than it
+   * asked for (nothing more was due) and that batch is recorded; returns how many deliveries were
+   * attempted.
    */
   async runOnce(): Promise<number> {
-    const inFlight = new Set<Promise<void>>();
     let processed = 0;
-    let drained = false;
-    let failure: { err: unknown } | null = null;
-    while (inFlight.size > 0 || (!drained && !this.stopping)) {
-      if (!drained && !this.stopping && inFlight.size < this.concurrency) {
-        let claimed: ClaimedDelivery[] = [];
-        try {
-          claimed = await this.claim(this.concurrency - inFlight.size);
-        } catch (err) {
-          // Still wait for the deliveries in flight: stop() relies on runOnce to cover them.
-          failure = { err };
-        }
-        drained = claimed.length === 0;
-        for (const d of claimed) {
-          const p: Promise<void> = this.deliverOne(d).finally(() => inFlight.delete(p));
-          inFlight.add(p);
-        }
-        processed += claimed.length;
-        if (!drained) continue;
-      }
-      if (inFlight.size > 0) await Promise.race(inFlight);
+    while (!this.stopping) {
+      const limit = this.claimLimit;
+      const batch = await this.claim(limit);
+      if (batch.length === 0) break;
+      processed += batch.length;
+      await this.deliverBatch(batch);
+      // A short batch took all that was due: no second claim just to find nothing.
+      if (batch.length < limit) break;
     }
-    if (failure) throw failure.err;
     return processed;
   }
 
@@ -145,6 +147,17 @@ export class OutboxDeliverer {
     });
   }
 
+  /**
+   * A batch is recorded only after its last send, so its last send must start while the lease
+   * still holds with a request's time to spare: with `concurrency` workers and every send bounded
+   * by `timeoutMs`, that is `concurrency` sends per `timeoutMs` of lease, keeping one `timeoutMs`
+   * for the claim and the record. Never fewer than `concurrency` rows: those fit any valid lease.
+   */
+  private get claimLimit(): number {
+    const rounds = Math.max(1, Math.floor(this.leaseMs / this.config.timeoutMs) - 1);
+    return Math.min(this.batchSize, this.concurrency * rounds);
+  }
+
   private claim(limit: number): Promise<ClaimedDelivery[]> {
     this.claims += 1;
     return claimDeliveries(this.db, {
@@ -155,37 +168,72 @@ export class OutboxDeliverer {
     });
   }
 
-  private async deliverOne(d: ClaimedDelivery): Promise<void> {
-    const log = this.log.child({ orderId: d.orderId, documentId: d.documentId, attempt: d.attempts });
-    const result = await this.send(d, log);
+  private async deliverBatch(batch: ClaimedDelivery[]): Promise<void> {
+    const results = await this.flush(await this.sendAll(batch));
     // Crash tests kill the process here: sent, not recorded, the case the idempotency key is for.
     faultPoint('erp.after-send');
+    const attempts = batch.map((delivery, i) => ({ delivery, result: results[i]! }));
+    let outcomes: BatchOutcome[];
     try {
-      logOutcome(log, await recordResult(this.db, d, result, this.config), result);
+      outcomes = await recordResults(this.db, attempts, this.config);
     } catch (err) {
-      if (err instanceof OrderCaptureError && err.code === 'lease_lost') {
-        log.warn('ERP delivery lease lost; the current holder records the result', { err });
-      } else {
-        // Not recorded: the lease runs out and the order is resent under the same key.
-        log.error('cannot record ERP delivery result', { err });
-      }
+      // Not recorded: the leases run out and these orders are resent under the same keys.
+      this.log.error('cannot record ERP delivery results', { err, orderIds: batch.map((d) => d.orderId) });
+      return;
+    }
+    for (const [i, a] of attempts.entries()) {
+      logOutcome(this.orderLog(a.delivery), outcomes[i]!, a.result);
     }
   }
 
+  /** Sends the batch `concurrency` at a time, each worker taking the next in claim (arrival) order. */
+  private async sendAll(batch: ClaimedDelivery[]): Promise<DeliveryResult[]> {
+    const results: DeliveryResult[] = new Array(batch.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < batch.length; i = next++) results[i] = await this.send(batch[i]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, batch.length) }, worker));
+    return results;
+  }
+
+  /**
+   * Lets the adapter make the batch's sends durable (the file adapter syncs its folder once per
+   * batch) before anything is recorded as delivered. If that fails, the deliveries count as not
+   * done: retried, under the same keys.
+   */
+  private async flush(results: DeliveryResult[]): Promise<DeliveryResult[]> {
+    if (!this.adapter.flush || !results.some((r) => r.kind === 'delivered')) return results;
+    try {
+      await this.adapter.flush();
+      return results;
+    } catch (err) {
+      this.log.error('ERP adapter flush failed', { err });
+      const error = `adapter flush failed: ${(err as Error)?.message ?? String(err)}`;
+      return results.map((r) => (r.kind === 'delivered' ? { kind: 'retry', error } : r));
+    }
+  }
+
+  private orderLog(d: ClaimedDelivery): Logger {
+    return this.log.child({ orderId: d.orderId, documentId: d.documentId, attempt: d.attempts });
+  }
+
   /** Adapters translate expected failures themselves; a throw here is a bug, retried like an outage. */
-  private async send(d: ClaimedDelivery, log: Logger): Promise<DeliveryResult> {
+  private async send(d: ClaimedDelivery): Promise<DeliveryResult> {
     try {
       const { orderId, idempotencyKey, order, documentId, receivedAt } = d;
       return await this.adapter.deliver({ orderId, idempotencyKey, order, documentId, receivedAt });
     } catch (err) {
-      log.error('ERP adapter threw', { err });
+      this.orderLog(d).error('ERP adapter threw', { err });
       return { kind: 'retry', error: `adapter error: ${(err as Error)?.message ?? String(err)}` };
     }
   }
 }
 
-function logOutcome(log: Logger, outcome: RecordedOutcome, result: DeliveryResult): void {
-  if (result.kind === 'delivered') log.info('order delivered to the ERP', { reference: result.reference });
+function logOutcome(log: Logger, outcome: BatchOutcome, result: DeliveryResult): void {
+  if (outcome === 'lease_lost') log.warn('ERP delivery lease lost; the current holder records the result');
+  else if (result.kind === 'delivered')
+    log.info('order delivered to the ERP', { reference: result.reference });
   else if (outcome === 'retry') log.warn('ERP delivery will be retried', { error: result.error });
   else log.error('ERP delivery failed', { error: result.error });
 }

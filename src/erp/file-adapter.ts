@@ -14,11 +14,18 @@ export interface FileAdapterOptions {
 /**
  * The default stand-in ERP: one pretty canonical-order JSON file per order. A resend after a
  * crash rewrites the same file with the same bytes, so the effect is the same as one delivery.
+ *
+ * Each file's bytes are on disk when `deliver` returns; its name is on disk once `flush` has
+ * synced the folder. Syncing the folder once per batch instead of once per file is safe because
+ * the deliverer records a batch only after `flush`: a crash before it leaves every order of the
+ * batch unrecorded, and each is rewritten under its own name after the lease runs out.
  */
 export class FileErpAdapter implements ErpAdapter {
   static readonly identifier = 'file' as const;
   readonly identifier = FileErpAdapter.identifier;
   private readonly dir: string;
+  /** Renames done since the folder was last synced. */
+  private unsynced = 0;
 
   constructor(options: FileAdapterOptions) {
     if (!options.dir || !isAbsolute(options.dir)) {
@@ -36,18 +43,28 @@ export class FileErpAdapter implements ErpAdapter {
     try {
       await mkdir(this.dir, { recursive: true });
       await writeAtomically(this.dir, name, `${canonicalOrderJson(delivery.order, true)}\n`);
+      this.unsynced += 1;
       return { kind: 'delivered', reference: name };
     } catch (err) {
       // A full disk or a permission problem can be fixed by an operator: try again later.
       return { kind: 'retry', error: `cannot write ${join(this.dir, name)}: ${(err as Error).message}` };
     }
   }
+
+  /** Makes the renames of every file delivered so far durable, with one sync of the folder. */
+  async flush(): Promise<void> {
+    if (this.unsynced === 0) return;
+    // Reset first: a rename finishing while the sync runs is counted for the next flush.
+    this.unsynced = 0;
+    await syncDir(this.dir);
+  }
 }
 
 /**
  * Readers of the folder see the old file or the complete new one, never a half-written one:
  * the bytes go to a temporary file in the same folder (same file system, so rename is atomic),
- * are flushed to disk, and only then take the final name.
+ * are flushed to disk, and only then take the final name. The rename is durable once the folder
+ * is synced (`FileErpAdapter.flush`).
  */
 async function writeAtomically(dir: string, name: string, text: string): Promise<void> {
   const tmp = join(dir, `.${name}.${randomUUID()}.tmp`);
@@ -64,7 +81,6 @@ async function writeAtomically(dir: string, name: string, text: string): Promise
     await rm(tmp, { force: true });
     throw err;
   }
-  await syncDir(dir);
 }
 
 /** Makes the rename itself durable; not every platform lets a folder be fsynced. */

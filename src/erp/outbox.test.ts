@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OrderCaptureError } from '../errors.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
-import { backoffDelayMs, claimDeliveries, enqueueDelivery, outboxCounts, recordResult } from './outbox.ts';
+import {
+  backoffDelayMs,
+  claimDeliveries,
+  enqueueDelivery,
+  outboxCounts,
+  recordResult,
+  recordResults,
+} from './outbox.ts';
 import { eventsOf, insertAcceptedOrder, outboxRow, sampleOrder, testErpConfig } from './test-support.ts';
 
 const claimOpts = (lease: string, limit = 10) => ({ adapter: 'http', lease, limit, leaseMs: 60_000 });
@@ -130,6 +137,113 @@ describe('ERP outbox', () => {
     expect(await eventsOf(t.db, id, 'order.delivery_failed')).toEqual([
       { detail: { adapter: 'http', attempts: 1, error: 'HTTP 422: bad PO' } },
     ]);
+  });
+
+  it('records a batch in one go, leaving alone the row whose lease was stolen', async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push(await insertAcceptedOrder(t.db, sampleOrder(80 + i)));
+    const batch = await claimDeliveries(t.db, claimOpts('w#80'));
+    expect(batch.map((d) => d.orderId)).toEqual(ids);
+    const stolen = ids[3]!;
+    await t.db.query(`UPDATE erp_outbox SET locked_until = now() - interval '1 second' WHERE order_id = $1`, [
+      stolen,
+    ]);
+    expect((await claimDeliveries(t.db, claimOpts('live#80'))).map((d) => d.orderId)).toEqual([stolen]);
+
+    const odd = `HTTP 503: "busy", {retry} \\ later, ñ`;
+    const config = testErpConfig({ maxAttempts: 2, backoffBaseMs: 60_000, backoffMaxMs: 60_000 });
+    const results = [
+      { kind: 'delivered', reference: 'ERP-80' },
+      { kind: 'retry', error: odd },
+      { kind: 'failed', error: 'HTTP 422: bad PO' },
+      { kind: 'delivered', reference: 'ERP-83' },
+      { kind: 'delivered', reference: null },
+    ] as const;
+    const outcomes = await recordResults(
+      t.db,
+      batch.map((delivery, i) => ({ delivery, result: results[i]! })),
+      config,
+    );
+    expect(outcomes).toEqual(['delivered', 'retry', 'failed', 'lease_lost', 'delivered']);
+
+    expect(await outboxRow(t.db, ids[0]!)).toMatchObject({ status: 'delivered', erp_reference: 'ERP-80' });
+    expect(await outboxRow(t.db, ids[1]!)).toMatchObject({
+      status: 'pending',
+      last_error: odd,
+      locked_by: null,
+    });
+    expect(await outboxRow(t.db, ids[2]!)).toMatchObject({
+      status: 'failed',
+      last_error: 'HTTP 422: bad PO',
+    });
+    expect(await outboxRow(t.db, stolen)).toMatchObject({
+      status: 'pending',
+      attempts: 2,
+      locked_by: 'live#80',
+      erp_reference: null,
+    });
+    expect(await outboxRow(t.db, ids[4]!)).toMatchObject({ status: 'delivered', erp_reference: null });
+    const [due] = await t.db.query<{ wait: number }>(
+      `SELECT extract(epoch FROM next_attempt_at - now()) * 1000 AS wait FROM erp_outbox WHERE order_id = $1`,
+      [ids[1]],
+    );
+    expect(Number(due!.wait)).toBeGreaterThan(50_000);
+
+    const orders = await t.db.query<{ id: number; status: string; delivered_at: Date | null }>(
+      `SELECT id, status, delivered_at FROM orders WHERE id = ANY($1) ORDER BY id`,
+      [ids],
+    );
+    expect(orders.map((o) => o.status)).toEqual(['delivered', 'accepted', 'failed', 'accepted', 'delivered']);
+    expect(orders.map((o) => o.delivered_at instanceof Date)).toEqual([true, false, false, false, true]);
+
+    const events = await t.db.query<{ order_id: number; kind: string; detail: Record<string, unknown> }>(
+      `SELECT order_id, kind, detail FROM events WHERE order_id = ANY($1) AND kind LIKE 'order.deliver%'
+        ORDER BY id`,
+      [ids],
+    );
+    expect(events).toEqual([
+      {
+        order_id: ids[0],
+        kind: 'order.delivered',
+        detail: {
+          adapter: 'http',
+          attempts: 1,
+          reference: 'ERP-80',
+          idempotencyKey: batch[0]!.idempotencyKey,
+        },
+      },
+      {
+        order_id: ids[1],
+        kind: 'order.delivery_retry',
+        detail: { adapter: 'http', attempts: 1, error: odd, retryInMs: 60_000 },
+      },
+      {
+        order_id: ids[2],
+        kind: 'order.delivery_failed',
+        detail: { adapter: 'http', attempts: 1, error: 'HTTP 422: bad PO' },
+      },
+      {
+        order_id: ids[4],
+        kind: 'order.delivered',
+        detail: { adapter: 'http', attempts: 1, reference: null, idempotencyKey: batch[4]!.idempotencyKey },
+      },
+    ]);
+  });
+
+  it('refuses two results for one order in a batch', async () => {
+    await insertAcceptedOrder(t.db, sampleOrder(90));
+    const [d] = await claimDeliveries(t.db, claimOpts('w#90'));
+    const twice = recordResults(
+      t.db,
+      [
+        { delivery: d!, result: { kind: 'delivered', reference: 'A' } },
+        { delivery: d!, result: { kind: 'failed', error: 'B' } },
+      ],
+      testErpConfig(),
+    );
+    await expect(twice).rejects.toMatchObject({ code: 'internal' });
+    expect(await outboxRow(t.db, d!.orderId)).toMatchObject({ status: 'pending', locked_by: 'w#90' });
+    expect(await recordResults(t.db, [], testErpConfig())).toEqual([]);
   });
 
   it('spreads backoff between the base and a doubling ceiling, capped', () => {

@@ -2,7 +2,7 @@ import type { ErpConfig } from '../config.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { OrderCaptureError } from '../errors.ts';
-import { logEvent } from '../store/events.ts';
+import { type EventInput, logEvents } from '../store/events.ts';
 import type { Delivery, DeliveryResult } from './adapter.ts';
 
 const ACTOR = 'system:erp';
@@ -110,8 +110,19 @@ export async function claimDeliveries(q: Queryable, opts: ClaimOptions): Promise
 
 export type RecordedOutcome = 'delivered' | 'retry' | 'failed';
 
+/** What `recordResults` did with one attempt: its outcome, or nothing because the lease was gone. */
+export type BatchOutcome = RecordedOutcome | 'lease_lost';
+
+/** One sent delivery and what the adapter answered. */
+export interface DeliveryAttempt {
+  delivery: ClaimedDelivery;
+  result: DeliveryResult;
+}
+
+type RetryConfig = Pick<ErpConfig, 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs'>;
+
 /**
- * Stores what an attempt came to, in one transaction with the order's status and the audit
+ * Stores what one attempt came to, in one transaction with the order's status and the audit
  * event. Throws `lease_lost` (and stores nothing) when the row is no longer held by `d.lease`:
  * whoever holds it now resends under the same key and records the result once.
  */
@@ -119,24 +130,66 @@ export async function recordResult(
   db: Db,
   d: ClaimedDelivery,
   result: DeliveryResult,
-  config: Pick<ErpConfig, 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs'>,
+  config: RetryConfig,
 ): Promise<RecordedOutcome> {
-  if (result.kind === 'delivered') {
-    await recordDelivered(db, d, result.reference);
-    return 'delivered';
+  const [outcome] = await recordResults(db, [{ delivery: d, result }], config);
+  if (outcome === 'lease_lost' || outcome === undefined) {
+    throw new OrderCaptureError(
+      'lease_lost',
+      `ERP delivery of order ${d.orderId} is no longer held by ${d.lease}`,
+    );
   }
-  if (result.kind === 'failed') {
-    await recordFailed(db, d, result.error);
-    return 'failed';
+  return outcome;
+}
+
+/**
+ * Stores what a batch of attempts came to in one transaction of at most three statements,
+ * however long the batch: the outbox rows, the orders' status, the audit events. A row no longer
+ * held by its attempt's lease is left alone and comes back as `lease_lost` (its current holder
+ * records it); the others are stored all the same. Outcomes come back in the order given.
+ */
+export async function recordResults(
+  db: Db,
+  attempts: readonly DeliveryAttempt[],
+  config: RetryConfig,
+): Promise<BatchOutcome[]> {
+  if (attempts.length === 0) return [];
+  const decisions = attempts.map((a) => decide(a.delivery, a.result, config));
+  const ids = decisions.map((x) => x.d.orderId);
+  if (new Set(ids).size !== ids.length) {
+    // UPDATE ... FROM would apply one of two results for the same row, silently.
+    throw new OrderCaptureError('internal', `ERP results for one order given twice: ${ids.join(', ')}`);
   }
+  const held = await db.transaction(async (tx) => {
+    const ours = new Set((await updateHeld(tx, decisions)).map((r) => r.order_id));
+    const kept = decisions.filter((x) => ours.has(x.d.orderId));
+    const ended = kept.filter((x) => x.outcome !== 'retry');
+    await updateOrders(tx, ended);
+    await logEvents(tx, kept.map(eventOf));
+    return ours;
+  });
+  return decisions.map((x) => (held.has(x.d.orderId) ? x.outcome : 'lease_lost'));
+}
+
+/** One attempt's result, decided before any write: what every column and the event will say. */
+interface Decision {
+  d: ClaimedDelivery;
+  outcome: RecordedOutcome;
+  reference: string | null;
+  error: string | null;
+  delayMs: number | null;
+}
+
+function decide(d: ClaimedDelivery, result: DeliveryResult, config: RetryConfig): Decision {
+  const none = { d, reference: null, error: null, delayMs: null };
+  if (result.kind === 'delivered') return { ...none, outcome: 'delivered', reference: result.reference };
+  if (result.kind === 'failed') return { ...none, outcome: 'failed', error: result.error };
   if (d.attempts >= config.maxAttempts) {
-    await recordFailed(db, d, `gave up after ${d.attempts} attempts: ${result.error}`);
-    return 'failed';
+    return { ...none, outcome: 'failed', error: `gave up after ${d.attempts} attempts: ${result.error}` };
   }
   const jitter = backoffDelayMs(d.attempts, config.backoffBaseMs, config.backoffMaxMs);
   const delayMs = Math.min(Math.max(jitter, result.retryAfterMs ?? 0), config.backoffMaxMs);
-  await recordRetry(db, d, result.error, delayMs);
-  return 'retry';
+  return { ...none, outcome: 'retry', error: result.error, delayMs };
 }
 
 /**
@@ -155,68 +208,70 @@ export function backoffDelayMs(
   return Math.round(floor + random() * (ceiling - floor));
 }
 
-async function recordDelivered(db: Db, d: ClaimedDelivery, reference: string | null): Promise<void> {
-  await db.transaction(async (tx) => {
-    await updateHeld(
-      tx,
-      d,
-      `status = 'delivered', erp_reference = $3, delivered_at = now(), last_error = NULL`,
-      [reference],
-    );
-    await tx.query(`UPDATE orders SET status = 'delivered', delivered_at = now() WHERE id = $1`, [d.orderId]);
-    await logEvent(tx, {
-      actor: ACTOR,
-      kind: 'order.delivered',
-      orderId: d.orderId,
-      documentId: d.documentId,
-      detail: { adapter: d.adapter, attempts: d.attempts, reference, idempotencyKey: d.idempotencyKey },
-    });
-  });
-}
-
-async function recordRetry(db: Db, d: ClaimedDelivery, error: string, delayMs: number): Promise<void> {
-  await db.transaction(async (tx) => {
-    await updateHeld(tx, d, `last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval`, [
-      error,
-      String(delayMs),
-    ]);
-    await logEvent(tx, {
-      actor: ACTOR,
-      kind: 'order.delivery_retry',
-      orderId: d.orderId,
-      documentId: d.documentId,
-      detail: { adapter: d.adapter, attempts: d.attempts, error, retryInMs: delayMs },
-    });
-  });
-}
-
-async function recordFailed(db: Db, d: ClaimedDelivery, error: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await updateHeld(tx, d, `status = 'failed', last_error = $3`, [error]);
-    await tx.query(`UPDATE orders SET status = 'failed' WHERE id = $1`, [d.orderId]);
-    await logEvent(tx, {
-      actor: ACTOR,
-      kind: 'order.delivery_failed',
-      orderId: d.orderId,
-      documentId: d.documentId,
-      detail: { adapter: d.adapter, attempts: d.attempts, error },
-    });
-  });
-}
-
-/** Applies `set` (params from $3) and releases the lease, only while the row is still ours. */
-async function updateHeld(tx: Queryable, d: ClaimedDelivery, set: string, params: unknown[]): Promise<void> {
-  const rows = await tx.query(
-    `UPDATE erp_outbox SET ${set}, locked_by = NULL, locked_until = NULL
-      WHERE order_id = $1 AND locked_by = $2 RETURNING order_id`,
-    [d.orderId, d.lease, ...params],
+/**
+ * Writes each decision to its outbox row and releases the lease, only where the row is still
+ * held by that attempt's lease (a row re-claimed since does not match and is left alone).
+ * A retry keeps the row's status; delivered and failed end it. Returns the rows written.
+ */
+function updateHeld(tx: Queryable, decisions: Decision[]): Promise<{ order_id: number }[]> {
+  return tx.query<{ order_id: number }>(
+    `UPDATE erp_outbox b
+        SET status = CASE u.outcome WHEN 'retry' THEN b.status ELSE u.outcome END,
+            erp_reference = CASE u.outcome WHEN 'delivered' THEN u.reference ELSE b.erp_reference END,
+            delivered_at = CASE u.outcome WHEN 'delivered' THEN now() ELSE b.delivered_at END,
+            last_error = u.error,
+            next_attempt_at = CASE u.outcome WHEN 'retry'
+                                THEN now() + u.delay_ms * interval '1 millisecond'
+                                ELSE b.next_attempt_at END,
+            locked_by = NULL, locked_until = NULL
+       FROM (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                  $6::float8[])
+                AS t(order_id, lease, outcome, reference, error, delay_ms)) u
+      WHERE b.order_id = u.order_id AND b.locked_by = u.lease
+      RETURNING b.order_id`,
+    [
+      decisions.map((x) => x.d.orderId),
+      decisions.map((x) => x.d.lease),
+      decisions.map((x) => x.outcome),
+      decisions.map((x) => x.reference),
+      decisions.map((x) => x.error),
+      decisions.map((x) => x.delayMs),
+    ],
   );
-  if (rows.length === 0) {
-    throw new OrderCaptureError(
-      'lease_lost',
-      `ERP delivery of order ${d.orderId} is no longer held by ${d.lease}`,
-    );
+}
+
+/** The order follows its delivery's end: `delivered` (with the instant) or `failed`. */
+async function updateOrders(tx: Queryable, ended: Decision[]): Promise<void> {
+  if (ended.length === 0) return;
+  await tx.query(
+    `UPDATE orders o
+        SET status = u.status,
+            delivered_at = CASE u.status WHEN 'delivered' THEN now() ELSE o.delivered_at END
+       FROM (SELECT * FROM unnest($1::bigint[], $2::text[]) AS t(id, status)) u
+      WHERE o.id = u.id`,
+    [ended.map((x) => x.d.orderId), ended.map((x) => x.outcome)],
+  );
+}
+
+function eventOf(x: Decision): EventInput {
+  const { d } = x;
+  const base = { actor: ACTOR, orderId: d.orderId, documentId: d.documentId };
+  const common = { adapter: d.adapter, attempts: d.attempts };
+  if (x.outcome === 'delivered') {
+    return {
+      ...base,
+      kind: 'order.delivered',
+      detail: { ...common, reference: x.reference, idempotencyKey: d.idempotencyKey },
+    };
   }
+  if (x.outcome === 'retry') {
+    return {
+      ...base,
+      kind: 'order.delivery_retry',
+      detail: { ...common, error: x.error, retryInMs: x.delayMs },
+    };
+  }
+  return { ...base, kind: 'order.delivery_failed', detail: { ...common, error: x.error } };
 }
 
 export interface OutboxCounts {
