@@ -54,7 +54,7 @@ function files(): string[] {
       const n = f * PER_FILE + m;
       messages.push({
         poNumber: `BENCH-${n}`,
-        buyerGln: '8412345000001',
+        buyerGln: '8412345000003',
         deliveryDate: '20261201',
         lines: SKUS.map((s, i) => ({
           sku: s.gtin ? undefined : s.sku,

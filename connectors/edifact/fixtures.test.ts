@@ -221,7 +221,7 @@ describe('mapping', () => {
     for (const o of orders) {
       expect(o.findings).toEqual([]);
       expect(o.confidence).toBe(1);
-      expect(o.evidence.partyIds).toEqual(['8412345000001']);
+      expect(o.evidence.partyIds).toEqual(['8412345000003']);
       expect(o.evidence.taxId).toBe('ESB12345678');
       expect(o.order.customer.name).toBe('Ferreteria Lopez SL');
       for (const l of o.order.lines) expect((l.quantity ?? 0) % 100).toBe(0);

@@ -242,7 +242,7 @@ describe('web-form API', () => {
 describe('EDIFACT over HTTP', () => {
   let t: TestApp;
   let token: string;
-  const interchange = "UNA:+.? 'UNB+UNOC:3+8412345000001:14+8400000000001:14+261120:1200+42'UNZ+0+42'";
+  const interchange = "UNA:+.? 'UNB+UNOC:3+8412345000003:14+8400000000001:14+261120:1200+42'UNZ+0+42'";
   beforeAll(async () => {
     t = await createTestApp();
     await seedMasterData(t.db);

@@ -43,7 +43,7 @@ describe('importMasterData', () => {
       tax_id: 'ESB12345678',
       emails: ['compras@ferreterialopez.es', '@ferreterialopez.es'],
       fax_numbers: ['+34912345678'],
-      edi_ids: ['8412345000001'],
+      edi_ids: ['8412345000003'],
       currency: 'EUR',
       credit_limit: 50000,
       sla_hours: 4,

@@ -12,7 +12,7 @@ import { startErpServer } from '../testing/erp-server.ts';
 import { createTestPipeline, type TestPipeline } from '../testing/pipeline.ts';
 import { submit } from './submit.ts';
 
-const C042 = '8412345000001';
+const C042 = '8412345000003';
 
 function demoInterchange(po: string): string {
   return interchange([

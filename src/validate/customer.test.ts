@@ -22,7 +22,7 @@ const lopez = customer('C042', {
   taxId: 'ESB12345678',
   emails: ['compras@ferreterialopez.es', '@ferreterialopez.es'],
   faxNumbers: ['+34912345678'],
-  ediIds: ['8412345000001'],
+  ediIds: ['8412345000003'],
 });
 const garcia = customer('C107', { ediIds: ['8412345000010'], emails: ['pedidos@sigarcia.es'] });
 
@@ -61,8 +61,8 @@ describe('customerKeys', () => {
     expect(customerKeys({ ...baseSource(), channel: 'fax', sender: '+34 912 345 678' }).senderFax).toBe(
       '+34912345678',
     );
-    expect(customerKeys({ ...baseSource(), channel: 'edi', sender: '8412345000001' }).senderEdiId).toBe(
-      '8412345000001',
+    expect(customerKeys({ ...baseSource(), channel: 'edi', sender: '8412345000003' }).senderEdiId).toBe(
+      '8412345000003',
     );
   });
 });
@@ -79,9 +79,9 @@ function baseSource() {
 
 describe('resolveCustomer', () => {
   it('trusts the channel over any document evidence', () => {
-    const r = resolveCustomer([lopez, garcia], keys({ channelId: 'C107', partyIds: ['8412345000001'] }));
+    const r = resolveCustomer([lopez, garcia], keys({ channelId: 'C107', partyIds: ['8412345000003'] }));
     expect(r.customer?.id).toBe('C107');
-    const missing = resolveCustomer([lopez], keys({ channelId: 'C999', partyIds: ['8412345000001'] }));
+    const missing = resolveCustomer([lopez], keys({ channelId: 'C999', partyIds: ['8412345000003'] }));
     expect(missing).toEqual({
       customer: null,
       message: 'The channel authenticated customer C999, which is not in master data',

@@ -127,7 +127,7 @@ describe('validateOrder', () => {
 
   it('resolves a clean EDI order in three queries, with no findings', async () => {
     const q = counting(t.db);
-    const r = await run({ evidence: { partyIds: ['8412345000001'] }, lines: [TOR], order: { total: 24 } }, q);
+    const r = await run({ evidence: { partyIds: ['8412345000003'] }, lines: [TOR], order: { total: 24 } }, q);
     expect(r.findings).toEqual([]);
     expect(q.count).toBe(3);
     expect(r.order.customer).toEqual({ id: 'C042', name: 'Ferreteria Lopez SL', taxId: 'ESB12345678' });
@@ -174,7 +174,7 @@ describe('validateOrder', () => {
     const r = await run({
       channel: 'web',
       channelCustomerId: 'C107',
-      evidence: { partyIds: ['8412345000001'] },
+      evidence: { partyIds: ['8412345000003'] },
       lines: [],
     });
     expect(r.order.customer.id).toBe('C107');
@@ -212,7 +212,7 @@ describe('validateOrder', () => {
 
   it('reports an unknown SKU, price, quantity and total problems on the right fields', async () => {
     const r = await run({
-      evidence: { partyIds: ['8412345000001'] },
+      evidence: { partyIds: ['8412345000003'] },
       order: { total: 100 },
       lines: [
         { sku: 'NOPE-1', quantity: 5, amount: 1 },
@@ -242,16 +242,16 @@ describe('validateOrder', () => {
   });
 
   it('reports missing PO number, lines and quantities', async () => {
-    const noLines = await run({ evidence: { partyIds: ['8412345000001'] }, order: { poNumber: null } });
+    const noLines = await run({ evidence: { partyIds: ['8412345000003'] }, order: { poNumber: null } });
     expect(codes(noLines.findings)).toEqual(['missing_field@poNumber', 'missing_field@lines']);
-    const noQty = await run({ evidence: { partyIds: ['8412345000001'] }, lines: [{ sku: 'TOR-M8-40' }] });
+    const noQty = await run({ evidence: { partyIds: ['8412345000003'] }, lines: [{ sku: 'TOR-M8-40' }] });
     expect(noQty.findings).toEqual([
       finding('missing_field', 'error', 'lines[0].quantity', 'Line 1 (TOR-M8-40) has no quantity'),
     ]);
   });
 
   it('finds duplicates in earlier documents, this document and the order history', async () => {
-    const base: Case = { evidence: { partyIds: ['8412345000001'] }, lines: [TOR] };
+    const base: Case = { evidence: { partyIds: ['8412345000003'] }, lines: [TOR] };
     const orderId = await insertOrder({
       documentId: otherDoc,
       customerId: 'C042',
@@ -334,7 +334,7 @@ describe('validateOrder', () => {
       'Quantity read with confidence 0.6',
     );
     const r = await run({
-      evidence: { partyIds: ['8412345000001'] },
+      evidence: { partyIds: ['8412345000003'] },
       order: { poNumber: null },
       lines: [TOR],
       findings: [own, lowConf],

@@ -77,7 +77,7 @@ describe('worker killed with SIGKILL', () => {
       await importMasterData(db, DEMO_MASTER_DATA);
       const messages = Array.from({ length: MESSAGES }, (_, i) => ({
         poNumber: `CRASH-${i}`,
-        buyerGln: '8412345000001',
+        buyerGln: '8412345000003',
         lines: [{ sku: 'TOR-M8-40', quantity: 300, unitPrice: 0.12 }],
       }));
       await submit(db, {

@@ -32,7 +32,7 @@ describe('two workers on one database', () => {
   it('never process the same document twice', async () => {
     for (let i = 0; i < DOCS; i++) {
       const text = interchange([
-        { poNumber: `TW-${i}`, buyerGln: '8412345000001', lines: [{ sku: 'TOR-M8-40', quantity: 300 }] },
+        { poNumber: `TW-${i}`, buyerGln: '8412345000003', lines: [{ sku: 'TOR-M8-40', quantity: 300 }] },
       ]);
       await submit(t.db, {
         channel: 'edi',
