@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,5 +115,26 @@ describe('order-capture extract (the program)', () => {
       code: 2,
       stderr: 'order-capture: cannot read the master-data folder /nonexistent\n',
     });
+  });
+});
+
+const HUGE = join(FIXTURES, '..', '..', 'shared', 'corpus', 'pydifact', 'huge_file2.edi');
+
+describe.skipIf(!existsSync(HUGE))('extract on a 2.2 MB interchange of 110,000 segments', () => {
+  it('stores it whole and rejects it with the reason, in one attempt', async () => {
+    const t = await createTestDatabase();
+    try {
+      const lines: ExtractLine[] = [];
+      const config = loadConfig({}, { dataDir: '/nonexistent' });
+      await extractFiles({ db: t.db, config, log: silentLogger, deliverTo: null }, [HUGE], (l) =>
+        lines.push(l),
+      );
+      expect(lines.map((l) => l.status)).toEqual(['rejected']);
+      expect(lines[0]!.findings.map((f) => f.code)).toContain('invalid_edifact');
+      const [job] = await t.db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM jobs`);
+      expect(job!.n).toBe(0);
+    } finally {
+      await t.close();
+    }
   });
 });

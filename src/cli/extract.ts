@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { chooseFormat, describeUnsupported } from '../pipeline/formats.ts';
 import { submit } from '../pipeline/submit.ts';
+import { getDocument } from '../store/documents.ts';
 import { findingsOf, ordersOfDocument } from '../store/orders.ts';
 import { DocumentWorker } from '../worker/document-worker.ts';
 
@@ -124,7 +125,7 @@ async function extractFile(
     contentType: null,
     bytes,
   });
-  await worker.runUntilIdle();
+  await finish(db, worker, documentId);
   const orders = await ordersOfDocument(db, documentId);
   if (orders.length === 0) {
     const findings = (await findingsOf(db, documentId)).map(({ orderId: _, ...f }) => f);
@@ -138,6 +139,20 @@ async function extractFile(
     order: o.order,
     findings: o.findings,
   }));
+}
+
+/**
+ * Runs the worker until this document has ended processed or rejected. A job that failed waits
+ * for its retry; after its last attempt the worker marks the document rejected with the reason,
+ * so this always ends.
+ */
+async function finish(db: Db, worker: DocumentWorker, documentId: number): Promise<void> {
+  for (;;) {
+    await worker.runUntilIdle();
+    const doc = await getDocument(db, documentId);
+    if (!doc || doc.status === 'processed' || doc.status === 'rejected') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function rejectedLine(source: string, channel: Channel, findings: Finding[]): ExtractLine {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { insertMany } from '../db/insert-many.ts';
 
 export interface EventInput {
   /** `system:<component>` for the machine, `user:<login>` for a person, `customer:<id>` for a token. */
@@ -21,15 +22,10 @@ export async function logEvent(q: Queryable, e: EventInput): Promise<void> {
 
 /** Appends several events in one statement, in the order given. */
 export async function logEvents(q: Queryable, events: EventInput[]): Promise<void> {
-  if (events.length === 0) return;
-  const rows = events.map((_, i) => {
-    const b = i * 8;
-    return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6}::jsonb,$${b + 7}::jsonb,$${b + 8}::jsonb)`;
-  });
-  await q.query(
-    `INSERT INTO events (actor, kind, document_id, order_id, field, old_value, new_value, detail)
-     VALUES ${rows.join(',')}`,
-    events.flatMap((e) => [
+  await insertMany(
+    q,
+    'INSERT INTO events (actor, kind, document_id, order_id, field, old_value, new_value, detail)',
+    events.map((e) => [
       e.actor,
       e.kind,
       e.documentId ?? null,
@@ -39,6 +35,7 @@ export async function logEvents(q: Queryable, events: EventInput[]): Promise<voi
       json(e.newValue),
       json(e.detail),
     ]),
+    { casts: ['', '', '', '', '', '::jsonb', '::jsonb', '::jsonb'] },
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { insertMany } from '../db/insert-many.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import type { Finding } from '../domain/findings.ts';
 import { inContractOrder } from '../domain/canonical-json.ts';
@@ -16,16 +17,6 @@ export interface NewOrder {
   sourceText: string | null;
 }
 
-/** Multi-row VALUES list: `($1,$2),($3,$4)` for rows of `width` parameters. */
-function valuesList(rows: number, width: number, casts: string[] = [], tail = ''): string {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const cells = Array.from({ length: width }, (_, c) => `$${r * width + c + 1}${casts[c] ?? ''}`);
-    out.push(`(${cells.join(',')}${tail})`);
-  }
-  return out.join(',');
-}
-
 /** Stores one order, its lines and findings inside the caller's transaction; returns its id. */
 export async function insertOrder(q: Queryable, o: NewOrder): Promise<number> {
   const [id] = await insertOrders(q, [o]);
@@ -38,12 +29,12 @@ export async function insertOrder(q: Queryable, o: NewOrder): Promise<number> {
  */
 export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<number[]> {
   if (orders.length === 0) return [];
-  const rows = await q.query<{ id: number; document_id: number; seq: number }>(
+  const rows = await insertMany<{ id: number; document_id: number; seq: number }>(
+    q,
     `INSERT INTO orders (document_id, seq, reference, customer_id, po_number, order_date, delivery_date,
                          currency, total, status, confidence, data, field_meta, source_text, order_value,
-                         decided_at)
-     VALUES ${valuesList(orders.length, 15, ORDER_CASTS, ', now()')} RETURNING id, document_id, seq`,
-    orders.flatMap((o) => {
+                         decided_at)`,
+    orders.map((o) => {
       const c = o.order;
       return [
         o.documentId,
@@ -63,16 +54,17 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
         orderValue(c),
       ];
     }),
+    { casts: ORDER_CASTS, rowTail: ', now()', suffix: 'RETURNING id, document_id, seq' },
   );
   const idOf = new Map(rows.map((r) => [`${r.document_id}/${r.seq}`, r.id]));
   const ids = orders.map((o) => idOf.get(`${o.documentId}/${o.seq}`)!);
   const lines = orders.flatMap((o, i) => o.order.lines.map((l) => ({ orderId: ids[i]!, l })));
   if (lines.length > 0) {
-    await q.query(
+    await insertMany(
+      q,
       `INSERT INTO order_lines (order_id, line_no, sku, customer_ref, gtin, description, quantity, unit,
-                                unit_price, amount)
-       VALUES ${valuesList(lines.length, 10)} ON CONFLICT (order_id, line_no) DO NOTHING`,
-      lines.flatMap(({ orderId, l }) => [
+                                unit_price, amount)`,
+      lines.map(({ orderId, l }) => [
         orderId,
         l.lineNo,
         l.sku,
@@ -84,6 +76,7 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
         l.unitPrice,
         l.amount,
       ]),
+      { suffix: 'ON CONFLICT (order_id, line_no) DO NOTHING' },
     );
   }
   const findings = orders.flatMap((o, i) =>
@@ -124,18 +117,10 @@ async function insertFindingRows(
   q: Queryable,
   rows: Array<{ documentId: number; orderId: number | null; f: Finding }>,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  await q.query(
-    `INSERT INTO findings (document_id, order_id, code, severity, field, message)
-     VALUES ${valuesList(rows.length, 6)}`,
-    rows.flatMap(({ documentId, orderId, f }) => [
-      documentId,
-      orderId,
-      f.code,
-      f.severity,
-      f.field,
-      f.message,
-    ]),
+  await insertMany(
+    q,
+    'INSERT INTO findings (document_id, order_id, code, severity, field, message)',
+    rows.map(({ documentId, orderId, f }) => [documentId, orderId, f.code, f.severity, f.field, f.message]),
   );
 }
 

@@ -5,7 +5,9 @@ import type { Logger } from '../log.ts';
 import { claimJobs, failJob, type Job } from '../queue/jobs.ts';
 import { onWork } from '../queue/signal.ts';
 import { type PipelineOptions, processDocument } from '../pipeline/process.ts';
+import { finding } from '../domain/findings.ts';
 import { logEvent } from '../store/events.ts';
+import { insertFindings } from '../store/orders.ts';
 
 export function newWorkerId(role = 'worker'): string {
   return `${role}:${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -125,6 +127,8 @@ async function giveUpOnDocument(p: PipelineOptions, documentId: number, attempts
         WHERE id = $1 AND status IN ('received', 'processing')`,
       [documentId, reason.slice(0, 2000)],
     );
+    // The finding carries the reason to every place a person looks (CLI line, API, review).
+    await insertFindings(tx, documentId, null, [finding('unreadable_document', 'error', null, reason)]);
     await logEvent(tx, { actor: 'system:worker', kind: 'document.failed', documentId, detail: { reason } });
   });
 }
