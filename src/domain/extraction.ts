@@ -1,5 +1,6 @@
 import type { Finding } from './findings.ts';
 import type { CanonicalOrder } from './order.ts';
+import type { Page } from './page.ts';
 
 /** Where a field's value was read: a page box for images/PDFs, a segment for EDIFACT, a JSON path. */
 export type FieldSource =
@@ -50,10 +51,14 @@ export interface ExtractedOrder {
   rejected?: boolean;
 }
 
-/** What extraction gives for a whole document: orders, or a reason why there are none. */
+/**
+ * What extraction gives for a whole document: orders, or a reason why there are none. Readers of
+ * paper-like formats add the pages they read (images and words), which the pipeline stores for
+ * the review screen and the archive.
+ */
 export type ExtractOutcome =
-  | { kind: 'orders'; orders: ExtractedOrder[]; findings: Finding[] }
-  | { kind: 'rejected'; findings: Finding[] };
+  | { kind: 'orders'; orders: ExtractedOrder[]; findings: Finding[]; pages?: Page[] }
+  | { kind: 'rejected'; findings: Finding[]; pages?: Page[] };
 
 export function emptyEvidence(): CustomerEvidence {
   return { partyIds: [], taxId: null, name: null, email: null, fax: null };
