@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
@@ -22,6 +23,10 @@ export interface Config {
   worker: WorkerConfig;
   erp: ErpConfig;
   edifact: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /** Fax gateway spool folder (PDF, TIFF, images); the sender's number from file name or sidecar. */
+  fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /** OCR worker threads (tesseract.js), created once on first use. */
+  ocr: { workers: number };
   http: { bodyLimitBytes: number; syncWaitMs: number };
 }
 
@@ -115,6 +120,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       dropDir: resolve(r.str('edifact.dropDir', 'ORDERCAP_EDI_DROP_DIR', `${dataDir}/inbox/edifact`)),
       stableMs: r.int('edifact.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('edifact.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    fax: {
+      enabled: r.bool('fax.enabled', 'ORDERCAP_FAX_DROP', true),
+      dropDir: resolve(r.str('fax.dropDir', 'ORDERCAP_FAX_DROP_DIR', `${dataDir}/inbox/fax`)),
+      stableMs: r.int('fax.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
+      pollMs: r.int('fax.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    ocr: {
+      workers: r.int('ocr.workers', 'ORDERCAP_OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64),
     },
     http: {
       bodyLimitBytes: r.int('http.bodyLimitMb', 'ORDERCAP_MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024,

@@ -1,4 +1,5 @@
 import { DropFolder } from '../connectors/drop-folder/index.ts';
+import { createFaxFolder } from '../connectors/fax-folder/index.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { openDatabase } from './db/open.ts';
@@ -74,6 +75,18 @@ export async function startService(config: Config, log: Logger): Promise<Running
       });
       await folder.start();
       parts.push({ name: 'EDIFACT drop folder', stop: () => folder.stop() });
+    }
+    if (config.roles.has('connectors') && config.fax.enabled) {
+      const folder = createFaxFolder({
+        dir: config.fax.dropDir,
+        stableMs: config.fax.stableMs,
+        pollMs: config.fax.pollMs,
+        maxBytes: config.http.bodyLimitBytes,
+        submit: (doc) => submit(db, doc),
+        log: log.child({ connector: 'fax-folder' }),
+      });
+      await folder.start();
+      parts.push({ name: 'fax drop folder', stop: () => folder.stop() });
     }
     let url: string | null = null;
     if (config.roles.has('api')) {

@@ -102,3 +102,30 @@ describe('drop folder', () => {
     ]);
   });
 });
+
+describe('drop folder with gateway sidecars', () => {
+  it('does not take a sidecar for a document, and moves it with its document', async () => {
+    const t = await createTestDatabase();
+    const dir = await mkdtemp(join(tmpdir(), 'oc-drop-'));
+    try {
+      const f = new DropFolder({
+        dir,
+        channel: 'fax',
+        stableMs: 0,
+        pollMs: 10,
+        maxBytes: 1 << 20,
+        submit: (doc) => submit(t.db, doc),
+        log: silentLogger,
+        sidecarExtensions: ['.txt'],
+      });
+      await writeFile(join(dir, 'fax1.tif'), 'II*\0');
+      await writeFile(join(dir, 'fax1.txt'), 'From: +34912345678');
+      expect(await f.scan()).toBe(1);
+      expect((await readdir(join(dir, 'processed'))).sort()).toEqual(['fax1.tif', 'fax1.txt']);
+      expect(await t.db.query(`SELECT filename FROM documents`)).toEqual([{ filename: 'fax1.tif' }]);
+    } finally {
+      await t.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

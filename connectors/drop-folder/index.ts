@@ -17,6 +17,11 @@ export interface DropFolderOptions {
   log: Logger;
   /** Channel-specific facts from the file (fax number from its name or a sidecar, ...). */
   describe?: (path: string) => Promise<Partial<Pick<InboundDocument, 'sender' | 'meta'>>>;
+  /**
+   * Extensions of sidecar files a gateway writes beside a document (`.txt`, `.xml`): never
+   * documents themselves, they move to processed/ with the document they describe.
+   */
+  sidecarExtensions?: string[];
 }
 
 interface Seen {
@@ -59,7 +64,7 @@ export class DropFolder {
   async scan(now = Date.now()): Promise<number> {
     await this.ensureFolders();
     const names = (await readdir(this.opts.dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() && !IGNORED.test(e.name))
+      .filter((e) => e.isFile() && !IGNORED.test(e.name) && !this.isSidecar(e.name))
       .map((e) => e.name)
       .sort();
     let submitted = 0;
@@ -113,6 +118,7 @@ export class DropFolder {
       meta: { folder: this.opts.dir, ...extra.meta },
     });
     await this.moveAside(name, 'processed');
+    for (const sidecar of await this.sidecarsOf(name)) await this.moveAside(sidecar, 'processed');
     this.seen.delete(name);
     this.opts.log.info('drop folder file stored', {
       documentId: result.documentId,
@@ -120,6 +126,22 @@ export class DropFolder {
       created: result.created,
     });
     return true;
+  }
+
+  private isSidecar(name: string): boolean {
+    const lower = name.toLowerCase();
+    return (this.opts.sidecarExtensions ?? []).some((ext) => lower.endsWith(ext));
+  }
+
+  /** `fax1.tif.txt` and `fax1.txt` both describe `fax1.tif`. */
+  private async sidecarsOf(name: string): Promise<string[]> {
+    const exts = this.opts.sidecarExtensions ?? [];
+    if (exts.length === 0) return [];
+    const stem = name.replace(/\.[^.]+$/, '');
+    const present = new Set(await readdir(this.opts.dir));
+    return exts
+      .flatMap((ext) => [`${name}${ext}`, `${stem}${ext}`])
+      .filter((n) => n !== name && present.has(n));
   }
 
   /** Moves a file into processed/ or failed/, never overwriting an earlier file of the same name. */
