@@ -13,6 +13,7 @@ import { getBlob } from '../store/blobs.ts';
 import { type DocumentRow, getDocument } from '../store/documents.ts';
 import { logEvent, logEvents } from '../store/events.ts';
 import { insertFindings, insertOrders, type NewOrder } from '../store/orders.ts';
+import { insertPages } from '../store/pages.ts';
 import { MasterDataCache, validateOrder } from '../validate/index.ts';
 import { decide } from './decide.ts';
 import { type DocumentFormat, extractDocument } from './formats.ts';
@@ -131,6 +132,7 @@ async function storeResult(
     [doc.id, rejected ? 'rejected' : 'processed', reason, format],
   );
   if (outcome.kind === 'rejected') await insertFindings(tx, doc.id, null, outcome.findings);
+  if (outcome.pages && outcome.pages.length > 0) await insertPages(tx, doc.id, outcome.pages);
   await logEvent(tx, {
     actor: ACTOR,
     kind: rejected ? 'document.rejected' : 'document.processed',
