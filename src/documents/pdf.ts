@@ -1,0 +1,176 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
+import type { Page, Word } from '../domain/page.ts';
+import type { OcrEngine } from '../ocr/index.ts';
+import { cleanRendered, describeError } from './image.ts';
+import { isUnusableTextLayer, runsToWords, type TextRun } from './words.ts';
+
+/** Text-layer pages are rendered at 2x (144 dpi): enough for a person to read on the review screen. */
+export const TEXT_LAYER_SCALE = 2;
+/** Review images of text-layer pages stay below this (an A2 page at 2x is 8 million pixels). */
+const REVIEW_MAX_PIXELS = 12e6;
+/** Scanned pages are rendered at 300 dpi for OCR. */
+const OCR_SCALE = 300 / 72;
+
+export interface PdfReadOptions {
+  ocr: OcrEngine;
+  maxPages: number;
+  maxPixels: number;
+  languages: string | undefined;
+}
+
+export type PdfResult =
+  | { kind: 'pages'; pages: Page[]; totalPages: number }
+  | { kind: 'unreadable'; reason: string };
+
+const require = createRequire(import.meta.url);
+const pdfjsRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
+
+interface CanvasAndContext {
+  canvas: { toBuffer(mime: 'image/png'): Buffer };
+  context: unknown;
+}
+interface CanvasFactory {
+  create(width: number, height: number): CanvasAndContext;
+  destroy(cc: CanvasAndContext): void;
+}
+
+async function open(bytes: Buffer): Promise<PDFDocumentProxy | string> {
+  try {
+    const task = pdfjs.getDocument({
+      // pdfjs takes ownership of the array it is given: hand it a copy.
+      data: new Uint8Array(bytes),
+      verbosity: pdfjs.VerbosityLevel.ERRORS,
+      isEvalSupported: false,
+      // Fonts a PDF names but does not embed come from pdfjs's own folder, never from the network.
+      standardFontDataUrl: `${path.join(pdfjsRoot, 'standard_fonts')}/`,
+      cMapUrl: `${path.join(pdfjsRoot, 'cmaps')}/`,
+      cMapPacked: true,
+      password: '',
+    });
+    return await task.promise;
+  } catch (err) {
+    const name = (err as Error)?.name;
+    if (name === 'PasswordException') {
+      return 'The PDF is encrypted with a password, so order-capture cannot read it; ask the sender for an unprotected copy.';
+    }
+    if (name === 'InvalidPDFException') {
+      return `The file is not a valid PDF or is damaged (${describeError(err)}).`;
+    }
+    return `The PDF could not be opened (${describeError(err)}).`;
+  }
+}
+
+/** `scale`, reduced where needed so that a page with an absurd media box is no pixel bomb. */
+function fitScale(page: PDFPageProxy, scale: number, maxPixels: number): number {
+  const { width, height } = page.getViewport({ scale });
+  return width * height > maxPixels ? scale * Math.sqrt(maxPixels / (width * height)) : scale;
+}
+
+async function render(doc: PDFDocumentProxy, page: PDFPageProxy, scale: number): Promise<Buffer> {
+  const viewport = page.getViewport({ scale });
+  const factory = doc.canvasFactory as CanvasFactory;
+  const cc = factory.create(Math.floor(viewport.width), Math.floor(viewport.height));
+  try {
+    const params = { canvas: cc.canvas, canvasContext: cc.context, viewport };
+    await page.render(params as unknown as Parameters<PDFPageProxy['render']>[0]).promise;
+    return cc.canvas.toBuffer('image/png');
+  } finally {
+    factory.destroy(cc);
+  }
+}
+
+async function textLayerWords(page: PDFPageProxy, scale: number): Promise<Word[]> {
+  const viewport = page.getViewport({ scale });
+  const content = await page.getTextContent();
+  const runs = content.items.filter((i): i is TextRun & (typeof content.items)[number] => 'str' in i);
+  return runsToWords(runs, content.styles, (r) => viewport.convertToViewportRectangle(r));
+}
+
+async function textLayerPage(
+  doc: PDFDocumentProxy,
+  page: PDFPageProxy,
+  number: number,
+  words: Word[],
+  scale: number,
+): Promise<Page> {
+  const viewport = page.getViewport({ scale });
+  let image: Buffer | null = null;
+  try {
+    image = await render(doc, page, scale);
+  } catch {
+    // The words are what matters; the review screen can do without the picture.
+    image = null;
+  }
+  return {
+    number,
+    width: Math.round(viewport.width),
+    height: Math.round(viewport.height),
+    words,
+    source: 'text-layer',
+    image,
+    confidence: 1,
+  };
+}
+
+async function scannedPage(
+  doc: PDFDocumentProxy,
+  page: PDFPageProxy,
+  number: number,
+  opts: PdfReadOptions,
+): Promise<Page> {
+  const rendered = await render(doc, page, fitScale(page, OCR_SCALE, opts.maxPixels));
+  const img = await cleanRendered(rendered, opts.maxPixels);
+  const { words, confidence, deskewed } = await opts.ocr.recognize(
+    img.png,
+    opts.languages ? { languages: opts.languages } : undefined,
+  );
+  return {
+    number,
+    width: img.width,
+    height: img.height,
+    words,
+    source: 'ocr',
+    image: deskewed ?? img.png,
+    confidence,
+  };
+}
+
+/**
+ * Reads up to `maxPages` pages of a PDF: pages with a usable text layer from the text layer (no
+ * OCR), the others rendered at 300 dpi and OCR'd. Never throws for a bad file.
+ */
+export async function readPdf(bytes: Buffer, opts: PdfReadOptions): Promise<PdfResult> {
+  const doc = await open(bytes);
+  if (typeof doc === 'string') return { kind: 'unreadable', reason: doc };
+  const pages: Page[] = [];
+  try {
+    const count = Math.min(doc.numPages, opts.maxPages);
+    for (let n = 1; n <= count; n++) {
+      let page: PDFPageProxy;
+      try {
+        page = await doc.getPage(n);
+      } catch (err) {
+        return { kind: 'unreadable', reason: `Page ${n} of the PDF is damaged (${describeError(err)}).` };
+      }
+      try {
+        const scale = fitScale(page, TEXT_LAYER_SCALE, Math.min(opts.maxPixels, REVIEW_MAX_PIXELS));
+        const words = await textLayerWords(page, scale);
+        pages.push(
+          isUnusableTextLayer(words)
+            ? await scannedPage(doc, page, n, opts)
+            : await textLayerPage(doc, page, n, words, scale),
+        );
+      } finally {
+        page.cleanup();
+      }
+    }
+    return { kind: 'pages', pages, totalPages: doc.numPages };
+  } catch (err) {
+    return { kind: 'unreadable', reason: `The PDF could not be read (${describeError(err)}).` };
+  } finally {
+    await doc.destroy().catch(() => {});
+  }
+}

@@ -1,0 +1,176 @@
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import Tesseract from 'tesseract.js';
+import type { Word } from '../domain/page.ts';
+
+/**
+ * Optical character recognition of one page image. The only module that touches tesseract.js
+ * (STYLE.md: libraries at the edges), so readers can be tested with a fake engine.
+ */
+export interface OcrEngine {
+  /**
+   * Reads a PNG. MUST return word boxes in the PNG's pixels (origin top-left) and word
+   * confidences 0..1; `confidence` is the page mean, 0..1 (0 when no word was found).
+   * MUST NOT fetch anything over the network. An engine that straightens a skewed page MUST
+   * return the straightened image (same size) as `deskewed`, since the boxes refer to it.
+   */
+  recognize(png: Buffer, opts?: { languages?: string }): Promise<OcrResult>;
+  /** Terminates the workers; the engine MUST NOT be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** Words read from one page image. */
+export interface OcrResult {
+  words: Word[];
+  /** Mean word confidence, 0..1. */
+  confidence: number;
+  /** The straightened page as PNG, present only when the engine rotated the page to read it. */
+  deskewed?: Buffer;
+}
+
+export interface OcrEngineOptions {
+  /** Workers per language set; default one per CPU core. */
+  workers?: number;
+  /** Tesseract language codes joined by '+', e.g. 'spa' or 'spa+eng'. Default 'spa'. */
+  languages?: string;
+}
+
+/** Languages we ship data for (the @tesseract.js-data packages in package.json). */
+const SHIPPED = new Set(['spa', 'eng']);
+const require = createRequire(import.meta.url);
+
+/** The folder of a shipped language's LSTM-only model (smaller and faster than the legacy one). */
+function languageFolder(lang: string): string {
+  if (!SHIPPED.has(lang)) throw new Error(`No OCR language data is installed for '${lang}'.`);
+  const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
+  return path.join(pkg, '4.0.0_best_int');
+}
+
+/**
+ * tesseract.js reads every language of a worker from one `langPath`, while each npm package holds
+ * one language: a multi-language set gets a temporary folder of links to the packaged files.
+ */
+function languagePath(langs: string[]): { dir: string; cleanup: () => void } {
+  if (langs.length === 1) return { dir: languageFolder(langs[0]!), cleanup: () => {} };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'order-capture-ocr-'));
+  for (const lang of langs) {
+    const file = `${lang}.traineddata.gz`;
+    symlinkSync(path.join(languageFolder(lang), file), path.join(dir, file));
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function normaliseLanguages(languages: string): string[] {
+  const langs = [...new Set(languages.split('+').map((l) => l.trim()))].filter(Boolean);
+  if (langs.length === 0) throw new Error('No OCR language was given.');
+  for (const l of langs) languageFolder(l);
+  return langs;
+}
+
+interface Pool {
+  scheduler: Tesseract.Scheduler;
+  cleanup: () => void;
+}
+
+async function createPool(langs: string[], workers: number): Promise<Pool> {
+  const { dir, cleanup } = languagePath(langs);
+  const scheduler = Tesseract.createScheduler();
+  try {
+    const created = await Promise.all(
+      Array.from({ length: workers }, () =>
+        Tesseract.createWorker(langs.join('+'), Tesseract.OEM.LSTM_ONLY, {
+          langPath: dir,
+          gzip: true,
+          // The default cache writes the unpacked model into the working folder and prefers it later.
+          cacheMethod: 'none',
+        }),
+      ),
+    );
+    for (const w of created) {
+      // Mode 3 (automatic layout) reads multi-column order forms far better than the default 6.
+      // PNGs carry no trustworthy resolution; without a hint Tesseract guesses 70 dpi.
+      await w.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO, user_defined_dpi: '300' });
+      scheduler.addWorker(w);
+    }
+  } catch (err) {
+    await scheduler.terminate().catch(() => {});
+    cleanup();
+    throw err;
+  }
+  return { scheduler, cleanup };
+}
+
+function toWords(page: Tesseract.Page): Word[] {
+  const words: Word[] = [];
+  for (const block of page.blocks ?? []) {
+    for (const para of block.paragraphs) {
+      for (const line of para.lines) {
+        for (const w of line.words) {
+          const text = w.text.trim();
+          if (!text) continue;
+          const { x0, y0, x1, y1 } = w.bbox;
+          words.push({ text, x: x0, y: y0, w: x1 - x0, h: y1 - y0, confidence: w.confidence / 100 });
+        }
+      }
+    }
+  }
+  return words;
+}
+
+/**
+ * An engine backed by a tesseract.js scheduler per language set, one worker per core. Workers are
+ * created on first use of a language set and reused until `close()`.
+ */
+export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine {
+  const workers = Math.max(1, opts.workers ?? os.cpus().length);
+  const defaultLanguages = opts.languages ?? 'spa';
+  const pools = new Map<string, Promise<Pool>>();
+  let closed = false;
+
+  const pool = (languages: string): Promise<Pool> => {
+    const langs = normaliseLanguages(languages);
+    const key = langs.join('+');
+    let p = pools.get(key);
+    if (!p) {
+      p = createPool(langs, workers);
+      // A failed start is not cached, so a later call can try again.
+      p.catch(() => pools.delete(key));
+      pools.set(key, p);
+    }
+    return p;
+  };
+
+  return {
+    async recognize(png, ropts) {
+      if (closed) throw new Error('The OCR engine is closed.');
+      const { scheduler } = await pool(ropts?.languages ?? defaultLanguages);
+      // rotateAuto measures skew and reads the straightened page; the binary image it returns
+      // is that page (cheap to ask for), which the review screen needs to match the boxes.
+      const { data } = await scheduler.addJob(
+        'recognize',
+        png,
+        { rotateAuto: true },
+        { blocks: true, text: false, imageBinary: true },
+      );
+      const words = toWords(data);
+      const confidence = words.length ? words.reduce((s, w) => s + w.confidence, 0) / words.length : 0;
+      const rotated = Boolean(data.rotateRadians) && data.imageBinary;
+      if (!rotated) return { words, confidence };
+      const deskewed = Buffer.from(data.imageBinary!.replace(/^data:image\/png;base64,/, ''), 'base64');
+      return { words, confidence, deskewed };
+    },
+    async close() {
+      closed = true;
+      const all = [...pools.values()];
+      pools.clear();
+      for (const p of all) {
+        const settled = await p.catch(() => null);
+        if (!settled) continue;
+        await settled.scheduler.terminate();
+        settled.cleanup();
+      }
+    },
+  };
+}
