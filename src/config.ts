@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
 /**
@@ -27,6 +28,8 @@ export interface Config {
   fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
   /** OCR worker threads (tesseract.js), created once on first use. */
   ocr: { workers: number };
+  /** Per-customer extraction templates (YAML), validated at start-up. */
+  templatesDir: string;
   http: { bodyLimitBytes: number; syncWaitMs: number };
 }
 
@@ -127,6 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       stableMs: r.int('fax.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('fax.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
     },
+    templatesDir: resolve(
+      r.str(
+        'templatesDir',
+        'ORDERCAP_TEMPLATES_DIR',
+        fileURLToPath(new URL('../templates', import.meta.url)),
+      ),
+    ),
     ocr: {
       workers: r.int('ocr.workers', 'ORDERCAP_OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64),
     },

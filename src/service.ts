@@ -7,7 +7,9 @@ import { createErpAdapter } from './erp/adapters.ts';
 import { OutboxDeliverer } from './erp/deliverer.ts';
 import { buildServer } from './http/server.ts';
 import type { Logger } from './log.ts';
+import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { submit } from './pipeline/submit.ts';
+import { createOcrEngine } from './ocr/index.ts';
 import { DocumentWorker, newWorkerId } from './worker/document-worker.ts';
 
 /** Something `serve` starts and must stop in reverse order on shutdown. */
@@ -29,6 +31,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const parts: Part[] = [{ name: 'database', stop: () => db.close() }];
   try {
     if (config.roles.has('worker')) {
+      const ocr = createOcrEngine({ workers: config.ocr.workers });
+      parts.push({ name: 'OCR engine', stop: () => ocr.close() });
       const worker = new DocumentWorker(
         {
           db,
@@ -36,6 +40,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
           validation: config.validation,
           acceptThreshold: config.acceptThreshold,
           deliverTo: config.erp.adapter,
+          formats: allFormats(ocr, templatesFrom(config.templatesDir, log)),
         },
         config.worker,
         log,

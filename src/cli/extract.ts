@@ -9,7 +9,9 @@ import type { Finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
-import { chooseFormat, describeUnsupported } from '../pipeline/formats.ts';
+import { chooseFormat, type DocumentFormat, describeUnsupported } from '../pipeline/formats.ts';
+import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { createOcrEngine } from '../ocr/index.ts';
 import { submit } from '../pipeline/submit.ts';
 import { getDocument } from '../store/documents.ts';
 import { findingsOf, ordersOfDocument } from '../store/orders.ts';
@@ -37,6 +39,7 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
   const config = loadConfig();
   const log = createLogger(process.env.ORDERCAP_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
   const db = opts.dataDir ? await openScratchDatabase() : await openDatabase(config);
+  const ocr = createOcrEngine({ workers: config.ocr.workers });
   try {
     if (opts.dataDir) {
       const report = await importMasterData(db, opts.dataDir);
@@ -44,12 +47,19 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
       if (refused) process.stderr.write(`${formatImportReport(report)}\n`);
     }
     await extractFiles(
-      { db, config, log, deliverTo: opts.dataDir ? null : config.erp.adapter },
+      {
+        db,
+        config,
+        log,
+        deliverTo: opts.dataDir ? null : config.erp.adapter,
+        formats: allFormats(ocr, templatesFrom(config.templatesDir, log)),
+      },
       opts.files,
       (line) => process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`),
     );
     return 0;
   } finally {
+    await ocr.close();
     await db.close();
   }
 }
@@ -60,6 +70,8 @@ export interface ExtractContext {
   log: Logger;
   /** ERP adapter accepted orders are queued for; null posts nothing. */
   deliverTo: string | null;
+  /** Formats to read; default: the structured ones (EDIFACT, order JSON). */
+  formats?: readonly DocumentFormat[];
 }
 
 /**
@@ -79,13 +91,15 @@ export async function extractFiles(
       validation: config.validation,
       acceptThreshold: config.acceptThreshold,
       deliverTo: ctx.deliverTo,
+      formats: ctx.formats,
     },
     { ...config.worker, concurrency: 1 },
     log,
   );
   const runId = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
   for (const [i, file] of files.entries()) {
-    for (const line of await extractFile(db, config, worker, file, `${runId}.${i}`)) onLine(line);
+    for (const line of await extractFile(db, config, worker, file, `${runId}.${i}`, ctx.formats))
+      onLine(line);
   }
 }
 
@@ -95,6 +109,7 @@ async function extractFile(
   worker: DocumentWorker,
   file: string,
   runRef: string,
+  formats?: readonly DocumentFormat[],
 ): Promise<ExtractLine[]> {
   let bytes: Buffer;
   try {
@@ -112,7 +127,7 @@ async function extractFile(
     ];
   }
   const input = { bytes, filename: file, contentType: null };
-  const format = chooseFormat(input);
+  const format = chooseFormat(input, formats);
   const channel = format?.channel ?? describeUnsupported(input).channel;
   const customerId = format?.id === 'order-json' ? customerIdOf(bytes) : null;
   const { documentId } = await submit(db, {

@@ -23,9 +23,14 @@ export function decide(input: DecisionInput, threshold: number): { status: Decis
   const blocking = findings.some((f) => f.severity === 'error' || f.severity === 'warning');
   const unresolved =
     order.customer.id === null || order.lines.length === 0 || order.lines.some((l) => l.sku === null);
-  if (input.confidence < threshold && !findings.some((f) => f.code === 'low_confidence')) {
+  if (input.confidence < threshold) {
+    // Under the threshold never passes, whatever else was found; say so unless a warning already does.
+    const said = findings.some((f) => f.code === 'low_confidence' && f.severity !== 'info');
     const msg = `Extraction confidence ${input.confidence.toFixed(2)} is under the threshold ${threshold}.`;
-    return { status: 'review', findings: [...findings, finding('low_confidence', 'warning', null, msg)] };
+    return {
+      status: 'review',
+      findings: said ? findings : [...findings, finding('low_confidence', 'warning', null, msg)],
+    };
   }
   return { status: blocking || unresolved ? 'review' : 'accepted', findings };
 }

@@ -8,6 +8,8 @@ export interface FormatInput {
   bytes: Buffer;
   filename: string | null;
   contentType: string | null;
+  /** The channel's sender (e-mail address, fax number), a hint for finding the customer. */
+  sender?: string | null;
 }
 
 /**

@@ -50,7 +50,7 @@ export async function processDocument(opts: PipelineOptions, job: Job): Promise<
 
   const started = Date.now();
   const { format, outcome } = await extractDocument(
-    { bytes, filename: doc.filename, contentType: doc.content_type },
+    { bytes, filename: doc.filename, contentType: doc.content_type, sender: doc.sender },
     opts.formats,
   );
   const orders = await validateAll(db, opts, doc, outcome);

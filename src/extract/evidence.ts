@@ -1,0 +1,108 @@
+/** Who the customer is and which currency: patterns over the whole text (tax ids, e-mail, fax, signs). */
+import type { Word } from '../domain/page.ts';
+import type { TextLine } from './layout.ts';
+import { FOUND_BY, type Reading, reading } from './meta.ts';
+
+const SPANISH_TAX_ID = /^(ES)?([ABCDEFGHJNPQRSUVW]\d{7}[0-9A-J]|\d{8}[A-Z]|[XYZ]\d{7}[A-Z])$/;
+const EU_VAT =
+  /^(AT|BE|BG|CY|CZ|DE|DK|EE|EL|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK)[0-9A-Z]{8,12}$/;
+const SUPPLIER = /\b(proveedor|supplier|vendor|suministrador)\b/i;
+const COMPANY =
+  /\b(S\.?\s?L\.?(U\.?)?|S\.?\s?A\.?(U\.?)?|S\.?\s?COOP\.?|LTD\.?|LIMITED|INC\.?|GMBH|LLC|PLC|CORP\.?)$/i;
+const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/;
+const FAX = /\bfax\b\.?:?\s*((?:\+|00)?[\d][\d\s().-]{5,}\d)/i;
+
+/** A word as a tax id (`B12345678`, `ESB-12345678`, `DE123456789`); null when it is not one. */
+export function taxIdOf(text: string): string | null {
+  const t = text.toUpperCase().replace(/[\s.-]/g, '');
+  if (SPANISH_TAX_ID.test(t)) return t;
+  return EU_VAT.test(t) && /\d{6}/.test(t) ? t : null;
+}
+
+const CUSTOMER_BLOCK = /\b(cliente|customer|comprador|buyer|facturar a|bill to|sold to|ship to)\b/i;
+
+/**
+ * True when the line sits in the supplier's (our) block: it or a line above it, within the same
+ * block (no wide gap, no customer heading in between, three lines at most), names the supplier.
+ */
+export function supplierContext(lines: TextLine[], at: number): boolean {
+  const line = lines[at]!;
+  for (let i = at; i >= Math.max(0, at - 3); i--) {
+    const l = lines[i]!;
+    const below = lines[i + 1];
+    if (l.page !== line.page) break;
+    if (i < at && below && below.top - l.bottom > 1.5 * (l.bottom - l.top)) break;
+    if (SUPPLIER.test(l.text)) return true;
+    if (CUSTOMER_BLOCK.test(l.text)) return false;
+  }
+  return false;
+}
+
+/** The buyer's tax id: the first in the document outside the supplier's block. */
+export function findTaxId(lines: TextLine[]): Reading<string> | null {
+  for (let at = 0; at < lines.length; at++) {
+    const line = lines[at]!;
+    for (const w of line.words) {
+      const id = taxIdOf(w.text);
+      if (id && !supplierContext(lines, at)) return reading(id, [w], line.page, FOUND_BY.pattern);
+    }
+  }
+  return null;
+}
+
+/** A company-looking line (`... S.L.`, `... Ltd`) near the top of page 1, outside the supplier's block. */
+export function findCompanyName(lines: TextLine[]): Reading<string> | null {
+  const firstPage = lines.filter((l) => l.page === lines[0]?.page).slice(0, 12);
+  for (const [at, line] of firstPage.entries()) {
+    if (supplierContext(lines, at)) continue;
+    const words: Word[] = [];
+    for (const w of line.words) {
+      // A name starts after any label, number or phone (a fax header line: "... FROM +34... NAME SL").
+      if (/:$|\d/.test(w.text)) words.length = 0;
+      else words.push(w);
+      const text = words.map((x) => x.text).join(' ');
+      if (words.length >= 2 && COMPANY.test(text)) {
+        return reading(text, [...words], line.page, FOUND_BY.layout);
+      }
+    }
+  }
+  return null;
+}
+
+export function findEmail(lines: TextLine[]): string | null {
+  for (const l of lines) {
+    const m = EMAIL.exec(l.text);
+    if (m && !SUPPLIER.test(l.text)) return m[0].toLowerCase();
+  }
+  return null;
+}
+
+export function findFax(lines: TextLine[]): string | null {
+  for (const l of lines) {
+    const m = FAX.exec(l.text);
+    if (m && !SUPPLIER.test(l.text)) return m[1]!.replace(/[\s().-]/g, '');
+  }
+  return null;
+}
+
+const CURRENCIES: [RegExp, string][] = [
+  [/^(€|eur|euros?)$|€/i, 'EUR'],
+  [/^(usd|us\$)$|^\$|\$$/i, 'USD'],
+  [/^(gbp)$|£/i, 'GBP'],
+];
+
+/** The currency most of the document's words name (`€`, `EUR`, `$`, `USD`, `£`, `GBP`). */
+export function findCurrency(lines: TextLine[]): Reading<string> | null {
+  const counts = new Map<string, { n: number; word: Word; page: number }>();
+  for (const l of lines) {
+    for (const w of l.words) {
+      const hit = CURRENCIES.find(([re]) => re.test(w.text.replace(/[:.,;]$/, '')));
+      if (!hit) continue;
+      const c = counts.get(hit[1]) ?? { n: 0, word: w, page: l.page };
+      c.n++;
+      counts.set(hit[1], c);
+    }
+  }
+  const best = [...counts.entries()].sort((a, b) => b[1].n - a[1].n)[0];
+  return best ? reading(best[0], [best[1].word], best[1].page, FOUND_BY.pattern) : null;
+}

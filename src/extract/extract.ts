@@ -1,0 +1,238 @@
+/** Pages of words -> one extracted order: header, table, evidence, cross-checks and confidence. */
+import {
+  type CustomerEvidence,
+  emptyEvidence,
+  type ExtractOutcome,
+  type FieldMeta,
+} from '../domain/extraction.ts';
+import { type Finding, finding } from '../domain/findings.ts';
+import { type CanonicalOrder, emptyOrder } from '../domain/order.ts';
+import type { Page } from '../domain/page.ts';
+import { type DateOrder, dateOrderOf } from './dates.ts';
+import { findCompanyName, findCurrency, findEmail, findFax, findTaxId } from './evidence.ts';
+import { type HeaderReadings, readHeader } from './header.ts';
+import { groupLines, type TextLine } from './layout.ts';
+import { lower, metaOf, type Reading, raise, round3 } from './meta.ts';
+import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
+import { arithmeticAgrees, readRows, sameAmount } from './rows.ts';
+import { findTable } from './table.ts';
+import { applyTemplate, matchTemplate, type Template } from './templates.ts';
+
+/** What the channel knows about the sender, used as customer evidence beside the document's own. */
+export interface ExtractHints {
+  fax?: string | null;
+  email?: string | null;
+}
+
+export interface ExtractOptions {
+  templates?: Template[];
+  hints?: ExtractHints;
+}
+
+/** Under this, a field's reading is reported as `low_confidence`. */
+export const LOW_CONFIDENCE = 0.8;
+/**
+ * The most the generic extractor may claim for a whole order: a layout no template describes is
+ * read by guesswork, so it goes to a person (above it only template-read orders are accepted).
+ */
+export const GENERIC_CAP = 0.85;
+
+const NUMERIC_TOKEN = /\d/;
+
+function documentFormats(
+  lines: TextLine[],
+  template: Template | null,
+): { format: NumberFormat; order: DateOrder } {
+  const tokens = lines.flatMap((l) => l.words.map((w) => w.text)).filter((t) => NUMERIC_TOKEN.test(t));
+  const format = template?.numberFormat ?? detectNumberFormat(tokens);
+  if (template?.dateFormat) return { format, order: dateOrderOf(template.dateFormat) };
+  // Month-first only where the document looks American: US number format and dollars.
+  const dollars = lines.some((l) => /\$|\bUSD\b/.test(l.text));
+  return { format, order: format === 'us' && dollars ? 'mdy' : 'dmy' };
+}
+
+function rejected(
+  code: 'not_an_order' | 'unreadable_document',
+  message: string,
+  pages: Page[],
+): ExtractOutcome {
+  const severity = 'error';
+  return { kind: 'rejected', findings: [finding(code, severity, null, message)], pages };
+}
+
+/**
+ * Reads the order held by a document's pages. A matching template's fields win over the generic
+ * vocabulary; without one the generic extractor reads it with confidence capped at GENERIC_CAP.
+ * A document with neither a PO-like label nor a line table is `not_an_order`.
+ */
+export function extractOrders(pages: Page[], opts: ExtractOptions = {}): ExtractOutcome {
+  const lines = groupLines(pages);
+  if (lines.length === 0)
+    return rejected('unreadable_document', `no text found on ${pages.length} page(s)`, pages);
+  const template = matchTemplate(lines, opts.templates ?? [], opts.hints ?? {});
+  const { format, order: dateOrder } = documentFormats(lines, template);
+  // A template whose table description no longer fits the layout still gets the generic table.
+  const table = findTable(lines, template?.tableHints ?? {}) ?? (template ? findTable(lines) : null);
+  const header: HeaderReadings = readHeader(lines, table?.lineIndexes ?? new Set(), format, dateOrder);
+  if (template) applyTemplate(template, lines, header, format, dateOrder);
+  if (!header.poLabelSeen && header.poNumber === null && (!table || table.rows.length === 0)) {
+    const what = `no purchase order found: no PO number label and no line table in ${lines.length} text lines`;
+    return rejected('not_an_order', what, pages);
+  }
+  const order = emptyOrder();
+  const readings = headerFields(order, header, lines, template);
+  const lineReadings = readRows(table?.rows ?? [], format);
+  lineReadings.forEach(({ line, readings: lr }, i) => {
+    order.lines.push(line);
+    for (const [f, r] of Object.entries(lr)) readings.set(`lines[${i}].${f}`, r);
+  });
+  checkTotal(order, readings, header.subtotal);
+  const evidence = evidenceOf(order, lines, opts.hints ?? {});
+  const fieldMeta: Record<string, FieldMeta> = {};
+  for (const [path, r] of readings) fieldMeta[path] = metaOf(r);
+  const findings = lowConfidence(readings, order);
+  const confidence = orderConfidence(order, readings, template !== null);
+  return {
+    kind: 'orders',
+    findings: [],
+    pages,
+    orders: [
+      {
+        order,
+        evidence,
+        fieldMeta,
+        findings,
+        confidence,
+        sourceText: lines.map((l) => l.text).join('\n'),
+        reference: template ? `template ${template.customer} (${template.file})` : null,
+      },
+    ],
+  };
+}
+
+/** Fills the order's header and customer from the readings; returns them keyed by canonical path. */
+function headerFields(
+  order: CanonicalOrder,
+  header: HeaderReadings,
+  lines: TextLine[],
+  template: Template | null,
+): Map<string, Reading<unknown>> {
+  const readings = new Map<string, Reading<unknown>>();
+  const put = <T>(path: string, r: Reading<T> | null, assign: (v: T) => void) => {
+    if (!r) return;
+    assign(r.value);
+    readings.set(path, r);
+  };
+  put('poNumber', header.poNumber, (v) => (order.poNumber = v));
+  put('orderDate', header.orderDate, (v) => (order.orderDate = v));
+  put('deliveryDate', header.deliveryDate, (v) => (order.deliveryDate = v));
+  put('total', header.total, (v) => (order.total = v));
+  const currency = findCurrency(lines) ?? template?.currencyReading ?? null;
+  if (currency && template?.currency === currency.value) currency.confidence = raise(currency.confidence);
+  put('currency', currency, (v) => (order.currency = v));
+  // A labelled tax id may be the supplier's (ours); the pattern search skips the supplier's block.
+  const found = findTaxId(lines);
+  const taxId = header.taxId && found?.value === header.taxId.value ? header.taxId : (found ?? header.taxId);
+  put('customer.taxId', taxId, (v) => (order.customer.taxId = v));
+  put('customer.name', header.customerName ?? findCompanyName(lines), (v) => (order.customer.name = v));
+  if (template) order.customer.id = template.customer;
+  return readings;
+}
+
+/**
+ * Sum of line amounts = document total (or the pre-tax subtotal when the total includes VAT)
+ * raises the total and every amount; a mismatch with both lowers the total.
+ */
+function checkTotal(
+  order: CanonicalOrder,
+  readings: Map<string, Reading<unknown>>,
+  subtotal: Reading<number> | null,
+): void {
+  const total = readings.get('total');
+  const amounts = order.lines.map((l) => l.amount);
+  if (!total || order.total === null || amounts.length === 0 || amounts.some((a) => a === null)) return;
+  const sum = round(amounts.reduce<number>((s, a) => s + (a ?? 0), 0));
+  const toTotal = sameAmount(sum, order.total);
+  if (!toTotal && !(subtotal && sameAmount(sum, subtotal.value))) {
+    total.confidence = lower(total.confidence, 0.7);
+    return;
+  }
+  if (toTotal) total.confidence = raise(total.confidence);
+  order.lines.forEach((l, i) => {
+    const r = readings.get(`lines[${i}].amount`);
+    // A line whose own arithmetic failed stays doubted, whatever the total says.
+    if (r && arithmeticAgrees(l) !== false) r.confidence = raise(r.confidence);
+  });
+}
+
+function evidenceOf(order: CanonicalOrder, lines: TextLine[], hints: ExtractHints): CustomerEvidence {
+  const e = emptyEvidence();
+  e.taxId = order.customer.taxId;
+  e.name = order.customer.name;
+  // The channel's sender is who actually sent it; the document's own contact lines come second.
+  e.email = hints.email ?? findEmail(lines);
+  e.fax = hints.fax ?? findFax(lines);
+  return e;
+}
+
+/**
+ * Fields that do not decide the order: customer evidence (checked against master data, where
+ * `unknown_customer` speaks for it) and a line's description when a code identifies the line.
+ */
+function secondary(path: string, order: CanonicalOrder): boolean {
+  if (path.startsWith('customer.')) return true;
+  const m = /^lines\[(\d+)\]\.description$/.exec(path);
+  const line = m ? order.lines[Number(m[1])] : undefined;
+  return line !== undefined && (line.customerRef !== null || line.sku !== null || line.gtin !== null);
+}
+
+function lowConfidence(readings: Map<string, Reading<unknown>>, order: CanonicalOrder): Finding[] {
+  const out: Finding[] = [];
+  for (const [path, r] of readings) {
+    if (r.confidence >= LOW_CONFIDENCE) continue;
+    const read = r.words.map((w) => w.text).join(' ');
+    const msg = `${path} read as "${read}" with confidence ${round3(r.confidence).toFixed(2)}`;
+    out.push(finding('low_confidence', secondary(path, order) ? 'info' : 'warning', path, msg));
+  }
+  return [...out, ...gapsInColumns(order)];
+}
+
+/**
+ * A price or amount that other lines of the same table have but this line lacks was in the
+ * document and went unread (a smudge, a speck on the cell): the order must not pass without it.
+ */
+function gapsInColumns(order: CanonicalOrder): Finding[] {
+  const out: Finding[] = [];
+  for (const key of ['unitPrice', 'amount'] as const) {
+    const have = order.lines.filter((l) => l[key] !== null).length;
+    if (have === 0 || have === order.lines.length) continue;
+    order.lines.forEach((l, i) => {
+      if (l[key] !== null) return;
+      const msg = `lines[${i}].${key} could not be read, though the other lines have one`;
+      out.push(finding('low_confidence', 'warning', `lines[${i}].${key}`, msg));
+    });
+  }
+  return out;
+}
+
+function hasColumnGaps(order: CanonicalOrder): boolean {
+  return gapsInColumns(order).length > 0;
+}
+
+/**
+ * The weakest reading of the order decides: every field read counts except the secondary ones,
+ * a missing PO number or an order with no lines counts as 0.5, and without a template the whole
+ * is capped at GENERIC_CAP.
+ */
+function orderConfidence(
+  order: CanonicalOrder,
+  readings: Map<string, Reading<unknown>>,
+  templated: boolean,
+): number {
+  let c = 1;
+  for (const [path, r] of readings) if (!secondary(path, order)) c = Math.min(c, r.confidence);
+  if (order.poNumber === null || order.lines.length === 0) c = Math.min(c, 0.5);
+  if (order.lines.some((l) => l.quantity === null) || hasColumnGaps(order)) c = Math.min(c, 0.5);
+  if (!templated) c = Math.min(c, GENERIC_CAP);
+  return round3(c);
+}

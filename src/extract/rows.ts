@@ -1,0 +1,118 @@
+/** Table rows -> order lines, each field with its reading, and the arithmetic cross-checks. */
+import { emptyLine, type OrderLine } from '../domain/order.ts';
+import type { Word } from '../domain/page.ts';
+import { FOUND_BY, lower, type Reading, raise, reading } from './meta.ts';
+import { type NumberFormat, parseNumber, round } from './numbers.ts';
+import { numberIn } from './header.ts';
+import type { Row } from './table.ts';
+import type { ColumnRole } from './vocab.ts';
+
+type LineField =
+  | 'sku'
+  | 'customerRef'
+  | 'gtin'
+  | 'description'
+  | 'quantity'
+  | 'unit'
+  | 'unitPrice'
+  | 'amount';
+
+/** One extracted line and the reading behind each of its fields. */
+export interface LineReading {
+  line: OrderLine;
+  readings: Partial<Record<LineField, Reading<unknown>>>;
+}
+
+/** True when the digits carry a valid GS1 check digit (GTIN-8, -12, -13, -14). */
+export function validGtin(digits: string): boolean {
+  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(digits)) return false;
+  const body = digits.slice(0, -1);
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    const d = Number(body[body.length - 1 - i]);
+    sum += i % 2 === 0 ? d * 3 : d;
+  }
+  return (10 - (sum % 10)) % 10 === Number(digits[digits.length - 1]);
+}
+
+const UNIT_WORD = /^[a-zA-Z]{1,6}\.?$/;
+
+function rowLine(row: Row, lineNo: number, format: NumberFormat): LineReading {
+  const line = emptyLine(lineNo);
+  const readings: LineReading['readings'] = {};
+  const factor = (role: ColumnRole): number =>
+    row.exact.get(role) === false ? FOUND_BY.fuzzyLabel : FOUND_BY.label;
+  const set = <K extends LineField>(
+    field: K,
+    value: OrderLine[K],
+    words: Word[],
+    f: number = factor(field),
+  ) => {
+    line[field] = value;
+    readings[field] = reading(value, words, row.page, f);
+  };
+  const text = (role: ColumnRole) => {
+    const ws = row.cells.get(role) ?? [];
+    return { ws, text: ws.map((w) => w.text).join(' ') };
+  };
+  for (const role of ['customerRef', 'sku', 'description'] as const) {
+    const { ws, text: t } = text(role);
+    // Codes do not end in punctuation; a trailing dot is OCR picking up a speck.
+    const value = role === 'description' ? t : t.replace(/[.,;:]+$/, '');
+    if (ws.length > 0 && value !== '') set(role, value, ws);
+  }
+  const gtin = text('gtin');
+  if (gtin.ws.length > 0) {
+    const digits = gtin.text.replace(/\s/g, '');
+    // A wrong check digit is most likely a misread digit: keep what was read, but do not trust it.
+    set('gtin', digits, gtin.ws, factor('gtin') * (validGtin(digits) ? 1 : 0.5));
+  } else if (line.customerRef && validGtin(line.customerRef) && line.customerRef.length >= 12) {
+    // The check digit vouches for the reading as much as a GTIN column header would.
+    set('gtin', line.customerRef, row.cells.get('customerRef')!, factor('customerRef'));
+  }
+  const qty = row.cells.get('quantity') ?? [];
+  const q = numberIn(qty, format);
+  if (q) set('quantity', q.value, q.words);
+  const unitWords =
+    row.cells.get('unit') ?? qty.filter((w) => !q?.words.includes(w) && UNIT_WORD.test(w.text));
+  if (unitWords.length > 0) set('unit', unitWords.map((w) => w.text).join(' '), unitWords);
+  for (const role of ['unitPrice', 'amount'] as const) {
+    const n = numberIn(row.cells.get(role) ?? [], format);
+    if (n) set(role, n.value, n.words);
+  }
+  crossCheck(line, readings, discountOf(row, format));
+  return { line, readings };
+}
+
+function discountOf(row: Row, format: NumberFormat): number {
+  const w = row.cells.get('discount')?.[0];
+  const d = w ? parseNumber(w.text.replace('%', ''), format) : null;
+  return d !== null && d > 0 && d < 100 ? d : 0;
+}
+
+/** Equal to the cent, allowing for rounding of a price with more decimals. */
+export function sameAmount(a: number, b: number): boolean {
+  return Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * 0.0005);
+}
+
+/** Whether quantity x unit price (less a discount) = amount; null when a value is missing. */
+export function arithmeticAgrees(line: OrderLine, discount = 0): boolean | null {
+  const { quantity: q, unitPrice: p, amount: a } = line;
+  if (q === null || p === null || a === null) return null;
+  return sameAmount(round(q * p * (1 - discount / 100)), a);
+}
+
+/** quantity x unit price (less a discount) = amount raises all three; a mismatch lowers them. */
+function crossCheck(line: OrderLine, r: LineReading['readings'], discount: number): void {
+  const agree = arithmeticAgrees(line, discount);
+  if (agree === null) return;
+  for (const f of ['quantity', 'unitPrice', 'amount'] as const) {
+    const rd = r[f]!;
+    rd.confidence = agree ? raise(rd.confidence) : lower(rd.confidence);
+  }
+}
+
+/** The order lines of a table, numbered from 1 in reading order. */
+export function readRows(rows: Row[], format: NumberFormat): LineReading[] {
+  return rows.map((row, i) => rowLine(row, i + 1, format));
+}

@@ -1,0 +1,249 @@
+/** The line table: header row by column keywords, words to columns by x overlap, rows until an end marker. */
+import type { Word } from '../domain/page.ts';
+import { type Cell, cellsOf, normalise, type TextLine, tokensOf } from './layout.ts';
+import { type ColumnRole, COLUMN_LABELS, isTableEnd, matchLabel } from './vocab.ts';
+
+/** One column of the table, as its header word(s) placed it. */
+export interface Column {
+  role: ColumnRole | 'other';
+  x0: number;
+  x1: number;
+  /** False when the header was read through an OCR slip (fuzzy label match). */
+  exact: boolean;
+  /** The header words, normalised. */
+  label: string;
+}
+
+/** One table row: the words of each column, across a wrapped description's extra lines. */
+export interface Row {
+  page: number;
+  cells: Map<ColumnRole, Word[]>;
+  /** Lines (document indexes) that make up the row. */
+  lines: number[];
+  /** Column header exactness per role. */
+  exact: Map<ColumnRole, boolean>;
+}
+
+export interface Table {
+  rows: Row[];
+  /** Document line indexes that belong to the table (headers and rows), for the header search to skip. */
+  lineIndexes: Set<number>;
+  /** The line that ended the table (`Total ...`), if any. */
+  endLine: number | null;
+}
+
+/** Optional knowledge a template brings about the table. */
+export interface TableHints {
+  /** Keywords that must all be on the header line. */
+  header?: string[];
+  /** Header text per role, overriding the vocabulary for those columns. */
+  columns?: { role: ColumnRole; header: string }[];
+  /** Text opening the line that ends the table. */
+  end?: string[];
+  wrapDescriptions?: boolean;
+}
+
+const ITEM_WORDS = new Set(['articulo', 'art', 'item', 'producto']);
+const IDENTIFIERS: ColumnRole[] = ['description', 'customerRef', 'sku', 'gtin'];
+
+function columnsFromCell(c: Cell): Column[] {
+  const cols: Column[] = [];
+  let i = 0;
+  let afterLabel = false;
+  while (i < c.words.length) {
+    const m = cols.length === 0 || afterLabel ? matchLabel(c.words.slice(i), COLUMN_LABELS) : null;
+    if (m) {
+      const ws = c.words.slice(i, i + m.count);
+      const label = normalise(ws.map((w) => w.text).join(' '));
+      cols.push({
+        role: m.field,
+        x0: ws[0]!.x,
+        x1: Math.max(...ws.map((w) => w.x + w.w)),
+        exact: m.exact,
+        label,
+      });
+      i += m.count;
+      afterLabel = true;
+      continue;
+    }
+    const last = cols[cols.length - 1];
+    if (last) last.x1 = Math.max(last.x1, c.words[i]!.x + c.words[i]!.w);
+    afterLabel = false;
+    i++;
+  }
+  return cols;
+}
+
+/** The columns of a table header line, or null when the line is not one. */
+export function headerColumns(line: TextLine, hints: TableHints = {}): Column[] | null {
+  if (hints.header && !hints.header.every((k) => normalise(line.text).includes(normalise(k)))) return null;
+  const cols = cellsOf(line.words).flatMap(columnsFromCell);
+  for (const h of hints.columns ?? []) placeHinted(line, cols, h);
+  // "Artículo" names the code column, unless another column has the code and none the description.
+  const refs = cols.filter((c) => c.role === 'customerRef');
+  if (refs.length > 1 && !cols.some((c) => c.role === 'description')) {
+    const item = refs.find((c) => ITEM_WORDS.has(c.label));
+    if (item) item.role = 'description';
+  }
+  const seen = new Set<string>();
+  for (const c of cols) {
+    if (seen.has(c.role)) c.role = 'other';
+    seen.add(c.role);
+  }
+  cols.sort((a, b) => a.x0 - b.x0);
+  const roles = new Set(cols.map((c) => c.role));
+  if (!roles.has('quantity') || !IDENTIFIERS.some((r) => roles.has(r)) || roles.size < 3) return null;
+  return cols;
+}
+
+/** A template's column header names its role, over whatever the vocabulary thought. */
+function placeHinted(line: TextLine, cols: Column[], hint: { role: ColumnRole; header: string }): void {
+  const want = normalise(hint.header).split(' ');
+  const tokens = tokensOf(line.words);
+  const at = tokens.findIndex((_, i) => want.every((t, k) => tokens[i + k]?.token === t));
+  if (at === -1) return;
+  const words = line.words.slice(tokens[at]!.word, tokens[at + want.length - 1]!.word + 1);
+  const x0 = words[0]!.x;
+  const x1 = Math.max(...words.map((w) => w.x + w.w));
+  const mid = (x0 + x1) / 2;
+  const col = cols.find((c) => c.x0 <= mid && mid <= c.x1);
+  if (col) col.role = hint.role;
+  else cols.push({ role: hint.role, x0, x1, exact: true, label: want.join(' ') });
+  for (const c of cols) if (c !== col && c.role === hint.role) c.role = 'other';
+}
+
+function overlap(w: Word, c: Column): number {
+  return Math.min(w.x + w.w, c.x1) - Math.max(w.x, c.x0);
+}
+
+function distance(w: Word, c: Column): number {
+  const mid = w.x + w.w / 2;
+  return mid < c.x0 ? c.x0 - mid : mid > c.x1 ? mid - c.x1 : 0;
+}
+
+/**
+ * The column a word belongs to: the header it overlaps most; else, for text, the column it starts
+ * in (descriptions run on to the right of their header), for numbers the nearest header.
+ */
+export function columnOf(w: Word, cols: Column[]): Column {
+  let best = cols[0]!;
+  for (const c of cols) if (overlap(w, c) > overlap(w, best)) best = c;
+  if (overlap(w, best) > 0) return best;
+  if (/\p{L}/u.test(w.text)) {
+    const starts = cols.filter((c) => c.x0 <= w.x);
+    if (starts.length > 0) return starts[starts.length - 1]!;
+  }
+  for (const c of cols) if (distance(w, c) < distance(w, best)) best = c;
+  return best;
+}
+
+function assign(line: TextLine, cols: Column[]): Map<ColumnRole, Word[]> {
+  const cells = new Map<ColumnRole, Word[]>();
+  for (const w of line.words) {
+    if (/^[:;,.]$/.test(w.text)) continue;
+    const c = columnOf(w, cols);
+    if (c.role === 'other') continue;
+    cells.set(c.role, [...(cells.get(c.role) ?? []), w]);
+  }
+  return cells;
+}
+
+const NUMERIC_ROLES: ColumnRole[] = ['quantity', 'unitPrice', 'amount', 'discount'];
+const NUMBER_LIKE = /^[-+(]?[€$£]?\d[\d.,\s]*[%€$£)]?-?$|^(€|\$|£|[a-zA-Z]{1,6}\.?)$/;
+
+/** Numeric columns hold numbers, signs and short unit words only: a stray sentence is no row. */
+function cleanNumbers(cells: Map<ColumnRole, Word[]>): boolean {
+  return NUMERIC_ROLES.every((r) => (cells.get(r) ?? []).every((w) => NUMBER_LIKE.test(w.text)));
+}
+
+/**
+ * A table row: an identifier and clean numbers. A row whose quantity OCR lost is kept (quantity
+ * null) when its price or amount was read: a dropped line would go unnoticed. On a page the header
+ * did not repeat on, a running head ("Pedido 7788") could pass for a row, so a price is required.
+ */
+function isRow(cells: Map<ColumnRole, Word[]>, cols: Column[], headerOnPage: boolean): boolean {
+  if (!IDENTIFIERS.some((r) => cells.has(r)) || !cleanNumbers(cells)) return false;
+  const priced = hasNumber(cells.get('unitPrice')) || hasNumber(cells.get('amount'));
+  const hasPriceColumns = cols.some((c) => c.role === 'unitPrice' || c.role === 'amount');
+  if (!headerOnPage && hasPriceColumns && !priced) return false;
+  return hasNumber(cells.get('quantity')) || priced;
+}
+
+function hasNumber(words: Word[] | undefined): boolean {
+  return (words ?? []).some((w) => /\d/.test(w.text));
+}
+
+function isPageMark(line: TextLine): boolean {
+  return /\b(p[aá]gina|page|p[aá]g\.?)\s*\d/i.test(line.text);
+}
+
+function lineHeight(line: TextLine): number {
+  return line.bottom - line.top;
+}
+
+function endsTable(line: TextLine, hints: TableHints): boolean {
+  if (isTableEnd(line.words)) return true;
+  const first = line.text.toLowerCase();
+  return (hints.end ?? []).some((e) => first.startsWith(e.toLowerCase()));
+}
+
+/**
+ * Finds the line table: the first header line, then rows on this and following pages (a repeated
+ * header on a later page replaces the columns), until an end marker. A line holding only
+ * description text right under a row continues that row's description. After a wide vertical gap
+ * the rest of the page is footer; the table may go on on the next page.
+ */
+export function findTable(lines: TextLine[], hints: TableHints = {}): Table | null {
+  const start = lines.findIndex((l) => headerColumns(l, hints) !== null);
+  if (start === -1) return null;
+  let cols = headerColumns(lines[start]!, hints)!;
+  const table: Table = { rows: [], lineIndexes: new Set([start]), endLine: null };
+  let exact = new Map(cols.filter((c) => c.role !== 'other').map((c) => [c.role as ColumnRole, c.exact]));
+  let prev: TextLine = lines[start]!;
+  let pausedPage: number | null = null;
+  let headerPage = lines[start]!.page;
+  for (const line of lines.slice(start + 1)) {
+    if (line.page === pausedPage) continue;
+    const samePage = line.page === prev.page;
+    const gap = line.top - prev.bottom;
+    if (endsTable(line, hints)) {
+      table.endLine = line.index;
+      break;
+    }
+    const header = headerColumns(line, hints);
+    if (header) {
+      cols = header;
+      headerPage = line.page;
+      exact = new Map(cols.filter((c) => c.role !== 'other').map((c) => [c.role as ColumnRole, c.exact]));
+      table.lineIndexes.add(line.index);
+      prev = line;
+      continue;
+    }
+    if (samePage && table.rows.length > 0 && gap > 3 * lineHeight(prev)) {
+      pausedPage = line.page;
+      continue;
+    }
+    if (isPageMark(line)) continue;
+    const cells = assign(line, cols);
+    const last = table.rows[table.rows.length - 1];
+    const onlyDescription = cells.size === 1 && cells.has('description');
+    if (isRow(cells, cols, line.page === headerPage)) {
+      table.rows.push({ page: line.page, cells, lines: [line.index], exact });
+      table.lineIndexes.add(line.index);
+      prev = line;
+    } else if (
+      onlyDescription &&
+      last &&
+      hints.wrapDescriptions !== false &&
+      samePage &&
+      last.lines.includes(prev.index) &&
+      gap < 1.5 * lineHeight(prev)
+    ) {
+      last.cells.set('description', [...(last.cells.get('description') ?? []), ...cells.get('description')!]);
+      last.lines.push(line.index);
+      table.lineIndexes.add(line.index);
+      prev = line;
+    }
+  }
+  return table;
+}

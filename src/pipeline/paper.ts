@@ -1,0 +1,49 @@
+import { type DocumentKind, readDocument, sniffDocumentKind } from '../documents/index.ts';
+import type { Channel } from '../domain/document.ts';
+import { finding } from '../domain/findings.ts';
+import { existsSync } from 'node:fs';
+import { extractOrders, loadTemplates, type Template } from '../extract/index.ts';
+import type { Logger } from '../log.ts';
+import type { OcrEngine } from '../ocr/index.ts';
+import { type DocumentFormat, FORMATS } from './formats.ts';
+
+const CHANNEL: Record<DocumentKind, Channel> = { pdf: 'scan', tiff: 'fax', image: 'scan' };
+
+/**
+ * Formats read like paper: PDF (text layer, or OCR when there is none), TIFF faxes and scanned
+ * images. One OCR engine, created once by the caller, serves them all.
+ */
+export function paperFormats(ocr: OcrEngine, templates: Template[] = []): DocumentFormat[] {
+  return (['pdf', 'tiff', 'image'] as const).map((kind) => ({
+    id: kind,
+    channel: CHANNEL[kind],
+    score: ({ bytes }) => (sniffDocumentKind(bytes) === kind ? 1 : 0),
+    extract: async ({ bytes, sender }) => {
+      const read = await readDocument(bytes, kind, { ocr });
+      if (read.kind === 'unreadable') {
+        return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, read.reason)] };
+      }
+      const hints = sender?.includes('@')
+        ? { email: sender, fax: null }
+        : { fax: sender ?? null, email: null };
+      const outcome = extractOrders(read.pages, { hints, templates });
+      if (read.totalPages > read.pages.length) {
+        const msg = `Only the first ${read.pages.length} of ${read.totalPages} pages were read.`;
+        outcome.findings.push(finding('low_confidence', 'warning', null, msg));
+      }
+      return { ...outcome, pages: read.pages };
+    },
+  }));
+}
+
+/** Every format this build reads: structured ones first in the list, paper-like ones after. */
+export function allFormats(ocr: OcrEngine, templates: Template[] = []): DocumentFormat[] {
+  return [...FORMATS, ...paperFormats(ocr, templates)];
+}
+
+/** Loads the templates folder; a broken file is reported and skipped, the others load. */
+export function templatesFrom(dir: string, log: Logger): Template[] {
+  const { templates, errors } = existsSync(dir) ? loadTemplates(dir) : { templates: [], errors: [] };
+  for (const error of errors) log.error('template refused', { error });
+  return templates;
+}
