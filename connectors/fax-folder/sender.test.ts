@@ -16,6 +16,7 @@ describe('fax sender', () => {
     expect(faxNumberFromFilename('fax-+34912345678-20261120T0930.tif')).toBe('+34912345678');
     expect(faxNumberFromFilename('0034912345678_001.pdf')).toBe('+34912345678');
     expect(faxNumberFromFilename('scan-0001.tif')).toBeNull();
+    expect(faxNumberFromFilename('fax-+34912345678-0001.tif')).toBe('+34912345678');
   });
 
   it('reads the number from sidecar records', () => {

@@ -13,7 +13,7 @@ export interface FaxSenderOptions {
 }
 
 export const DEFAULT_FAX_SENDER: FaxSenderOptions = {
-  filenamePattern: /(?:^|[^0-9+])((?:\+|00)\d[\d-]{7,16}\d|\d{9,15})(?=[^0-9]|$)/,
+  filenamePattern: /(?:^|[^0-9+])((?:\+|00)\d{8,15}|\d{9,15})(?=[^0-9]|$)/,
   sidecarExtensions: ['.txt', '.xml', '.json', '.meta'],
 };
 

@@ -8,6 +8,7 @@ import { createErpAdapter } from '../erp/adapters.ts';
 import { OutboxDeliverer } from '../erp/deliverer.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
+import type { DocumentFormat } from '../pipeline/formats.ts';
 import type { PipelineOptions } from '../pipeline/process.ts';
 import { DocumentWorker } from '../worker/document-worker.ts';
 import { createTestDatabase } from './db.ts';
@@ -32,6 +33,7 @@ export interface TestPipeline {
 export async function createTestPipeline(
   overrides: Record<string, unknown> = {},
   masterData: string | null = DEMO_MASTER_DATA,
+  formats?: readonly DocumentFormat[],
 ): Promise<TestPipeline> {
   const t = await createTestDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'oc-e2e-'));
@@ -46,6 +48,7 @@ export async function createTestPipeline(
     validation: config.validation,
     acceptThreshold: config.acceptThreshold,
     deliverTo: config.erp.adapter,
+    formats,
   };
   const worker = new DocumentWorker(pipeline, config.worker, silentLogger);
   const adapter = createErpAdapter(config.erp);
