@@ -29,7 +29,7 @@ describe('importMasterData', () => {
         'customers.csv: 9 rows, 9 loaded, 0 errors',
         'products.csv: 32 rows, 32 loaded, 0 errors',
         'cross_refs.csv: 9 rows, 9 loaded, 0 errors',
-        'prices.csv: 7 rows, 7 loaded, 0 errors',
+        'prices.csv: 9 rows, 9 loaded, 0 errors',
         'order_history.csv: 16 rows, 16 loaded, 0 errors',
       ].join('\n'),
     );
