@@ -61,9 +61,11 @@ function factorOf(hit: LabelHit<string>): number {
 
 /** A PO number: the first value word holding a digit, trailing punctuation trimmed. */
 export function readPoNumber(hit: LabelHit<string>, factor = factorOf(hit)): Reading<string> | null {
-  const w = hit.value[0];
+  // A speck on a fax reads as a lone '.' or '-' before the number: skip words with no letter or digit.
+  const w = hit.value.find((v) => /[\p{L}\p{N}]/u.test(v.text));
   if (!w || !/\d/.test(w.text)) return null;
-  const value = w.text.replace(/^[:#]+|[.,;:]+$/g, '');
+  // PO numbers start and end with a letter or digit; what OCR glues on either side is noise.
+  const value = w.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
   return value === '' ? null : reading(value, [w], hit.line.page, factor);
 }
 
