@@ -81,8 +81,12 @@ if (native) {
 // A text PDF must never reach OCR.
 let ocrCalls = 0;
 const counting: OcrEngine = {
-  recognize: async () => (ocrCalls++, { words: [], confidence: 1 }),
+  recognize: async () => {
+    ocrCalls++;
+    return { words: [], confidence: 1 };
+  },
   close: async () => {},
+};
 };
 const pdf = await textPdf(layout(makeOrder(CUSTOMERS[0]!, 99, rnd)));
 const t0 = performance.now();
