@@ -87,7 +87,6 @@ const counting: OcrEngine = {
   },
   close: async () => {},
 };
-};
 const pdf = await textPdf(layout(makeOrder(CUSTOMERS[0]!, 99, rnd)));
 const t0 = performance.now();
 await readDocument(pdf, 'pdf', { ocr: counting });
