@@ -42,3 +42,24 @@ describe('OCR noise around the PO number', () => {
     expect(out.kind === 'orders' && out.orders[0]!.order.poNumber).toBe('FL-2026-1003');
   });
 });
+
+describe('a price whose decimal mark OCR dropped', () => {
+  it('is repaired from quantity and amount, and left for a person to confirm', () => {
+    const out = extractOrders([
+      page([
+        at([0, 'Hardware Imports Ltd'], [40, 'PURCHASE ORDER']),
+        at([40, 'PO number:'], [52, 'HWI-1016']),
+        '',
+        at([0, 'SKU'], [14, 'Description'], [40, 'Qty'], [50, 'Unit price'], [62, 'Amount']),
+        at([0, 'MAR-CAR-500'], [14, 'Claw hammer'], [40, '2'], [50, '840'], [62, '16.80']),
+      ]),
+    ]);
+    if (out.kind !== 'orders') throw new Error('no order');
+    const [o] = out.orders;
+    expect(o!.order.lines[0]).toMatchObject({ quantity: 2, unitPrice: 8.4, amount: 16.8 });
+    expect(o!.fieldMeta['lines[0].unitPrice']!.confidence).toBeLessThan(0.8);
+    expect(o!.findings.some((f) => f.code === 'low_confidence' && f.field === 'lines[0].unitPrice')).toBe(
+      true,
+    );
+  });
+});

@@ -106,11 +106,36 @@ export function arithmeticAgrees(line: OrderLine, discount = 0): boolean | null 
 function crossCheck(line: OrderLine, r: LineReading['readings'], discount: number): void {
   const agree = arithmeticAgrees(line, discount);
   if (agree === null) return;
+  const repaired = !agree && repairLostDecimal(line, r, discount);
   for (const f of ['quantity', 'unitPrice', 'amount'] as const) {
+    if (repaired && f === 'unitPrice') continue;
     const rd = r[f]!;
-    rd.confidence = agree ? raise(rd.confidence) : lower(rd.confidence);
+    rd.confidence = agree || repaired ? raise(rd.confidence) : lower(rd.confidence);
   }
 }
+
+/**
+ * OCR often drops the decimal mark of a small price on a fax ('8.40' read as '840'). When the
+ * quantity and the amount agree on a price 10, 100 or 1000 times smaller, that is the price
+ * printed; it is kept below the low-confidence bar, so a person confirms it. Returns whether the
+ * line now adds up.
+ */
+function repairLostDecimal(line: OrderLine, r: LineReading['readings'], discount: number): boolean {
+  const { quantity: q, unitPrice: p, amount: a } = line;
+  if (q === null || p === null || a === null || r.unitPrice === undefined) return false;
+  for (const k of [10, 100, 1000]) {
+    const candidate = round(p / k);
+    if (!sameAmount(round(q * candidate * (1 - discount / 100)), a)) continue;
+    line.unitPrice = candidate;
+    r.unitPrice.value = candidate;
+    r.unitPrice.confidence = Math.min(r.unitPrice.confidence, REPAIRED);
+    return true;
+  }
+  return false;
+}
+
+/** Confidence of a value repaired by arithmetic: under LOW_CONFIDENCE, never accepted unseen. */
+const REPAIRED = 0.6;
 
 /** The order lines of a table, numbered from 1 in reading order. */
 export function readRows(rows: Row[], format: NumberFormat): LineReading[] {
