@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.ts';
 import { createErpAdapter } from './erp/adapters.ts';
 import { OutboxDeliverer } from './erp/deliverer.ts';
 import { buildServer } from './http/server.ts';
+import type { InboundDocument } from './domain/document.ts';
 import type { Logger } from './log.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { submit } from './pipeline/submit.ts';
@@ -68,30 +69,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
         },
       });
     }
-    if (config.roles.has('connectors') && config.edifact.enabled) {
-      const folder = new DropFolder({
-        dir: config.edifact.dropDir,
-        channel: 'edi',
-        stableMs: config.edifact.stableMs,
-        pollMs: config.edifact.pollMs,
-        maxBytes: config.http.bodyLimitBytes,
-        submit: (doc) => submit(db, doc),
-        log: log.child({ connector: 'edifact-folder' }),
-      });
-      await folder.start();
-      parts.push({ name: 'EDIFACT drop folder', stop: () => folder.stop() });
-    }
-    if (config.roles.has('connectors') && config.fax.enabled) {
-      const folder = createFaxFolder({
-        dir: config.fax.dropDir,
-        stableMs: config.fax.stableMs,
-        pollMs: config.fax.pollMs,
-        maxBytes: config.http.bodyLimitBytes,
-        submit: (doc) => submit(db, doc),
-        log: log.child({ connector: 'fax-folder' }),
-      });
-      await folder.start();
-      parts.push({ name: 'fax drop folder', stop: () => folder.stop() });
+    if (config.roles.has('connectors')) {
+      for (const folder of dropFolders(config, db, log)) {
+        await folder.start();
+        parts.push({ name: `${folder.channel} drop folder`, stop: () => folder.stop() });
+      }
     }
     let url: string | null = null;
     if (config.roles.has('api')) {
@@ -105,6 +87,24 @@ export async function startService(config: Config, log: Logger): Promise<Running
     await stopAll(parts, log);
     throw err;
   }
+}
+
+/** The drop folders the configuration switches on, each storing through `submit`. */
+function dropFolders(config: Config, db: Db, log: Logger): DropFolder[] {
+  const common = { maxBytes: config.http.bodyLimitBytes, submit: (doc: InboundDocument) => submit(db, doc) };
+  const folders: DropFolder[] = [];
+  if (config.edifact.enabled) {
+    const { dropDir: dir, stableMs, pollMs } = config.edifact;
+    const folderLog = log.child({ connector: 'edifact-folder' });
+    folders.push(new DropFolder({ ...common, dir, stableMs, pollMs, channel: 'edi', log: folderLog }));
+  }
+  if (config.fax.enabled) {
+    const { dropDir: dir, stableMs, pollMs } = config.fax;
+    folders.push(
+      createFaxFolder({ ...common, dir, stableMs, pollMs, log: log.child({ connector: 'fax-folder' }) }),
+    );
+  }
+  return folders;
 }
 
 async function stopAll(parts: Part[], log: Logger): Promise<void> {

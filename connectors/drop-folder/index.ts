@@ -48,6 +48,10 @@ export class DropFolder {
 
   constructor(private readonly opts: DropFolderOptions) {}
 
+  get channel(): Channel {
+    return this.opts.channel;
+  }
+
   async start(): Promise<void> {
     await this.ensureFolders();
     this.stopped = false;

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/db.ts';
 import { insertMany } from '../db/insert-many.ts';
 import type { Page } from '../domain/page.ts';
+import { groupLines } from '../extract/layout.ts';
 import { putBlob } from './blobs.ts';
 
 /** Stores the pages a reader produced: the image as a blob, the words, and the page text. */
@@ -32,27 +33,10 @@ export async function insertPages(q: Queryable, documentId: number, pages: Page[
   );
 }
 
-/** The words in reading order: lines by vertical overlap, each line left to right. */
+/** The page's text in reading order, with the extractor's own line grouping. */
 export function pageText(p: Page): string {
-  const words = [...p.words].sort((a, b) => a.y + a.h / 2 - (b.y + b.h / 2));
-  const lines: Array<{ top: number; bottom: number; words: Page['words'] }> = [];
-  for (const w of words) {
-    const mid = w.y + w.h / 2;
-    const line = lines.at(-1);
-    if (line && mid >= line.top && mid <= line.bottom) {
-      line.words.push(w);
-      line.bottom = Math.max(line.bottom, w.y + w.h);
-    } else {
-      lines.push({ top: w.y, bottom: w.y + w.h, words: [w] });
-    }
-  }
-  return lines
-    .map((l) =>
-      l.words
-        .sort((a, b) => a.x - b.x)
-        .map((w) => w.text)
-        .join(' '),
-    )
+  return groupLines([p])
+    .map((l) => l.text)
     .join('\n');
 }
 
