@@ -66,6 +66,17 @@ try {
       console.log(
         `${c.file}: ${line?.status} ${score.orderCorrect ? 'correct' : score.wrongFields.join('; ')}`,
       );
+      if (line?.status === 'review') {
+        for (const f of line.findings.filter((f) => f.severity !== 'info'))
+          console.log(`    ${f.code}: ${f.message}`);
+        const rows = await db.query<{ field_meta: Record<string, { confidence: number }> }>(
+          'SELECT field_meta FROM orders ORDER BY created_at DESC, id DESC LIMIT 1',
+        );
+        const weak = Object.entries(rows[0]?.field_meta ?? {})
+          .filter(([, m]) => m.confidence < 0.9)
+          .map(([k, m]) => `${k}=${m.confidence}`);
+        if (weak.length > 0) console.log(`    under 0.9: ${weak.join(', ')}`);
+      }
     }
   }
 } finally {

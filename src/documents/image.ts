@@ -1,4 +1,5 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { despeckle, despeckleOptionsFor } from './despeckle.ts';
 import { type Resolution, tiffResolution } from './tiff-ifd.ts';
 
 /** Low-resolution scans are scaled up towards this resolution. */
@@ -112,17 +113,23 @@ export async function decodePage(bytes: Buffer, page: number, maxPixels: number)
   // Orientations 5-8 swap the axes, and with them the two resolutions.
   if (res && (meta.orientation ?? 1) >= 5) res = { x: res.y, y: res.x };
   const size = targetSize(w, h, res, maxPixels);
-  return clean(input().rotate(), size);
+  const dpi = res ? res.x * (size.width / Math.max(1, w)) : estimatedDpi(size.width);
+  return clean(input().rotate(), size, dpi);
+}
+
+/** A page of unknown resolution is taken to be A4 or Letter wide (about 8.3 inches). */
+function estimatedDpi(width: number): number {
+  return width / 8.3;
 }
 
 /** Cleans a page rendered from a scanned PDF (already at OCR resolution) the same way. */
 export async function cleanRendered(png: Buffer, maxPixels: number): Promise<CleanImage> {
   const meta = await sharp(png, { limitInputPixels: maxPixels }).metadata();
   const size = targetSize(meta.width ?? 1, meta.height ?? 1, null, maxPixels);
-  return clean(sharp(png, { limitInputPixels: maxPixels }), size);
+  return clean(sharp(png, { limitInputPixels: maxPixels }), size, estimatedDpi(size.width));
 }
 
-async function clean(img: Sharp, size: { width: number; height: number }): Promise<CleanImage> {
+async function clean(img: Sharp, size: { width: number; height: number }, dpi: number): Promise<CleanImage> {
   const { data, info } = await img
     .flatten({ background: '#ffffff' })
     .greyscale()
@@ -133,7 +140,11 @@ async function clean(img: Sharp, size: { width: number; height: number }): Promi
     // with heavy (2%) speckle 128 did better (confidence 0.87 vs 0.61). Clean faxes are the norm.
     .threshold(160)
     .toColourspace('b-w')
-    .png({ compressionLevel: 6 })
+    .raw()
     .toBuffer({ resolveWithObject: true });
-  return { png: data, width: info.width, height: info.height };
+  despeckle(data, info.width, info.height, despeckleOptionsFor(dpi));
+  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+  return { png, width: info.width, height: info.height };
 }

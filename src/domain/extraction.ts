@@ -39,6 +39,13 @@ export interface ExtractedOrder {
   findings: Finding[];
   /** Overall extraction confidence 0..1. */
   confidence: number;
+  /**
+   * Read documents only: the part of `confidence` owed to no single field (no template, no PO
+   * number, an unread quantity). Validation recomputes the order's confidence as the lower of
+   * this and its deciding fields once master data has confirmed or doubted them. Absent for
+   * structured channels (EDI, JSON), whose `confidence` stands as given.
+   */
+  confidenceCap?: number;
   /** The part of the document this order came from, as text a person can read (review screen). */
   sourceText: string | null;
   /** Format-specific reference, e.g. EDIFACT message reference number (UNH 0062). */

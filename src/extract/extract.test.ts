@@ -29,7 +29,7 @@ describe('extractOrders: generic extractor', () => {
     const x = only(extractOrders([page(lines)]));
     expect(x.order).toEqual({
       customer: { id: null, name: 'FERRETERIA LOPEZ S.L.', taxId: 'B12345678' },
-      poNumber: 'PO-2026-0042',
+      poNumber: 'FL-2026-0042',
       orderDate: '2026-11-20',
       deliveryDate: '2026-11-27',
       currency: 'EUR',
@@ -70,7 +70,7 @@ describe('extractOrders: generic extractor', () => {
     });
     expect(x.findings).toEqual([]);
     expect(x.confidence).toBe(GENERIC_CAP);
-    expect(x.fieldMeta['poNumber']).toEqual({ confidence: 1, source: boxAt(lines, 7, 'PO-2026-0042') });
+    expect(x.fieldMeta['poNumber']).toEqual({ confidence: 1, source: boxAt(lines, 7, 'FL-2026-0042') });
     expect(x.fieldMeta['orderDate']?.source).toEqual(boxAt(lines, 7, '20/11/2026'));
     expect(x.fieldMeta['deliveryDate']?.source).toEqual(boxAt(lines, 8, '27 de noviembre de 2026'));
     expect(x.fieldMeta['total']?.source).toEqual(boxAt(lines, 16, '84,00'));
@@ -80,7 +80,7 @@ describe('extractOrders: generic extractor', () => {
     const wrapped = x.fieldMeta['lines[1].description']?.source;
     const top = boxAt(lines, 12, 'Tuerca hexagonal M8 DIN');
     expect(wrapped).toEqual({ ...top, w: 'Tuerca hexagonal M8 DIN'.length * 10, h: 30 + 20 });
-    expect(x.sourceText).toContain('Pedido nº: PO-2026-0042 Fecha: 20/11/2026');
+    expect(x.sourceText).toContain('Pedido nº: FL-2026-0042 Fecha: 20/11/2026');
   });
 
   it('reads an English order with US numbers and month-first dates', () => {

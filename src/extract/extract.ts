@@ -5,6 +5,7 @@ import {
   type ExtractOutcome,
   type FieldMeta,
 } from '../domain/extraction.ts';
+import { isSecondaryField, LOW_CONFIDENCE } from '../domain/confidence.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import { type CanonicalOrder, emptyOrder } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
@@ -29,8 +30,7 @@ export interface ExtractOptions {
   hints?: ExtractHints;
 }
 
-/** Under this, a field's reading is reported as `low_confidence`. */
-export const LOW_CONFIDENCE = 0.8;
+export { LOW_CONFIDENCE };
 /**
  * The most the generic extractor may claim for a whole order: a layout no template describes is
  * read by guesswork, so it goes to a person (above it only template-read orders are accepted).
@@ -91,7 +91,8 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
   const fieldMeta: Record<string, FieldMeta> = {};
   for (const [path, r] of readings) fieldMeta[path] = metaOf(r);
   const findings = lowConfidence(readings, order);
-  const confidence = orderConfidence(order, readings, template !== null);
+  const cap = confidenceCap(order, template !== null);
+  const confidence = orderConfidence(order, readings, cap);
   return {
     kind: 'orders',
     findings: [],
@@ -103,6 +104,7 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
         fieldMeta,
         findings,
         confidence,
+        confidenceCap: cap,
         sourceText: lines.map((l) => l.text).join('\n'),
         reference: template ? `template ${template.customer} (${template.file})` : null,
       },
@@ -175,24 +177,14 @@ function evidenceOf(order: CanonicalOrder, lines: TextLine[], hints: ExtractHint
   return e;
 }
 
-/**
- * Fields that do not decide the order: customer evidence (checked against master data, where
- * `unknown_customer` speaks for it) and a line's description when a code identifies the line.
- */
-function secondary(path: string, order: CanonicalOrder): boolean {
-  if (path.startsWith('customer.')) return true;
-  const m = /^lines\[(\d+)\]\.description$/.exec(path);
-  const line = m ? order.lines[Number(m[1])] : undefined;
-  return line !== undefined && (line.customerRef !== null || line.sku !== null || line.gtin !== null);
-}
-
 function lowConfidence(readings: Map<string, Reading<unknown>>, order: CanonicalOrder): Finding[] {
   const out: Finding[] = [];
   for (const [path, r] of readings) {
     if (r.confidence >= LOW_CONFIDENCE) continue;
     const read = r.words.map((w) => w.text).join(' ');
-    const msg = `${path} read as "${read}" with confidence ${round3(r.confidence).toFixed(2)}`;
-    out.push(finding('low_confidence', secondary(path, order) ? 'info' : 'warning', path, msg));
+    const note = r.note ? `, ${r.note}` : '';
+    const msg = `${path} read as "${read}" with confidence ${round3(r.confidence).toFixed(2)}${note}`;
+    out.push(finding('low_confidence', isSecondaryField(path, order) ? 'info' : 'warning', path, msg));
   }
   return [...out, ...gapsInColumns(order)];
 }
@@ -220,19 +212,25 @@ function hasColumnGaps(order: CanonicalOrder): boolean {
 }
 
 /**
- * The weakest reading of the order decides: every field read counts except the secondary ones,
- * a missing PO number or an order with no lines counts as 0.5, and without a template the whole
- * is capped at GENERIC_CAP.
+ * What limits the order's confidence besides its fields' readings: a missing PO number, an order
+ * with no lines, an unread quantity or price count as 0.5, and without a template the whole is
+ * capped at GENERIC_CAP.
  */
-function orderConfidence(
-  order: CanonicalOrder,
-  readings: Map<string, Reading<unknown>>,
-  templated: boolean,
-): number {
+function confidenceCap(order: CanonicalOrder, templated: boolean): number {
   let c = 1;
-  for (const [path, r] of readings) if (!secondary(path, order)) c = Math.min(c, r.confidence);
   if (order.poNumber === null || order.lines.length === 0) c = Math.min(c, 0.5);
   if (order.lines.some((l) => l.quantity === null) || hasColumnGaps(order)) c = Math.min(c, 0.5);
   if (!templated) c = Math.min(c, GENERIC_CAP);
+  return c;
+}
+
+/** The weakest reading of the order decides (secondary fields aside), under its cap. */
+function orderConfidence(
+  order: CanonicalOrder,
+  readings: Map<string, Reading<unknown>>,
+  cap: number,
+): number {
+  let c = cap;
+  for (const [path, r] of readings) if (!isSecondaryField(path, order)) c = Math.min(c, r.confidence);
   return round3(c);
 }

@@ -142,8 +142,8 @@ export function minConfidence(words: Word[]): number {
 export function normalise(text: string): string {
   return (
     text
-      // "Nº", "N.º", and OCR's "N*", "N?", "n?2", "n2", "Ns" for them, all read as "no".
-      .replace(/\bn\s?\.?\s?(?:[º°ª*?]+2?|2|s)(?![\p{L}\p{N}])/giu, 'no ')
+      // "Nº", "N.º", and OCR's "N*", "N?", "n?2", "n2", "Ns", "Ne" for them, all read as "no".
+      .replace(/\bn\s?\.?\s?(?:[º°ª*?]+2?|2|s|e)(?![\p{L}\p{N}])/giu, 'no ')
       .normalize('NFD')
       .replace(/\p{M}/gu, '')
       .toLowerCase()

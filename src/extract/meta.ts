@@ -23,6 +23,8 @@ export interface Reading<T> {
   words: Word[];
   page: number;
   confidence: number;
+  /** What a person should know about how the value was taken (a repair), for the finding. */
+  note?: string;
 }
 
 export function reading<T>(value: T, words: Word[], page: number, factor: number): Reading<T> {
@@ -41,6 +43,9 @@ export function raise(c: number): number {
 export function lower(c: number, factor = 0.75): number {
   return c * factor;
 }
+
+/** Confidence of a value repaired to fit its expected shape: under LOW_CONFIDENCE until a second reading agrees. */
+export const REPAIRED = 0.7;
 
 export function round3(n: number): number {
   return Math.round(n * 1000) / 1000;

@@ -25,7 +25,7 @@ export function spanishOrder(opts: { total?: string; amount1?: string } = {}): s
     '',
     at([0, 'Proveedor: Suministros Industriales SA'], [50, 'CIF: A87654321']),
     '',
-    at([0, 'Pedido nº: PO-2026-0042'], [40, 'Fecha: 20/11/2026']),
+    at([0, 'Pedido nº: FL-2026-0042'], [40, 'Fecha: 20/11/2026']),
     'Fecha de entrega: 27 de noviembre de 2026',
     '',
     SPANISH_TABLE_HEADER,

@@ -80,18 +80,44 @@ describe('templates', () => {
     expect(x.fieldMeta['currency']?.source).toEqual(boxAt(lines, 16, '€'));
     expect(x.reference).toBe('template C042 (C042-ferreteria-lopez.yaml)');
     expect(x.fieldMeta['total']).toEqual({ confidence: 1, source: boxAt(lines, 16, '84,00') });
-    expect(x.fieldMeta['poNumber']?.source).toEqual(boxAt(lines, 7, 'PO-2026-0042'));
+    expect(x.fieldMeta['poNumber']?.source).toEqual(boxAt(lines, 7, 'FL-2026-0042'));
   });
 
   it('still flags uncertain readings under a template', () => {
     const { templates } = loadTemplates(DIR);
     const lines = spanishOrder();
-    const noisy = page(lines, { confidence: (t) => (t === 'PO-2026-0042' ? 0.5 : 1) });
+    // The label and the customer's PO format both vouch for it, but a word OCR was this unsure of stays flagged.
+    const noisy = page(lines, { confidence: (t) => (t === 'FL-2026-0042' ? 0.1 : 1) });
     const outcome = extractOrders([noisy], { templates });
     if (outcome.kind !== 'orders') throw new Error('rejected');
     const x = outcome.orders[0]!;
-    expect(x.order.poNumber).toBe('PO-2026-0042');
+    expect(x.order.poNumber).toBe('FL-2026-0042');
     expect(x.findings.map((f) => [f.code, f.field])).toEqual([['low_confidence', 'poNumber']]);
     expect(x.confidence).toBeLessThan(0.8);
+  });
+
+  it("holds the PO number to the customer's format: fits, repaired for a person to confirm, or doubted", () => {
+    const { templates } = loadTemplates(DIR);
+    const read = (po: string) => {
+      const lines = spanishOrder().map((l) => l.replace('FL-2026-0042', po));
+      const outcome = extractOrders([page(lines, { confidence: (t) => (t === po ? 0.9 : 1) })], {
+        templates,
+      });
+      if (outcome.kind !== 'orders') throw new Error('rejected');
+      return outcome.orders[0]!;
+    };
+    const fits = read('FL-2026-0042');
+    expect(fits.fieldMeta.poNumber?.confidence).toBeGreaterThan(0.95);
+    // A zero read as the letter O, and a thin glyph read twice: one value of the format is near.
+    const slipped = read('FL-2O26-00421');
+    expect(slipped.order.poNumber).toBe('FL-2026-0042');
+    expect(slipped.fieldMeta.poNumber?.confidence).toBeLessThan(0.8);
+    expect(slipped.findings.find((f) => f.field === 'poNumber')?.message).toContain(
+      'taken as "FL-2026-0042"',
+    );
+    const foreign = read('X-99');
+    expect(foreign.order.poNumber).toBe('X-99');
+    expect(foreign.fieldMeta.poNumber?.confidence).toBeLessThan(0.8);
+    expect(foreign.findings.find((f) => f.field === 'poNumber')?.message).toContain('does not fit');
   });
 });

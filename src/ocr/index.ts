@@ -16,9 +16,19 @@ export interface OcrEngine {
    * MUST NOT fetch anything over the network. An engine that straightens a skewed page MUST
    * return the straightened image (same size) as `deskewed`, since the boxes refer to it.
    */
-  recognize(png: Buffer, opts?: { languages?: string }): Promise<OcrResult>;
+  recognize(png: Buffer, opts?: RecognizeOptions): Promise<OcrResult>;
   /** Terminates the workers; the engine MUST NOT be used afterwards. */
   close(): Promise<void>;
+}
+
+export interface RecognizeOptions {
+  /** Tesseract languages for this image, e.g. 'spa+eng'; default: the engine's. */
+  languages?: string;
+  /**
+   * A small crop around one field (a second look): read as it is, without measuring skew (the
+   * page it came from is already straight).
+   */
+  crop?: boolean;
 }
 
 /** Words read from one page image. */
@@ -151,7 +161,7 @@ export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine {
       const { data } = await scheduler.addJob(
         'recognize',
         png,
-        { rotateAuto: true },
+        { rotateAuto: !ropts?.crop },
         { blocks: true, text: false, imageBinary: true },
       );
       const words = toWords(data);

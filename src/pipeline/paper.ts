@@ -2,10 +2,11 @@ import { type DocumentKind, readDocument, sniffDocumentKind } from '../documents
 import type { Channel } from '../domain/document.ts';
 import { finding } from '../domain/findings.ts';
 import { existsSync } from 'node:fs';
-import { extractOrders, loadTemplates, type Template } from '../extract/index.ts';
+import { extractOrders, loadTemplates, matchTemplate, type Template } from '../extract/index.ts';
 import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/index.ts';
 import { type DocumentFormat, FORMATS } from './formats.ts';
+import { secondLook } from './second-look.ts';
 
 const CHANNEL: Record<DocumentKind, Channel> = { pdf: 'scan', tiff: 'fax', image: 'scan' };
 
@@ -27,6 +28,8 @@ export function paperFormats(ocr: OcrEngine, templates: Template[] = []): Docume
         ? { email: sender, fax: null }
         : { fax: sender ?? null, email: null };
       const outcome = extractOrders(read.pages, { hints, templates });
+      const pattern = matchTemplate(read.pages, templates, hints)?.fields?.poNumber?.pattern ?? null;
+      await secondLook(outcome, read.pages, ocr, () => pattern);
       if (read.totalPages > read.pages.length) {
         const msg = `Only the first ${read.pages.length} of ${read.totalPages} pages were read.`;
         outcome.findings.push(finding('low_confidence', 'warning', null, msg));

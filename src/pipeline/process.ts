@@ -98,7 +98,7 @@ async function validateAll(
       cache,
     );
     const decision = decide(
-      { rejected: part.rejected, order: v.order, findings: v.findings, confidence: part.confidence },
+      { rejected: part.rejected, order: v.order, findings: v.findings, confidence: v.confidence },
       opts.acceptThreshold,
     );
     earlier.push({ customerId: v.order.customer.id, poNumber: v.order.poNumber });
@@ -107,7 +107,7 @@ async function validateAll(
       seq,
       reference: part.reference,
       status: decision.status,
-      confidence: part.confidence,
+      confidence: v.confidence,
       order: v.order,
       fieldMeta: v.fieldMeta,
       findings: decision.findings,

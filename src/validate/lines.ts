@@ -1,6 +1,7 @@
 import type { FieldMeta } from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { OrderLine } from '../domain/order.ts';
+import { oneSlipAway } from '../extract/shape.ts';
 import { parseGtin } from '../masterdata/normalise.ts';
 import type { CatalogKeys } from './repository.ts';
 import type { CatalogFacts, ProductFacts } from './types.ts';
@@ -28,8 +29,12 @@ type Via = 'sku' | 'gtin' | 'customerRef' | 'skuAsRef' | 'skuAsGtin' | 'refAsGti
 
 const trimmed = (s: string | null): string | null => s?.trim() || null;
 
-/** Every key the lines could be found by, for one catalog query. */
-export function catalogKeys(lines: OrderLine[]): CatalogKeys {
+/**
+ * Every key the lines could be found by, for one catalog query. With `neighbours`, also every
+ * code one OCR slip away from a read code, so corroboration can tell whether a misreading could
+ * have landed on another valid article.
+ */
+export function catalogKeys(lines: OrderLine[], neighbours = false): CatalogKeys {
   const skus = new Set<string>();
   const gtins = new Set<string>();
   const refs = new Set<string>();
@@ -41,6 +46,14 @@ export function catalogKeys(lines: OrderLine[]): CatalogKeys {
       refs.add(sku);
     }
     if (ref) refs.add(ref);
+    if (neighbours) {
+      for (const code of [sku, ref]) {
+        for (const v of code ? oneSlipAway(code) : []) {
+          skus.add(v);
+          refs.add(v);
+        }
+      }
+    }
     for (const g of [line.gtin, sku, ref]) {
       const r = g ? parseGtin(g) : null;
       if (r?.ok) gtins.add(r.gtin);

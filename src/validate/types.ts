@@ -25,6 +25,8 @@ export interface ValidationResult {
   order: CanonicalOrder;
   findings: Finding[];
   fieldMeta: Record<string, FieldMeta>;
+  /** The order's confidence after master data confirmed or doubted its readings, 0..1. */
+  confidence: number;
 }
 
 /** A customers.csv row as validation needs it. */

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from '../db/db.ts';
 import type { Channel } from '../domain/document.ts';
-import { type CustomerEvidence, type ExtractedOrder, emptyEvidence } from '../domain/extraction.ts';
+import {
+  type CustomerEvidence,
+  type ExtractedOrder,
+  emptyEvidence,
+  type FieldMeta,
+} from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import { type CanonicalOrder, emptyOrder, type OrderLine } from '../domain/order.ts';
 import { importMasterData } from '../masterdata/import.ts';
@@ -23,6 +28,9 @@ interface Case {
   earlierInDocument?: ValidationInput['earlierInDocument'];
   findings?: Finding[];
   rejected?: boolean;
+  /** Field meta of a read document (OCR), and its confidence cap: set both to act as one. */
+  meta?: Record<string, FieldMeta>;
+  cap?: number;
 }
 
 function extracted(c: Case): ExtractedOrder {
@@ -36,9 +44,10 @@ function extracted(c: Case): ExtractedOrder {
   return {
     order,
     evidence: { ...emptyEvidence(), ...c.evidence },
-    fieldMeta: { poNumber: { confidence: 1, source: null } },
+    fieldMeta: { poNumber: { confidence: 1, source: null }, ...c.meta },
     findings: c.findings ?? [],
     confidence: 1,
+    ...(c.cap !== undefined ? { confidenceCap: c.cap } : {}),
     sourceText: null,
     reference: null,
     rejected: c.rejected,
@@ -349,5 +358,51 @@ describe('validateOrder', () => {
     expect(r.findings).toEqual([bad]);
     expect(r.order.poNumber).toBeNull();
     expect(q.count).toBe(0);
+  });
+
+  describe('master data as a second witness for OCR readings', () => {
+    const box = (x: number) => ({ kind: 'box' as const, page: 1, x, y: 100, w: 50, h: 20 });
+    const readLine = (ref: string, description: string, unitPrice: number, refConfidence: number): Case => ({
+      evidence: { partyIds: ['8412345000003'] },
+      lines: [
+        { customerRef: ref, gtin: null, description, quantity: 200, unitPrice, amount: 200 * unitPrice },
+      ],
+      order: { total: 200 * unitPrice },
+      cap: 1,
+      meta: {
+        'lines[0].customerRef': { confidence: refConfidence, source: box(10) },
+        'lines[0].description': { confidence: 0.9, source: box(100) },
+        'lines[0].quantity': { confidence: 0.95, source: box(300) },
+        'lines[0].unitPrice': { confidence: 0.95, source: box(400) },
+        'lines[0].amount': { confidence: 0.95, source: box(500) },
+      },
+      findings: [
+        finding('low_confidence', 'warning', 'lines[0].customerRef', `lines[0].customerRef read as "${ref}"`),
+      ],
+    });
+
+    it('an unsure code whose description and price agree with its article is confirmed', async () => {
+      const r = await run(readLine('4711', 'Tornillo M8x40 zincado', 0.12, 0.4));
+      expect(r.order.lines[0]!.sku).toBe('TOR-M8-40');
+      expect(r.fieldMeta['lines[0].customerRef']!.confidence).toBeGreaterThanOrEqual(0.95);
+      expect(r.fieldMeta['lines[0].sku']!.confidence).toBeGreaterThanOrEqual(0.95);
+      expect(r.confidence).toBeGreaterThanOrEqual(0.95);
+      const f = r.findings.find((x) => x.field === 'lines[0].customerRef')!;
+      expect(f.severity).toBe('info');
+      expect(f.message).toContain('description and price agree with article TOR-M8-40');
+    });
+
+    it('a code whose line contradicts its article stays doubted', async () => {
+      const r = await run(readLine('4711', 'Arandela M8', 0.02, 0.4));
+      expect(r.order.lines[0]!.sku).toBe('TOR-M8-40');
+      expect(r.fieldMeta['lines[0].customerRef']!.confidence).toBeLessThan(0.8);
+      expect(r.confidence).toBeLessThan(0.8);
+      expect(r.findings.find((x) => x.field === 'lines[0].customerRef')!.severity).toBe('warning');
+    });
+
+    it("structured channels keep the extraction's confidence", async () => {
+      const r = await run({ evidence: { partyIds: ['8412345000003'] }, lines: [TOR], order: { total: 24 } });
+      expect(r.confidence).toBe(1);
+    });
   });
 });

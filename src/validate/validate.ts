@@ -1,10 +1,12 @@
 import type { ValidationConfig } from '../config.ts';
 import type { Queryable } from '../db/db.ts';
+import { decidingConfidence } from '../domain/confidence.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { type CustomerResolution, customerKeys, needsNameLookup, resolveCustomer } from './customer.ts';
 import type { MasterDataCache } from './cache.ts';
+import { corroborateLines } from './corroborate.ts';
 import { checkPrice, checkQuantity, checkUnit, sameUnit } from './line-checks.ts';
 import { catalogKeys, resolveLine } from './lines.ts';
 import { checkCredit, checkDuplicate, checkMissingFields, checkTotals, orderValue } from './order-checks.ts';
@@ -31,13 +33,19 @@ export async function validateOrder(
   const { extracted } = input;
   const order = structuredClone(extracted.order);
   const fieldMeta: Record<string, FieldMeta> = { ...extracted.fieldMeta };
-  if (extracted.rejected) return { order, findings: [...extracted.findings], fieldMeta };
+  if (extracted.rejected) {
+    return { order, findings: [...extracted.findings], fieldMeta, confidence: extracted.confidence };
+  }
 
   const found: Finding[] = [];
   const resolution = await findCustomer(q, input, cache);
   const customer = applyCustomer(order, fieldMeta, resolution, found);
   const [catalog, facts] = await Promise.all([
-    (cache ? cache.loadCatalog.bind(cache) : loadCatalog)(q, customer?.id ?? null, catalogKeys(order.lines)),
+    (cache ? cache.loadCatalog.bind(cache) : loadCatalog)(
+      q,
+      customer?.id ?? null,
+      catalogKeys(order.lines, extracted.confidenceCap !== undefined),
+    ),
     customer ? orderFacts(q, input, customer, order.poNumber?.trim() || null, cache) : null,
   ]);
   const products = resolveLines(order, fieldMeta, catalog, customer !== null, found);
@@ -55,7 +63,22 @@ export async function validateOrder(
       ...checkCredit(customer, facts, orderValue(order, products)),
     );
   }
-  return { order, findings: mergeFindings(extracted.findings, found), fieldMeta };
+  const graded = corroborateLines(
+    order,
+    products,
+    fieldMeta,
+    extracted.findings,
+    {
+      order: order.currency,
+      customer: customer?.currency ?? null,
+    },
+    catalog,
+  );
+  const confidence =
+    extracted.confidenceCap === undefined
+      ? extracted.confidence
+      : Math.round(Math.min(extracted.confidenceCap, decidingConfidence(order, fieldMeta)) * 1000) / 1000;
+  return { order, findings: mergeFindings(graded, found), fieldMeta, confidence };
 }
 
 function orderFacts(
