@@ -7,10 +7,12 @@
  *   node bin/run-ts.js scripts/bench-ocr.ts [--pages N]
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { readDocument } from '../src/documents/index.ts';
 import { createOcrEngine, type OcrEngine } from '../src/ocr/index.ts';
 import { layout } from './eval/layout.ts';
@@ -18,6 +20,7 @@ import { CUSTOMERS, makeOrder, random } from './eval/orders.ts';
 import { faxTiff, textPdf } from './eval/render.ts';
 
 const run = promisify(execFile);
+const require = createRequire(import.meta.url);
 const { values } = parseArgs({ options: { pages: { type: 'string', default: '6' } } });
 const PAGES = Number(values.pages);
 const rnd = random(42);
@@ -50,28 +53,53 @@ console.log(
     `${((PAGES / parallel) * 60).toFixed(1)} pages/min with ${cores} workers; peak RSS ${peakMb.toFixed(0)} MB`,
 );
 
-// The same cleaned pages through the native CLI, when installed.
+// The same cleaned pages through tesseract.js alone and through the native CLI, when installed,
+// with the same model (the packaged best_int data) and settings: OCR against OCR, nothing else.
 const native = await run('tesseract', ['--version']).catch(() => null);
 if (native) {
   const dir = await mkdtemp(join(tmpdir(), 'oc-bench-ocr-'));
-  const pngs: string[] = [];
-  for (const [i, f] of faxes.entries()) {
+  const pngs: Buffer[] = [];
+  for (const f of faxes) {
     const r = await readDocument(f, 'tiff', {
       ocr: { recognize: async () => ({ words: [], confidence: 1 }), close: async () => {} },
     });
-    if (r.kind === 'pages' && r.pages[0]?.image) {
-      pngs.push(join(dir, `p${i}.png`));
-      await writeFile(pngs.at(-1)!, r.pages[0].image);
-    }
+    if (r.kind === 'pages' && r.pages[0]?.image) pngs.push(r.pages[0].image);
   }
+  const files = await Promise.all(
+    pngs.map(async (png, i) => {
+      const file = join(dir, `p${i}.png`);
+      await writeFile(file, png);
+      return file;
+    }),
+  );
+  const engine = createOcrEngine({ workers: 1 });
+  await engine.recognize(pngs[0]!);
   const t0 = performance.now();
-  for (const p of pngs)
-    await run('tesseract', [p, '-', '-l', 'spa', '--psm', '3'], {
-      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-    });
-  const nativeSecs = (performance.now() - t0) / 1000 / pngs.length;
+  for (const png of pngs) await engine.recognize(png);
+  const jsSecs = (performance.now() - t0) / 1000 / pngs.length;
+  await engine.close();
+
+  const tessdata = join(dir, 'tessdata');
+  await mkdir(tessdata);
+  const model = join(
+    dirname(require.resolve('@tesseract.js-data/spa/package.json')),
+    '4.0.0_best_int',
+    'spa.traineddata.gz',
+  );
+  await writeFile(join(tessdata, 'spa.traineddata'), gunzipSync(await readFile(model)));
+  const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  const cli = async (extra: string[]) => {
+    const start = performance.now();
+    for (const p of files)
+      await run('tesseract', [p, '-', '-l', 'spa', '--psm', '3', '--dpi', '300', ...extra], { env });
+    return (performance.now() - start) / 1000 / files.length;
+  };
+  const sameModel = await cli(['--tessdata-dir', tessdata]);
+  const systemModel = await cli([]).catch(() => null);
   console.log(
-    `native tesseract: ${nativeSecs.toFixed(2)} s/page; tesseract.js / native = ${(single / PAGES / nativeSecs).toFixed(2)}`,
+    `OCR only, same cleaned pages: tesseract.js ${jsSecs.toFixed(2)} s/page; native tesseract ${sameModel.toFixed(2)} s/page ` +
+      `with the same model (ratio ${(jsSecs / sameModel).toFixed(2)})` +
+      (systemModel ? `, ${systemModel.toFixed(2)} s/page with the system's own model` : ''),
   );
   await rm(dir, { recursive: true, force: true });
 } else {
@@ -88,6 +116,6 @@ const counting: OcrEngine = {
   close: async () => {},
 };
 const pdf = await textPdf(layout(makeOrder(CUSTOMERS[0]!, 99, rnd)));
-const t0 = performance.now();
+const tPdf = performance.now();
 await readDocument(pdf, 'pdf', { ocr: counting });
-console.log(`text PDF: ${((performance.now() - t0) / 1000).toFixed(2)} s/page, OCR calls ${ocrCalls}`);
+console.log(`text PDF: ${((performance.now() - tPdf) / 1000).toFixed(2)} s/page, OCR calls ${ocrCalls}`);

@@ -25,6 +25,8 @@ import type { ColumnRole } from './vocab.ts';
 
 const FIELDS = ['poNumber', 'orderDate', 'deliveryDate', 'total', 'customerName', 'taxId'] as const;
 type TemplateField = (typeof FIELDS)[number];
+/** Fields whose value is the text as read, which a `pattern` can hold to a shape. */
+const TEXT_FIELDS = new Set<TemplateField>(['poNumber', 'customerName', 'taxId']);
 const ROLES = [
   'customerRef',
   'sku',
@@ -299,7 +301,7 @@ export function applyTemplate(
     const r = hits.map(read).find((x) => x !== null) ?? null;
     if (!r) continue;
     r.confidence = raise(r.confidence);
-    if (rule.pattern && typeof r.value === 'string') conform(r as Reading<string>, rule.pattern);
+    if (rule.pattern && TEXT_FIELDS.has(field)) conform(r as Reading<string>, rule.pattern);
     (header as unknown as Record<string, Reading<unknown>>)[field] = r;
     if (field === 'poNumber') header.poLabelSeen = true;
   }

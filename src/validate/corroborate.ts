@@ -72,6 +72,7 @@ export function corroborateLines(
   extractionFindings: Finding[],
   currency: { order: string | null; customer: string | null },
   catalog: CatalogFacts,
+  repairedLines: ReadonlySet<number> = new Set(),
 ): Finding[] {
   const why = new Map<string, string>();
   order.lines.forEach((line, i) => {
@@ -90,7 +91,9 @@ export function corroborateLines(
       (!currency.order || !refCurrency || currency.order === refCurrency) &&
       samePrice(line.unitPrice, reference);
     const written = line.customerRef ?? line.sku;
-    const isolated = written !== null && isolatedCode(written, catalog);
+    // A repaired code's own neighbours were never looked up: isolation cannot be claimed for it.
+    const repaired = repairedLines.has(i);
+    const isolated = written !== null && !repaired && isolatedCode(written, catalog);
     const agreed = [described ? 'description' : null, priced ? 'price' : null].filter(Boolean);
     if (agreed.length === 0 && !isolated) return;
     const reasons = agreed.length > 0 ? [`${agreed.join(' and ')} agree with article ${product.sku}`] : [];

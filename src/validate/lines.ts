@@ -1,6 +1,7 @@
 import type { FieldMeta } from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { OrderLine } from '../domain/order.ts';
+import { REPAIRED } from '../extract/meta.ts';
 import { oneSlipAway } from '../extract/shape.ts';
 import { parseGtin } from '../masterdata/normalise.ts';
 import type { CatalogKeys } from './repository.ts';
@@ -14,6 +15,11 @@ export interface LineResolution {
   product: ProductFacts | null;
   findings: Finding[];
   meta: MetaPatch;
+  /**
+   * Set when the code as read matched nothing and was taken as the one known code one OCR slip
+   * away: the `low_confidence` finding that says so, for corroboration to grade.
+   */
+  repair?: Finding;
 }
 
 /** What resolving one line needs besides the line. */
@@ -23,6 +29,11 @@ export interface LineContext {
   customerKnown: boolean;
   /** The extraction's field meta, to carry a value's confidence to where the value moves. */
   fieldMeta: Readonly<Record<string, FieldMeta>>;
+  /**
+   * The codes were read by OCR (catalogKeys was asked for neighbours): a code that matches
+   * nothing may be taken as the one known code one slip away.
+   */
+  repairSlips?: boolean;
 }
 
 type Via = 'sku' | 'gtin' | 'customerRef' | 'skuAsRef' | 'skuAsGtin' | 'refAsGtin';
@@ -72,11 +83,26 @@ export function resolveLine(input: OrderLine, ctx: LineContext): LineResolution 
   const { index, catalog } = ctx;
   const line = { ...input, sku: trimmed(input.sku), customerRef: trimmed(input.customerRef) };
   const path = (f: string) => `lines[${index}].${f}`;
-  const metaOf = (f: string): FieldMeta => ctx.fieldMeta[path(f)] ?? { confidence: 1, source: null };
+  const metaOf = (f: string): FieldMeta =>
+    meta[path(f)] ?? ctx.fieldMeta[path(f)] ?? { confidence: 1, source: null };
   const findings: Finding[] = [];
   const meta: MetaPatch = {};
   const gtin = checkGtin(line, index, findings);
-  const hit = findProduct(line, gtin, catalog);
+  let hit = findProduct(line, gtin, catalog);
+  let repair: Finding | undefined;
+  if (!hit && ctx.repairSlips) {
+    const slip = findBySlip(line, catalog);
+    if (slip) {
+      const field = slip.field;
+      const read = line[field]!;
+      line[field] = slip.code;
+      const was = metaOf(field);
+      meta[path(field)] = { ...was, confidence: Math.min(was.confidence, REPAIRED) };
+      const msg = `${path(field)} read as "${read}" matches no article; taken as "${slip.code}", the only known code one OCR slip away`;
+      repair = finding('low_confidence', 'warning', path(field), msg);
+      hit = findProduct(line, gtin, catalog);
+    }
+  }
   if (!hit) return unknownLine(line, gtin, ctx, findings);
 
   const { product, via } = hit;
@@ -98,7 +124,25 @@ export function resolveLine(input: OrderLine, ctx: LineContext): LineResolution 
     const msg = `Line ${line.lineNo}: article ${product.sku} and GTIN ${gtin} (${conflict}) name different products; check which one the customer meant`;
     findings.push(finding('low_confidence', 'warning', path('sku'), msg));
   }
-  return { line, product, findings, meta };
+  return { line, product, findings, meta, ...(repair ? { repair } : {}) };
+}
+
+/** The one catalog code (SKU or this customer's reference) one OCR slip from a code that matched nothing. */
+function findBySlip(
+  line: OrderLine,
+  catalog: CatalogFacts,
+): { field: 'customerRef' | 'sku'; code: string } | null {
+  for (const field of ['customerRef', 'sku'] as const) {
+    const code = line[field];
+    if (!code) continue;
+    const found = new Map<string, string>();
+    for (const v of oneSlipAway(code)) {
+      const sku = catalog.crossRefs.get(v) ?? (catalog.products.has(v) ? v : undefined);
+      if (sku && catalog.products.has(sku)) found.set(sku, v);
+    }
+    if (found.size === 1) return { field, code: [...found.values()][0]! };
+  }
+  return null;
 }
 
 /** Description and unit from the catalog where the document gave none: defaults, not readings. */

@@ -400,6 +400,31 @@ describe('validateOrder', () => {
       expect(r.findings.find((x) => x.field === 'lines[0].customerRef')!.severity).toBe('warning');
     });
 
+    it('a code that matches nothing is taken as the one known code one OCR slip away', async () => {
+      const r = await run(readLine('47I1', 'Tornillo M8x40 zincado', 0.12, 0.6));
+      expect(r.order.lines[0]!.sku).toBe('TOR-M8-40');
+      expect(r.order.lines[0]!.customerRef).toBe('4711');
+      expect(codes(r.findings)).not.toContain('unknown_sku@lines[0].sku');
+      const f = r.findings.filter((x) => x.field === 'lines[0].customerRef');
+      expect(f).toHaveLength(1);
+      expect(f[0]!.message).toContain('read as "47I1" matches no article; taken as "4711"');
+      // Description and price vouch for the repaired code.
+      expect(f[0]!.severity).toBe('info');
+      // Without them the repair waits for a person.
+      const alone = await run(readLine('47I1', 'Arandela M8', 0.02, 0.6));
+      expect(alone.order.lines[0]!.customerRef).toBe('4711');
+      expect(alone.fieldMeta['lines[0].customerRef']!.confidence).toBeLessThanOrEqual(0.7);
+      expect(alone.findings.find((x) => x.field === 'lines[0].customerRef')!.severity).toBe('warning');
+    });
+
+    it('structured channels never have their codes repaired', async () => {
+      const r = await run({
+        evidence: { partyIds: ['8412345000003'] },
+        lines: [{ ...TOR, customerRef: '47I1', gtin: null }],
+      });
+      expect(codes(r.findings)).toContain('unknown_sku@lines[0].sku');
+    });
+
     it("structured channels keep the extraction's confidence", async () => {
       const r = await run({ evidence: { partyIds: ['8412345000003'] }, lines: [TOR], order: { total: 24 } });
       expect(r.confidence).toBe(1);

@@ -37,6 +37,8 @@ export async function validateOrder(
     return { order, findings: [...extracted.findings], fieldMeta, confidence: extracted.confidence };
   }
 
+  // Read by OCR or from a PDF text layer (not EDI or JSON): codes may carry OCR slips.
+  const read = extracted.confidenceCap !== undefined;
   const found: Finding[] = [];
   const resolution = await findCustomer(q, input, cache);
   const customer = applyCustomer(order, fieldMeta, resolution, found);
@@ -44,11 +46,11 @@ export async function validateOrder(
     (cache ? cache.loadCatalog.bind(cache) : loadCatalog)(
       q,
       customer?.id ?? null,
-      catalogKeys(order.lines, extracted.confidenceCap !== undefined),
+      catalogKeys(order.lines, read),
     ),
     customer ? orderFacts(q, input, customer, order.poNumber?.trim() || null, cache) : null,
   ]);
-  const products = resolveLines(order, fieldMeta, catalog, customer !== null, found);
+  const { products, repairs } = resolveLines(order, fieldMeta, catalog, customer !== null, found, read);
   found.push(...checkMissingFields(order));
   found.push(...checkLines(order, products, customer, config));
   found.push(...checkTotals(order, config.totalTolerance));
@@ -63,16 +65,18 @@ export async function validateOrder(
       ...checkCredit(customer, facts, orderValue(order, products)),
     );
   }
+  // A repaired code's finding says what was read; the extraction's for the same field goes.
+  const repairedFields = new Set(repairs.map((f) => f.field));
+  const kept = extracted.findings.filter((f) => f.code !== 'low_confidence' || !repairedFields.has(f.field));
+  const repairedLines = new Set(repairs.map((f) => Number(/^lines\[(\d+)\]/.exec(f.field ?? '')?.[1])));
   const graded = corroborateLines(
     order,
     products,
     fieldMeta,
-    extracted.findings,
-    {
-      order: order.currency,
-      customer: customer?.currency ?? null,
-    },
+    [...kept, ...repairs],
+    { order: order.currency, customer: customer?.currency ?? null },
     catalog,
+    repairedLines,
   );
   const confidence =
     extracted.confidenceCap === undefined
@@ -145,18 +149,22 @@ function resolveLines(
   catalog: CatalogFacts,
   customerKnown: boolean,
   found: Finding[],
-): Array<ProductFacts | null> {
+  repairSlips: boolean,
+): { products: Array<ProductFacts | null>; repairs: Finding[] } {
   const readMeta = { ...fieldMeta };
-  return order.lines.map((input, index) => {
-    const r = resolveLine(input, { index, catalog, customerKnown, fieldMeta: readMeta });
+  const repairs: Finding[] = [];
+  const products = order.lines.map((input, index) => {
+    const r = resolveLine(input, { index, catalog, customerKnown, fieldMeta: readMeta, repairSlips });
     order.lines[index] = r.line;
     found.push(...r.findings);
+    if (r.repair) repairs.push(r.repair);
     for (const [path, meta] of Object.entries(r.meta)) {
       if (meta) fieldMeta[path] = meta;
       else delete fieldMeta[path];
     }
     return r.product;
   });
+  return { products, repairs };
 }
 
 function checkLines(
