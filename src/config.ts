@@ -26,6 +26,8 @@ export interface Config {
   edifact: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
   /** Fax gateway spool folder (PDF, TIFF, images); the sender's number from file name or sidecar. */
   fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /** A drop folder of raw messages (.eml) that a mail gateway (Postfix, fax-to-mail) writes. */
+  mail: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
   /** OCR worker threads (tesseract.js), created once on first use. */
   ocr: { workers: number };
   /** Per-customer extraction templates (YAML), validated at start-up. */
@@ -129,6 +131,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       dropDir: resolve(r.str('fax.dropDir', 'ORDERCAP_FAX_DROP_DIR', `${dataDir}/inbox/fax`)),
       stableMs: r.int('fax.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('fax.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    mail: {
+      enabled: r.bool('mail.enabled', 'ORDERCAP_MAIL_DROP', true),
+      dropDir: resolve(r.str('mail.dropDir', 'ORDERCAP_MAIL_DROP_DIR', `${dataDir}/inbox/mail`)),
+      stableMs: r.int('mail.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
+      pollMs: r.int('mail.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
     },
     templatesDir: resolve(
       r.str(

@@ -104,6 +104,11 @@ function dropFolders(config: Config, db: Db, log: Logger): DropFolder[] {
       createFaxFolder({ ...common, dir, stableMs, pollMs, log: log.child({ connector: 'fax-folder' }) }),
     );
   }
+  if (config.mail.enabled) {
+    const { dropDir: dir, stableMs, pollMs } = config.mail;
+    const folderLog = log.child({ connector: 'mail-folder' });
+    folders.push(new DropFolder({ ...common, dir, stableMs, pollMs, channel: 'email', log: folderLog }));
+  }
   return folders;
 }
 

@@ -1,3 +1,4 @@
+import { emailFormat } from '../../connectors/email/format.ts';
 import { type DocumentKind, readDocument, sniffDocumentKind } from '../documents/index.ts';
 import type { Channel } from '../domain/document.ts';
 import { finding } from '../domain/findings.ts';
@@ -39,9 +40,9 @@ export function paperFormats(ocr: OcrEngine, templates: Template[] = []): Docume
   }));
 }
 
-/** Every format this build reads: structured ones first in the list, paper-like ones after. */
+/** Every format this build reads: structured ones first in the list, paper-like ones and e-mail after. */
 export function allFormats(ocr: OcrEngine, templates: Template[] = []): DocumentFormat[] {
-  return [...FORMATS, ...paperFormats(ocr, templates)];
+  return [...FORMATS, ...paperFormats(ocr, templates), emailFormat(ocr, templates)];
 }
 
 /** Loads the templates folder; a broken file is reported and skipped, the others load. */

@@ -1,0 +1,161 @@
+/**
+ * The e-mail format: a raw message (.eml) in, its orders out. Every attached document is read like
+ * any PDF, fax or scan; when none holds an order, the typed body is read with the same extractor.
+ * Pages of all attachments are numbered in one sequence, so the review screen shows them all.
+ */
+import { readDocument } from '../../src/documents/index.ts';
+import type { ExtractedOrder, ExtractOutcome, FieldSource } from '../../src/domain/extraction.ts';
+import { type Finding, finding } from '../../src/domain/findings.ts';
+import type { Page, Word } from '../../src/domain/page.ts';
+import { extractOrders, matchTemplate, type Template } from '../../src/extract/index.ts';
+import type { OcrEngine } from '../../src/ocr/index.ts';
+import type { DocumentFormat } from '../../src/pipeline/formats.ts';
+import { secondLook } from '../../src/pipeline/second-look.ts';
+import { looksLikeEmail, type ParsedMessage, parseMessage } from './message.ts';
+
+/** Geometry of the page a typed body is laid out on: one character per column, one line per row. */
+const CHAR_W = 10;
+const LINE_H = 30;
+const WORD_H = 20;
+
+/** A typed body as a page of words at character positions (tabs every 8 columns), as a text layer. */
+export function textPage(text: string, number: number): Page {
+  const words: Word[] = [];
+  const lines = text.split('\n');
+  lines.forEach((raw, row) => {
+    let line = '';
+    for (const ch of raw) line += ch === '\t' ? ' '.repeat(8 - (line.length % 8)) : ch;
+    for (const m of line.matchAll(/\S+/g)) {
+      words.push({
+        text: m[0],
+        x: m.index * CHAR_W,
+        y: row * LINE_H,
+        w: m[0].length * CHAR_W,
+        h: WORD_H,
+        confidence: 1,
+      });
+    }
+  });
+  const width = Math.max(1, ...lines.map((l) => l.length)) * CHAR_W;
+  return {
+    number,
+    width,
+    height: lines.length * LINE_H,
+    words,
+    source: 'text-layer',
+    image: null,
+    confidence: 1,
+  };
+}
+
+function renumber(order: ExtractedOrder, map: (source: FieldSource) => FieldSource): ExtractedOrder {
+  const fieldMeta = Object.fromEntries(
+    Object.entries(order.fieldMeta).map(([k, m]) => [k, { ...m, source: m.source ? map(m.source) : null }]),
+  );
+  return { ...order, fieldMeta };
+}
+
+interface EmailContext {
+  ocr: OcrEngine;
+  templates: Template[];
+}
+
+async function readAttachments(
+  msg: ParsedMessage,
+  hints: { email: string | null; fax: string | null },
+  ctx: EmailContext,
+) {
+  const orders: ExtractedOrder[] = [];
+  const pages: Page[] = [];
+  const findings: Finding[] = [];
+  for (const doc of msg.documents) {
+    const read = await readDocument(doc.bytes, doc.kind, { ocr: ctx.ocr });
+    if (read.kind === 'unreadable') {
+      findings.push(
+        finding('unreadable_document', 'warning', null, `Attachment ${doc.name}: ${read.reason}`),
+      );
+      continue;
+    }
+    const offset = pages.length;
+    const outcome = extractOrders(read.pages, { hints, templates: ctx.templates });
+    const pattern = matchTemplate(read.pages, ctx.templates, hints)?.fields?.poNumber?.pattern ?? null;
+    await secondLook(outcome, read.pages, ctx.ocr, () => pattern);
+    pages.push(...read.pages.map((p) => ({ ...p, number: p.number + offset })));
+    if (outcome.kind === 'rejected') {
+      // A leaflet or terms and conditions beside the order: said, not held against the order.
+      const why = outcome.findings.map((f) => f.message).join('; ');
+      findings.push(finding('not_an_order', 'info', null, `Attachment ${doc.name} holds no order: ${why}`));
+      continue;
+    }
+    findings.push(...outcome.findings);
+    for (const o of outcome.orders) {
+      orders.push(renumber(o, (s) => (s.kind === 'box' ? { ...s, page: s.page + offset } : s)));
+    }
+  }
+  return { orders, pages, findings };
+}
+
+/** Reads the typed body as an order; field sources become body lines (there is no page image). */
+function readBody(body: string, hints: { email: string | null; fax: string | null }, ctx: EmailContext) {
+  const page = textPage(body, 1);
+  const outcome = extractOrders([page], { hints, templates: ctx.templates });
+  if (outcome.kind === 'rejected') return null;
+  const lines = body.split('\n');
+  const toLine = (s: FieldSource): FieldSource => {
+    if (s.kind !== 'box') return s;
+    const line = Math.round(s.y / LINE_H);
+    return { kind: 'text', line: line + 1, text: lines[line]?.trim() ?? '' };
+  };
+  return outcome.orders.map((o) => renumber(o, toLine));
+}
+
+/** Reads one raw message. Never throws: a message that cannot be parsed is rejected with the reason. */
+export async function readEmail(
+  bytes: Buffer,
+  sender: string | null,
+  ctx: EmailContext,
+): Promise<ExtractOutcome> {
+  let msg: ParsedMessage;
+  try {
+    msg = await parseMessage(bytes);
+  } catch (err) {
+    const why = `The e-mail message could not be read (${(err as Error).message}).`;
+    return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
+  }
+  const hints = { email: sender?.includes('@') ? sender : msg.from, fax: msg.faxNumber };
+  const found = await readAttachments(msg, hints, ctx);
+  const skipped = msg.skipped.map((s) =>
+    /winmail/i.test(s.reason)
+      ? finding('unreadable_document', 'warning', null, `Attachment ${s.name} is ${s.reason}.`)
+      : finding('not_an_order', 'info', null, `Attachment ${s.name} was not read: ${s.reason}.`),
+  );
+  const findings = [...found.findings, ...skipped];
+  if (found.orders.length > 0) return { kind: 'orders', orders: found.orders, findings, pages: found.pages };
+
+  const fromBody = msg.body ? readBody(msg.body, hints, ctx) : null;
+  if (fromBody && fromBody.length > 0) {
+    return { kind: 'orders', orders: fromBody, findings, pages: found.pages };
+  }
+  const parts =
+    msg.documents.length === 0
+      ? 'no attached document'
+      : `${msg.documents.length} attached document(s) without an order`;
+  const body = msg.body ? 'a text without a PO number or a line table' : 'no text';
+  const subject = msg.subject ? `"${msg.subject}"` : '(no subject)';
+  const why = `The e-mail ${subject} holds no order: ${parts}, and ${body}.`;
+  return {
+    kind: 'rejected',
+    findings: [...findings.filter((f) => f.severity !== 'info'), finding('not_an_order', 'error', null, why)],
+    pages: found.pages,
+  };
+}
+
+/** The e-mail format for the registry: an RFC 5322 message, read with the given OCR engine and templates. */
+export function emailFormat(ocr: OcrEngine, templates: Template[]): DocumentFormat {
+  return {
+    id: 'email',
+    channel: 'email',
+    score: ({ bytes, filename }) => (looksLikeEmail(bytes) ? 0.8 : /\.eml$/i.test(filename ?? '') ? 0.3 : 0),
+    extract: ({ bytes, sender }) => readEmail(bytes, sender ?? null, { ocr, templates }),
+  };
+}

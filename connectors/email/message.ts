@@ -1,0 +1,155 @@
+/**
+ * An e-mail message as order-capture sees it: who sent it, the documents it carries (PDF, TIFF,
+ * images; inside forwarded messages too) and the typed body with replies and signature cut off.
+ * mailparser does the MIME work (charsets, quoted-printable, base64, HTML to text).
+ */
+import { type Attachment, simpleParser } from 'mailparser';
+import sharp from 'sharp';
+import { type DocumentKind, sniffDocumentKind } from '../../src/documents/index.ts';
+
+/** A document carried by the message. */
+export interface MailDocument {
+  /** File name as sent, or a made-up one (`attachment-2.pdf`) when it had none. */
+  name: string;
+  kind: DocumentKind;
+  bytes: Buffer;
+}
+
+export interface ParsedMessage {
+  /** The sender's address, lower case. */
+  from: string | null;
+  subject: string;
+  messageId: string | null;
+  documents: MailDocument[];
+  /** Parts that were not taken as documents, and why (a logo, an unreadable winmail.dat...). */
+  skipped: Array<{ name: string; reason: string }>;
+  /** The typed body without quoted replies and signature; null when there is none. */
+  body: string | null;
+  /** A fax number a fax-to-mail gateway put in the subject or body ("Fax from +34 91 ..."). */
+  faxNumber: string | null;
+}
+
+/**
+ * Images below these are logos, signature pictures and tracking pixels, not scanned orders: a
+ * scanned A4 page is at least ~800 px across and tens of kilobytes even as a small JPEG.
+ */
+export const MIN_PAGE_PIXELS = 600;
+export const MIN_PAGE_BYTES = 15_000;
+/** Forwarded messages inside forwarded messages: followed this deep. */
+const MAX_DEPTH = 3;
+
+/** True when the bytes start like an RFC 5322 message (header lines), for format scoring. */
+export function looksLikeEmail(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 4096).toString('latin1');
+  const headers = head.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const names = [...headers.matchAll(/^([A-Za-z-]+):/gm)].map((m) => m[1]!.toLowerCase());
+  const known = [
+    'from',
+    'to',
+    'subject',
+    'date',
+    'message-id',
+    'mime-version',
+    'content-type',
+    'received',
+    'return-path',
+  ];
+  if (!/^[A-Za-z-]+:/.test(head)) return false;
+  // A bare MIME entity (MHTML, a saved part) starts with its multipart Content-Type alone.
+  return names.filter((n) => known.includes(n)).length >= 2 || /^content-type:\s*multipart\//im.test(headers);
+}
+
+const FAX_IN_TEXT = /\bfax\b[^+\d\n]{0,30}((?:\+|00)\d(?:[\s.-]?\d){6,14})/i;
+
+/** Cuts quoted replies ("> ...", "On ... wrote:", "El ... escribió:", Outlook headers) and the signature. */
+export function stripReplies(text: string): string {
+  const out: string[] = [];
+  for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
+    if (/^-- ?$/.test(line)) break; // RFC 3676 signature separator
+    if (/^\s*-{2,}\s*(Original Message|Mensaje original|Forwarded message|Mensaje reenviado)/i.test(line))
+      break;
+    if (/^(On|El|Le|Am) .{4,200}(wrote|escribió|a écrit|schrieb):\s*$/i.test(line)) break;
+    if (/^(From|De):\s.+/.test(line) && out.some((l) => l.trim() !== '')) {
+      // An Outlook reply header block ("From: ... Sent: ...") starts the quoted part.
+      break;
+    }
+    if (/^\s*>/.test(line)) continue;
+    out.push(line);
+  }
+  return out.join('\n').trim();
+}
+
+function extOf(kind: DocumentKind, contentType: string): string {
+  if (kind === 'pdf') return 'pdf';
+  if (kind === 'tiff') return 'tif';
+  return contentType.includes('png') ? 'png' : 'jpg';
+}
+
+async function isPicture(a: Attachment): Promise<string | null> {
+  if (a.size < MIN_PAGE_BYTES) return `an image of ${a.size} bytes (a logo or signature picture)`;
+  try {
+    const meta = await sharp(a.content).metadata();
+    const side = Math.min(meta.width ?? 0, meta.height ?? 0);
+    if (side < MIN_PAGE_PIXELS)
+      return `an image of ${meta.width} x ${meta.height} pixels (a logo or picture)`;
+  } catch {
+    return 'an image that could not be decoded';
+  }
+  return null;
+}
+
+async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: boolean): Promise<void> {
+  const mail = await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true });
+  if (top) {
+    into.from = mail.from?.value[0]?.address?.toLowerCase() ?? null;
+    into.subject = mail.subject ?? '';
+    into.messageId = mail.messageId ?? null;
+    const body = mail.text ? stripReplies(mail.text) : '';
+    into.body = body === '' ? null : body;
+    const fax = FAX_IN_TEXT.exec(`${into.subject}\n${body}`);
+    into.faxNumber = fax ? fax[1]!.replace(/[\s().-]/g, '').replace(/^00/, '+') : null;
+  }
+  for (const [i, a] of mail.attachments.entries()) {
+    const type = (a.contentType ?? 'application/octet-stream').toLowerCase();
+    const name = a.filename ?? `attachment-${into.documents.length + into.skipped.length + 1}`;
+    if (type === 'message/rfc822') {
+      if (depth >= MAX_DEPTH) into.skipped.push({ name, reason: 'a forwarded message nested too deep' });
+      else await collect(a.content, depth + 1, into, false);
+      continue;
+    }
+    if (type === 'application/ms-tnef' || /^winmail\.dat$/i.test(a.filename ?? '')) {
+      into.skipped.push({ name, reason: 'a winmail.dat (TNEF) container, which this version cannot open' });
+      continue;
+    }
+    // Content decides, not the declared type: Outlook sends PDFs as application/octet-stream.
+    const kind = sniffDocumentKind(a.content);
+    if (!kind) {
+      into.skipped.push({ name, reason: `not a document (${type})` });
+      continue;
+    }
+    if (kind === 'image') {
+      const why = await isPicture(a);
+      if (why) {
+        into.skipped.push({ name, reason: why });
+        continue;
+      }
+    }
+    const fallback = `attachment-${i + 1}.${extOf(kind, type)}`;
+    into.documents.push({ name: a.filename ?? fallback, kind, bytes: a.content });
+  }
+}
+
+/** Parses a raw message (.eml bytes). Throws only when mailparser cannot read it at all. */
+export async function parseMessage(bytes: Buffer): Promise<ParsedMessage> {
+  const into: ParsedMessage = {
+    from: null,
+    subject: '',
+    messageId: null,
+    documents: [],
+    skipped: [],
+    body: null,
+    faxNumber: null,
+  };
+  await collect(bytes, 0, into, true);
+  return into;
+}
