@@ -28,6 +28,8 @@ export interface Config {
   fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
   /** A drop folder of raw messages (.eml) that a mail gateway (Postfix, fax-to-mail) writes. */
   mail: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /** IMAP mailboxes watched for orders (connectors role). */
+  imap: { mailboxes: MailboxConfig[]; pollMs: number };
   /** OCR worker threads (tesseract.js), created once on first use. */
   ocr: { workers: number };
   /** Per-customer extraction templates (YAML), validated at start-up. */
@@ -68,6 +70,54 @@ export interface ErpConfig {
   backoffMaxMs: number;
 }
 
+export interface MailboxConfig {
+  host: string;
+  port: number;
+  /** Implicit TLS (imaps, port 993). Without it STARTTLS is used when the server offers it. */
+  secure: boolean;
+  user: string;
+  password: string | null;
+  /** OAuth2 access token (XOAUTH2), instead of a password. */
+  accessToken: string | null;
+  folder: string;
+  processedFolder: string;
+  failedFolder: string;
+}
+
+/**
+ * Parses `imap://user:password@host:port/Folder?processed=Done&failed=Failed` (imaps:// for
+ * implicit TLS; `accessToken=` instead of a password for OAuth2). User and password are URL-encoded.
+ */
+export function parseMailboxUrl(url: string): MailboxConfig {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`not a mailbox URL: ${url.replace(/\/\/[^@]*@/, '//***@')}`);
+  }
+  if (u.protocol !== 'imap:' && u.protocol !== 'imaps:') {
+    throw new Error(`a mailbox URL starts with imap:// or imaps://, not ${u.protocol}//`);
+  }
+  const secure = u.protocol === 'imaps:';
+  const folder = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'INBOX';
+  const accessToken = u.searchParams.get('accessToken');
+  const password = u.password ? decodeURIComponent(u.password) : null;
+  if (!u.username) throw new Error(`the mailbox URL for ${u.hostname} names no user`);
+  if (!password && !accessToken)
+    throw new Error(`the mailbox URL for ${u.hostname} has no password or accessToken`);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 993 : 143,
+    secure,
+    user: decodeURIComponent(u.username),
+    password,
+    accessToken,
+    folder,
+    processedFolder: u.searchParams.get('processed') ?? `${folder}/Processed`,
+    failedFolder: u.searchParams.get('failed') ?? `${folder}/Failed`,
+  };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -76,6 +126,19 @@ export class ConfigError extends Error {
 }
 
 type Source = Record<string, unknown>;
+
+/** ORDERCAP_IMAP_URLS: mailbox URLs separated by commas or spaces. */
+function mailboxes(urls: string | null, problems: string[]): MailboxConfig[] {
+  const out: MailboxConfig[] = [];
+  for (const url of (urls ?? '').split(/[\s,]+/).filter(Boolean)) {
+    try {
+      out.push(parseMailboxUrl(url));
+    } catch (err) {
+      problems.push(`ORDERCAP_IMAP_URLS: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
 
 /** Builds the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Source = {}): Config {
@@ -137,6 +200,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       dropDir: resolve(r.str('mail.dropDir', 'ORDERCAP_MAIL_DROP_DIR', `${dataDir}/inbox/mail`)),
       stableMs: r.int('mail.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('mail.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    imap: {
+      mailboxes: mailboxes(r.optStr('imap.urls', 'ORDERCAP_IMAP_URLS'), problems),
+      pollMs: r.int('imap.pollMs', 'ORDERCAP_IMAP_POLL_MS', 30_000, 100, 3_600_000),
     },
     templatesDir: resolve(
       r.str(

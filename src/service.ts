@@ -8,6 +8,7 @@ import { OutboxDeliverer } from './erp/deliverer.ts';
 import { buildServer } from './http/server.ts';
 import type { InboundDocument } from './domain/document.ts';
 import type { Logger } from './log.ts';
+import { ImapConnector } from '../connectors/imap/index.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { submit } from './pipeline/submit.ts';
 import { createOcrEngine } from './ocr/index.ts';
@@ -73,6 +74,17 @@ export async function startService(config: Config, log: Logger): Promise<Running
       for (const folder of dropFolders(config, db, log)) {
         await folder.start();
         parts.push({ name: `${folder.channel} drop folder`, stop: () => folder.stop() });
+      }
+      for (const mailbox of config.imap.mailboxes) {
+        const imap = new ImapConnector({
+          mailbox,
+          submit: (doc) => submit(db, doc),
+          log: log.child({ connector: 'imap' }),
+          maxBytes: config.http.bodyLimitBytes,
+          pollMs: config.imap.pollMs,
+        });
+        imap.start();
+        parts.push({ name: `IMAP ${imap.name}`, stop: () => imap.stop() });
       }
     }
     let url: string | null = null;
