@@ -28,6 +28,14 @@ export interface Config {
   fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
   /** A drop folder of raw messages (.eml) that a mail gateway (Postfix, fax-to-mail) writes. */
   mail: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /** SMTP listener for mail a gateway pushes (connectors role); off when `port` is null. */
+  smtp: {
+    port: number | null;
+    host: string;
+    allowNetworks: string[];
+    allowSenders: string[];
+    users: string[];
+  };
   /** IMAP mailboxes watched for orders (connectors role). */
   imap: { mailboxes: MailboxConfig[]; pollMs: number };
   /** OCR worker threads (tesseract.js), created once on first use. */
@@ -127,10 +135,15 @@ export class ConfigError extends Error {
 
 type Source = Record<string, unknown>;
 
+/** A setting holding a list: items separated by commas or spaces. */
+function list(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
+}
+
 /** ORDERCAP_IMAP_URLS: mailbox URLs separated by commas or spaces. */
 function mailboxes(urls: string | null, problems: string[]): MailboxConfig[] {
   const out: MailboxConfig[] = [];
-  for (const url of (urls ?? '').split(/[\s,]+/).filter(Boolean)) {
+  for (const url of list(urls ?? '')) {
     try {
       out.push(parseMailboxUrl(url));
     } catch (err) {
@@ -200,6 +213,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       dropDir: resolve(r.str('mail.dropDir', 'ORDERCAP_MAIL_DROP_DIR', `${dataDir}/inbox/mail`)),
       stableMs: r.int('mail.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('mail.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    smtp: {
+      port:
+        r.optStr('smtp.port', 'ORDERCAP_SMTP_PORT') === null
+          ? null
+          : r.int('smtp.port', 'ORDERCAP_SMTP_PORT', 2525, 0, 65535),
+      host: r.str('smtp.host', 'ORDERCAP_SMTP_HOST', '127.0.0.1'),
+      allowNetworks: list(r.str('smtp.allowNetworks', 'ORDERCAP_SMTP_ALLOW', '127.0.0.0/8,::1')),
+      allowSenders: list(r.str('smtp.allowSenders', 'ORDERCAP_SMTP_SENDERS', '')),
+      users: list(r.str('smtp.users', 'ORDERCAP_SMTP_USERS', '')),
     },
     imap: {
       mailboxes: mailboxes(r.optStr('imap.urls', 'ORDERCAP_IMAP_URLS'), problems),

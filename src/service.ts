@@ -9,6 +9,7 @@ import { buildServer } from './http/server.ts';
 import type { InboundDocument } from './domain/document.ts';
 import type { Logger } from './log.ts';
 import { ImapConnector } from '../connectors/imap/index.ts';
+import { SmtpListener } from '../connectors/smtp/index.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { submit } from './pipeline/submit.ts';
 import { createOcrEngine } from './ocr/index.ts';
@@ -74,6 +75,17 @@ export async function startService(config: Config, log: Logger): Promise<Running
       for (const folder of dropFolders(config, db, log)) {
         await folder.start();
         parts.push({ name: `${folder.channel} drop folder`, stop: () => folder.stop() });
+      }
+      if (config.smtp.port !== null) {
+        const smtp = new SmtpListener({
+          ...config.smtp,
+          port: config.smtp.port,
+          maxBytes: config.http.bodyLimitBytes,
+          submit: (doc) => submit(db, doc),
+          log: log.child({ connector: 'smtp' }),
+        });
+        await smtp.start();
+        parts.push({ name: 'SMTP listener', stop: () => smtp.stop() });
       }
       for (const mailbox of config.imap.mailboxes) {
         const imap = new ImapConnector({

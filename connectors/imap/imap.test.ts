@@ -3,6 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { InboundDocument } from '../../src/domain/document.ts';
@@ -12,7 +13,7 @@ import { createOcrEngine, type OcrEngine } from '../../src/ocr/index.ts';
 import { allFormats } from '../../src/pipeline/paper.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { startService } from '../../src/service.ts';
-import { startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
+import { freePort, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../../src/testing/pipeline.ts';
 import { ImapConnector, type ImapConnectorOptions, parseMailboxUrl } from './index.ts';
 
@@ -262,12 +263,16 @@ describe('IMAP connector against a real Dovecot', () => {
   });
 });
 
-describe('the service with a mailbox configured', () => {
-  it('watches it, imports new mail and turns it into orders', async () => {
+describe('the service with a mailbox and an SMTP listener configured', () => {
+  it('imports mail from both and turns it into orders', async () => {
     const imap = await startDovecot();
     const dir = await mkdtemp(join(tmpdir(), 'oc-service-'));
+    const smtpPort = await freePort();
     const config = loadConfig(
-      { ORDERCAP_IMAP_URLS: `imap://${imap.user}:${imap.password}@127.0.0.1:${imap.port}/INBOX` },
+      {
+        ORDERCAP_IMAP_URLS: `imap://${imap.user}:${imap.password}@127.0.0.1:${imap.port}/INBOX`,
+        ORDERCAP_SMTP_PORT: String(smtpPort),
+      },
       { dataDir: dir, roles: 'connectors,worker', 'worker.pollMs': 50, 'imap.pollMs': 200 },
     );
     const service = await startService(config, silentLogger);
@@ -285,6 +290,16 @@ describe('the service with a mailbox configured', () => {
       await waitFor('the order', async () => {
         const rows = await service.db.query<{ po_number: string }>(`SELECT po_number FROM orders`);
         return rows.some((r) => r.po_number === 'FL-2026-7001');
+      });
+      await nodemailer
+        .createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true })
+        .sendMail({
+          envelope: { from: 'compras@ferreterialopez.es', to: ['pedidos@proveedor.es'] },
+          raw: orderMail('FL-2026-7002'),
+        });
+      await waitFor('the pushed order', async () => {
+        const rows = await service.db.query<{ po_number: string }>(`SELECT po_number FROM orders`);
+        return rows.some((r) => r.po_number === 'FL-2026-7002');
       });
       const status = await admin.status('INBOX/Processed', { messages: true });
       expect(status ? status.messages : null).toBe(1);
