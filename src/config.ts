@@ -28,6 +28,8 @@ export interface Config {
   fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
   /** A drop folder of raw messages (.eml) that a mail gateway (Postfix, fax-to-mail) writes. */
   mail: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /** Order confirmations back to customers (worker role). */
+  confirm: ConfirmConfig;
   /** SMTP listener for mail a gateway pushes (connectors role); off when `port` is null. */
   smtp: {
     port: number | null;
@@ -63,6 +65,20 @@ export interface WorkerConfig {
   /** How long a claimed job stays with its worker before another may take it. */
   leaseMs: number;
   maxAttempts: number;
+}
+
+export interface ConfirmConfig {
+  /** `smtp://user:password@host:port` for confirmation e-mails; null: none are sent. */
+  smtpUrl: string | null;
+  from: string;
+  supplierName: string;
+  /** ORDRSP files for EDI customers, written to `ediDir`. */
+  ediEnabled: boolean;
+  ediDir: string;
+  ownEdiId: string;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
 }
 
 export interface ErpConfig {
@@ -213,6 +229,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       dropDir: resolve(r.str('mail.dropDir', 'ORDERCAP_MAIL_DROP_DIR', `${dataDir}/inbox/mail`)),
       stableMs: r.int('mail.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('mail.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    confirm: {
+      smtpUrl: r.optStr('confirm.smtpUrl', 'ORDERCAP_CONFIRM_SMTP_URL'),
+      from: r.str('confirm.from', 'ORDERCAP_CONFIRM_FROM', 'Pedidos <pedidos@order-capture.local>'),
+      supplierName: r.str('confirm.supplierName', 'ORDERCAP_SUPPLIER_NAME', 'order-capture'),
+      ediEnabled: r.bool('confirm.ediEnabled', 'ORDERCAP_CONFIRM_EDI', true),
+      ediDir: resolve(r.str('confirm.ediDir', 'ORDERCAP_CONFIRM_EDI_DIR', `${dataDir}/outbox/edifact`)),
+      ownEdiId: r.str('confirm.ownEdiId', 'ORDERCAP_OWN_EDI_ID', 'ORDERCAPTURE'),
+      maxAttempts: r.int('confirm.maxAttempts', 'ORDERCAP_CONFIRM_MAX_ATTEMPTS', 12, 1, 1000),
+      backoffBaseMs: r.int('confirm.backoffBaseMs', 'ORDERCAP_CONFIRM_BACKOFF_MS', 5000, 1, 3_600_000),
+      backoffMaxMs: r.int('confirm.backoffMaxMs', 'ORDERCAP_CONFIRM_BACKOFF_MAX_MS', 900_000, 1, 86_400_000),
     },
     smtp: {
       port:

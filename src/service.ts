@@ -9,6 +9,7 @@ import { buildServer } from './http/server.ts';
 import type { InboundDocument } from './domain/document.ts';
 import type { Logger } from './log.ts';
 import { ImapConnector } from '../connectors/imap/index.ts';
+import { ConfirmationSender } from './confirm/sender.ts';
 import { SmtpListener } from '../connectors/smtp/index.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { submit } from './pipeline/submit.ts';
@@ -44,12 +45,22 @@ export async function startService(config: Config, log: Logger): Promise<Running
           acceptThreshold: config.acceptThreshold,
           deliverTo: config.erp.adapter,
           formats: allFormats(ocr, templatesFrom(config.templatesDir, log)),
+          confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
         },
         config.worker,
         log,
       );
       worker.start();
       parts.push({ name: 'document worker', stop: () => worker.stop() });
+
+      const confirmations = new ConfirmationSender({
+        db,
+        log: log.child({ component: 'confirmations' }),
+        ...config.confirm,
+        pollMs: config.worker.pollMs,
+      });
+      confirmations.start();
+      parts.push({ name: 'confirmations', stop: () => confirmations.stop() });
 
       const adapter = createErpAdapter(config.erp);
       const deliverer = new OutboxDeliverer({

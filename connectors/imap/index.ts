@@ -29,14 +29,18 @@ export interface ImapConnectorOptions {
   batch?: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind either way. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
+}
 
 /** Counts of what one connector has done, for logs, tests and the status page. */
 export interface ImapStats {
@@ -68,10 +72,21 @@ export class ImapConnector {
     this.loop ??= this.run();
   }
 
-  /** Lets the batch in hand finish (stored and moved), then logs out. */
-  async stop(): Promise<void> {
+  /**
+   * Lets the batch in hand finish (stored and moved) and logs out; after `graceMs` the connection
+   * is cut instead (a server that does not answer must not hold a shutdown up). Either way
+   * nothing is lost: what was stored but not moved is recognised next time.
+   */
+  async stop(graceMs = 5000): Promise<void> {
     this.stopping.abort();
     this.wake?.();
+    if (!this.loop) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    if ((await Promise.race([this.loop, late])) === 'late') this.client?.close();
+    clearTimeout(timer);
     await this.loop;
   }
 
@@ -110,6 +125,8 @@ export class ImapConnector {
         : { user: m.user, pass: m.password ?? '' },
       logger: false,
       disableAutoIdle: true,
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
     });
     this.client = client;
     let closed = false;

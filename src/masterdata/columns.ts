@@ -125,3 +125,16 @@ export function list(name: string, normalise: (v: string) => string | null, what
 export const emailList = (name: string) => list(name, normaliseEmail, 'an e-mail address or @domain');
 export const faxList = (name: string) => list(name, normaliseFax, 'a fax number (e.g. +34912345678)');
 export const idList = (name: string) => list(name, (v) => v.replace(/\s/g, ''), 'an id');
+
+/** One of a few words, case-insensitive; anything else names the choices. */
+export function oneOf(name: string, allowed: readonly string[]): Column {
+  return {
+    name,
+    type: 'text',
+    parse(v) {
+      const w = v.toLowerCase();
+      if (!allowed.includes(w)) throw new CellError(`${name} "${v}" must be one of ${allowed.join(', ')}`);
+      return w;
+    },
+  };
+}

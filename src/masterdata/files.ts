@@ -7,6 +7,7 @@ import {
   gtin,
   idList,
   isoDate,
+  oneOf,
   taxId,
   text,
   upper,
@@ -46,6 +47,10 @@ const customers: FileSpec = {
     currency('currency'),
     decimal('credit_limit', { max: 1e16 }),
     decimal('sla_hours', { max: 1e6 }),
+    // Extensions (CONTRACTS.md: unknown columns are ignored elsewhere): how the customer gets order
+    // confirmations (empty: on the channel the order came from) and in which language.
+    oneOf('confirmations', ['email', 'edi', 'none']),
+    oneOf('language', ['es', 'en']),
   ],
 };
 

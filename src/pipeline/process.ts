@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../db/db.ts';
 import type { ExtractedOrder, ExtractOutcome } from '../domain/extraction.ts';
 import type { Finding } from '../domain/findings.ts';
 import { finding } from '../domain/findings.ts';
+import { type ConfirmationChannels, enqueueConfirmations } from '../confirm/outbox.ts';
 import { enqueueDelivery } from '../erp/outbox.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { faultPoint } from '../faults.ts';
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   /** ERP adapter to queue accepted orders for; null posts nothing (`extract --data`). */
   deliverTo: string | null;
   formats?: readonly DocumentFormat[];
+  /** Confirmations to queue for accepted orders; absent: none (`extract --data`). */
+  confirm?: ConfirmationChannels;
 }
 
 const ACTOR = 'system:pipeline';
@@ -154,6 +157,7 @@ async function storeResult(
   );
   const accepted = ids.filter((_, i) => checked[i]!.status === 'accepted');
   if (opts.deliverTo) await enqueueDelivery(tx, accepted, opts.deliverTo);
+  if (opts.confirm) await enqueueConfirmations(tx, accepted, opts.confirm);
 }
 
 /**

@@ -34,6 +34,8 @@ export async function createTestPipeline(
   overrides: Record<string, unknown> = {},
   masterData: string | null = DEMO_MASTER_DATA,
   formats?: readonly DocumentFormat[],
+  /** Queue order confirmations as the service does (e-mail only with `confirm.smtpUrl` set). */
+  opts: { confirm?: boolean } = {},
 ): Promise<TestPipeline> {
   const t = await createTestDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'oc-e2e-'));
@@ -49,6 +51,9 @@ export async function createTestPipeline(
     acceptThreshold: config.acceptThreshold,
     deliverTo: config.erp.adapter,
     formats,
+    ...(opts.confirm
+      ? { confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled } }
+      : {}),
   };
   const worker = new DocumentWorker(pipeline, config.worker, silentLogger);
   const adapter = createErpAdapter(config.erp);

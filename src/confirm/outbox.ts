@@ -1,0 +1,234 @@
+/**
+ * The confirmation outbox: one row per accepted order, queued in the accepting transaction, taken
+ * by senders with a lease (FOR UPDATE SKIP LOCKED), retried with backoff, recorded with an audit
+ * event. The primary key on the order keeps a confirmation from being queued twice.
+ */
+import type { Db, Queryable } from '../db/db.ts';
+import type { CanonicalOrder } from '../domain/order.ts';
+import { backoffDelayMs } from '../erp/outbox.ts';
+import { logEvents } from '../store/events.ts';
+
+const ACTOR = 'system:confirmations';
+
+export type ConfirmationKind = 'email' | 'ordrsp';
+
+/** Which kinds this installation can send (e-mail needs an SMTP server configured). */
+export interface ConfirmationChannels {
+  email: boolean;
+  ordrsp: boolean;
+}
+
+interface OrderFacts {
+  id: number;
+  document_id: number;
+  channel: string;
+  sender: string | null;
+  preference: string | null;
+  emails: string[];
+  edi_ids: string[];
+}
+
+/**
+ * Where and how an order is confirmed: the customer's choice in master data (`none`, `email`,
+ * `edi`), else the channel it came by (EDI gets an ORDRSP, everything else an e-mail). E-mail
+ * goes to the address that sent the order, else the customer's first address. Null: no
+ * confirmation, with the reason.
+ */
+export function route(
+  f: Omit<OrderFacts, 'id' | 'document_id'>,
+  can: ConfirmationChannels,
+): { kind: ConfirmationKind; recipient: string } | { kind: null; reason: string } {
+  if (f.preference === 'none') return { kind: null, reason: 'the customer receives no confirmations' };
+  const kind: ConfirmationKind =
+    f.preference === 'edi' || (f.preference === null && f.channel === 'edi') ? 'ordrsp' : 'email';
+  if (!can[kind]) {
+    const what =
+      kind === 'email' ? 'no SMTP server is configured for confirmations' : 'EDI confirmations are off';
+    return { kind: null, reason: what };
+  }
+  if (kind === 'ordrsp') {
+    const id = (f.channel === 'edi' && f.sender) || f.edi_ids[0];
+    return id ? { kind, recipient: id } : { kind: null, reason: 'the customer has no EDI id' };
+  }
+  const address =
+    (f.channel === 'email' && f.sender?.includes('@') ? f.sender : null) ??
+    f.emails.find((e) => e.includes('@') && !e.startsWith('@'));
+  return address
+    ? { kind, recipient: address }
+    : { kind: null, reason: 'the customer has no e-mail address' };
+}
+
+/**
+ * Queues confirmations for accepted or approved orders, inside the caller's transaction. An order
+ * that cannot or must not be confirmed gets a `confirmation.skipped` event saying why. Calling it
+ * again for the same order does nothing.
+ */
+export async function enqueueConfirmations(
+  q: Queryable,
+  orderIds: number[],
+  can: ConfirmationChannels,
+): Promise<void> {
+  if (orderIds.length === 0) return;
+  const facts = await q.query<OrderFacts>(
+    `SELECT o.id, o.document_id, d.channel, d.sender, c.confirmations AS preference,
+            coalesce(c.emails, '{}') AS emails, coalesce(c.edi_ids, '{}') AS edi_ids
+       FROM orders o JOIN documents d ON d.id = o.document_id
+       LEFT JOIN customers c ON c.id = o.customer_id
+      WHERE o.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM confirmation_outbox b WHERE b.order_id = o.id)
+      ORDER BY o.id`,
+    [orderIds],
+  );
+  const routed = facts.map((f) => ({ f, r: route(f, can) }));
+  const queued = routed.filter((x) => x.r.kind !== null);
+  if (queued.length > 0) {
+    await q.query(
+      `INSERT INTO confirmation_outbox (order_id, kind, recipient)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [
+        queued.map((x) => x.f.id),
+        queued.map((x) => x.r.kind),
+        queued.map((x) => ('recipient' in x.r ? x.r.recipient : '')),
+      ],
+    );
+  }
+  await logEvents(
+    q,
+    routed.map(({ f, r }) => ({
+      actor: ACTOR,
+      kind: r.kind ? 'confirmation.queued' : 'confirmation.skipped',
+      documentId: f.document_id,
+      orderId: f.id,
+      detail: r.kind
+        ? { kind: r.kind, recipient: 'recipient' in r ? r.recipient : null }
+        : { reason: r.reason },
+    })),
+  );
+}
+
+/** A confirmation taken for one attempt, with what rendering and sending need. */
+export interface ClaimedConfirmation {
+  orderId: number;
+  documentId: number;
+  kind: ConfirmationKind;
+  recipient: string;
+  attempts: number;
+  lease: string;
+  order: CanonicalOrder;
+  customer: { name: string | null; language: string | null; tax_id: string | null; edi_ids: string[] };
+  /** The Message-ID of the e-mail the order came in, to answer in its thread. */
+  inReplyTo: string | null;
+  subject: string | null;
+}
+
+export async function claimConfirmations(
+  q: Queryable,
+  opts: { lease: string; limit: number; leaseMs: number },
+): Promise<ClaimedConfirmation[]> {
+  const rows = await q.query<{
+    order_id: number;
+    document_id: number;
+    kind: ConfirmationKind;
+    recipient: string;
+    attempts: number;
+    locked_by: string;
+    data: CanonicalOrder;
+    name: string | null;
+    language: string | null;
+    tax_id: string | null;
+    edi_ids: string[] | null;
+    meta: Record<string, unknown> | null;
+  }>(
+    `WITH due AS (
+       SELECT order_id FROM confirmation_outbox
+        WHERE status = 'pending' AND next_attempt_at <= now()
+          AND (locked_until IS NULL OR locked_until < now())
+        ORDER BY next_attempt_at, order_id LIMIT $3 FOR UPDATE SKIP LOCKED),
+     claimed AS (
+       UPDATE confirmation_outbox b
+          SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval, attempts = b.attempts + 1
+         FROM due WHERE b.order_id = due.order_id
+       RETURNING b.order_id, b.kind, b.recipient, b.attempts, b.locked_by)
+     SELECT c.*, o.document_id, o.data, cu.name, cu.language, cu.tax_id, cu.edi_ids, d.meta
+       FROM claimed c JOIN orders o ON o.id = c.order_id JOIN documents d ON d.id = o.document_id
+       LEFT JOIN customers cu ON cu.id = o.customer_id
+      ORDER BY c.order_id`,
+    [opts.lease, String(opts.leaseMs), opts.limit],
+  );
+  return rows.map((r) => ({
+    orderId: r.order_id,
+    documentId: r.document_id,
+    kind: r.kind,
+    recipient: r.recipient,
+    attempts: r.attempts,
+    lease: r.locked_by,
+    order: r.data,
+    customer: { name: r.name, language: r.language, tax_id: r.tax_id, edi_ids: r.edi_ids ?? [] },
+    inReplyTo: typeof r.meta?.messageId === 'string' ? r.meta.messageId : null,
+    subject: typeof r.meta?.subject === 'string' ? r.meta.subject : null,
+  }));
+}
+
+export type SendResult =
+  | { kind: 'sent'; reference: string }
+  | { kind: 'retry'; error: string }
+  | { kind: 'failed'; error: string };
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+/**
+ * Stores one attempt's result while the lease still holds (else does nothing and returns false:
+ * the row's new holder records it). A retry past `maxAttempts` fails for good.
+ */
+export async function recordConfirmation(
+  db: Db,
+  c: ClaimedConfirmation,
+  result: SendResult,
+  policy: RetryPolicy,
+): Promise<boolean> {
+  const giveUp = result.kind === 'retry' && c.attempts >= policy.maxAttempts;
+  const status = result.kind === 'sent' ? 'sent' : result.kind === 'failed' || giveUp ? 'failed' : 'pending';
+  const error =
+    result.kind === 'sent'
+      ? null
+      : giveUp
+        ? `gave up after ${c.attempts} attempts: ${result.error}`
+        : result.error;
+  const delay =
+    status === 'pending' ? backoffDelayMs(c.attempts, policy.backoffBaseMs, policy.backoffMaxMs) : 0;
+  return db.transaction(async (tx) => {
+    const updated = await tx.query(
+      `UPDATE confirmation_outbox
+          SET status = $3, last_error = $4, reference = $5, locked_by = NULL, locked_until = NULL,
+              next_attempt_at = now() + ($6 || ' milliseconds')::interval,
+              sent_at = CASE WHEN $3 = 'sent' THEN now() END
+        WHERE order_id = $1 AND locked_by = $2 RETURNING order_id`,
+      [c.orderId, c.lease, status, error, result.kind === 'sent' ? result.reference : null, String(delay)],
+    );
+    if (updated.length === 0) return false;
+    await logEvents(tx, [
+      {
+        actor: ACTOR,
+        kind:
+          status === 'sent'
+            ? 'confirmation.sent'
+            : status === 'failed'
+              ? 'confirmation.failed'
+              : 'confirmation.retry',
+        documentId: c.documentId,
+        orderId: c.orderId,
+        detail: {
+          kind: c.kind,
+          recipient: c.recipient,
+          attempts: c.attempts,
+          error,
+          reference: result.kind === 'sent' ? result.reference : null,
+        },
+      },
+    ]);
+    return true;
+  });
+}
