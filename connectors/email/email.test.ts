@@ -17,6 +17,7 @@ import { pagesOf } from '../../src/store/pages.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../../src/testing/pipeline.ts';
 import { DropFolder } from '../drop-folder/index.ts';
 import { emailFormat } from './format.ts';
+import { winmailDat } from './testing.ts';
 import { looksLikeEmail, parseMessage, stripReplies } from './message.ts';
 
 type Mail = ConstructorParameters<typeof MailComposer>[0];
@@ -269,13 +270,30 @@ describe('e-mail messages', () => {
     );
   });
 
-  it('a winmail.dat it cannot open keeps the order from passing unseen', async () => {
-    const tnef = readFileSync('/work/shared/corpus/mimekit/tnef/body.tnef');
+  it('reads the PDF order inside a winmail.dat', async () => {
+    const style = CUSTOMERS.find((c) => c.id === 'C042')!;
+    const g = makeOrder(style, 8, random(8));
+    const dat = winmailDat([{ name: 'PEDIDO.PDF', bytes: await textPdf(layout(g)) }]);
+    const eml = await compose({
+      from: 'compras@ferreterialopez.es',
+      subject: 'Pedido',
+      text: 'Adjunto pedido.',
+      attachments: [{ filename: 'winmail.dat', content: dat, contentType: 'application/ms-tnef' }],
+    });
+    const { orders } = await process(eml, 'compras@ferreterialopez.es');
+    expect(orders).toHaveLength(1);
+    expect(orders[0]!.data.poNumber).toBe(g.expected.poNumber);
+    expect(orders[0]!.status).toBe('accepted');
+  });
+
+  it('a winmail.dat it cannot read keeps the order from passing unseen', async () => {
     const eml = await compose({
       from: 'compras@ferreterialopez.es',
       subject: 'Pedido',
       text: BODY_ORDER,
-      attachments: [{ filename: 'winmail.dat', content: tnef, contentType: 'application/ms-tnef' }],
+      attachments: [
+        { filename: 'winmail.dat', content: Buffer.from('broken'), contentType: 'application/ms-tnef' },
+      ],
     });
     const { orders } = await process(eml, 'compras@ferreterialopez.es');
     expect(orders[0]!.status).toBe('review');

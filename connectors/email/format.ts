@@ -125,7 +125,7 @@ export async function readEmail(
   const hints = { email: sender?.includes('@') ? sender : msg.from, fax: msg.faxNumber };
   const found = await readAttachments(msg, hints, ctx);
   const skipped = msg.skipped.map((s) =>
-    /winmail/i.test(s.reason)
+    /winmail\.dat \(TNEF\) that could not be read/.test(s.reason)
       ? finding('unreadable_document', 'warning', null, `Attachment ${s.name} is ${s.reason}.`)
       : finding('not_an_order', 'info', null, `Attachment ${s.name} was not read: ${s.reason}.`),
   );

@@ -3,9 +3,10 @@
  * images; inside forwarded messages too) and the typed body with replies and signature cut off.
  * mailparser does the MIME work (charsets, quoted-printable, base64, HTML to text).
  */
-import { type Attachment, simpleParser } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { type DocumentKind, sniffDocumentKind } from '../../src/documents/index.ts';
+import { type TnefAttachment, tnefAttachments } from './tnef.ts';
 
 /** A document carried by the message. */
 export interface MailDocument {
@@ -85,10 +86,10 @@ function extOf(kind: DocumentKind, contentType: string): string {
   return contentType.includes('png') ? 'png' : 'jpg';
 }
 
-async function isPicture(a: Attachment): Promise<string | null> {
-  if (a.size < MIN_PAGE_BYTES) return `an image of ${a.size} bytes (a logo or signature picture)`;
+async function isPicture(bytes: Buffer): Promise<string | null> {
+  if (bytes.length < MIN_PAGE_BYTES) return `an image of ${bytes.length} bytes (a logo or signature picture)`;
   try {
-    const meta = await sharp(a.content).metadata();
+    const meta = await sharp(bytes).metadata();
     const side = Math.min(meta.width ?? 0, meta.height ?? 0);
     if (side < MIN_PAGE_PIXELS)
       return `an image of ${meta.width} x ${meta.height} pixels (a logo or picture)`;
@@ -96,6 +97,28 @@ async function isPicture(a: Attachment): Promise<string | null> {
     return 'an image that could not be decoded';
   }
   return null;
+}
+
+/** The documents inside a winmail.dat; one that cannot be read is named as such (a person looks). */
+async function fromTnef(bytes: Buffer, name: string, into: ParsedMessage): Promise<void> {
+  let inner: TnefAttachment[];
+  try {
+    inner = tnefAttachments(bytes);
+  } catch (err) {
+    into.skipped.push({
+      name,
+      reason: `a winmail.dat (TNEF) that could not be read: ${(err as Error).message}`,
+    });
+    return;
+  }
+  for (const [i, t] of inner.entries()) {
+    const kind = sniffDocumentKind(t.bytes);
+    const inside = `${name}/${t.name ?? `attachment-${i + 1}`}`;
+    const picture = kind === 'image' ? await isPicture(t.bytes) : null;
+    if (!kind) into.skipped.push({ name: inside, reason: 'not a document' });
+    else if (picture) into.skipped.push({ name: inside, reason: picture });
+    else into.documents.push({ name: inside, kind, bytes: t.bytes });
+  }
 }
 
 async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: boolean): Promise<void> {
@@ -117,8 +140,12 @@ async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: b
       else await collect(a.content, depth + 1, into, false);
       continue;
     }
-    if (type === 'application/ms-tnef' || /^winmail\.dat$/i.test(a.filename ?? '')) {
-      into.skipped.push({ name, reason: 'a winmail.dat (TNEF) container, which this version cannot open' });
+    if (
+      type === 'application/ms-tnef' ||
+      type === 'application/vnd.ms-tnef' ||
+      /^winmail\.dat$/i.test(a.filename ?? '')
+    ) {
+      await fromTnef(a.content, name, into);
       continue;
     }
     // Content decides, not the declared type: Outlook sends PDFs as application/octet-stream.
@@ -128,7 +155,7 @@ async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: b
       continue;
     }
     if (kind === 'image') {
-      const why = await isPicture(a);
+      const why = await isPicture(a.content);
       if (why) {
         into.skipped.push({ name, reason: why });
         continue;

@@ -1,0 +1,28 @@
+/** Test material for the e-mail channel. */
+
+/**
+ * A winmail.dat as Outlook writes one, holding the given files: the signature and key, then per
+ * file attAttachRendData, attAttachTitle and attAttachData ([MS-OXTNEF] 2.1.3), checksums included.
+ */
+export function winmailDat(files: Array<{ name: string; bytes: Buffer }>): Buffer {
+  const attr = (id: number, data: Buffer) => {
+    const head = Buffer.alloc(9);
+    head.writeUInt8(0x02, 0);
+    head.writeUInt32LE(id, 1);
+    head.writeUInt32LE(data.length, 5);
+    const sum = Buffer.alloc(2);
+    sum.writeUInt16LE(data.reduce((s, b) => (s + b) & 0xffff, 0));
+    return Buffer.concat([head, data, sum]);
+  };
+  const start = Buffer.alloc(6);
+  start.writeUInt32LE(0x223e9f78, 0);
+  start.writeUInt16LE(0x0001, 4);
+  return Buffer.concat([
+    start,
+    ...files.flatMap((f) => [
+      attr(0x00069002, Buffer.alloc(14)),
+      attr(0x00018010, Buffer.from(`${f.name}\0`, 'latin1')),
+      attr(0x0006800f, f.bytes),
+    ]),
+  ]);
+}
