@@ -26,19 +26,19 @@ export interface TnefAttachment {
 export class TnefError extends Error {}
 
 /** Property types and the size of their fixed-length values ([MS-OXCDATA] 2.11.1). */
-const FIXED: Record<number, number> = {
-  0x0002: 2, // PtypInteger16
-  0x0003: 4, // PtypInteger32
-  0x0004: 4, // PtypFloating32
-  0x0005: 8, // PtypFloating64
-  0x0006: 8, // PtypCurrency
-  0x0007: 8, // PtypFloatingTime
-  0x000a: 4, // PtypErrorCode
-  0x000b: 2, // PtypBoolean
-  0x0014: 8, // PtypInteger64
-  0x0040: 8, // PtypTime
-  0x0048: 16, // PtypGuid
-};
+const FIXED = new Map<number, number>([
+  [0x0002, 2], // PtypInteger16
+  [0x0003, 4], // PtypInteger32
+  [0x0004, 4], // PtypFloating32
+  [0x0005, 8], // PtypFloating64
+  [0x0006, 8], // PtypCurrency
+  [0x0007, 8], // PtypFloatingTime
+  [0x000a, 4], // PtypErrorCode
+  [0x000b, 2], // PtypBoolean
+  [0x0014, 8], // PtypInteger64
+  [0x0040, 8], // PtypTime
+  [0x0048, 16], // PtypGuid
+]);
 const PT_STRING8 = 0x001e;
 const PT_UNICODE = 0x001f;
 const PT_BINARY = 0x0102;
@@ -84,7 +84,7 @@ function mapiProps(buf: Buffer): Map<number, string | Buffer> {
       at += 4;
     }
     for (let v = 0; v < values; v++) {
-      const fixed = FIXED[base];
+      const fixed = FIXED.get(base);
       if (fixed !== undefined) {
         need(fixed);
         at += pad4(fixed);
