@@ -305,7 +305,12 @@ describe('e-mail messages', () => {
 
   it('every message of the corpus ends with orders or a reason, never a crash', async () => {
     const dirs = ['/work/shared/corpus/postal-mime', '/work/shared/corpus/mimekit/messages'];
-    const files = dirs.flatMap((d) => readdirSync(d).map((f) => join(d, f)));
+    const files = [
+      ...dirs.flatMap((d) => readdirSync(d).map((f) => join(d, f))),
+      // Real Outlook messages with a winmail.dat part (one of them koi8-r).
+      '/work/shared/corpus/mimekit/tnef/rich-text.eml',
+      '/work/shared/corpus/mimekit/tnef/ukr.eml',
+    ];
     expect(files.length).toBeGreaterThan(10);
     const format = emailFormat(ocr, []);
     for (const file of files) {
