@@ -1,3 +1,4 @@
+import { runUserCommand } from '../review/users-cli.ts';
 import { loadConfig } from '../config.ts';
 import { issueToken } from '../customers/tokens.ts';
 import { openDatabase } from '../db/open.ts';
@@ -26,6 +27,17 @@ export async function runToken(customerId: string): Promise<number> {
   try {
     process.stdout.write(`${await issueToken(db, customerId)}\n`);
     return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/** `order-capture user add LOGIN "NAME" [--admin]` / `user disable LOGIN`: review workspace accounts. */
+export async function runUser(args: string[]): Promise<number> {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    return await runUserCommand(db, args, (s) => process.stdout.write(`${s}\n`));
   } finally {
     await db.close();
   }

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../customers/tokens.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
+import { createUser, findUserByLogin, setPassword } from '../review/auth.ts';
 import { runServe } from './serve.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -20,6 +22,12 @@ export async function runDemo(): Promise<number> {
       process.stdout.write(`demo master data:\n${formatImportReport(report)}\n`);
     }
     const token = await issueToken(db, 'C042');
+    // An operator for the review queue, with a new password each start (printed below).
+    const password = randomBytes(12).toString('base64url');
+    const demoUser = await findUserByLogin(db, 'demo');
+    if (demoUser) await setPassword(db, demoUser.id, password, 'system:demo');
+    else
+      await createUser(db, { login: 'demo', name: 'Demo Operator', role: 'admin', password }, 'system:demo');
     if (firstStart) {
       await mkdir(config.edifact.dropDir, { recursive: true });
       for (const f of (await readdir(join(fixtures, 'demo'))).filter((f) => !f.startsWith('.'))) {
@@ -34,6 +42,7 @@ export async function runDemo(): Promise<number> {
         `  order form for customer C042: ${url}/portal?token=${token}`,
         `  API:         curl -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \\`,
         `                 --data @fixtures/web/order-c042.json ${url}/api/orders`,
+        `  review queue: ${url}/review   (login demo, password ${password})`,
         `  health:      ${url}/health      metrics: ${url}/metrics`,
         `  drop folders: EDIFACT ${config.edifact.dropDir}, fax ${config.fax.dropDir}, e-mail ${config.mail.dropDir}`,
         `  orders delivered to the ERP (file adapter): ${config.erp.fileDir}`,

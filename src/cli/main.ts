@@ -3,7 +3,7 @@ import { ConfigError } from '../config.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { runDemo } from './demo.ts';
 import { runExtract } from './extract.ts';
-import { runImport, runToken } from './admin.ts';
+import { runImport, runToken, runUser } from './admin.ts';
 import { runServe } from './serve.ts';
 
 const USAGE = `usage: order-capture <command> [options]
@@ -12,6 +12,9 @@ commands:
   import DIR                          load master-data CSVs (customers, products, cross_refs,
                                       prices, order_history) from DIR into the database
   token CUSTOMER_ID                   issue an access token for a customer's web form / API
+  user add LOGIN "NAME" [--admin]     create a review-workspace operator (or admin); prints a
+                                      generated password once
+  user disable LOGIN                  disable an operator and end their sessions
   serve                               run connectors, workers and the HTTP server
                                       (ORDERCAP_ROLES=api,worker,connectors picks some)
   worker                              run pipeline and ERP-delivery workers only (scale-out)
@@ -39,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       if (!customerId || extra.length > 0) throw new UsageError('token takes one customer id');
       return runToken(customerId);
     }
+    case 'user':
+      return runUser(rest);
     case 'serve':
       positionals(rest, 0);
       return runServe();

@@ -11,6 +11,8 @@ import type { AppContext } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { errorResponse, pathOf } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import type { LoginRateLimiter } from '../review/auth.ts';
+import { reviewRoutes } from '../review/routes.ts';
 
 /** No external sources at all: scripts, styles and forms come from this server only. */
 export const CONTENT_SECURITY_POLICY = [
@@ -27,7 +29,9 @@ export const CONTENT_SECURITY_POLICY = [
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on our own form
+  // posts, and the Origin check of the sign-in form could no longer tell them from foreign ones.
+  'Referrer-Policy': 'same-origin',
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
@@ -38,7 +42,12 @@ const SECURITY_HEADERS: Record<string, string> = {
  * the caller listens (service) or injects requests (tests). It owns no resource of its own; the
  * database in `ctx` belongs to the caller.
  */
-export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+export interface ServerOptions {
+  /** The review sign-in's failed-login counter (tests give one with their own clock). */
+  loginLimiter?: LoginRateLimiter;
+}
+
+export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: ctx.config.http.bodyLimitBytes,
     logger: false,
@@ -66,6 +75,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(healthRoutes, { ctx });
   await app.register(webFormPlugin, { ctx });
+  await app.register(reviewRoutes, { ctx, ...(opts.loginLimiter ? { limiter: opts.loginLimiter } : {}) });
   return app;
 }
 

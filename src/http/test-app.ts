@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { silentLogger } from '../log.ts';
 import { createTestDatabase } from '../testing/db.ts';
-import { buildServer } from './server.ts';
+import { buildServer, type ServerOptions } from './server.ts';
 
 /** A server on a fresh test database, for `app.inject()` tests. No worker runs. */
 export interface TestApp {
@@ -18,12 +18,15 @@ export interface TestApp {
 }
 
 /** Settings by dotted key (`'http.syncWaitMs'`); the pipeline wait defaults to 0 (no worker here). */
-export async function createTestApp(overrides: Record<string, unknown> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, unknown> = {},
+  serverOptions: ServerOptions = {},
+): Promise<TestApp> {
   const t = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'oc-http-'));
   const config = loadConfig({}, { dataDir, 'http.syncWaitMs': 0, ...overrides });
   const ctx: AppContext = { db: t.db, config, log: silentLogger };
-  const app = await buildServer(ctx);
+  const app = await buildServer(ctx, serverOptions);
   return {
     app,
     db: t.db,

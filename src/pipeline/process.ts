@@ -17,6 +17,7 @@ import { insertFindings, insertOrders, type NewOrder } from '../store/orders.ts'
 import { insertPages } from '../store/pages.ts';
 import { MasterDataCache, validateOrder } from '../validate/index.ts';
 import { decide } from './decide.ts';
+import { priorityOf } from './priority.ts';
 import { type DocumentFormat, extractDocument } from './formats.ts';
 
 export interface PipelineOptions {
@@ -115,6 +116,12 @@ async function validateAll(
       fieldMeta: v.fieldMeta,
       findings: decision.findings,
       sourceText: part.sourceText,
+      priority: priorityOf({
+        sourceText: part.sourceText,
+        subject: typeof doc.meta?.subject === 'string' ? doc.meta.subject : null,
+        deliveryDate: v.order.deliveryDate,
+        receivedAt: doc.received_at,
+      }),
     });
   }
   return result;

@@ -15,6 +15,8 @@ export interface NewOrder {
   fieldMeta: Record<string, FieldMeta>;
   findings: Finding[];
   sourceText: string | null;
+  /** Why the order is urgent (review queue), null when it is not. */
+  priority?: string | null;
 }
 
 /** Stores one order, its lines and findings inside the caller's transaction; returns its id. */
@@ -33,7 +35,7 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
     q,
     `INSERT INTO orders (document_id, seq, reference, customer_id, po_number, order_date, delivery_date,
                          currency, total, status, confidence, data, field_meta, source_text, order_value,
-                         decided_at)`,
+                         priority, decided_at)`,
     orders.map((o) => {
       const c = o.order;
       return [
@@ -52,6 +54,7 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
         JSON.stringify(o.fieldMeta),
         o.sourceText,
         orderValue(c),
+        o.priority ?? null,
       ];
     }),
     { casts: ORDER_CASTS, rowTail: ', now()', suffix: 'RETURNING id, document_id, seq' },
@@ -86,7 +89,7 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
   return ids;
 }
 
-const ORDER_CASTS = ['', '', '', '', '', '', '', '', '', '', '', '::jsonb', '::jsonb', '', ''];
+const ORDER_CASTS = ['', '', '', '', '', '', '', '', '', '', '', '::jsonb', '::jsonb', '', '', ''];
 
 /** The order's total, or the sum of its priced lines; null when neither is known. */
 export function orderValue(o: CanonicalOrder): number | null {

@@ -1,0 +1,391 @@
+/**
+ * The review queue's data: what waits for a person (by priority, then SLA deadline), holding an
+ * order while someone works on it, and the decisions: approve (re-validated, queued for the ERP
+ * and the customer's confirmation, references learned) and reject. Every change is an event
+ * with the operator as actor; the order's version keeps two people from deciding it twice.
+ */
+import type { AppContext } from '../context.ts';
+import type { Queryable } from '../db/db.ts';
+import { enqueueConfirmations } from '../confirm/outbox.ts';
+import { emptyEvidence, type FieldMeta } from '../domain/extraction.ts';
+import type { Finding } from '../domain/findings.ts';
+import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
+import { enqueueDelivery } from '../erp/outbox.ts';
+import { wakeWorkers } from '../queue/signal.ts';
+import { type EventInput, logEvents } from '../store/events.ts';
+import { insertFindings, orderValue } from '../store/orders.ts';
+import { validateOrder } from '../validate/index.ts';
+
+/** How long an opened order stays with its operator without activity. */
+export const HOLD_MINUTES = 15;
+
+export interface QueueFilters {
+  channel?: string;
+  customer?: string;
+  code?: string;
+}
+
+export interface QueueItem {
+  id: number;
+  document_id: number;
+  channel: string;
+  customer_id: string | null;
+  customer_name: string | null;
+  po_number: string | null;
+  received_at: Date;
+  deadline: Date;
+  priority: string | null;
+  codes: string[] | null;
+  held_by_name: string | null;
+  held_by: number | null;
+}
+
+/** Orders waiting for a person: priority first, then the nearest SLA deadline (received + sla_hours). */
+export async function listQueue(
+  q: Queryable,
+  f: QueueFilters = {},
+  operatorId?: number,
+): Promise<QueueItem[]> {
+  return q.query<QueueItem>(
+    `SELECT o.id, o.document_id, d.channel, o.customer_id, c.name AS customer_name, o.po_number,
+            d.received_at, o.priority,
+            d.received_at + make_interval(secs => coalesce(c.sla_hours, 24) * 3600) AS deadline,
+            (SELECT array_agg(DISTINCT f.code ORDER BY f.code) FROM findings f
+              WHERE f.order_id = o.id AND f.severity <> 'info') AS codes,
+            CASE WHEN o.held_until > now() AND o.held_by IS DISTINCT FROM $4 THEN u.name END AS held_by_name,
+            CASE WHEN o.held_until > now() THEN o.held_by END AS held_by
+       FROM orders o JOIN documents d ON d.id = o.document_id
+       LEFT JOIN customers c ON c.id = o.customer_id
+       LEFT JOIN users u ON u.id = o.held_by
+      WHERE o.status = 'review'
+        AND ($1::text IS NULL OR d.channel = $1)
+        AND ($2::text IS NULL OR o.customer_id = $2)
+        AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM findings f WHERE f.order_id = o.id AND f.code = $3))
+      ORDER BY (o.priority IS NOT NULL) DESC, deadline, o.id
+      LIMIT 500`,
+    [f.channel || null, f.customer || null, f.code || null, operatorId ?? null],
+  );
+}
+
+export interface ReviewOrder {
+  id: number;
+  document_id: number;
+  status: string;
+  version: number;
+  data: CanonicalOrder;
+  field_meta: Record<string, FieldMeta>;
+  source_text: string | null;
+  priority: string | null;
+  channel: string;
+  sender: string | null;
+  received_at: Date;
+  filename: string | null;
+  doc_customer_id: string | null;
+  held_by: number | null;
+  held_by_name: string | null;
+  findings: Finding[];
+}
+
+export async function loadReviewOrder(q: Queryable, id: number): Promise<ReviewOrder | null> {
+  const [row] = await q.query<ReviewOrder>(
+    `SELECT o.id, o.document_id, o.status, o.version, o.data, o.field_meta, o.source_text, o.priority,
+            d.channel, d.sender, d.received_at, d.filename, d.customer_id AS doc_customer_id,
+            CASE WHEN o.held_until > now() THEN o.held_by END AS held_by,
+            CASE WHEN o.held_until > now() THEN u.name END AS held_by_name,
+            coalesce((SELECT json_agg(json_build_object('code', f.code, 'severity', f.severity,
+                                                        'field', f.field, 'message', f.message) ORDER BY f.id)
+                        FROM findings f WHERE f.order_id = o.id), '[]') AS findings
+       FROM orders o JOIN documents d ON d.id = o.document_id LEFT JOIN users u ON u.id = o.held_by
+      WHERE o.id = $1`,
+    [id],
+  );
+  return row ?? null;
+}
+
+/** Takes the order for `operatorId` unless someone else holds it; true when it is now theirs. */
+export async function holdOrder(q: Queryable, id: number, operatorId: number): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE orders SET held_by = $2, held_until = now() + make_interval(mins => $3)
+      WHERE id = $1 AND status = 'review'
+        AND (held_by IS NULL OR held_until < now() OR held_by = $2)
+      RETURNING id`,
+    [id, operatorId, HOLD_MINUTES],
+  );
+  return rows.length > 0;
+}
+
+/** The next order in the queue after `afterId` that nobody else holds. */
+export async function nextInQueue(
+  q: Queryable,
+  operatorId: number,
+  afterId?: number,
+): Promise<number | null> {
+  const items = await listQueue(q, {}, operatorId);
+  const free = items.filter((i) => i.held_by === null || i.held_by === operatorId);
+  const at = afterId === undefined ? -1 : free.findIndex((i) => i.id === afterId);
+  return (free[at + 1] ?? free.find((i) => i.id !== afterId))?.id ?? null;
+}
+
+export interface Operator {
+  id: number;
+  login: string;
+  name: string;
+}
+
+/** What the operator submitted: the whole order as it should be. */
+export interface Correction {
+  version: number;
+  customerId: string | null;
+  poNumber: string | null;
+  orderDate: string | null;
+  deliveryDate: string | null;
+  currency: string | null;
+  lines: Array<Pick<OrderLine, 'sku' | 'customerRef' | 'description' | 'quantity' | 'unit' | 'unitPrice'>>;
+  /** Save the customer references mapped to SKUs as cross-references. */
+  remember: boolean;
+}
+
+export type DecisionResult =
+  | { ok: true; learned: Array<{ customerRef: string; sku: string }> }
+  | { ok: false; reason: 'changed' | 'decided' | 'held' | 'invalid' | 'not_found'; messages: string[] };
+
+const actorOf = (op: Operator) => `user:${op.login}`;
+
+function correctedOrder(before: CanonicalOrder, c: Correction): CanonicalOrder {
+  return {
+    ...before,
+    customer: { ...before.customer, id: c.customerId },
+    poNumber: c.poNumber,
+    orderDate: c.orderDate,
+    deliveryDate: c.deliveryDate,
+    currency: c.currency,
+    lines: c.lines.map((l, i) => ({
+      lineNo: i + 1,
+      sku: l.sku,
+      customerRef: l.customerRef,
+      gtin: before.lines[i]?.sku === l.sku ? (before.lines[i]?.gtin ?? null) : null,
+      description: l.description,
+      quantity: l.quantity,
+      unit: l.unit,
+      unitPrice: l.unitPrice,
+      amount:
+        l.quantity !== null && l.unitPrice !== null ? Math.round(l.quantity * l.unitPrice * 100) / 100 : null,
+    })),
+    total: null,
+  };
+}
+
+/** Field-by-field differences, for the audit log: `poNumber`, `lines[1].quantity`, ... */
+function changes(
+  before: CanonicalOrder,
+  after: CanonicalOrder,
+): Array<{ field: string; from: unknown; to: unknown }> {
+  const out: Array<{ field: string; from: unknown; to: unknown }> = [];
+  const header = ['poNumber', 'orderDate', 'deliveryDate', 'currency'] as const;
+  if (before.customer.id !== after.customer.id)
+    out.push({ field: 'customer.id', from: before.customer.id, to: after.customer.id });
+  for (const f of header) if (before[f] !== after[f]) out.push({ field: f, from: before[f], to: after[f] });
+  const n = Math.max(before.lines.length, after.lines.length);
+  for (let i = 0; i < n; i++) {
+    const b = before.lines[i];
+    const a = after.lines[i];
+    if (!a || !b) {
+      out.push({ field: `lines[${i}]`, from: b ?? null, to: a ?? null });
+      continue;
+    }
+    for (const f of ['sku', 'customerRef', 'description', 'quantity', 'unit', 'unitPrice'] as const) {
+      if (b[f] !== a[f]) out.push({ field: `lines[${i}].${f}`, from: b[f], to: a[f] });
+    }
+  }
+  return out;
+}
+
+/**
+ * Approves an order as the operator corrected it: validated again against master data (the
+ * operator's values count as certain), refused while an error stands (unknown article, missing
+ * field, duplicate), then stored, queued for the ERP and the confirmation, in one transaction
+ * that also checks nobody changed or decided the order since the operator opened it.
+ */
+export async function approveOrder(
+  ctx: AppContext,
+  op: Operator,
+  id: number,
+  c: Correction,
+): Promise<DecisionResult> {
+  const current = await loadReviewOrder(ctx.db, id);
+  if (!current) return { ok: false, reason: 'not_found', messages: [`order ${id} does not exist`] };
+  if (current.status !== 'review') return { ok: false, reason: 'decided', messages: [current.status] };
+  if (current.version !== c.version) return { ok: false, reason: 'changed', messages: [] };
+  if (current.held_by !== null && current.held_by !== op.id) {
+    return { ok: false, reason: 'held', messages: [current.held_by_name ?? ''] };
+  }
+  const edited = correctedOrder(current.data, c);
+  const human: Record<string, FieldMeta> = {};
+  const v = await validateOrder(
+    ctx.db,
+    {
+      extracted: {
+        order: edited,
+        evidence: emptyEvidence(),
+        fieldMeta: human,
+        findings: [],
+        confidence: 1,
+        sourceText: null,
+        reference: null,
+      },
+      channel: current.channel as never,
+      sender: current.sender,
+      channelCustomerId: c.customerId,
+      documentId: current.document_id,
+      earlierInDocument: [],
+    },
+    ctx.config.validation,
+  );
+  const errors = v.findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) return { ok: false, reason: 'invalid', messages: errors.map((f) => f.message) };
+  const order = { ...v.order, total: v.order.total ?? orderValue(v.order) };
+  const diff = changes(current.data, order);
+  const result = await ctx.db.transaction(async (tx): Promise<DecisionResult> => {
+    const updated = await tx.query(
+      `UPDATE orders SET data = $3::jsonb, customer_id = $4, po_number = $5, order_date = $6, delivery_date = $7,
+              currency = $8, total = $9, order_value = $9, status = 'accepted', version = version + 1,
+              decided_by = $10, decided_at = now(), held_by = NULL, held_until = NULL
+        WHERE id = $1 AND version = $2 AND status = 'review' RETURNING id`,
+      [
+        id,
+        c.version,
+        JSON.stringify(order),
+        order.customer.id,
+        order.poNumber,
+        order.orderDate,
+        order.deliveryDate,
+        order.currency,
+        order.total,
+        op.id,
+      ],
+    );
+    if (updated.length === 0) return { ok: false, reason: 'changed', messages: [] };
+    await tx.query(`DELETE FROM order_lines WHERE order_id = $1`, [id]);
+    for (const l of order.lines) {
+      await tx.query(
+        `INSERT INTO order_lines (order_id, line_no, sku, customer_ref, gtin, description, quantity, unit, unit_price, amount)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          id,
+          l.lineNo,
+          l.sku,
+          l.customerRef,
+          l.gtin,
+          l.description,
+          l.quantity,
+          l.unit,
+          l.unitPrice,
+          l.amount,
+        ],
+      );
+    }
+    await tx.query(`DELETE FROM findings WHERE order_id = $1`, [id]);
+    await insertFindings(tx, current.document_id, id, v.findings);
+    const learned =
+      c.remember && order.customer.id
+        ? await learnReferences(tx, order.customer.id, current.data, order)
+        : [];
+    const events: EventInput[] = [
+      ...diff.map((d) => ({
+        actor: actorOf(op),
+        kind: 'order.field_corrected',
+        documentId: current.document_id,
+        orderId: id,
+        field: d.field,
+        oldValue: d.from,
+        newValue: d.to,
+      })),
+      ...learned.map((l) => ({
+        actor: actorOf(op),
+        kind: 'cross_ref.learned',
+        documentId: current.document_id,
+        orderId: id,
+        detail: { customerId: order.customer.id, ...l },
+      })),
+      {
+        actor: actorOf(op),
+        kind: 'order.approved',
+        documentId: current.document_id,
+        orderId: id,
+        detail: {
+          corrections: diff.length,
+          warnings: v.findings.filter((f) => f.severity === 'warning').map((f) => f.code),
+        },
+      },
+    ];
+    await logEvents(tx, events);
+    await enqueueDelivery(tx, [id], ctx.config.erp.adapter);
+    await enqueueConfirmations(tx, [id], {
+      email: ctx.config.confirm.smtpUrl !== null,
+      ordrsp: ctx.config.confirm.ediEnabled,
+    });
+    return { ok: true, learned };
+  });
+  if (result.ok) wakeWorkers();
+  return result;
+}
+
+/**
+ * The customer's references the operator tied to an article (the line had no article before, or
+ * another one): saved as cross-references, so the next order with the same reference resolves.
+ */
+async function learnReferences(
+  tx: Queryable,
+  customerId: string,
+  before: CanonicalOrder,
+  after: CanonicalOrder,
+): Promise<Array<{ customerRef: string; sku: string }>> {
+  const learned: Array<{ customerRef: string; sku: string }> = [];
+  for (const [i, l] of after.lines.entries()) {
+    if (!l.customerRef || !l.sku) continue;
+    const was = before.lines[i];
+    if (was && was.sku === l.sku && was.customerRef === l.customerRef) continue;
+    const [existing] = await tx.query<{ sku: string }>(
+      `SELECT sku FROM cross_refs WHERE customer_id = $1 AND customer_ref = $2`,
+      [customerId, l.customerRef],
+    );
+    if (existing?.sku === l.sku) continue;
+    await tx.query(
+      `INSERT INTO cross_refs (customer_id, customer_ref, sku) VALUES ($1, $2, $3)
+       ON CONFLICT (customer_id, customer_ref) DO UPDATE SET sku = EXCLUDED.sku`,
+      [customerId, l.customerRef, l.sku],
+    );
+    learned.push({ customerRef: l.customerRef, sku: l.sku });
+  }
+  return learned;
+}
+
+/** Rejects an order with the operator's reason, under the same version check as approval. */
+export async function rejectOrder(
+  ctx: AppContext,
+  op: Operator,
+  id: number,
+  version: number,
+  reason: string,
+): Promise<DecisionResult> {
+  return ctx.db.transaction(async (tx): Promise<DecisionResult> => {
+    const updated = await tx.query<{ document_id: number }>(
+      `UPDATE orders SET status = 'rejected', version = version + 1, decided_by = $3, decided_at = now(),
+              held_by = NULL, held_until = NULL
+        WHERE id = $1 AND version = $2 AND status = 'review' AND (held_by IS NULL OR held_until < now() OR held_by = $3)
+        RETURNING document_id`,
+      [id, version, op.id],
+    );
+    if (updated.length === 0) return { ok: false, reason: 'changed', messages: [] };
+    await logEvents(tx, [
+      {
+        actor: actorOf(op),
+        kind: 'order.rejected',
+        documentId: updated[0]!.document_id,
+        orderId: id,
+        detail: { reason },
+      },
+    ]);
+    return { ok: true, learned: [] };
+  });
+}

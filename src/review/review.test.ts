@@ -1,0 +1,275 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../customers/tokens.ts';
+import { submit } from '../pipeline/submit.ts';
+import { OPERATOR_COOKIE } from './auth.ts';
+import { correctionOf, humanNumber } from './routes.ts';
+import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
+
+/** A signed-in browser, as far as cookies and forms go. */
+async function signIn(bench: ReviewBench, login: string, password: string) {
+  const res = await bench.app.inject({
+    method: 'POST',
+    url: '/review/login',
+    payload: new URLSearchParams({ login, password, next: '/review' }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  expect(res.statusCode, res.body.slice(0, 1500)).toBe(303);
+  const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+  expect(cookie.startsWith(`${OPERATOR_COOKIE}=`)).toBe(true);
+  const get = (url: string) => bench.app.inject({ method: 'GET', url, headers: { cookie } });
+  const post = (url: string, payload: Record<string, string>) =>
+    bench.app.inject({
+      method: 'POST',
+      url,
+      payload: new URLSearchParams(payload).toString(),
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  return { cookie, get, post };
+}
+
+/** The inputs of the review form, by name, as the browser would send them back. */
+function formOf(page: string): Record<string, string> {
+  const form = page.slice(
+    page.indexOf('id="order-form"'),
+    page.indexOf('</form>', page.indexOf('id="order-form"')),
+  );
+  const out: Record<string, string> = {};
+  for (const m of form.matchAll(/<input name="([^"]+)" value="([^"]*)"/g))
+    out[m[1]!] = m[2]!.replace(/&amp;/g, '&');
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) out[m[1]!] = m[2]!;
+  return out;
+}
+
+describe('review queue', () => {
+  let bench: ReviewBench;
+  beforeAll(async () => {
+    bench = await createReviewBench();
+  });
+  afterAll(() => bench.close());
+
+  it('an operator corrects a quantity and maps a new reference, approves; the ERP gets it and the next order passes alone', async () => {
+    const first = await orderWithNewReference(1, '4799', 2000);
+    const [id] = await arrive(bench, first.pdf, 'doc-1');
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+
+    const queue = await ana.get('/review');
+    expect(queue.statusCode, queue.body.slice(0, 800)).toBe(200);
+    expect(queue.body).toContain(`/review/orders/${id}`);
+    expect(queue.body).toContain('unknown_sku');
+
+    const screen = await ana.get(`/review/orders/${id}`);
+    expect(screen.statusCode).toBe(200);
+    // The page image with the fields' boxes, and the unknown reference said in plain words.
+    expect(screen.body).toMatch(/<image href="\/review\/documents\/\d+\/pages\/1.png"/);
+    expect(screen.body).toContain('data-field="poNumber"');
+    expect(screen.body).toContain('no product matches customer reference 4799');
+    const img = await ana.get(screen.body.match(/href="(\/review\/documents\/\d+\/pages\/1.png)"/)![1]!);
+    expect(img.headers['content-type']).toBe('image/png');
+
+    const form = formOf(screen.body);
+    expect(form['lines[0][customerRef]']).toBe('4799');
+    const sku = first.g.expected.lines[0]!.sku!;
+    const approve = await ana.post(`/review/orders/${id}/approve`, {
+      ...form,
+      'lines[0][sku]': sku,
+      'lines[0][quantity]': '200',
+      remember: '1',
+    });
+    expect(approve.statusCode, approve.body.slice(0, 2000)).toBe(303);
+
+    const [row] = await bench.p.db.query<{
+      status: string;
+      decided_by: number;
+      data: { lines: Array<{ sku: string; quantity: number }> };
+    }>(`SELECT status, decided_by, data FROM orders WHERE id = $1`, [id]);
+    expect(row!.status).toBe('accepted');
+    expect(row!.data.lines[0]).toMatchObject({ sku, quantity: 200 });
+    const events = await bench.p.db.query<{
+      actor: string;
+      kind: string;
+      field: string | null;
+      old_value: unknown;
+      new_value: unknown;
+    }>(
+      `SELECT actor, kind, field, old_value, new_value FROM events WHERE order_id = $1 AND actor = 'user:ana' ORDER BY id`,
+      [id],
+    );
+    expect(events).toContainEqual({
+      actor: 'user:ana',
+      kind: 'order.field_corrected',
+      field: 'lines[0].quantity',
+      old_value: 2000,
+      new_value: 200,
+    });
+    expect(events).toContainEqual({
+      actor: 'user:ana',
+      kind: 'order.field_corrected',
+      field: 'lines[0].sku',
+      old_value: null,
+      new_value: sku,
+    });
+    expect(events.map((e) => e.kind)).toContain('cross_ref.learned');
+    expect(events.at(-1)!.kind).toBe('order.approved');
+    const [xref] = await bench.p.db.query<{ sku: string }>(
+      `SELECT sku FROM cross_refs WHERE customer_id = 'C042' AND customer_ref = '4799'`,
+    );
+    expect(xref!.sku).toBe(sku);
+
+    // The ERP adapter receives the corrected order.
+    await bench.p.settle();
+    const files = await readdir(bench.p.config.erp.fileDir);
+    const delivered = await Promise.all(
+      files.map((f) => readFile(`${bench.p.config.erp.fileDir}/${f}`, 'utf8')),
+    );
+    const sent = delivered
+      .map((d) => JSON.parse(d))
+      .find((d) => JSON.stringify(d).includes(first.g.expected.poNumber!));
+    expect(JSON.stringify(sent)).toContain(sku);
+
+    // The same customer sends the same reference again: no person needed.
+    // Same articles as the first order, another PO number.
+    const second = await orderWithNewReference(1, '4799', 200, 'FL-2026-9001');
+    const [id2] = await arrive(bench, second.pdf, 'doc-2');
+    const [row2] = await bench.p.db.query<{ status: string; data: { lines: Array<{ sku: string }> } }>(
+      `SELECT status, data FROM orders WHERE id = $1`,
+      [id2],
+    );
+    const why = await bench.p.db.query(`SELECT code, severity, message FROM findings WHERE order_id = $1`, [
+      id2,
+    ]);
+    expect(row2!.status, JSON.stringify(why)).toBe('accepted');
+    expect(row2!.data.lines[0]!.sku).toBe(sku);
+  });
+
+  it('one order cannot be decided twice, nor approved from a stale screen', async () => {
+    const doc = await orderWithNewReference(3, '4798', 300);
+    const [id] = await arrive(bench, doc.pdf, 'doc-3');
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const luis = await signIn(bench, 'luis', 'another long secret');
+    const anaScreen = await ana.get(`/review/orders/${id}`);
+    // Luis opens it too: Ana holds it, so he sees it read-only.
+    const luisScreen = await luis.get(`/review/orders/${id}`);
+    expect(luisScreen.body).toContain('Ana García');
+    expect(luisScreen.body).not.toContain('id="approve"');
+    const form = { ...formOf(anaScreen.body), 'lines[0][sku]': doc.g.expected.lines[0]!.sku! };
+    // Luis posts anyway (an old tab): refused, the order stays Ana's.
+    const luisForm = { ...form, _csrf: formOf(luisScreen.body)._csrf! };
+    const refused = await luis.post(`/review/orders/${id}/approve`, luisForm);
+    expect(refused.statusCode).toBe(409);
+    const ok = await ana.post(`/review/orders/${id}/approve`, form);
+    expect(ok.statusCode).toBe(303);
+    const again = await ana.post(`/review/orders/${id}/approve`, form);
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toMatch(/already decided|ya está decidido/);
+    const approvals = await bench.p.db.query(
+      `SELECT 1 FROM events WHERE order_id = $1 AND kind = 'order.approved'`,
+      [id],
+    );
+    expect(approvals).toHaveLength(1);
+  });
+
+  it('an approval that leaves an error standing is refused with the reason', async () => {
+    const doc = await orderWithNewReference(4, '4797', 300);
+    const [id] = await arrive(bench, doc.pdf, 'doc-4');
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const form = formOf((await ana.get(`/review/orders/${id}`)).body);
+    const res = await ana.post(`/review/orders/${id}/approve`, {
+      ...form,
+      'lines[0][quantity]': 'doscientos',
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('is not a number');
+    const res2 = await ana.post(`/review/orders/${id}/approve`, form);
+    expect(res2.statusCode).toBe(422);
+    expect(res2.body).toContain('no product matches customer reference 4797');
+    const rejected = await ana.post(`/review/orders/${id}/reject`, {
+      _csrf: form._csrf!,
+      version: form.version!,
+      reason: 'Pedido duplicado por teléfono',
+    });
+    expect(rejected.statusCode).toBe(303);
+    const [row] = await bench.p.db.query<{ status: string }>(`SELECT status FROM orders WHERE id = $1`, [id]);
+    expect(row!.status).toBe('rejected');
+  });
+
+  it('refuses strangers, customer tokens and posts without the CSRF token; shows hostile text as text', async () => {
+    const anonymous = await bench.app.inject({
+      method: 'GET',
+      url: '/review',
+      headers: { accept: 'text/html' },
+    });
+    expect(anonymous.statusCode).toBe(302);
+    expect(anonymous.headers.location).toContain('/review/login');
+    const token = await issueToken(bench.p.db, 'C042');
+    for (const url of [
+      '/review',
+      '/review/orders/1',
+      '/review/admin/users',
+      '/review/documents/1/pages/1.png',
+    ]) {
+      const res = await bench.app.inject({
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect([302, 401], url).toContain(res.statusCode);
+      const post = await bench.app.inject({
+        method: 'POST',
+        url: '/review/orders/1/approve',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(post.statusCode).toBe(401);
+    }
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const doc = await orderWithNewReference(5, '4796', 300);
+    const [id] = await arrive(bench, doc.pdf, 'doc-5');
+    const form = formOf((await ana.get(`/review/orders/${id}`)).body);
+    const { _csrf: _, ...noCsrf } = form;
+    expect((await ana.post(`/review/orders/${id}/approve`, noCsrf)).statusCode).toBe(403);
+
+    // An EDIFACT order whose text carries markup and SQL: shown as text, stored as data.
+    const edi = `UNA:+.? 'UNB+UNOC:3+8412345000003:14+8400000000017:14+261120:1000+X1'UNH+1+ORDERS:D:96A:UN:EAN008'BGM+220+<script>alert(1)</script>?'; DROP TABLE orders;--+9'NAD+BY+8412345000003::9'LIN+1++'PIA+1+<b>x</b>:IN'QTY+21:5'UNS+S'UNT+7+1'UNZ+1+X1'`;
+    const { documentId } = await submit(bench.p.db, {
+      channel: 'edi',
+      sourceRef: 'hostile',
+      sender: null,
+      receivedAt: new Date(),
+      filename: null,
+      contentType: null,
+      bytes: Buffer.from(edi, 'latin1'),
+    });
+    await bench.p.worker.runUntilIdle();
+    const [hostile] = await bench.p.db.query<{ id: number; po_number: string }>(
+      `SELECT id, po_number FROM orders WHERE document_id = $1`,
+      [documentId],
+    );
+    expect(hostile!.po_number).toContain('DROP TABLE orders');
+    const page = await ana.get(`/review/orders/${hostile!.id}`);
+    expect(page.body).not.toContain('<script>alert(1)');
+    expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.body).not.toContain('<b>x</b>');
+    const queue = await ana.get('/review');
+    expect(queue.body).not.toContain('<script>alert(1)');
+  });
+
+  it('reads numbers and forms as operators type them', () => {
+    expect(humanNumber('1.234,5')).toBe(1234.5);
+    expect(humanNumber('1,234.5')).toBe(1234.5);
+    expect(humanNumber('0,12')).toBe(0.12);
+    expect(humanNumber(' 200 ')).toBe(200);
+    expect(humanNumber('')).toBeNull();
+    expect(humanNumber('12a')).toBeNaN();
+    const { correction } = correctionOf({
+      version: '3',
+      customerId: 'C042',
+      'lines[1][sku]': 'B',
+      'lines[0][sku]': 'A',
+      'lines[0][quantity]': '2',
+      'lines[2][sku]': '',
+      remember: '1',
+    });
+    expect(correction.lines.map((l) => l.sku)).toEqual(['A', 'B']);
+    expect(correction).toMatchObject({ version: 3, customerId: 'C042', remember: true });
+  });
+});

@@ -1,0 +1,264 @@
+/**
+ * The review workspace under `/review`: sign-in (auth-routes.ts), the queue, the review screen,
+ * approve / reject, page images. Operators only: a customer token or portal cookie opens nothing
+ * here, and every post carries the session's CSRF token.
+ */
+import { readFile } from 'node:fs/promises';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import { getBlob } from '../store/blobs.ts';
+import { pagesOf } from '../store/pages.ts';
+import { authRoutes } from './auth-routes.ts';
+import { checkCsrf, type LoginRateLimiter, type Operator, operatorOf, requireOperator } from './auth.ts';
+import { chooseReviewLang, type Lang, reviewTexts } from './i18n.ts';
+import {
+  approveOrder,
+  type Correction,
+  holdOrder,
+  listQueue,
+  loadReviewOrder,
+  nextInQueue,
+  type QueueFilters,
+  rejectOrder,
+} from './orders.ts';
+import { layout, type Page, queueView, reviewView } from './views.ts';
+
+const LANG_COOKIE = 'oc_review_lang';
+
+function cookie(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+function pageOf(request: FastifyRequest, op: Operator): Page {
+  const lang: Lang = chooseReviewLang(
+    cookie(request, LANG_COOKIE) ?? op.language ?? undefined,
+    request.headers['accept-language'],
+  );
+  return { lang, t: reviewTexts(lang), operator: { name: op.name, csrf: op.csrf } };
+}
+
+const sendHtml = (reply: FastifyReply, body: string, status = 200) =>
+  reply.code(status).type('text/html; charset=utf-8').send(body);
+
+function idParam(request: FastifyRequest): number {
+  const id = Number((request.params as { id?: string }).id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError('not_found', 'no such order');
+  return id;
+}
+
+/** A number as people type it: `1.234,5`, `1234.5`, `0,12`; null when empty; NaN when not a number. */
+export function humanNumber(raw: unknown): number | null {
+  const s = String(raw ?? '').replace(/\s/g, '');
+  if (s === '') return null;
+  const lastComma = s.lastIndexOf(',');
+  const lastDot = s.lastIndexOf('.');
+  const decimal = lastComma > lastDot ? ',' : '.';
+  const thousands = decimal === ',' ? '.' : ',';
+  const normal = s.split(thousands).join('').replace(decimal, '.');
+  return /^-?\d+(\.\d+)?$/.test(normal) ? Number(normal) : Number.NaN;
+}
+
+const text = (v: unknown): string | null => {
+  const s = String(v ?? '').trim();
+  return s === '' ? null : s;
+};
+
+/** The review form as a Correction; the line inputs arrive as `lines[i][field]`. */
+export function correctionOf(body: Record<string, unknown>): { correction: Correction; problems: string[] } {
+  const problems: string[] = [];
+  const lines = new Map<number, Record<string, unknown>>();
+  for (const [k, v] of Object.entries(body)) {
+    const m = /^lines\[(\d+)\]\[(\w+)\]$/.exec(k);
+    if (!m) continue;
+    const i = Number(m[1]);
+    if (!lines.has(i)) lines.set(i, {});
+    lines.get(i)![m[2]!] = v;
+  }
+  const num = (v: unknown, what: string) => {
+    const n = humanNumber(v);
+    if (Number.isNaN(n)) problems.push(`${what}: "${String(v)}" is not a number`);
+    return Number.isNaN(n) ? null : n;
+  };
+  const date = (v: unknown, what: string) => {
+    const s = text(v);
+    if (s && !/^\d{4}-\d{2}-\d{2}$/.test(s)) problems.push(`${what}: "${s}" is not a date (YYYY-MM-DD)`);
+    return s;
+  };
+  const version = Number(body.version);
+  const correction: Correction = {
+    version: Number.isSafeInteger(version) ? version : -1,
+    customerId: text(body.customerId),
+    poNumber: text(body.poNumber),
+    orderDate: date(body.orderDate, 'orderDate'),
+    deliveryDate: date(body.deliveryDate, 'deliveryDate'),
+    currency: text(body.currency)?.toUpperCase() ?? null,
+    remember: body.remember === '1' || body.remember === 'on',
+    lines: [...lines.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([i, l]) => ({
+        sku: text(l.sku),
+        customerRef: text(l.customerRef),
+        description: text(l.description),
+        quantity: num(l.quantity, `line ${i + 1} quantity`),
+        unit: text(l.unit)?.toUpperCase() ?? null,
+        unitPrice: num(l.unitPrice, `line ${i + 1} price`),
+      }))
+      // A row left completely empty (added and not used) is no line.
+      .filter((l) => Object.values(l).some((v) => v !== null)),
+  };
+  return { correction, problems };
+}
+
+export async function reviewRoutes(
+  app: FastifyInstance,
+  { ctx, limiter }: { ctx: AppContext; limiter?: LoginRateLimiter },
+): Promise<void> {
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+  await app.register(authRoutes, { ctx, ...(limiter ? { limiter } : {}) });
+
+  const asset = (name: string) => readFile(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+  app.get('/review/assets/review.css', async (_r, reply) =>
+    reply
+      .type('text/css; charset=utf-8')
+      .header('Cache-Control', 'public, max-age=300')
+      .send(await asset('review.css')),
+  );
+  app.get('/review/assets/review.js', async (_r, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('Cache-Control', 'public, max-age=300')
+      .send(await asset('review.js')),
+  );
+
+  await app.register(async (scoped) => {
+    scoped.addHook('onRequest', requireOperator(ctx));
+
+    scoped.get('/review', async (request, reply) => {
+      const op = operatorOf(request);
+      const q = request.query as Record<string, string | undefined>;
+      const filters: QueueFilters = { channel: q.channel, customer: q.customer, code: q.code };
+      const items = await listQueue(ctx.db, filters, op.id);
+      const p = pageOf(request, op);
+      const flash = typeof q.done === 'string' ? q.done : null;
+      return sendHtml(reply, layout(p, p.t.title, queueView(p, items, filters), flash));
+    });
+
+    scoped.get('/review/lang', async (request, reply) => {
+      const to = (request.query as { to?: string }).to === 'en' ? 'en' : 'es';
+      reply.header(
+        'Set-Cookie',
+        `${LANG_COOKIE}=${to}; Path=/review; HttpOnly; SameSite=Strict; Max-Age=31536000`,
+      );
+      return reply.redirect('/review', 303);
+    });
+
+    scoped.get('/review/next', async (request, reply) => {
+      const op = operatorOf(request);
+      const q = request.query as { after?: string; done?: string };
+      const after = Number(q.after);
+      const next = await nextInQueue(ctx.db, op.id, Number.isSafeInteger(after) ? after : undefined);
+      const done = q.done ? `?done=${encodeURIComponent(q.done)}` : '';
+      return reply.redirect(next ? `/review/orders/${next}` : `/review${done}`, 303);
+    });
+
+    const showOrder = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      id: number,
+      errors: string[] = [],
+      status = 200,
+    ) => {
+      const op = operatorOf(request);
+      const mine = await holdOrder(ctx.db, id, op.id);
+      const order = await loadReviewOrder(ctx.db, id);
+      if (!order) throw new HttpError('not_found', `order ${id} does not exist`);
+      const [pages, catalog, history] = await Promise.all([
+        pagesOf(ctx.db, order.document_id),
+        ctx.db.query<{ sku: string; description: string; unit: string; price: number }>(
+          `SELECT p.sku, p.description, p.unit, coalesce(pr.unit_price, p.unit_price)::float8 AS price
+             FROM products p LEFT JOIN prices pr ON pr.sku = p.sku AND pr.customer_id = $1
+            ORDER BY p.sku LIMIT 2000`,
+          [order.data.customer.id],
+        ),
+        ctx.db.query<{
+          at: Date;
+          actor: string;
+          kind: string;
+          field: string | null;
+          old_value: unknown;
+          new_value: unknown;
+        }>(
+          `SELECT at, actor, kind, field, old_value, new_value FROM events
+            WHERE order_id = $1 ORDER BY id`,
+          [id],
+        ),
+      ]);
+      const p = pageOf(request, op);
+      const readOnly = order.status !== 'review' || !mine;
+      const body = reviewView(p, {
+        order,
+        pages: pages.map((pg) => ({ ...pg, has_image: pg.image_sha256 !== null })),
+        catalog,
+        readOnly,
+        errors,
+        history,
+      });
+      return sendHtml(reply, layout(p, order.data.poNumber ?? `#${id}`, body), status);
+    };
+
+    scoped.get('/review/orders/:id', async (request, reply) => showOrder(request, reply, idParam(request)));
+
+    scoped.get('/review/documents/:doc/pages/:page', async (request, reply) => {
+      const { doc, page } = request.params as { doc: string; page: string };
+      const docId = Number(doc);
+      const pageNo = Number(page.replace(/\.png$/, ''));
+      const [row] = await ctx.db.query<{ image_sha256: string | null }>(
+        `SELECT image_sha256 FROM document_pages WHERE document_id = $1 AND page_no = $2`,
+        [Number.isSafeInteger(docId) ? docId : 0, Number.isSafeInteger(pageNo) ? pageNo : 0],
+      );
+      const bytes = row?.image_sha256 ? await getBlob(ctx.db, row.image_sha256) : null;
+      if (!bytes) throw new HttpError('not_found', 'no such page image');
+      return reply.type('image/png').header('Cache-Control', 'private, max-age=3600').send(bytes);
+    });
+
+    scoped.post('/review/orders/:id/approve', async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      checkCsrf(request, body._csrf);
+      const op = operatorOf(request);
+      const id = idParam(request);
+      const t = pageOf(request, op).t;
+      const { correction, problems } = correctionOf(body);
+      if (problems.length > 0) return showOrder(request, reply, id, problems, 422);
+      const r = await approveOrder(ctx, op, id, correction);
+      if (r.ok)
+        return reply.redirect(`/review/next?after=${id}&done=${encodeURIComponent(t.approved(id))}`, 303);
+      if (r.reason === 'invalid') return showOrder(request, reply, id, r.messages, 422);
+      const message =
+        r.reason === 'decided'
+          ? t.alreadyDecided(r.messages[0] ?? '')
+          : r.reason === 'held'
+            ? t.heldByOther(r.messages[0] ?? '')
+            : t.changed;
+      return showOrder(request, reply, id, [message], 409);
+    });
+
+    scoped.post('/review/orders/:id/reject', async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      checkCsrf(request, body._csrf);
+      const op = operatorOf(request);
+      const id = idParam(request);
+      const t = pageOf(request, op).t;
+      const reason = text(body.reason);
+      if (!reason) return showOrder(request, reply, id, [t.reasonNeeded], 422);
+      const r = await rejectOrder(ctx, op, id, Number(body.version), reason);
+      if (!r.ok) return showOrder(request, reply, id, [t.changed], 409);
+      return reply.redirect(`/review/next?after=${id}`, 303);
+    });
+  });
+}

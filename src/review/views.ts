@@ -1,0 +1,181 @@
+/** The review workspace's pages, server-rendered; every value from a document or a person is escaped. */
+import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
+import type { FieldMeta } from '../domain/extraction.ts';
+import type { Lang, ReviewTexts } from './i18n.ts';
+import type { QueueFilters, QueueItem, ReviewOrder } from './orders.ts';
+
+export interface Page {
+  lang: Lang;
+  t: ReviewTexts;
+  operator: { name: string; csrf: string };
+}
+
+export function layout(p: Page, title: string, body: SafeHtml, flash?: string | null): string {
+  const other = p.lang === 'es' ? 'en' : 'es';
+  return html`<!doctype html>
+<html lang="${p.lang}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · order-capture</title>
+<link rel="stylesheet" href="/review/assets/review.css"><script src="/review/assets/review.js" defer></script></head>
+<body>
+<header class="bar"><a href="/review" class="home">order-capture</a>
+<span class="who">${p.operator.name}</span>
+<a href="/review/lang?to=${other}">${p.t.language}</a>
+<form method="post" action="/review/logout" class="inline"><input type="hidden" name="_csrf" value="${p.operator.csrf}"><button type="submit">${p.t.signOut}</button></form>
+</header>
+${flash ? html`<p class="flash" role="status">${flash}</p>` : ''}
+<main>${body}</main>
+</body></html>`.value;
+}
+
+const time = (d: Date, lang: Lang) =>
+  new Intl.DateTimeFormat(lang === 'es' ? 'es-ES' : 'en-GB', {
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(d);
+
+export function queueView(p: Page, items: QueueItem[], f: QueueFilters, now = new Date()): SafeHtml {
+  const { t } = p;
+  const option = (v: string, current: string | undefined, label = v) =>
+    html`<option value="${v}"${v === (current ?? '') ? html` selected` : ''}>${label}</option>`;
+  const channels = ['', 'email', 'fax', 'edi', 'web', 'scan'];
+  const codes = [...new Set(items.flatMap((i) => i.codes ?? []))].sort();
+  return html`<h1>${t.title} (${items.length})</h1>
+<form method="get" action="/review" class="filters">
+<label>${t.channel} <select name="channel">${channels.map((c) => option(c, f.channel, c || t.all))}</select></label>
+<label>${t.customer} <input name="customer" value="${f.customer ?? ''}" size="8"></label>
+<label>${t.findings} <select name="code">${['', ...codes].map((c) => option(c, f.code, c || t.anyCode))}</select></label>
+<button type="submit">${t.filter}</button>
+</form>
+${
+  items.length === 0
+    ? html`<p class="empty">${t.queueEmpty}</p>`
+    : html`<table class="queue" id="queue">
+<thead><tr><th>${t.priority}</th><th>${t.deadline}</th><th>${t.received}</th><th>${t.channel}</th><th>${t.customer}</th><th>${t.po}</th><th>${t.findings}</th><th>${t.takenBy}</th></tr></thead>
+<tbody>${items.map(
+        (i) => html`<tr class="${i.priority ? 'priority' : ''}${i.deadline < now ? ' overdue' : ''}">
+<td>${i.priority ? html`<span class="badge" title="${i.priority}">!</span>` : ''}</td>
+<td>${time(i.deadline, p.lang)}${i.deadline < now ? html` <em>${t.overdue}</em>` : ''}</td>
+<td>${time(i.received_at, p.lang)}</td><td>${i.channel}</td>
+<td>${i.customer_name ?? html`<em>${t.unknownCustomer}</em>`}</td>
+<td><a href="/review/orders/${i.id}">${i.po_number ?? `#${i.id}`}</a></td>
+<td>${(i.codes ?? []).join(', ')}</td><td>${i.held_by_name ?? ''}</td></tr>`,
+      )}</tbody></table>`
+}`;
+}
+
+function badge(meta: FieldMeta | undefined, t: ReviewTexts): SafeHtml | string {
+  if (!meta || meta.confidence >= 1) return '';
+  const level = meta.confidence >= 0.9 ? 'high' : meta.confidence >= 0.8 ? 'mid' : 'low';
+  return html`<span class="conf ${level}" title="${t.confidence}">${Math.round(meta.confidence * 100)}%</span>`;
+}
+
+export interface PageImage {
+  page_no: number;
+  width: number;
+  height: number;
+  has_image: boolean;
+}
+
+export interface ReviewViewData {
+  order: ReviewOrder;
+  pages: PageImage[];
+  catalog: Array<{ sku: string; description: string; unit: string; price: number }>;
+  readOnly: boolean;
+  errors: string[];
+  history: Array<{
+    at: Date;
+    actor: string;
+    kind: string;
+    field: string | null;
+    old_value: unknown;
+    new_value: unknown;
+  }>;
+}
+
+export function reviewView(p: Page, d: ReviewViewData): SafeHtml {
+  const { t } = p;
+  const o = d.order.data;
+  const meta = d.order.field_meta;
+  const findingsOf = (field: string) =>
+    d.order.findings.filter(
+      (f) => f.field === field || (field === 'customer.id' && f.code === 'unknown_customer'),
+    );
+  const notes = (field: string) =>
+    findingsOf(field).map((f) => html`<span class="finding ${f.severity}">${f.message}</span>`);
+  const dis = d.readOnly ? html` disabled` : '';
+  const input = (name: string, field: string, value: string | number | null, label: string, extra = '') =>
+    html`<label class="field" data-field="${field}"><span>${label} ${badge(meta[field], t)}</span>
+<input name="${name}" value="${value ?? ''}" data-field="${field}"${extra ? html` ${extra}` : ''}${dis}>${notes(field)}</label>`;
+  const boxes = (page: number) =>
+    Object.entries(meta)
+      .filter(([, m]) => m.source?.kind === 'box' && m.source.page === page)
+      .map(([field, m]) => {
+        const s = m.source as { x: number; y: number; w: number; h: number };
+        const level = m.confidence >= 0.9 ? 'high' : m.confidence >= 0.8 ? 'mid' : 'low';
+        return html`<rect class="box ${level}" data-field="${field}" x="${s.x - 3}" y="${s.y - 3}" width="${s.w + 6}" height="${s.h + 6}"><title>${field}</title></rect>`;
+      });
+  const images = d.pages.filter((pg) => pg.has_image);
+  const left =
+    images.length > 0
+      ? images.map(
+          (pg) => html`<figure class="page"><figcaption>${t.page} ${pg.page_no}</figcaption>
+<svg viewBox="0 0 ${pg.width} ${pg.height}" role="img" aria-label="${t.page} ${pg.page_no}">
+<image href="/review/documents/${d.order.document_id}/pages/${pg.page_no}.png" width="${pg.width}" height="${pg.height}"/>${boxes(pg.page_no)}</svg></figure>`,
+        )
+      : html`<h2>${t.sourceText}</h2><pre class="source">${d.order.source_text ?? ''}</pre>`;
+  const lineRow = (l: (typeof o.lines)[number] | null, i: number | string) => {
+    const cell = (f: string, v: string | number | null | undefined, extra = '') =>
+      html`<td><input name="lines[${i}][${f}]" value="${v ?? ''}" data-field="lines[${i}].${f}" aria-label="${(t as unknown as Record<string, string>)[f] ?? f}"${extra ? html` ${extra}` : ''}${dis}>${typeof i === 'number' ? notes(`lines[${i}].${f}`) : ''}</td>`;
+    return html`<tr class="line">${cell('sku', l?.sku, 'list="catalog" class="sku"')}${cell('customerRef', l?.customerRef)}${cell('description', l?.description, 'class="desc"')}${cell('quantity', l?.quantity, 'inputmode="decimal" class="num"')}${cell('unit', l?.unit, 'class="unit"')}${cell('unitPrice', l?.unitPrice, 'inputmode="decimal" class="num"')}
+<td>${d.readOnly ? '' : html`<button type="button" class="delete-line">${t.deleteLine}</button>`}</td></tr>`;
+  };
+  return html`<div class="review">
+<section class="document">${left}</section>
+<section class="order">
+<h1>${o.poNumber ?? `#${d.order.id}`} <small>${d.order.channel} · ${time(d.order.received_at, p.lang)}</small></h1>
+${d.order.priority ? html`<p class="priority-note"><span class="badge">!</span> ${d.order.priority}</p>` : ''}
+${d.readOnly && d.order.status === 'review' && d.order.held_by_name ? html`<p class="flash warn">${t.heldByOther(d.order.held_by_name)}</p>` : ''}
+${d.readOnly && d.order.status !== 'review' ? html`<p class="flash">${t.readOnly} (${t.status}: ${d.order.status})</p>` : ''}
+${d.errors.length > 0 ? html`<div class="errors" role="alert"><p>${t.cannotApprove}</p><ul>${d.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
+<form method="post" action="/review/orders/${d.order.id}/approve" id="order-form">
+<input type="hidden" name="_csrf" value="${p.operator.csrf}"><input type="hidden" name="version" value="${d.order.version}">
+<fieldset class="header">
+${input('customerId', 'customer.id', o.customer.id, `${t.customerId}${o.customer.name ? ` (${o.customer.name})` : ''}`, 'autofocus')}
+${input('poNumber', 'poNumber', o.poNumber, t.po)}
+${input('orderDate', 'orderDate', o.orderDate, t.orderDate, 'placeholder="AAAA-MM-DD"')}
+${input('deliveryDate', 'deliveryDate', o.deliveryDate, t.deliveryDate, 'placeholder="AAAA-MM-DD"')}
+${input('currency', 'currency', o.currency, t.currency, 'size="3"')}
+</fieldset>
+<h2>${t.lines}</h2>
+<table class="lines"><thead><tr><th>${t.sku}</th><th>${t.customerRef}</th><th>${t.description}</th><th>${t.quantity}</th><th>${t.unit}</th><th>${t.unitPrice}</th><th></th></tr></thead>
+<tbody id="lines">${o.lines.map((l, i) => lineRow(l, i))}</tbody></table>
+<template id="line-template">${lineRow(null, '__i__')}</template>
+<datalist id="catalog">${d.catalog.map((c) => html`<option value="${c.sku}">${c.description} · ${c.unit} · ${c.price}</option>`)}</datalist>
+${
+  d.readOnly
+    ? ''
+    : html`<p class="actions"><button type="button" id="add-line" accesskey="a">${t.addLine}</button>
+<label class="remember"><input type="checkbox" name="remember" value="1" checked> ${t.remember}</label>
+<button type="submit" class="approve" id="approve">${t.approve}</button></p>`
+}
+</form>
+${
+  d.readOnly
+    ? ''
+    : html`<form method="post" action="/review/orders/${d.order.id}/reject" class="reject">
+<input type="hidden" name="_csrf" value="${p.operator.csrf}"><input type="hidden" name="version" value="${d.order.version}">
+<label>${t.rejectReason} <input name="reason" required></label> <button type="submit">${t.reject}</button></form>`
+}
+<p class="nav"><a href="/review" accesskey="q">${t.back}</a> · <a href="/review/next?after=${d.order.id}" id="next" accesskey="n">${t.next}</a></p>
+<p class="help">${t.shortcuts}</p>
+<details><summary>${t.history}</summary><ul class="history">${d.history.map(
+    (h) =>
+      html`<li>${time(h.at, p.lang)} · ${h.actor} · ${h.kind}${h.field ? html` · ${h.field}: ${JSON.stringify(h.old_value)} → ${JSON.stringify(h.new_value)}` : ''}</li>`,
+  )}</ul></details>
+</section></div>`;
+}
+
+export function loginNeeded(): string {
+  return '/review/login';
+}
