@@ -146,7 +146,7 @@ export async function reviewRoutes(
       const items = await listQueue(ctx.db, filters, op.id);
       const p = pageOf(request, op);
       const flash = typeof q.done === 'string' ? q.done : null;
-      return sendHtml(reply, layout(p, p.t.title, queueView(p, items, filters), flash));
+      return sendHtml(reply, layout(p, p.t.title, queueView(p, items, filters), flash, 20));
     });
 
     scoped.get('/review/lang', async (request, reply) => {

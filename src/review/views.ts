@@ -10,12 +10,19 @@ export interface Page {
   operator: { name: string; csrf: string };
 }
 
-export function layout(p: Page, title: string, body: SafeHtml, flash?: string | null): string {
+export function layout(
+  p: Page,
+  title: string,
+  body: SafeHtml,
+  flash?: string | null,
+  /** Reload the page every so many seconds (the queue: new items appear without a click). */
+  refreshSeconds?: number,
+): string {
   const other = p.lang === 'es' ? 'en' : 'es';
   return html`<!doctype html>
 <html lang="${p.lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · order-capture</title>
+<title>${title} · order-capture</title>${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ''}
 <link rel="stylesheet" href="/review/assets/review.css"><script src="/review/assets/review.js" defer></script></head>
 <body>
 <header class="bar"><a href="/review" class="home">order-capture</a>
