@@ -12,6 +12,7 @@ import { ImapConnector } from '../connectors/imap/index.ts';
 import { ConfirmationSender } from './confirm/sender.ts';
 import { SmtpListener } from '../connectors/smtp/index.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
+import { learnedTemplates } from './pipeline/templates-source.ts';
 import { submit } from './pipeline/submit.ts';
 import { createOcrEngine } from './ocr/index.ts';
 import { DocumentWorker, newWorkerId } from './worker/document-worker.ts';
@@ -44,7 +45,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
           validation: config.validation,
           acceptThreshold: config.acceptThreshold,
           deliverTo: config.erp.adapter,
-          formats: allFormats(ocr, templatesFrom(config.templatesDir, log)),
+          formats: allFormats(ocr, learnedTemplates(db, templatesFrom(config.templatesDir, log))),
           confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
         },
         config.worker,

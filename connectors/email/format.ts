@@ -11,6 +11,7 @@ import { extractOrders, matchTemplate, type Template } from '../../src/extract/i
 import type { OcrEngine } from '../../src/ocr/index.ts';
 import type { DocumentFormat } from '../../src/pipeline/formats.ts';
 import { secondLook } from '../../src/pipeline/second-look.ts';
+import { type TemplateSource, templatesOf } from '../../src/pipeline/templates-source.ts';
 import { looksLikeEmail, type ParsedMessage, parseMessage } from './message.ts';
 
 /** Geometry of the page a typed body is laid out on: one character per column, one line per row. */
@@ -58,6 +59,11 @@ function renumber(order: ExtractedOrder, map: (source: FieldSource) => FieldSour
 interface EmailContext {
   ocr: OcrEngine;
   templates: Template[];
+}
+
+interface EmailSources {
+  ocr: OcrEngine;
+  templates: TemplateSource;
 }
 
 async function readAttachments(
@@ -113,7 +119,7 @@ function readBody(body: string, hints: { email: string | null; fax: string | nul
 export async function readEmail(
   bytes: Buffer,
   sender: string | null,
-  ctx: EmailContext,
+  sources: EmailSources,
 ): Promise<ExtractOutcome> {
   let msg: ParsedMessage;
   try {
@@ -123,6 +129,7 @@ export async function readEmail(
     return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
   }
   const hints = { email: sender?.includes('@') ? sender : msg.from, fax: msg.faxNumber };
+  const ctx: EmailContext = { ocr: sources.ocr, templates: await templatesOf(sources.templates) };
   const found = await readAttachments(msg, hints, ctx);
   const skipped = msg.skipped.map((s) =>
     /winmail\.dat \(TNEF\) that could not be read/.test(s.reason)
@@ -151,7 +158,7 @@ export async function readEmail(
 }
 
 /** The e-mail format for the registry: an RFC 5322 message, read with the given OCR engine and templates. */
-export function emailFormat(ocr: OcrEngine, templates: Template[]): DocumentFormat {
+export function emailFormat(ocr: OcrEngine, templates: TemplateSource): DocumentFormat {
   return {
     id: 'email',
     channel: 'email',

@@ -57,7 +57,7 @@ export interface FieldRule {
 export interface TemplateFile {
   customer: string;
   name?: string;
-  match: { keywords?: string[]; taxId?: string; fax?: string };
+  match: { keywords?: string[]; taxId?: string; fax?: string; emails?: string[] };
   fields?: Partial<Record<TemplateField, FieldRule>>;
   table?: {
     header?: string[];
@@ -106,6 +106,8 @@ const SCHEMA = {
         keywords: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
         taxId: { type: 'string', minLength: 1 },
         fax: { type: 'string', minLength: 1 },
+        // Sender addresses or `@domain`s of the customer's e-mail (the channel's sender).
+        emails: { type: 'array', items: { type: 'string', minLength: 2 }, minItems: 1 },
       },
     },
     fields: {
@@ -206,8 +208,22 @@ const bareTaxId = (s: string) =>
     .replace(/[\s.-]/g, '')
     .replace(/^ES/, '');
 
-function score(t: Template, lines: TextLine[], text: string, hints: { fax?: string | null }): number {
+function score(
+  t: Template,
+  lines: TextLine[],
+  text: string,
+  hints: { fax?: string | null; email?: string | null },
+): number {
   let s = 0;
+  const email = hints.email?.toLowerCase() ?? '';
+  if (
+    email &&
+    t.match.emails?.some((e) =>
+      e.startsWith('@') ? email.endsWith(e.toLowerCase()) : email === e.toLowerCase(),
+    )
+  ) {
+    s += 3;
+  }
   const want = t.match.taxId ? bareTaxId(t.match.taxId) : null;
   if (want && lines.some((l) => l.words.some((w) => bareTaxId(taxIdOf(w.text) ?? '') === want))) s += 3;
   // National and international spellings of one number share their last nine digits.

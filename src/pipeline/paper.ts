@@ -7,6 +7,7 @@ import { extractOrders, loadTemplates, matchTemplate, type Template } from '../e
 import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/index.ts';
 import { type DocumentFormat, FORMATS } from './formats.ts';
+import { type TemplateSource, templatesOf } from './templates-source.ts';
 import { secondLook } from './second-look.ts';
 
 const CHANNEL: Record<DocumentKind, Channel> = { pdf: 'scan', tiff: 'fax', image: 'scan' };
@@ -15,13 +16,14 @@ const CHANNEL: Record<DocumentKind, Channel> = { pdf: 'scan', tiff: 'fax', image
  * Formats read like paper: PDF (text layer, or OCR when there is none), TIFF faxes and scanned
  * images. One OCR engine, created once by the caller, serves them all.
  */
-export function paperFormats(ocr: OcrEngine, templates: Template[] = []): DocumentFormat[] {
+export function paperFormats(ocr: OcrEngine, source: TemplateSource = []): DocumentFormat[] {
   return (['pdf', 'tiff', 'image'] as const).map((kind) => ({
     id: kind,
     channel: CHANNEL[kind],
     score: ({ bytes }) => (sniffDocumentKind(bytes) === kind ? 1 : 0),
     extract: async ({ bytes, sender }) => {
       const read = await readDocument(bytes, kind, { ocr });
+      const templates = await templatesOf(source);
       if (read.kind === 'unreadable') {
         return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, read.reason)] };
       }
@@ -41,7 +43,7 @@ export function paperFormats(ocr: OcrEngine, templates: Template[] = []): Docume
 }
 
 /** Every format this build reads: structured ones first in the list, paper-like ones and e-mail after. */
-export function allFormats(ocr: OcrEngine, templates: Template[] = []): DocumentFormat[] {
+export function allFormats(ocr: OcrEngine, templates: TemplateSource = []): DocumentFormat[] {
   return [...FORMATS, ...paperFormats(ocr, templates), emailFormat(ocr, templates)];
 }
 

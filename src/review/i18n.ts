@@ -37,7 +37,8 @@ const en = {
   approve: 'Approve (Ctrl+Enter)',
   reject: 'Reject',
   rejectReason: 'Reason for rejecting',
-  remember: "Remember the customer's article references I map to our articles",
+  remember:
+    'Remember what I teach about this customer: article references, where the PO number and dates are',
   next: 'Next item (Alt+N)',
   back: 'Queue',
   sourceText: 'Source text',
@@ -58,6 +59,13 @@ const en = {
   customerPrice: 'their price',
   usualQuantity: 'usual quantity',
   creditLeft: 'credit left',
+  learned: 'What operators taught',
+  field: 'Field',
+  label: 'Label on their documents',
+  taughtBy: 'Taught by',
+  deactivate: 'Switch off',
+  inactive: 'off',
+  crossRefs: 'Article references learned or loaded',
 };
 
 export type ReviewTexts = typeof en;
@@ -99,7 +107,8 @@ const es: ReviewTexts = {
   approve: 'Aprobar (Ctrl+Intro)',
   reject: 'Rechazar',
   rejectReason: 'Motivo del rechazo',
-  remember: 'Recordar las referencias del cliente que asigne a nuestros artículos',
+  remember:
+    'Recordar lo que enseño de este cliente: referencias de artículo, dónde van el nº de pedido y las fechas',
   next: 'Siguiente (Alt+N)',
   back: 'Cola',
   sourceText: 'Texto original',
@@ -121,6 +130,13 @@ const es: ReviewTexts = {
   customerPrice: 'su precio',
   usualQuantity: 'cantidad habitual',
   creditLeft: 'crédito disponible',
+  learned: 'Lo que han enseñado los operadores',
+  field: 'Campo',
+  label: 'Etiqueta en sus documentos',
+  taughtBy: 'Enseñado por',
+  deactivate: 'Desactivar',
+  inactive: 'desactivado',
+  crossRefs: 'Referencias de artículo aprendidas o cargadas',
 };
 
 export type Lang = 'es' | 'en';

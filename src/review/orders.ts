@@ -14,6 +14,7 @@ import { enqueueDelivery } from '../erp/outbox.ts';
 import { wakeWorkers } from '../queue/signal.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
 import { insertFindings, orderValue } from '../store/orders.ts';
+import { learnHeaderFields } from './learn.ts';
 import { validateOrder } from '../validate/index.ts';
 
 /** How long an opened order stays with its operator without activity. */
@@ -290,6 +291,17 @@ export async function approveOrder(
       c.remember && order.customer.id
         ? await learnReferences(tx, order.customer.id, current.data, order)
         : [];
+    const layout =
+      c.remember && order.customer.id
+        ? await learnHeaderFields(tx, {
+            customerId: order.customer.id,
+            documentId: current.document_id,
+            orderId: id,
+            before: current.data,
+            after: order,
+            actor: actorOf(op),
+          })
+        : [];
     const events: EventInput[] = [
       ...diff.map((d) => ({
         actor: actorOf(op),
@@ -299,6 +311,14 @@ export async function approveOrder(
         field: d.field,
         oldValue: d.from,
         newValue: d.to,
+      })),
+      ...layout.map((l) => ({
+        actor: actorOf(op),
+        kind: 'template.learned',
+        documentId: current.document_id,
+        orderId: id,
+        field: l.field,
+        detail: { customerId: order.customer.id, label: l.label },
       })),
       ...learned.map((l) => ({
         actor: actorOf(op),

@@ -1,6 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../customers/tokens.ts';
+import { layout } from '../../scripts/eval/layout.ts';
+import { CUSTOMERS, makeOrder, random } from '../../scripts/eval/orders.ts';
+import { textPdf } from '../../scripts/eval/render.ts';
 import { submit } from '../pipeline/submit.ts';
 import { OPERATOR_COOKIE } from './auth.ts';
 import { correctionOf, humanNumber } from './routes.ts';
@@ -251,6 +254,72 @@ describe('review queue', () => {
     expect(page.body).not.toContain('<b>x</b>');
     const queue = await ana.get('/review');
     expect(queue.body).not.toContain('<script>alert(1)');
+  });
+
+  it("learns where a customer's PO number is from one correction; the next document needs nobody", async () => {
+    const style = {
+      ...CUSTOMERS.find((c) => c.id === 'C042')!,
+      labels: { ...CUSTOMERS.find((c) => c.id === 'C042')!.labels, po: 'Doc. cliente:' },
+    };
+    const make = async (n: number) => {
+      const g = makeOrder(style, n, random(2000 + n));
+      return { g, pdf: await textPdf(layout(g)) };
+    };
+    const first = await make(41);
+    const [id] = await arrive(bench, first.pdf, 'layout-1');
+    const [before] = await bench.p.db.query<{ status: string; po_number: string | null }>(
+      `SELECT status, po_number FROM orders WHERE id = $1`,
+      [id],
+    );
+    // A label neither the template nor the vocabularies know: no PO number, a person is needed.
+    expect(before).toEqual({ status: 'review', po_number: null });
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const form = formOf((await ana.get(`/review/orders/${id}`)).body);
+    const res = await ana.post(`/review/orders/${id}/approve`, {
+      ...form,
+      poNumber: first.g.expected.poNumber!,
+      remember: '1',
+    });
+    expect(res.statusCode, res.body.slice(0, 1500)).toBe(303);
+    const learned = await bench.p.db.query<{
+      field: string;
+      label: string;
+      version: number;
+      created_by: string;
+    }>(`SELECT field, label, version, created_by FROM learned_fields WHERE customer_id = 'C042'`);
+    expect(learned).toEqual([
+      { field: 'poNumber', label: 'Doc. cliente', version: 1, created_by: 'user:ana' },
+    ]);
+
+    const second = await make(42);
+    const [id2] = await arrive(bench, second.pdf, 'layout-2');
+    const [after] = await bench.p.db.query<{ status: string; po_number: string | null }>(
+      `SELECT status, po_number FROM orders WHERE id = $1`,
+      [id2],
+    );
+    expect(after).toEqual({ status: 'accepted', po_number: second.g.expected.poNumber });
+
+    // Admins see what was taught and can switch it off; operators cannot.
+    expect((await ana.get('/review/admin/learned')).statusCode).toBe(403);
+    const { createUser } = await import('./auth.ts');
+    await createUser(
+      bench.p.db,
+      { login: 'jefa', name: 'Jefa', role: 'admin', password: 'admin password 1' },
+      'system:test',
+    );
+    const jefa = await signIn(bench, 'jefa', 'admin password 1');
+    const page = await jefa.get('/review/admin/learned');
+    expect(page.body).toContain('Doc. cliente');
+    const learnedId = page.body.match(/\/review\/admin\/learned\/(\d+)\/deactivate/)![1]!;
+    const csrf = page.body.match(/name="_csrf" value="([^"]+)"/)![1]!;
+    expect(
+      (await jefa.post(`/review/admin/learned/${learnedId}/deactivate`, { _csrf: csrf })).statusCode,
+    ).toBe(303);
+    const [off] = await bench.p.db.query<{ active: boolean }>(
+      `SELECT active FROM learned_fields WHERE id = $1`,
+      [learnedId],
+    );
+    expect(off!.active).toBe(false);
   });
 
   it('reads numbers and forms as operators type them', () => {

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { getBlob } from '../store/blobs.ts';
+import { logEvents } from '../store/events.ts';
 import { pagesOf } from '../store/pages.ts';
 import { authRoutes } from './auth-routes.ts';
 import { checkCsrf, type LoginRateLimiter, type Operator, operatorOf, requireOperator } from './auth.ts';
@@ -23,7 +24,7 @@ import {
   type QueueFilters,
   rejectOrder,
 } from './orders.ts';
-import { layout, type Page, queueView, reviewView } from './views.ts';
+import { type LearnedFieldRow, layout, learnedView, type Page, queueView, reviewView } from './views.ts';
 
 const LANG_COOKIE = 'oc_review_lang';
 
@@ -135,6 +136,45 @@ export async function reviewRoutes(
       .header('Cache-Control', 'public, max-age=300')
       .send(await asset('review.js')),
   );
+
+  // What the system learned from operators, for admins to see and switch off.
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', requireOperator(ctx, { admin: true }));
+    admin.get('/review/admin/learned', async (request, reply) => {
+      const op = operatorOf(request);
+      const p = pageOf(request, op);
+      const fields = await ctx.db.query<LearnedFieldRow>(
+        `SELECT id, customer_id, field, label, version, active, created_by, created_at, order_id
+           FROM learned_fields ORDER BY customer_id, field, version DESC`,
+      );
+      const refs = await ctx.db.query<{
+        customer_id: string;
+        customer_ref: string;
+        sku: string;
+        updated_at: Date;
+      }>(
+        `SELECT customer_id, customer_ref, sku, updated_at FROM cross_refs ORDER BY updated_at DESC LIMIT 200`,
+      );
+      return sendHtml(reply, layout(p, p.t.learned, learnedView(p, fields, refs)));
+    });
+    admin.post('/review/admin/learned/:id/deactivate', async (request, reply) => {
+      checkCsrf(request, ((request.body ?? {}) as Record<string, unknown>)._csrf);
+      const op = operatorOf(request);
+      const id = idParam(request);
+      await ctx.db.transaction(async (tx) => {
+        const rows = await tx.query<{ customer_id: string; field: string; label: string }>(
+          `UPDATE learned_fields SET active = false WHERE id = $1 AND active RETURNING customer_id, field, label`,
+          [id],
+        );
+        if (rows[0]) {
+          await logEvents(tx, [
+            { actor: `user:${op.login}`, kind: 'template.unlearned', field: rows[0].field, detail: rows[0] },
+          ]);
+        }
+      });
+      return reply.redirect('/review/admin/learned', 303);
+    });
+  });
 
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', requireOperator(ctx));

@@ -9,6 +9,7 @@ import { createLogger, silentLogger } from '../log.ts';
 import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
 import { allFormats, templatesFrom } from '../pipeline/paper.ts';
 import { submit } from '../pipeline/submit.ts';
+import { learnedTemplates } from '../pipeline/templates-source.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../testing/pipeline.ts';
 import { createUser } from './auth.ts';
 
@@ -22,10 +23,9 @@ export interface ReviewBench {
 export async function createReviewBench(): Promise<ReviewBench> {
   const ocr = createOcrEngine({ workers: 1 });
   const templates = templatesFrom(loadConfig({}).templatesDir, silentLogger);
-  const p = await createTestPipeline(
-    { 'worker.concurrency': 1 },
-    DEMO_MASTER_DATA,
-    allFormats(ocr, templates),
+  // Learned fields count at once (no cache): the tests teach and re-send right away.
+  const p = await createTestPipeline({ 'worker.concurrency': 1 }, DEMO_MASTER_DATA, (db) =>
+    allFormats(ocr, learnedTemplates(db, templates, 0)),
   );
   const app = await buildServer({ db: p.db, config: p.config, log: createLogger('error') });
   await createUser(

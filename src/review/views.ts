@@ -183,6 +183,37 @@ ${
 </section></div>`;
 }
 
-export function loginNeeded(): string {
-  return '/review/login';
+export interface LearnedFieldRow {
+  id: number;
+  customer_id: string;
+  field: string;
+  label: string;
+  version: number;
+  active: boolean;
+  created_by: string;
+  created_at: Date;
+  order_id: number | null;
+}
+
+/** Learned template fields (versioned, switchable) and recent cross-references, for admins. */
+export function learnedView(
+  p: Page,
+  fields: LearnedFieldRow[],
+  refs: Array<{ customer_id: string; customer_ref: string; sku: string; updated_at: Date }>,
+): SafeHtml {
+  const { t } = p;
+  return html`<h1>${t.learned}</h1>
+<table class="queue"><thead><tr><th>${t.customer}</th><th>${t.field}</th><th>${t.label}</th><th>v</th><th>${t.taughtBy}</th><th></th></tr></thead>
+<tbody>${fields.map(
+    (f) => html`<tr><td>${f.customer_id}</td><td>${f.field}</td><td>${f.label}</td><td>${f.version}</td>
+<td>${f.created_by} · ${time(f.created_at, p.lang)}${f.order_id ? html` · <a href="/review/orders/${f.order_id}">#${f.order_id}</a>` : ''}</td>
+<td>${
+      f.active
+        ? html`<form method="post" action="/review/admin/learned/${f.id}/deactivate" class="inline"><input type="hidden" name="_csrf" value="${p.operator.csrf}"><button type="submit">${t.deactivate}</button></form>`
+        : t.inactive
+    }</td></tr>`,
+  )}</tbody></table>
+<h2>${t.crossRefs}</h2>
+<table class="queue"><thead><tr><th>${t.customer}</th><th>${t.customerRef}</th><th>${t.sku}</th><th>${t.received}</th></tr></thead>
+<tbody>${refs.map((r) => html`<tr><td>${r.customer_id}</td><td>${r.customer_ref}</td><td>${r.sku}</td><td>${time(r.updated_at, p.lang)}</td></tr>`)}</tbody></table>`;
 }

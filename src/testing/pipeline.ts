@@ -33,7 +33,8 @@ export interface TestPipeline {
 export async function createTestPipeline(
   overrides: Record<string, unknown> = {},
   masterData: string | null = DEMO_MASTER_DATA,
-  formats?: readonly DocumentFormat[],
+  /** The formats, or a function making them for the test database (formats that read from it). */
+  formats?: readonly DocumentFormat[] | ((db: Db) => readonly DocumentFormat[]),
   /** Queue order confirmations as the service does (e-mail only with `confirm.smtpUrl` set). */
   opts: { confirm?: boolean } = {},
 ): Promise<TestPipeline> {
@@ -50,7 +51,7 @@ export async function createTestPipeline(
     validation: config.validation,
     acceptThreshold: config.acceptThreshold,
     deliverTo: config.erp.adapter,
-    formats,
+    formats: typeof formats === 'function' ? formats(t.db) : formats,
     ...(opts.confirm
       ? { confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled } }
       : {}),
