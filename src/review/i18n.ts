@@ -66,6 +66,10 @@ const en = {
   deactivate: 'Switch off',
   inactive: 'off',
   crossRefs: 'Article references learned or loaded',
+  olderThan: 'Waiting at least',
+  onHold: 'On hold',
+  holdReason: 'Put on hold because (empty: take off hold)',
+  putOnHold: 'Hold',
 };
 
 export type ReviewTexts = typeof en;
@@ -137,6 +141,10 @@ const es: ReviewTexts = {
   deactivate: 'Desactivar',
   inactive: 'desactivado',
   crossRefs: 'Referencias de artículo aprendidas o cargadas',
+  olderThan: 'Esperando al menos',
+  onHold: 'En espera',
+  holdReason: 'Poner en espera porque (vacío: quitar la espera)',
+  putOnHold: 'En espera',
 };
 
 export type Lang = 'es' | 'en';

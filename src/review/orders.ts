@@ -16,6 +16,7 @@ import { type EventInput, logEvents } from '../store/events.ts';
 import { insertFindings, orderValue } from '../store/orders.ts';
 import { learnHeaderFields } from './learn.ts';
 import { validateOrder } from '../validate/index.ts';
+import { loadOpenAmount } from '../validate/repository.ts';
 
 /** How long an opened order stays with its operator without activity. */
 export const HOLD_MINUTES = 15;
@@ -24,6 +25,8 @@ export interface QueueFilters {
   channel?: string;
   customer?: string;
   code?: string;
+  /** Only orders waiting at least this many hours. */
+  olderThanHours?: number;
 }
 
 export interface QueueItem {
@@ -39,6 +42,7 @@ export interface QueueItem {
   codes: string[] | null;
   held_by_name: string | null;
   held_by: number | null;
+  on_hold: string | null;
 }
 
 /** Orders waiting for a person: priority first, then the nearest SLA deadline (received + sla_hours). */
@@ -54,7 +58,7 @@ export async function listQueue(
             (SELECT array_agg(DISTINCT f.code ORDER BY f.code) FROM findings f
               WHERE f.order_id = o.id AND f.severity <> 'info') AS codes,
             CASE WHEN o.held_until > now() AND o.held_by IS DISTINCT FROM $4 THEN u.name END AS held_by_name,
-            CASE WHEN o.held_until > now() THEN o.held_by END AS held_by
+            CASE WHEN o.held_until > now() THEN o.held_by END AS held_by, o.on_hold
        FROM orders o JOIN documents d ON d.id = o.document_id
        LEFT JOIN customers c ON c.id = o.customer_id
        LEFT JOIN users u ON u.id = o.held_by
@@ -62,9 +66,10 @@ export async function listQueue(
         AND ($1::text IS NULL OR d.channel = $1)
         AND ($2::text IS NULL OR o.customer_id = $2)
         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM findings f WHERE f.order_id = o.id AND f.code = $3))
-      ORDER BY (o.priority IS NOT NULL) DESC, deadline, o.id
+        AND ($5::float8 IS NULL OR d.received_at <= now() - make_interval(secs => $5 * 3600))
+      ORDER BY (o.on_hold IS NOT NULL), (o.priority IS NOT NULL) DESC, deadline, o.id
       LIMIT 500`,
-    [f.channel || null, f.customer || null, f.code || null, operatorId ?? null],
+    [f.channel || null, f.customer || null, f.code || null, operatorId ?? null, f.olderThanHours ?? null],
   );
 }
 
@@ -84,12 +89,13 @@ export interface ReviewOrder {
   doc_customer_id: string | null;
   held_by: number | null;
   held_by_name: string | null;
+  on_hold: string | null;
   findings: Finding[];
 }
 
 export async function loadReviewOrder(q: Queryable, id: number): Promise<ReviewOrder | null> {
   const [row] = await q.query<ReviewOrder>(
-    `SELECT o.id, o.document_id, o.status, o.version, o.data, o.field_meta, o.source_text, o.priority,
+    `SELECT o.id, o.document_id, o.status, o.version, o.data, o.field_meta, o.source_text, o.priority, o.on_hold,
             d.channel, d.sender, d.received_at, d.filename, d.customer_id AS doc_customer_id,
             CASE WHEN o.held_until > now() THEN o.held_by END AS held_by,
             CASE WHEN o.held_until > now() THEN u.name END AS held_by_name,
@@ -408,4 +414,78 @@ export async function rejectOrder(
     ]);
     return { ok: true, learned: [] };
   });
+}
+
+/** Puts an order on hold with a reason (it stays to review, after the others); null reason takes it off. */
+export async function parkOrder(
+  ctx: AppContext,
+  op: Operator,
+  id: number,
+  version: number,
+  reason: string | null,
+): Promise<DecisionResult> {
+  return ctx.db.transaction(async (tx): Promise<DecisionResult> => {
+    const updated = await tx.query<{ document_id: number }>(
+      `UPDATE orders SET on_hold = $4, version = version + 1, held_by = NULL, held_until = NULL
+        WHERE id = $1 AND version = $2 AND status = 'review'
+          AND (held_by IS NULL OR held_until < now() OR held_by = $3)
+        RETURNING document_id`,
+      [id, version, op.id, reason],
+    );
+    if (updated.length === 0) return { ok: false, reason: 'changed', messages: [] };
+    await logEvents(tx, [
+      {
+        actor: actorOf(op),
+        kind: reason ? 'order.on_hold' : 'order.off_hold',
+        documentId: updated[0]!.document_id,
+        orderId: id,
+        detail: { reason },
+      },
+    ]);
+    return { ok: true, learned: [] };
+  });
+}
+
+/** What the operator should see beside a line and the header: the customer's price, usual quantity, credit. */
+export interface OrderContext {
+  lines: Array<{ customerPrice: number | null; usualQuantity: number | null }>;
+  creditLeft: number | null;
+  currency: string | null;
+}
+
+export async function orderContext(q: Queryable, order: CanonicalOrder): Promise<OrderContext> {
+  const customerId = order.customer.id;
+  const skus = order.lines.map((l) => l.sku ?? '');
+  const rows = customerId
+    ? await q.query<{ sku: string; price: number | null; usual: number | null }>(
+        `SELECT s.sku,
+                (SELECT coalesce(pr.unit_price, p.unit_price)::float8 FROM products p
+                   LEFT JOIN prices pr ON pr.sku = p.sku AND pr.customer_id = $1 WHERE p.sku = s.sku) AS price,
+                (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY h.quantity)::float8 FROM order_history h
+                  WHERE h.customer_id = $1 AND h.sku = s.sku) AS usual
+           FROM unnest($2::text[]) AS s(sku)`,
+        [customerId, skus],
+      )
+    : [];
+  const [customer] = customerId
+    ? await q.query<{ credit_limit: number | null; currency: string | null }>(
+        `SELECT credit_limit::float8 AS credit_limit, currency FROM customers WHERE id = $1`,
+        [customerId],
+      )
+    : [];
+  // Open orders of the last 30 days, this one included, as the credit check counts them.
+  const open = customerId && customer?.credit_limit != null ? await loadOpenAmount(q, customerId, -1) : null;
+  const credit = {
+    left: open && customer?.credit_limit != null ? customer.credit_limit - Number(open.amount) : null,
+    currency: customer?.currency ?? null,
+  };
+  const bySku = new Map(rows.map((r) => [r.sku, r]));
+  return {
+    lines: order.lines.map((l) => {
+      const r = l.sku ? bySku.get(l.sku) : undefined;
+      return { customerPrice: r?.price ?? null, usualQuantity: r?.usual ?? null };
+    }),
+    creditLeft: credit.left,
+    currency: credit.currency,
+  };
 }

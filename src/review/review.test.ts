@@ -322,6 +322,35 @@ describe('review queue', () => {
     expect(off!.active).toBe(false);
   });
 
+  it('puts an order on hold with a reason, after the others; filters by age; shows price, usual quantity and credit', async () => {
+    const doc = await orderWithNewReference(51, '4791', 300);
+    const [id] = await arrive(bench, doc.pdf, 'hold-1');
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const screen = await ana.get(`/review/orders/${id}`);
+    // The customer's own price and usual quantity beside a known article (line 2 onwards), credit left.
+    expect(screen.body).toMatch(/class="context"><td colspan="7">su precio: [\d.]+/);
+    expect(screen.body).toMatch(/crédito disponible: -?[\d.]+ EUR/);
+    const form = formOf(screen.body);
+    const held = await ana.post(`/review/orders/${id}/hold`, {
+      _csrf: form._csrf!,
+      version: form.version!,
+      reason: 'Esperando confirmación del cliente',
+    });
+    expect(held.statusCode).toBe(303);
+    const queue = await ana.get('/review');
+    expect(queue.body).toContain('En espera: Esperando confirmación del cliente');
+    const rows = [...queue.body.matchAll(/href="\/review\/orders\/(\d+)"/g)].map((m) => Number(m[1]));
+    expect(rows.at(-1)).toBe(id);
+    const [event] = await bench.p.db.query<{ actor: string; detail: { reason: string } }>(
+      `SELECT actor, detail FROM events WHERE order_id = $1 AND kind = 'order.on_hold'`,
+      [id],
+    );
+    expect(event).toEqual({ actor: 'user:ana', detail: { reason: 'Esperando confirmación del cliente' } });
+    // Nothing has waited a day yet.
+    expect((await ana.get('/review?age=24')).body).not.toContain(`/review/orders/${id}"`);
+    expect((await ana.get('/review?age=0')).body).toContain(`/review/orders/${id}"`);
+  });
+
   it('reads numbers and forms as operators type them', () => {
     expect(humanNumber('1.234,5')).toBe(1234.5);
     expect(humanNumber('1,234.5')).toBe(1234.5);

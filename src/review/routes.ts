@@ -21,6 +21,8 @@ import {
   listQueue,
   loadReviewOrder,
   nextInQueue,
+  orderContext,
+  parkOrder,
   type QueueFilters,
   rejectOrder,
 } from './orders.ts';
@@ -182,7 +184,13 @@ export async function reviewRoutes(
     scoped.get('/review', async (request, reply) => {
       const op = operatorOf(request);
       const q = request.query as Record<string, string | undefined>;
-      const filters: QueueFilters = { channel: q.channel, customer: q.customer, code: q.code };
+      const age = Number(q.age);
+      const filters: QueueFilters = {
+        channel: q.channel,
+        customer: q.customer,
+        code: q.code,
+        ...(q.age && Number.isFinite(age) && age > 0 ? { olderThanHours: age } : {}),
+      };
       const items = await listQueue(ctx.db, filters, op.id);
       const p = pageOf(request, op);
       const flash = typeof q.done === 'string' ? q.done : null;
@@ -240,6 +248,7 @@ export async function reviewRoutes(
         ),
       ]);
       const p = pageOf(request, op);
+      const context = await orderContext(ctx.db, order.data);
       const readOnly = order.status !== 'review' || !mine;
       const body = reviewView(p, {
         order,
@@ -248,6 +257,7 @@ export async function reviewRoutes(
         readOnly,
         errors,
         history,
+        context,
       });
       return sendHtml(reply, layout(p, order.data.poNumber ?? `#${id}`, body), status);
     };
@@ -286,6 +296,16 @@ export async function reviewRoutes(
             ? t.heldByOther(r.messages[0] ?? '')
             : t.changed;
       return showOrder(request, reply, id, [message], 409);
+    });
+
+    scoped.post('/review/orders/:id/hold', async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      checkCsrf(request, body._csrf);
+      const op = operatorOf(request);
+      const id = idParam(request);
+      const r = await parkOrder(ctx, op, id, Number(body.version), text(body.reason));
+      if (!r.ok) return showOrder(request, reply, id, [pageOf(request, op).t.changed], 409);
+      return reply.redirect(`/review/next?after=${id}`, 303);
     });
 
     scoped.post('/review/orders/:id/reject', async (request, reply) => {

@@ -2,7 +2,7 @@
 import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import type { Lang, ReviewTexts } from './i18n.ts';
-import type { QueueFilters, QueueItem, ReviewOrder } from './orders.ts';
+import type { OrderContext, QueueFilters, QueueItem, ReviewOrder } from './orders.ts';
 
 export interface Page {
   lang: Lang;
@@ -52,6 +52,7 @@ export function queueView(p: Page, items: QueueItem[], f: QueueFilters, now = ne
 <label>${t.channel} <select name="channel">${channels.map((c) => option(c, f.channel, c || t.all))}</select></label>
 <label>${t.customer} <input name="customer" value="${f.customer ?? ''}" size="8"></label>
 <label>${t.findings} <select name="code">${['', ...codes].map((c) => option(c, f.code, c || t.anyCode))}</select></label>
+<label>${t.olderThan} <input name="age" value="${f.olderThanHours ?? ''}" size="3" inputmode="numeric"> h</label>
 <button type="submit">${t.filter}</button>
 </form>
 ${
@@ -65,7 +66,7 @@ ${
 <td>${time(i.deadline, p.lang)}${i.deadline < now ? html` <em>${t.overdue}</em>` : ''}</td>
 <td>${time(i.received_at, p.lang)}</td><td>${i.channel}</td>
 <td>${i.customer_name ?? html`<em>${t.unknownCustomer}</em>`}</td>
-<td><a href="/review/orders/${i.id}">${i.po_number ?? `#${i.id}`}</a></td>
+<td><a href="/review/orders/${i.id}">${i.po_number ?? `#${i.id}`}</a>${i.on_hold ? html` <span class="on-hold">${t.onHold}: ${i.on_hold}</span>` : ''}</td>
 <td>${(i.codes ?? []).join(', ')}</td><td>${i.held_by_name ?? ''}</td></tr>`,
       )}</tbody></table>`
 }`;
@@ -98,6 +99,7 @@ export interface ReviewViewData {
     old_value: unknown;
     new_value: unknown;
   }>;
+  context: OrderContext;
 }
 
 export function reviewView(p: Page, d: ReviewViewData): SafeHtml {
@@ -134,14 +136,21 @@ export function reviewView(p: Page, d: ReviewViewData): SafeHtml {
   const lineRow = (l: (typeof o.lines)[number] | null, i: number | string) => {
     const cell = (f: string, v: string | number | null | undefined, extra = '') =>
       html`<td><input name="lines[${i}][${f}]" value="${v ?? ''}" data-field="lines[${i}].${f}" aria-label="${(t as unknown as Record<string, string>)[f] ?? f}"${extra ? html` ${extra}` : ''}${dis}>${typeof i === 'number' ? notes(`lines[${i}].${f}`) : ''}</td>`;
+    const ctx = typeof i === 'number' ? d.context.lines[i] : undefined;
+    const hint =
+      ctx && (ctx.customerPrice !== null || ctx.usualQuantity !== null)
+        ? html`<tr class="context"><td colspan="7">${ctx.customerPrice !== null ? html`${t.customerPrice}: ${ctx.customerPrice}` : ''}${ctx.customerPrice !== null && ctx.usualQuantity !== null ? ' · ' : ''}${ctx.usualQuantity !== null ? html`${t.usualQuantity}: ${ctx.usualQuantity}` : ''}</td></tr>`
+        : '';
     return html`<tr class="line">${cell('sku', l?.sku, 'list="catalog" class="sku"')}${cell('customerRef', l?.customerRef)}${cell('description', l?.description, 'class="desc"')}${cell('quantity', l?.quantity, 'inputmode="decimal" class="num"')}${cell('unit', l?.unit, 'class="unit"')}${cell('unitPrice', l?.unitPrice, 'inputmode="decimal" class="num"')}
-<td>${d.readOnly ? '' : html`<button type="button" class="delete-line">${t.deleteLine}</button>`}</td></tr>`;
+<td>${d.readOnly ? '' : html`<button type="button" class="delete-line">${t.deleteLine}</button>`}</td></tr>${hint}`;
   };
   return html`<div class="review">
 <section class="document">${left}</section>
 <section class="order">
 <h1>${o.poNumber ?? `#${d.order.id}`} <small>${d.order.channel} · ${time(d.order.received_at, p.lang)}</small></h1>
 ${d.order.priority ? html`<p class="priority-note"><span class="badge">!</span> ${d.order.priority}</p>` : ''}
+${d.order.on_hold ? html`<p class="flash warn">${t.onHold}: ${d.order.on_hold}</p>` : ''}
+${d.context.creditLeft !== null ? html`<p class="credit${d.context.creditLeft < 0 ? ' over' : ''}">${t.creditLeft}: ${d.context.creditLeft.toFixed(2)} ${d.context.currency ?? ''}</p>` : ''}
 ${d.readOnly && d.order.status === 'review' && d.order.held_by_name ? html`<p class="flash warn">${t.heldByOther(d.order.held_by_name)}</p>` : ''}
 ${d.readOnly && d.order.status !== 'review' ? html`<p class="flash">${t.readOnly} (${t.status}: ${d.order.status})</p>` : ''}
 ${d.errors.length > 0 ? html`<div class="errors" role="alert"><p>${t.cannotApprove}</p><ul>${d.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
@@ -172,7 +181,10 @@ ${
     ? ''
     : html`<form method="post" action="/review/orders/${d.order.id}/reject" class="reject">
 <input type="hidden" name="_csrf" value="${p.operator.csrf}"><input type="hidden" name="version" value="${d.order.version}">
-<label>${t.rejectReason} <input name="reason" required></label> <button type="submit">${t.reject}</button></form>`
+<label>${t.rejectReason} <input name="reason" required></label> <button type="submit">${t.reject}</button></form>
+<form method="post" action="/review/orders/${d.order.id}/hold" class="reject">
+<input type="hidden" name="_csrf" value="${p.operator.csrf}"><input type="hidden" name="version" value="${d.order.version}">
+<label>${t.holdReason} <input name="reason" value="${d.order.on_hold ?? ''}"></label> <button type="submit">${t.putOnHold}</button></form>`
 }
 <p class="nav"><a href="/review" accesskey="q">${t.back}</a> · <a href="/review/next?after=${d.order.id}" id="next" accesskey="n">${t.next}</a></p>
 <p class="help">${t.shortcuts}</p>
