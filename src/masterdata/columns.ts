@@ -4,7 +4,7 @@ import { normaliseEmail, normaliseFax, normaliseTaxId, parseGtin, splitList } fr
 export class CellError extends Error {}
 
 /** SQL type of a column's parameter; the upsert casts each parameter to it. */
-export type SqlType = 'text' | 'numeric' | 'date' | 'text[]';
+export type SqlType = 'text' | 'numeric' | 'date' | 'text[]' | 'boolean';
 
 /** One CSV column: its header name, SQL type and how a trimmed, non-empty cell becomes a value. */
 export interface Column {
@@ -135,6 +135,20 @@ export function oneOf(name: string, allowed: readonly string[]): Column {
       const w = v.toLowerCase();
       if (!allowed.includes(w)) throw new CellError(`${name} "${v}" must be one of ${allowed.join(', ')}`);
       return w;
+    },
+  };
+}
+
+/** Yes or no: `yes`/`no`, `sí`/`si`, `true`/`false`, `1`/`0`, `x` for yes; any case. */
+export function flag(name: string): Column {
+  return {
+    name,
+    type: 'boolean',
+    parse(v) {
+      const w = v.toLowerCase();
+      if (['yes', 'y', 'sí', 'si', 's', 'true', '1', 'x'].includes(w)) return 'true';
+      if (['no', 'n', 'false', '0'].includes(w)) return 'false';
+      throw new CellError(`${name} "${v}" must be yes or no`);
     },
   };
 }

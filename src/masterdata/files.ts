@@ -6,6 +6,7 @@ import {
   faxList,
   gtin,
   idList,
+  flag,
   isoDate,
   oneOf,
   taxId,
@@ -51,6 +52,8 @@ const customers: FileSpec = {
     // confirmations (empty: on the channel the order came from) and in which language.
     oneOf('confirmations', ['email', 'edi', 'none']),
     oneOf('language', ['es', 'en']),
+    // Extension: this customer's orders always go first in the review queue.
+    flag('priority'),
   ],
 };
 

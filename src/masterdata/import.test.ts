@@ -92,6 +92,24 @@ describe('importMasterData', () => {
     expect(n).toBe(10);
   });
 
+  it('reads the extension columns: confirmations, language, priority', async () => {
+    await write({
+      'customers.csv':
+        'id,name,confirmations,language,priority\nC801,Uno SL,none,ES,sí\nC802,Two Ltd,email,en,\nC803,Tres SA,fax,xx,quizá\n',
+    });
+    const report = await importMasterData(t.db, dir);
+    expect(report.files[0]!.errors.map((e) => e.message)).toEqual([
+      'confirmations "fax" must be one of email, edi, none; language "xx" must be one of es, en; priority "quizá" must be yes or no',
+    ]);
+    const rows = await t.db.query(
+      `SELECT id, confirmations, language, priority FROM customers WHERE id IN ('C801', 'C802') ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: 'C801', confirmations: 'none', language: 'es', priority: true },
+      { id: 'C802', confirmations: 'email', language: 'en', priority: false },
+    ]);
+  });
+
   it('reports bad rows as file:line and loads the rest', async () => {
     await rm(join(dir, 'customers.csv'));
     await write({

@@ -46,5 +46,8 @@ function statementFor(target: UpsertTarget): (rowCount: number) => string {
 
 function placeholder(n: number, type: SqlType): string {
   // An empty list is stored as '{}', the column default, never NULL.
-  return type === 'text[]' ? `COALESCE($${n}::text[], '{}')` : `$${n}::${type}`;
+  if (type === 'text[]') return `COALESCE($${n}::text[], '{}')`;
+  // An empty yes/no cell is "no", the column default.
+  if (type === 'boolean') return `COALESCE($${n}::boolean, false)`;
+  return `$${n}::${type}`;
 }

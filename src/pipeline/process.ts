@@ -124,7 +124,22 @@ async function validateAll(
       }),
     });
   }
-  return result;
+  return withCustomerPriority(db, result);
+}
+
+/** Orders of customers marked `priority` in master data are priority orders, whatever they say. */
+async function withCustomerPriority(db: Db, orders: NewOrder[]): Promise<NewOrder[]> {
+  const ids = [...new Set(orders.map((o) => o.order.customer.id).filter((id): id is string => id !== null))];
+  if (ids.length === 0 || orders.every((o) => o.priority)) return orders;
+  const rows = await db.query<{ id: string }>(`SELECT id FROM customers WHERE id = ANY($1) AND priority`, [
+    ids,
+  ]);
+  const flagged = new Set(rows.map((r) => r.id));
+  return orders.map((o) =>
+    !o.priority && o.order.customer.id && flagged.has(o.order.customer.id)
+      ? { ...o, priority: 'a priority customer' }
+      : o,
+  );
 }
 
 async function storeResult(

@@ -351,6 +351,25 @@ describe('review queue', () => {
     expect((await ana.get('/review?age=0')).body).toContain(`/review/orders/${id}"`);
   });
 
+  it("a priority customer's orders are marked and go first", async () => {
+    await bench.p.db.query(`UPDATE customers SET priority = true WHERE id = 'C042'`);
+    try {
+      const doc = await orderWithNewReference(61, '4790', 300);
+      const [id] = await arrive(bench, doc.pdf, 'priority-1');
+      const [row] = await bench.p.db.query<{ priority: string }>(
+        `SELECT priority FROM orders WHERE id = $1`,
+        [id],
+      );
+      expect(row!.priority).toBe('a priority customer');
+      const ana = await signIn(bench, 'ana', 'correct horse battery');
+      const queue = await ana.get('/review');
+      const first = queue.body.match(/href="\/review\/orders\/(\d+)"/)![1];
+      expect(Number(first)).toBe(id);
+    } finally {
+      await bench.p.db.query(`UPDATE customers SET priority = false WHERE id = 'C042'`);
+    }
+  });
+
   it('reads numbers and forms as operators type them', () => {
     expect(humanNumber('1.234,5')).toBe(1234.5);
     expect(humanNumber('1,234.5')).toBe(1234.5);
