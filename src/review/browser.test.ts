@@ -9,12 +9,14 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAX_LINES, faxTiff } from '../documents/testing.ts';
+import { submit } from '../pipeline/submit.ts';
 import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
-describe('review workspace in Chromium', () => {
+describe('review workspace and archive in Chromium', () => {
   let bench: ReviewBench;
   let browser: Browser;
   let url: string;
@@ -101,6 +103,47 @@ describe('review workspace in Chromium', () => {
       id2,
     ]);
     expect(row2!.status).toBe('accepted');
+    await page.close();
+  });
+
+  it('finds an order by a word of its scanned page and downloads the original', async () => {
+    const tiff = await faxTiff([[...FAX_LINES, 'Obra: Residencia Tres Cantos, muelle 4']], 'fine');
+    await submit(bench.p.db, {
+      channel: 'fax',
+      sourceRef: 'browser-fax',
+      sender: '+34915550142',
+      receivedAt: new Date(),
+      filename: 'fax-0042.tif',
+      contentType: 'image/tiff',
+      bytes: tiff,
+    });
+    await bench.p.worker.runUntilIdle();
+    const page = await browser.newPage({
+      locale: 'en-GB',
+      viewport: { width: 1400, height: 900 },
+      acceptDownloads: true,
+    });
+    await page.goto(`${url}/review/login`);
+    await page.locator('input[name="login"]').fill('ana');
+    await page.locator('input[name="password"]').fill('correct horse battery');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${url}/review`);
+    await page.keyboard.press('Alt+S'); // accesskey of the search link in Chromium on Linux
+    if (!page.url().includes('/review/search')) await page.goto(`${url}/review/search`);
+    await page.locator('input[name="text"]').fill('cantos');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/review\/search\?/);
+    const rows = page.locator('#results tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('fax-0042.tif');
+    await page.screenshot({ path: join(ARTIFACTS, 'archive-search.png'), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('a.download').first().click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('fax-0042.tif');
+    const path = await download.path();
+    expect(Buffer.compare(await readFile(path), tiff)).toBe(0);
     await page.close();
   });
 });

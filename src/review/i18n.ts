@@ -70,6 +70,16 @@ const en = {
   onHold: 'On hold',
   holdReason: 'Put on hold because (empty: take off hold)',
   putOnHold: 'Hold',
+  search: 'Search',
+  searchTitle: 'Archive',
+  words: 'Words in the document',
+  article: 'Article, their ref. or description',
+  from: 'From',
+  to: 'To',
+  document: 'Document',
+  original: 'Original file',
+  noResults: 'Nothing found.',
+  results: (n: number) => `${n} document(s)`,
 };
 
 export type ReviewTexts = typeof en;
@@ -145,6 +155,16 @@ const es: ReviewTexts = {
   onHold: 'En espera',
   holdReason: 'Poner en espera porque (vacío: quitar la espera)',
   putOnHold: 'En espera',
+  search: 'Buscar',
+  searchTitle: 'Archivo',
+  words: 'Palabras del documento',
+  article: 'Artículo, su ref. o descripción',
+  from: 'Desde',
+  to: 'Hasta',
+  document: 'Documento',
+  original: 'Fichero original',
+  noResults: 'No se ha encontrado nada.',
+  results: (n: number) => `${n} documento(s)`,
 };
 
 export type Lang = 'es' | 'en';

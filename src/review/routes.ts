@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type SearchQuery, searchArchive } from '../archive/search.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { getBlob } from '../store/blobs.ts';
@@ -26,7 +27,15 @@ import {
   type QueueFilters,
   rejectOrder,
 } from './orders.ts';
-import { type LearnedFieldRow, layout, learnedView, type Page, queueView, reviewView } from './views.ts';
+import {
+  type LearnedFieldRow,
+  layout,
+  learnedView,
+  type Page,
+  queueView,
+  reviewView,
+  searchView,
+} from './views.ts';
 
 const LANG_COOKIE = 'oc_review_lang';
 
@@ -263,6 +272,46 @@ export async function reviewRoutes(
     };
 
     scoped.get('/review/orders/:id', async (request, reply) => showOrder(request, reply, idParam(request)));
+
+    scoped.get('/review/search', async (request, reply) => {
+      const op = operatorOf(request);
+      const p = pageOf(request, op);
+      const raw = request.query as Record<string, string | undefined>;
+      const date = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+      const query: SearchQuery = {
+        text: raw.text,
+        customer: raw.customer,
+        po: raw.po,
+        article: raw.article,
+        from: date(raw.from),
+        to: date(raw.to),
+        status: raw.status,
+        channel: raw.channel,
+      };
+      const asked = Object.values(query).some((v) => v !== undefined && v.trim() !== '');
+      const hits = asked ? await searchArchive(ctx.db, query) : null;
+      return sendHtml(reply, layout(p, p.t.searchTitle, searchView(p, query, hits)));
+    });
+
+    scoped.get('/review/documents/:id/original', async (request, reply) => {
+      const id = idParam(request);
+      const [doc] = await ctx.db.query<{
+        sha256: string;
+        filename: string | null;
+        content_type: string | null;
+        channel: string;
+      }>(`SELECT sha256, filename, content_type, channel FROM documents WHERE id = $1`, [id]);
+      const bytes = doc ? await getBlob(ctx.db, doc.sha256) : null;
+      if (!doc || !bytes) throw new HttpError('not_found', `document ${id} has no stored original`);
+      const name = (doc.filename ?? `document-${id}`).replace(/[^\w.\-+@]/g, '_');
+      await logEvents(ctx.db, [
+        { actor: `user:${operatorOf(request).login}`, kind: 'document.downloaded', documentId: id },
+      ]);
+      return reply
+        .type(doc.content_type ?? 'application/octet-stream')
+        .header('Content-Disposition', `attachment; filename="${name}"`)
+        .send(bytes);
+    });
 
     scoped.get('/review/documents/:doc/pages/:page', async (request, reply) => {
       const { doc, page } = request.params as { doc: string; page: string };

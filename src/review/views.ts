@@ -2,6 +2,7 @@
 import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import type { Lang, ReviewTexts } from './i18n.ts';
+import type { SearchHit, SearchQuery } from '../archive/search.ts';
 import type { OrderContext, QueueFilters, QueueItem, ReviewOrder } from './orders.ts';
 
 export interface Page {
@@ -26,6 +27,7 @@ export function layout(
 <link rel="stylesheet" href="/review/assets/review.css"><script src="/review/assets/review.js" defer></script></head>
 <body>
 <header class="bar"><a href="/review" class="home">order-capture</a>
+<a href="/review/search" accesskey="s">${p.t.search}</a>
 <span class="who">${p.operator.name}</span>
 <a href="/review/lang?to=${other}">${p.t.language}</a>
 <form method="post" action="/review/logout" class="inline"><input type="hidden" name="_csrf" value="${p.operator.csrf}"><button type="submit">${p.t.signOut}</button></form>
@@ -228,4 +230,37 @@ export function learnedView(
 <h2>${t.crossRefs}</h2>
 <table class="queue"><thead><tr><th>${t.customer}</th><th>${t.customerRef}</th><th>${t.sku}</th><th>${t.received}</th></tr></thead>
 <tbody>${refs.map((r) => html`<tr><td>${r.customer_id}</td><td>${r.customer_ref}</td><td>${r.sku}</td><td>${time(r.updated_at, p.lang)}</td></tr>`)}</tbody></table>`;
+}
+
+/** The archive search: a form and the documents found, with their orders and where the words are. */
+export function searchView(p: Page, s: SearchQuery, hits: SearchHit[] | null): SafeHtml {
+  const { t } = p;
+  const field = (name: keyof SearchQuery, label: string, extra = '') =>
+    html`<label>${label} <input name="${name}" value="${String(s[name] ?? '')}"${extra ? html` ${extra}` : ''}></label>`;
+  const statuses = ['', 'review', 'accepted', 'delivered', 'rejected', 'failed', 'processed', 'received'];
+  const channels = ['', 'email', 'fax', 'edi', 'web', 'scan'];
+  const select = (name: 'status' | 'channel', values: string[], label: string) =>
+    html`<label>${label} <select name="${name}">${values.map((v) => html`<option value="${v}"${v === (s[name] ?? '') ? html` selected` : ''}>${v || t.all}</option>`)}</select></label>`;
+  return html`<h1>${t.searchTitle}</h1>
+<form method="get" action="/review/search" class="filters search">
+${field('text', t.words, 'autofocus size="30"')} ${field('customer', t.customer, 'size="10"')} ${field('po', t.po, 'size="12"')}
+${field('article', t.article, 'size="14"')} ${field('from', t.from, 'type="date"')} ${field('to', t.to, 'type="date"')}
+${select('status', statuses, t.status)} ${select('channel', channels, t.channel)}
+<button type="submit">${t.search}</button></form>
+${
+  hits === null
+    ? ''
+    : hits.length === 0
+      ? html`<p class="empty">${t.noResults}</p>`
+      : html`<p>${t.results(hits.length)}</p><table class="queue" id="results">
+<thead><tr><th>${t.received}</th><th>${t.channel}</th><th>${t.document}</th><th>${t.customer}</th><th>${t.po}</th><th>${t.status}</th><th></th></tr></thead>
+<tbody>${hits.map(
+          (h) => html`<tr><td>${time(h.received_at, p.lang)}</td><td>${h.channel}</td>
+<td>${h.filename ?? `#${h.id}`}${h.sender ? html` <small>${h.sender}</small>` : ''}${h.snippet ? html`<div class="snippet">${h.snippet}</div>` : ''}${h.status_reason ? html`<div class="finding">${h.status_reason}</div>` : ''}</td>
+<td>${h.orders.map((o) => html`<div>${o.customer_name ?? o.customer_id ?? ''}</div>`)}</td>
+<td>${h.orders.map((o) => html`<div><a href="/review/orders/${o.id}">${o.po_number ?? `#${o.id}`}</a></div>`)}</td>
+<td>${h.orders.length > 0 ? h.orders.map((o) => html`<div>${o.status}</div>`) : h.status}</td>
+<td><a href="/review/documents/${h.id}/original" class="download">${t.original}</a></td></tr>`,
+        )}</tbody></table>`
+}`;
 }
