@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { type BusinessCalendar, parseCalendar } from './sla/calendar.ts';
 
 /**
  * All settings, read once from the environment (and the optional file named by ORDERCAP_CONFIG),
@@ -28,6 +29,8 @@ export interface Config {
   fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
   /** A drop folder of raw messages (.eml) that a mail gateway (Postfix, fax-to-mail) writes. */
   mail: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /** SLA clock: default hours for customers without sla_hours, and the business calendar. */
+  sla: { defaultHours: number; calendar: BusinessCalendar };
   /** Order confirmations back to customers (worker role). */
   confirm: ConfirmConfig;
   /** SMTP listener for mail a gateway pushes (connectors role); off when `port` is null. */
@@ -151,6 +154,15 @@ export class ConfigError extends Error {
 
 type Source = Record<string, unknown>;
 
+function calendarOf(c: Parameters<typeof parseCalendar>[0], problems: string[]): BusinessCalendar {
+  try {
+    return parseCalendar(c);
+  } catch (err) {
+    problems.push(`ORDERCAP_SLA_*: ${(err as Error).message}`);
+    return parseCalendar({ timeZone: 'UTC', hours: '00:00-24:00', days: '1-7', holidays: '' });
+  }
+}
+
 /** A setting holding a list: items separated by commas or spaces. */
 function list(value: string): string[] {
   return value.split(/[\s,]+/).filter(Boolean);
@@ -229,6 +241,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       dropDir: resolve(r.str('mail.dropDir', 'ORDERCAP_MAIL_DROP_DIR', `${dataDir}/inbox/mail`)),
       stableMs: r.int('mail.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('mail.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    sla: {
+      defaultHours: r.num('sla.defaultHours', 'ORDERCAP_SLA_DEFAULT_HOURS', 24, 0.1, 10_000),
+      calendar: calendarOf(
+        {
+          timeZone: r.str('sla.timeZone', 'ORDERCAP_SLA_TIMEZONE', 'Europe/Madrid'),
+          hours: r.str('sla.hours', 'ORDERCAP_SLA_HOURS', '08:00-18:00'),
+          days: r.str('sla.days', 'ORDERCAP_SLA_DAYS', '1-5'),
+          holidays: r.str('sla.holidays', 'ORDERCAP_SLA_HOLIDAYS', ''),
+        },
+        problems,
+      ),
     },
     confirm: {
       smtpUrl: r.optStr('confirm.smtpUrl', 'ORDERCAP_CONFIRM_SMTP_URL'),

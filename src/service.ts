@@ -47,6 +47,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
           deliverTo: config.erp.adapter,
           formats: allFormats(ocr, learnedTemplates(db, templatesFrom(config.templatesDir, log))),
           confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
+          sla: config.sla,
         },
         config.worker,
         log,

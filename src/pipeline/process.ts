@@ -16,6 +16,7 @@ import { logEvent, logEvents } from '../store/events.ts';
 import { insertFindings, insertOrders, type NewOrder } from '../store/orders.ts';
 import { insertPages } from '../store/pages.ts';
 import { MasterDataCache, validateOrder } from '../validate/index.ts';
+import { addBusinessHours, type BusinessCalendar, parseCalendar } from '../sla/calendar.ts';
 import { decide } from './decide.ts';
 import { priorityOf } from './priority.ts';
 import { type DocumentFormat, extractDocument } from './formats.ts';
@@ -30,7 +31,14 @@ export interface PipelineOptions {
   formats?: readonly DocumentFormat[];
   /** Confirmations to queue for accepted orders; absent: none (`extract --data`). */
   confirm?: ConfirmationChannels;
+  /** The SLA clock; absent: 24 business hours, Monday to Friday 08:00-18:00, Madrid time. */
+  sla?: { defaultHours: number; calendar: BusinessCalendar };
 }
+
+const DEFAULT_SLA = {
+  defaultHours: 24,
+  calendar: parseCalendar({ timeZone: 'Europe/Madrid', hours: '08:00-18:00', days: '1-5', holidays: '' }),
+};
 
 const ACTOR = 'system:pipeline';
 
@@ -124,7 +132,28 @@ async function validateAll(
       }),
     });
   }
-  return withCustomerPriority(db, result);
+  return withDeadlines(db, doc, await withCustomerPriority(db, result), opts.sla ?? DEFAULT_SLA);
+}
+
+/** Each order's SLA deadline: arrival plus its customer's sla_hours (or the default), in business hours. */
+async function withDeadlines(
+  db: Db,
+  doc: DocumentRow,
+  orders: NewOrder[],
+  sla: { defaultHours: number; calendar: BusinessCalendar },
+): Promise<NewOrder[]> {
+  const ids = [...new Set(orders.map((o) => o.order.customer.id).filter((id): id is string => id !== null))];
+  const rows = ids.length
+    ? await db.query<{ id: string; sla_hours: number | null }>(
+        `SELECT id, sla_hours::float8 AS sla_hours FROM customers WHERE id = ANY($1)`,
+        [ids],
+      )
+    : [];
+  const hours = new Map(rows.map((r) => [r.id, r.sla_hours]));
+  return orders.map((o) => {
+    const h = (o.order.customer.id ? hours.get(o.order.customer.id) : null) ?? sla.defaultHours;
+    return { ...o, dueAt: addBusinessHours(doc.received_at, h, sla.calendar) };
+  });
 }
 
 /** Orders of customers marked `priority` in master data are priority orders, whatever they say. */

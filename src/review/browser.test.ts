@@ -137,6 +137,10 @@ describe('review workspace and archive in Chromium', () => {
     expect(await rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('fax-0042.tif');
     await page.screenshot({ path: join(ARTIFACTS, 'archive-search.png'), fullPage: true });
+    await page.goto(`${url}/review/dashboard`);
+    expect(await page.locator('#kpi-sla').count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    await page.goBack();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.locator('a.download').first().click(),

@@ -54,7 +54,7 @@ export async function listQueue(
   return q.query<QueueItem>(
     `SELECT o.id, o.document_id, d.channel, o.customer_id, c.name AS customer_name, o.po_number,
             d.received_at, o.priority,
-            d.received_at + make_interval(secs => coalesce(c.sla_hours, 24) * 3600) AS deadline,
+            coalesce(o.due_at, d.received_at + make_interval(secs => coalesce(c.sla_hours, 24) * 3600)) AS deadline,
             (SELECT array_agg(DISTINCT f.code ORDER BY f.code) FROM findings f
               WHERE f.order_id = o.id AND f.severity <> 'info') AS codes,
             CASE WHEN o.held_until > now() AND o.held_by IS DISTINCT FROM $4 THEN u.name END AS held_by_name,
@@ -251,7 +251,8 @@ export async function approveOrder(
   const errors = v.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) return { ok: false, reason: 'invalid', messages: errors.map((f) => f.message) };
   const order = { ...v.order, total: v.order.total ?? orderValue(v.order) };
-  const diff = changes(current.data, order);
+  // What the operator changed, not what validation filled in afterwards (a unit from the catalog).
+  const diff = changes(current.data, edited);
   const result = await ctx.db.transaction(async (tx): Promise<DecisionResult> => {
     const updated = await tx.query(
       `UPDATE orders SET data = $3::jsonb, customer_id = $4, po_number = $5, order_date = $6, delivery_date = $7,

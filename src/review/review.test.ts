@@ -370,6 +370,27 @@ describe('review queue', () => {
     }
   });
 
+  it('shows the dashboard to operators, exports its tables as CSV, and to nobody else', async () => {
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const page = await ana.get('/review/dashboard');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Entregados dentro del SLA');
+    expect(page.body).toContain('<svg class="chart"');
+    const today = new Date().toISOString().slice(0, 10);
+    const csv = await ana.get(`/review/dashboard.csv?table=perDay&from=${today}&to=${today}`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.split('\r\n')[0]).toBe('day,orders,lines');
+    expect(csv.body).toContain(today);
+    expect((await ana.get('/review/dashboard.csv?table=nothing')).statusCode).toBe(404);
+    const token = await issueToken(bench.p.db, 'C042');
+    const stranger = await bench.app.inject({
+      method: 'GET',
+      url: '/review/dashboard.csv?table=perDay',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(stranger.statusCode).toBe(401);
+  });
+
   it('reads numbers and forms as operators type them', () => {
     expect(humanNumber('1.234,5')).toBe(1234.5);
     expect(humanNumber('1,234.5')).toBe(1234.5);

@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SearchQuery, searchArchive } from '../archive/search.ts';
 import type { AppContext } from '../context.ts';
+import { computeKpis, toCsv } from '../kpi/kpis.ts';
 import { HttpError } from '../http/errors.ts';
 import { getBlob } from '../store/blobs.ts';
 import { logEvents } from '../store/events.ts';
@@ -28,6 +29,7 @@ import {
   rejectOrder,
 } from './orders.ts';
 import {
+  dashboardView,
   type LearnedFieldRow,
   layout,
   learnedView,
@@ -272,6 +274,44 @@ export async function reviewRoutes(
     };
 
     scoped.get('/review/orders/:id', async (request, reply) => showOrder(request, reply, idParam(request)));
+
+    const periodOf = (request: FastifyRequest) => {
+      const raw = request.query as Record<string, string | undefined>;
+      const ok = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
+      const today = new Date().toISOString().slice(0, 10);
+      const to = ok(raw.to) ?? today;
+      const from =
+        ok(raw.from) ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+      // `to` is inclusive for people: the period ends at the start of the next day.
+      return {
+        from,
+        to,
+        range: {
+          from: new Date(`${from}T00:00:00Z`),
+          to: new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000),
+        },
+      };
+    };
+
+    scoped.get('/review/dashboard', async (request, reply) => {
+      const op = operatorOf(request);
+      const p = pageOf(request, op);
+      const period = periodOf(request);
+      const k = await computeKpis(ctx.db, period.range);
+      return sendHtml(reply, layout(p, p.t.dashboard, dashboardView(p, k, period)));
+    });
+
+    scoped.get('/review/dashboard.csv', async (request, reply) => {
+      const period = periodOf(request);
+      const table = (request.query as { table?: string }).table ?? '';
+      const k = await computeKpis(ctx.db, period.range);
+      const rows = (k as unknown as Record<string, unknown>)[table];
+      if (!Array.isArray(rows)) throw new HttpError('not_found', `no KPI table "${table}"`);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${table}-${period.from}-${period.to}.csv"`)
+        .send(toCsv(rows));
+    });
 
     scoped.get('/review/search', async (request, reply) => {
       const op = operatorOf(request);

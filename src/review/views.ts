@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import type { Lang, ReviewTexts } from './i18n.ts';
 import type { SearchHit, SearchQuery } from '../archive/search.ts';
+import type { Kpis } from '../kpi/kpis.ts';
 import type { OrderContext, QueueFilters, QueueItem, ReviewOrder } from './orders.ts';
 
 export interface Page {
@@ -28,6 +29,7 @@ export function layout(
 <body>
 <header class="bar"><a href="/review" class="home">order-capture</a>
 <a href="/review/search" accesskey="s">${p.t.search}</a>
+<a href="/review/dashboard">${p.t.dashboard}</a>
 <span class="who">${p.operator.name}</span>
 <a href="/review/lang?to=${other}">${p.t.language}</a>
 <form method="post" action="/review/logout" class="inline"><input type="hidden" name="_csrf" value="${p.operator.csrf}"><button type="submit">${p.t.signOut}</button></form>
@@ -263,4 +265,86 @@ ${
 <td><a href="/review/documents/${h.id}/original" class="download">${t.original}</a></td></tr>`,
         )}</tbody></table>`
 }`;
+}
+
+const pct = (r: number | null) => (r === null ? '-' : `${(r * 100).toFixed(1)} %`);
+const duration = (s: number | null) => {
+  if (s === null) return '-';
+  const h = Math.floor(s / 3600);
+  const m = Math.round((s % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : `${m} min`;
+};
+
+/** Horizontal bars as SVG: no script, no external resource. */
+function bars(rows: Array<{ label: string; value: number; text?: string }>, max?: number): SafeHtml {
+  const top = max ?? Math.max(1, ...rows.map((r) => r.value));
+  const h = 22;
+  return html`<svg class="chart" viewBox="0 0 600 ${rows.length * h + 4}" role="img">${rows.map(
+    (r, i) =>
+      html`<text x="0" y="${i * h + 15}">${r.label}</text><rect x="160" y="${i * h + 3}" width="${Math.round((r.value / top) * 360)}" height="${h - 6}"/><text x="${168 + Math.round((r.value / top) * 360)}" y="${i * h + 15}">${r.text ?? r.value}</text>`,
+  )}</svg>`;
+}
+
+export function dashboardView(p: Page, k: Kpis, period: { from: string; to: string }): SafeHtml {
+  const { t } = p;
+  const q = `from=${period.from}&to=${period.to}`;
+  const table = (name: keyof Kpis, head: string[], rows: Array<Array<string | number>>) =>
+    html`<table class="queue kpi"><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>
+<p class="export"><a href="/review/dashboard.csv?table=${name}&${q}" download>${t.csv}</a></p>`;
+  return html`<h1>${t.dashboard}</h1>
+<form method="get" action="/review/dashboard" class="filters">
+<label>${t.from} <input type="date" name="from" value="${period.from}"></label>
+<label>${t.to} <input type="date" name="to" value="${period.to}"></label> <button type="submit">${t.show}</button></form>
+<div class="kpis">
+<section><h2>${t.slaKept}</h2><p class="big" id="kpi-sla">${pct(k.sla.rate)}</p><p>${k.sla.withinSla} / ${k.sla.delivered}</p></section>
+<section><h2>${t.arrivalToErp}</h2><p class="big">${duration(k.arrivalToErp.median)}</p><p>${t.median}; p90 ${duration(k.arrivalToErp.p90)}</p></section>
+<section><h2>${t.correctionsTitle}</h2><p class="big">${k.corrections.perOrder === null ? '-' : k.corrections.perOrder.toFixed(2)}</p><p>${t.perOrder} (${k.corrections.corrections} / ${k.corrections.reviewedOrders})</p></section>
+</div>
+<h2>${t.backlog}</h2>${table(
+    'backlog',
+    [t.stage, t.channel, t.count],
+    k.backlog.map((r) => [r.stage, r.channel, r.count]),
+  )}
+<h2>${t.touchless} ${t.byChannel}</h2>
+${bars(
+  k.touchlessByChannel.map((r) => ({
+    label: r.channel,
+    value: r.rate,
+    text: `${pct(r.rate)} (${r.touchless}/${r.orders})`,
+  })),
+  1,
+)}
+${table(
+  'touchlessByChannel',
+  [t.channel, t.orders, t.touchless, '%'],
+  k.touchlessByChannel.map((r) => [r.channel, r.orders, r.touchless, pct(r.rate)]),
+)}
+<h2>${t.touchless} ${t.byCustomer}</h2>${table(
+    'touchlessByCustomer',
+    [t.customer, t.orders, t.touchless, '%'],
+    k.touchlessByCustomer.map((r) => [r.customer, r.orders, r.touchless, pct(r.rate)]),
+  )}
+<h2>${t.perDay}</h2>${bars(k.perDay.map((r) => ({ label: r.day, value: r.orders, text: `${r.orders} / ${r.lines}` })))}
+${table(
+  'perDay',
+  [t.day, t.orders, t.lines],
+  k.perDay.map((r) => [r.day, r.orders, r.lines]),
+)}
+<h2>${t.reviewReasons}</h2>${bars(k.reviewReasons.map((r) => ({ label: r.code, value: r.orders })))}
+${table(
+  'reviewReasons',
+  [t.findings, t.orders],
+  k.reviewReasons.map((r) => [r.code, r.orders]),
+)}
+<h2>${t.correctionsTitle}</h2>${table(
+    'correctionsByField',
+    [t.field, t.count],
+    k.correctionsByField.map((r) => [r.field, r.count]),
+  )}
+<h2>${t.operatorsTitle}</h2>${table(
+    'operators',
+    [t.takenBy, t.approvedCol, t.rejectedCol, t.correctedCol],
+    k.operators.map((r) => [r.operator, r.approved, r.rejected, r.corrected]),
+  )}`;
 }

@@ -17,6 +17,8 @@ export interface NewOrder {
   sourceText: string | null;
   /** Why the order is urgent (review queue), null when it is not. */
   priority?: string | null;
+  /** When the order is due (SLA), null when not computed. */
+  dueAt?: Date | null;
 }
 
 /** Stores one order, its lines and findings inside the caller's transaction; returns its id. */
@@ -35,7 +37,7 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
     q,
     `INSERT INTO orders (document_id, seq, reference, customer_id, po_number, order_date, delivery_date,
                          currency, total, status, confidence, data, field_meta, source_text, order_value,
-                         priority, decided_at)`,
+                         priority, due_at, decided_at)`,
     orders.map((o) => {
       const c = o.order;
       return [
@@ -55,6 +57,7 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
         o.sourceText,
         orderValue(c),
         o.priority ?? null,
+        o.dueAt ?? null,
       ];
     }),
     { casts: ORDER_CASTS, rowTail: ', now()', suffix: 'RETURNING id, document_id, seq' },
@@ -89,7 +92,25 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
   return ids;
 }
 
-const ORDER_CASTS = ['', '', '', '', '', '', '', '', '', '', '', '::jsonb', '::jsonb', '', '', ''];
+const ORDER_CASTS = [
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '::jsonb',
+  '::jsonb',
+  '',
+  '',
+  '',
+  '::timestamptz',
+];
 
 /** The order's total, or the sum of its priced lines; null when neither is known. */
 export function orderValue(o: CanonicalOrder): number | null {

@@ -52,6 +52,7 @@ export async function createTestPipeline(
     acceptThreshold: config.acceptThreshold,
     deliverTo: config.erp.adapter,
     formats: typeof formats === 'function' ? formats(t.db) : formats,
+    sla: config.sla,
     ...(opts.confirm
       ? { confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled } }
       : {}),
