@@ -16,18 +16,15 @@ import { pagesOf } from '../store/pages.ts';
 import { authRoutes } from './auth-routes.ts';
 import { checkCsrf, type LoginRateLimiter, type Operator, operatorOf, requireOperator } from './auth.ts';
 import { chooseReviewLang, type Lang, reviewTexts } from './i18n.ts';
+import { approveOrder, type Correction, parkOrder, rejectOrder } from './decisions.ts';
 import {
-  approveOrder,
-  type Correction,
   holdOrder,
   listQueue,
   loadReviewOrder,
   nextInQueue,
   orderContext,
-  parkOrder,
   type QueueFilters,
-  rejectOrder,
-} from './orders.ts';
+} from './queue.ts';
 import {
   dashboardView,
   type LearnedFieldRow,

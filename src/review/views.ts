@@ -4,7 +4,7 @@ import type { FieldMeta } from '../domain/extraction.ts';
 import type { Lang, ReviewTexts } from './i18n.ts';
 import type { SearchHit, SearchQuery } from '../archive/search.ts';
 import type { Kpis } from '../kpi/kpis.ts';
-import type { OrderContext, QueueFilters, QueueItem, ReviewOrder } from './orders.ts';
+import type { OrderContext, QueueFilters, QueueItem, ReviewOrder } from './queue.ts';
 
 export interface Page {
   lang: Lang;
