@@ -1,4 +1,6 @@
 import { runUserCommand } from '../review/users-cli.ts';
+import { FILE_SPECS } from '../masterdata/files.ts';
+import { createProgress } from './progress.ts';
 import { loadConfig } from '../config.ts';
 import { issueToken } from '../customers/tokens.ts';
 import { openDatabase } from '../db/open.ts';
@@ -12,7 +14,10 @@ export async function runImport(dir: string): Promise<number> {
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
-    const report = await importMasterData(db, dir);
+    // At most one step per master-data file; files that are absent are simply not loaded.
+    const progress = createProgress(FILE_SPECS.length, 'import');
+    const report = await importMasterData(db, dir, (file) => progress.tick(file));
+    progress.done();
     process.stdout.write(`${formatImportReport(report)}\n`);
     return report.files.length > 0 ? 0 : 1;
   } finally {

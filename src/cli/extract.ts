@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { chooseFormat, type DocumentFormat, describeUnsupported } from '../pipeline/formats.ts';
 import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { createProgress, type Progress } from './progress.ts';
 import { createOcrEngine } from '../ocr/index.ts';
 import { submit } from '../pipeline/submit.ts';
 import { getDocument } from '../store/documents.ts';
@@ -56,6 +57,7 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
       },
       opts.files,
       (line) => process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`),
+      createProgress(opts.files.length, 'extract'),
     );
     return 0;
   } finally {
@@ -82,6 +84,7 @@ export async function extractFiles(
   ctx: ExtractContext,
   files: string[],
   onLine: (line: ExtractLine) => void,
+  progress?: Progress,
 ): Promise<void> {
   const { db, config, log } = ctx;
   const worker = new DocumentWorker(
@@ -100,7 +103,9 @@ export async function extractFiles(
   for (const [i, file] of files.entries()) {
     for (const line of await extractFile(db, config, worker, file, `${runId}.${i}`, ctx.formats))
       onLine(line);
+    progress?.tick(file);
   }
+  progress?.done();
 }
 
 async function extractFile(

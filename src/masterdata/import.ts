@@ -17,12 +17,19 @@ export interface ImportReport {
  * Wrong rows are reported and skipped; a file whose header lacks a required column is refused.
  * Throws OrderCaptureError('input_invalid') when `dir` cannot be read.
  */
-export async function importMasterData(db: Db, dir: string): Promise<ImportReport> {
+export async function importMasterData(
+  db: Db,
+  dir: string,
+  /** Told after each file (the command line's progress). */
+  onFile?: (file: string) => void,
+): Promise<ImportReport> {
   const present = await listFolder(dir);
   const files: FileReport[] = [];
   for (const spec of FILE_SPECS) {
     const name = present.find((n) => n.toLowerCase() === spec.file);
-    if (name) files.push(await importFile(db, spec, name, await readFile(join(dir, name))));
+    if (!name) continue;
+    files.push(await importFile(db, spec, name, await readFile(join(dir, name))));
+    onFile?.(name);
   }
   return { files };
 }
