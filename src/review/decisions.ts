@@ -11,7 +11,7 @@ import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
 import { enqueueDelivery } from '../erp/outbox.ts';
 import { wakeWorkers } from '../queue/signal.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
-import { insertFindings, orderValue } from '../store/orders.ts';
+import { insertFindings, insertLines, orderValue } from '../store/orders.ts';
 import { validateOrder } from '../validate/index.ts';
 import { learnHeaderFields } from './learn.ts';
 import { loadReviewOrder } from './queue.ts';
@@ -157,24 +157,10 @@ export async function approveOrder(
     );
     if (updated.length === 0) return { ok: false, reason: 'changed', messages: [] };
     await tx.query(`DELETE FROM order_lines WHERE order_id = $1`, [id]);
-    for (const l of order.lines) {
-      await tx.query(
-        `INSERT INTO order_lines (order_id, line_no, sku, customer_ref, gtin, description, quantity, unit, unit_price, amount)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          id,
-          l.lineNo,
-          l.sku,
-          l.customerRef,
-          l.gtin,
-          l.description,
-          l.quantity,
-          l.unit,
-          l.unitPrice,
-          l.amount,
-        ],
-      );
-    }
+    await insertLines(
+      tx,
+      order.lines.map((line) => ({ orderId: id, line })),
+    );
     await tx.query(`DELETE FROM findings WHERE order_id = $1`, [id]);
     await insertFindings(tx, current.document_id, id, v.findings);
     const learned =

@@ -3,7 +3,7 @@ import { insertMany } from '../db/insert-many.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import type { Finding } from '../domain/findings.ts';
 import { inContractOrder } from '../domain/canonical-json.ts';
-import type { CanonicalOrder } from '../domain/order.ts';
+import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
 
 export interface NewOrder {
   documentId: number;
@@ -64,27 +64,10 @@ export async function insertOrders(q: Queryable, orders: NewOrder[]): Promise<nu
   );
   const idOf = new Map(rows.map((r) => [`${r.document_id}/${r.seq}`, r.id]));
   const ids = orders.map((o) => idOf.get(`${o.documentId}/${o.seq}`)!);
-  const lines = orders.flatMap((o, i) => o.order.lines.map((l) => ({ orderId: ids[i]!, l })));
-  if (lines.length > 0) {
-    await insertMany(
-      q,
-      `INSERT INTO order_lines (order_id, line_no, sku, customer_ref, gtin, description, quantity, unit,
-                                unit_price, amount)`,
-      lines.map(({ orderId, l }) => [
-        orderId,
-        l.lineNo,
-        l.sku,
-        l.customerRef,
-        l.gtin,
-        l.description,
-        l.quantity,
-        l.unit,
-        l.unitPrice,
-        l.amount,
-      ]),
-      { suffix: 'ON CONFLICT (order_id, line_no) DO NOTHING' },
-    );
-  }
+  await insertLines(
+    q,
+    orders.flatMap((o, i) => o.order.lines.map((line) => ({ orderId: ids[i]!, line }))),
+  );
   const findings = orders.flatMap((o, i) =>
     o.findings.map((f) => ({ documentId: o.documentId, orderId: ids[i]!, f })),
   );
@@ -111,6 +94,32 @@ const ORDER_CASTS = [
   '',
   '::timestamptz',
 ];
+
+/** Stores order lines (of one or many orders) in one statement; a line already stored is kept. */
+export async function insertLines(
+  q: Queryable,
+  lines: Array<{ orderId: number; line: OrderLine }>,
+): Promise<void> {
+  if (lines.length === 0) return;
+  await insertMany(
+    q,
+    `INSERT INTO order_lines (order_id, line_no, sku, customer_ref, gtin, description, quantity, unit,
+                              unit_price, amount)`,
+    lines.map(({ orderId, line: l }) => [
+      orderId,
+      l.lineNo,
+      l.sku,
+      l.customerRef,
+      l.gtin,
+      l.description,
+      l.quantity,
+      l.unit,
+      l.unitPrice,
+      l.amount,
+    ]),
+    { suffix: 'ON CONFLICT (order_id, line_no) DO NOTHING' },
+  );
+}
 
 /** The order's total, or the sum of its priced lines; null when neither is known. */
 export function orderValue(o: CanonicalOrder): number | null {
