@@ -17,6 +17,7 @@ import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import pg from 'pg';
 import { parseArgs } from 'node:util';
+import { orderMail } from '../connectors/email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from '../connectors/imap/index.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Db } from '../src/db/db.ts';
@@ -67,28 +68,10 @@ interface Mail {
   raw: Buffer;
 }
 
-/** An order typed in the body, as `orderMail` in connectors/imap/imap.test.ts: customer C042. */
+/** An order typed in the body (customer C042), as the IMAP tests send it. */
 function textMail(i: number): Mail {
   const po = `FL-BENCH-${String(i).padStart(5, '0')}`;
-  const raw = [
-    'From: Compras <compras@ferreterialopez.es>',
-    'To: pedidos@proveedor.es',
-    `Subject: Pedido ${po}`,
-    `Message-ID: <${po}@ferreterialopez.es>`,
-    'Date: Fri, 20 Nov 2026 09:30:00 +0100',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    `Pedido nº: ${po}`,
-    'Fecha: 20/11/2026',
-    '',
-    'Ref.   Descripción               Cantidad   Precio   Importe',
-    '4711   Tornillo M8x40 zincado         200     0,12     24,00',
-    '',
-    'Total pedido: 24,00',
-    '',
-  ].join('\r\n');
-  return { po, raw: Buffer.from(raw, 'utf8') };
+  return { po, raw: Buffer.from(orderMail(po), 'utf8') };
 }
 
 /** A short note with the order as a text PDF attached (scripts/eval layout of customer C042). */

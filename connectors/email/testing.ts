@@ -26,3 +26,26 @@ export function winmailDat(files: Array<{ name: string; bytes: Buffer }>): Buffe
     ]),
   ]);
 }
+
+/** An order typed in a message body, from a known customer, with its own PO number. */
+export function orderMail(po: string, opts: { padding?: number } = {}): string {
+  const pad = opts.padding ? `\r\n\r\n${'Condiciones generales de compra. '.repeat(opts.padding)}` : '';
+  return [
+    'From: Compras <compras@ferreterialopez.es>',
+    'To: pedidos@proveedor.es',
+    `Subject: Pedido ${po}`,
+    `Message-ID: <${po}@ferreterialopez.es>`,
+    'Date: Fri, 20 Nov 2026 09:30:00 +0100',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Pedido nº: ${po}`,
+    'Fecha: 20/11/2026',
+    '',
+    'Ref.   Descripción               Cantidad   Precio   Importe',
+    '4711   Tornillo M8x40 zincado         200     0,12     24,00',
+    '',
+    `Total pedido: 24,00${pad}`,
+    '',
+  ].join('\r\n');
+}

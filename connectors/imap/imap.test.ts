@@ -15,30 +15,8 @@ import { submit } from '../../src/pipeline/submit.ts';
 import { startService } from '../../src/service.ts';
 import { freePort, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../../src/testing/pipeline.ts';
+import { orderMail } from '../email/testing.ts';
 import { ImapConnector, type ImapConnectorOptions, parseMailboxUrl } from './index.ts';
-
-/** An order typed in a message body, from a known customer, with its own PO number. */
-function orderMail(po: string, opts: { padding?: number } = {}): string {
-  const pad = opts.padding ? `\r\n\r\n${'Condiciones generales de compra. '.repeat(opts.padding)}` : '';
-  return [
-    'From: Compras <compras@ferreterialopez.es>',
-    'To: pedidos@proveedor.es',
-    `Subject: Pedido ${po}`,
-    `Message-ID: <${po}@ferreterialopez.es>`,
-    'Date: Fri, 20 Nov 2026 09:30:00 +0100',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    `Pedido nº: ${po}`,
-    'Fecha: 20/11/2026',
-    '',
-    'Ref.   Descripción               Cantidad   Precio   Importe',
-    '4711   Tornillo M8x40 zincado         200     0,12     24,00',
-    '',
-    `Total pedido: 24,00${pad}`,
-    '',
-  ].join('\r\n');
-}
 
 /** A TCP relay between connector and server that can cut the connection mid-stream. */
 function relay(targetPort: number) {
