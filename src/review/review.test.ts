@@ -254,6 +254,20 @@ describe('review queue', () => {
     expect(page.body).not.toContain('<b>x</b>');
     const queue = await ana.get('/review');
     expect(queue.body).not.toContain('<script>alert(1)');
+
+    // An original a sender labelled text/html downloads as bytes, under a harmless name.
+    const { documentId: html } = await submit(bench.p.db, {
+      channel: 'web',
+      sourceRef: 'html-upload',
+      sender: null,
+      receivedAt: new Date(),
+      filename: '../../x"><script>.html',
+      contentType: 'text/html',
+      bytes: Buffer.from('<script>alert(2)</script>'),
+    });
+    const original = await ana.get(`/review/documents/${html}/original`);
+    expect(original.headers['content-type']).toBe('application/octet-stream');
+    expect(original.headers['content-disposition']).toBe('attachment; filename=".._.._x___script_.html"');
   });
 
   it("learns where a customer's PO number is from one correction; the next document needs nobody", async () => {

@@ -1,21 +1,20 @@
 /**
  * The review workspace under `/review`: sign-in (auth-routes.ts), the queue, the review screen,
- * approve / reject, page images. Operators only: a customer token or portal cookie opens nothing
+ * approve / reject / hold, page images; the dashboard, archive and admin pages are in
+ * ops-routes.ts. Operators only: a customer token or portal cookie opens nothing
  * here, and every post carries the session's CSRF token.
  */
 import { readFile } from 'node:fs/promises';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type SearchQuery, searchArchive } from '../archive/search.ts';
 import type { AppContext } from '../context.ts';
-import { computeKpis, toCsv } from '../kpi/kpis.ts';
 import { HttpError } from '../http/errors.ts';
 import { getBlob } from '../store/blobs.ts';
-import { logEvents } from '../store/events.ts';
 import { pagesOf } from '../store/pages.ts';
 import { authRoutes } from './auth-routes.ts';
-import { checkCsrf, type LoginRateLimiter, type Operator, operatorOf, requireOperator } from './auth.ts';
-import { chooseReviewLang, type Lang, reviewTexts } from './i18n.ts';
+import { checkCsrf, type LoginRateLimiter, operatorOf, requireOperator } from './auth.ts';
+import { opsRoutes } from './ops-routes.ts';
+import { idParam, LANG_COOKIE, pageOf, sendHtml } from './page.ts';
 import { approveOrder, type Correction, parkOrder, rejectOrder } from './decisions.ts';
 import {
   holdOrder,
@@ -25,43 +24,7 @@ import {
   orderContext,
   type QueueFilters,
 } from './queue.ts';
-import {
-  dashboardView,
-  type LearnedFieldRow,
-  layout,
-  learnedView,
-  type Page,
-  queueView,
-  reviewView,
-  searchView,
-} from './views.ts';
-
-const LANG_COOKIE = 'oc_review_lang';
-
-function cookie(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-}
-
-function pageOf(request: FastifyRequest, op: Operator): Page {
-  const lang: Lang = chooseReviewLang(
-    cookie(request, LANG_COOKIE) ?? op.language ?? undefined,
-    request.headers['accept-language'],
-  );
-  return { lang, t: reviewTexts(lang), operator: { name: op.name, csrf: op.csrf } };
-}
-
-const sendHtml = (reply: FastifyReply, body: string, status = 200) =>
-  reply.code(status).type('text/html; charset=utf-8').send(body);
-
-function idParam(request: FastifyRequest): number {
-  const id = Number((request.params as { id?: string }).id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError('not_found', 'no such order');
-  return id;
-}
+import { layout, queueView, reviewView } from './views.ts';
 
 /** A number as people type it: `1.234,5`, `1234.5`, `0,12`; null when empty; NaN when not a number. */
 export function humanNumber(raw: unknown): number | null {
@@ -147,44 +110,7 @@ export async function reviewRoutes(
       .send(await asset('review.js')),
   );
 
-  // What the system learned from operators, for admins to see and switch off.
-  await app.register(async (admin) => {
-    admin.addHook('onRequest', requireOperator(ctx, { admin: true }));
-    admin.get('/review/admin/learned', async (request, reply) => {
-      const op = operatorOf(request);
-      const p = pageOf(request, op);
-      const fields = await ctx.db.query<LearnedFieldRow>(
-        `SELECT id, customer_id, field, label, version, active, created_by, created_at, order_id
-           FROM learned_fields ORDER BY customer_id, field, version DESC`,
-      );
-      const refs = await ctx.db.query<{
-        customer_id: string;
-        customer_ref: string;
-        sku: string;
-        updated_at: Date;
-      }>(
-        `SELECT customer_id, customer_ref, sku, updated_at FROM cross_refs ORDER BY updated_at DESC LIMIT 200`,
-      );
-      return sendHtml(reply, layout(p, p.t.learned, learnedView(p, fields, refs)));
-    });
-    admin.post('/review/admin/learned/:id/deactivate', async (request, reply) => {
-      checkCsrf(request, ((request.body ?? {}) as Record<string, unknown>)._csrf);
-      const op = operatorOf(request);
-      const id = idParam(request);
-      await ctx.db.transaction(async (tx) => {
-        const rows = await tx.query<{ customer_id: string; field: string; label: string }>(
-          `UPDATE learned_fields SET active = false WHERE id = $1 AND active RETURNING customer_id, field, label`,
-          [id],
-        );
-        if (rows[0]) {
-          await logEvents(tx, [
-            { actor: `user:${op.login}`, kind: 'template.unlearned', field: rows[0].field, detail: rows[0] },
-          ]);
-        }
-      });
-      return reply.redirect('/review/admin/learned', 303);
-    });
-  });
+  await app.register(opsRoutes, { ctx });
 
   await app.register(async (scoped) => {
     scoped.addHook('onRequest', requireOperator(ctx));
@@ -271,84 +197,6 @@ export async function reviewRoutes(
     };
 
     scoped.get('/review/orders/:id', async (request, reply) => showOrder(request, reply, idParam(request)));
-
-    const periodOf = (request: FastifyRequest) => {
-      const raw = request.query as Record<string, string | undefined>;
-      const ok = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
-      const today = new Date().toISOString().slice(0, 10);
-      const to = ok(raw.to) ?? today;
-      const from =
-        ok(raw.from) ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
-      // `to` is inclusive for people: the period ends at the start of the next day.
-      return {
-        from,
-        to,
-        range: {
-          from: new Date(`${from}T00:00:00Z`),
-          to: new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000),
-        },
-      };
-    };
-
-    scoped.get('/review/dashboard', async (request, reply) => {
-      const op = operatorOf(request);
-      const p = pageOf(request, op);
-      const period = periodOf(request);
-      const k = await computeKpis(ctx.db, period.range);
-      return sendHtml(reply, layout(p, p.t.dashboard, dashboardView(p, k, period)));
-    });
-
-    scoped.get('/review/dashboard.csv', async (request, reply) => {
-      const period = periodOf(request);
-      const table = (request.query as { table?: string }).table ?? '';
-      const k = await computeKpis(ctx.db, period.range);
-      const rows = (k as unknown as Record<string, unknown>)[table];
-      if (!Array.isArray(rows)) throw new HttpError('not_found', `no KPI table "${table}"`);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('Content-Disposition', `attachment; filename="${table}-${period.from}-${period.to}.csv"`)
-        .send(toCsv(rows));
-    });
-
-    scoped.get('/review/search', async (request, reply) => {
-      const op = operatorOf(request);
-      const p = pageOf(request, op);
-      const raw = request.query as Record<string, string | undefined>;
-      const date = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
-      const query: SearchQuery = {
-        text: raw.text,
-        customer: raw.customer,
-        po: raw.po,
-        article: raw.article,
-        from: date(raw.from),
-        to: date(raw.to),
-        status: raw.status,
-        channel: raw.channel,
-      };
-      const asked = Object.values(query).some((v) => v !== undefined && v.trim() !== '');
-      const hits = asked ? await searchArchive(ctx.db, query) : null;
-      return sendHtml(reply, layout(p, p.t.searchTitle, searchView(p, query, hits)));
-    });
-
-    scoped.get('/review/documents/:id/original', async (request, reply) => {
-      const id = idParam(request);
-      const [doc] = await ctx.db.query<{
-        sha256: string;
-        filename: string | null;
-        content_type: string | null;
-        channel: string;
-      }>(`SELECT sha256, filename, content_type, channel FROM documents WHERE id = $1`, [id]);
-      const bytes = doc ? await getBlob(ctx.db, doc.sha256) : null;
-      if (!doc || !bytes) throw new HttpError('not_found', `document ${id} has no stored original`);
-      const name = (doc.filename ?? `document-${id}`).replace(/[^\w.\-+@]/g, '_');
-      await logEvents(ctx.db, [
-        { actor: `user:${operatorOf(request).login}`, kind: 'document.downloaded', documentId: id },
-      ]);
-      return reply
-        .type(doc.content_type ?? 'application/octet-stream')
-        .header('Content-Disposition', `attachment; filename="${name}"`)
-        .send(bytes);
-    });
 
     scoped.get('/review/documents/:doc/pages/:page', async (request, reply) => {
       const { doc, page } = request.params as { doc: string; page: string };

@@ -1,0 +1,153 @@
+/**
+ * The operations pages of the workspace: the KPI dashboard (and its CSV), the archive search,
+ * the download of an original document, and, for admins, what operators taught the system.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type SearchQuery, searchArchive } from '../archive/search.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import { computeKpis, toCsv } from '../kpi/kpis.ts';
+import { getBlob } from '../store/blobs.ts';
+import { logEvents } from '../store/events.ts';
+import { checkCsrf, operatorOf, requireOperator } from './auth.ts';
+import { idParam, pageOf, sendHtml } from './page.ts';
+import { dashboardView, type LearnedFieldRow, layout, learnedView, searchView } from './views.ts';
+
+/** Types an original is served as; anything else (say, text/html from a sender) as bytes. */
+const SERVED_AS = new Set([
+  'application/pdf',
+  'image/tiff',
+  'image/png',
+  'image/jpeg',
+  'message/rfc822',
+  'application/json',
+  'application/edifact',
+  'text/plain',
+]);
+
+export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  // What the system learned from operators, for admins to see and switch off.
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', requireOperator(ctx, { admin: true }));
+    admin.get('/review/admin/learned', async (request, reply) => {
+      const op = operatorOf(request);
+      const p = pageOf(request, op);
+      const fields = await ctx.db.query<LearnedFieldRow>(
+        `SELECT id, customer_id, field, label, version, active, created_by, created_at, order_id
+           FROM learned_fields ORDER BY customer_id, field, version DESC`,
+      );
+      const refs = await ctx.db.query<{
+        customer_id: string;
+        customer_ref: string;
+        sku: string;
+        updated_at: Date;
+      }>(
+        `SELECT customer_id, customer_ref, sku, updated_at FROM cross_refs ORDER BY updated_at DESC LIMIT 200`,
+      );
+      return sendHtml(reply, layout(p, p.t.learned, learnedView(p, fields, refs)));
+    });
+    admin.post('/review/admin/learned/:id/deactivate', async (request, reply) => {
+      checkCsrf(request, ((request.body ?? {}) as Record<string, unknown>)._csrf);
+      const op = operatorOf(request);
+      const id = idParam(request);
+      await ctx.db.transaction(async (tx) => {
+        const rows = await tx.query<{ customer_id: string; field: string; label: string }>(
+          `UPDATE learned_fields SET active = false WHERE id = $1 AND active RETURNING customer_id, field, label`,
+          [id],
+        );
+        if (rows[0]) {
+          await logEvents(tx, [
+            { actor: `user:${op.login}`, kind: 'template.unlearned', field: rows[0].field, detail: rows[0] },
+          ]);
+        }
+      });
+      return reply.redirect('/review/admin/learned', 303);
+    });
+  });
+
+  await app.register(async (scoped) => {
+    scoped.addHook('onRequest', requireOperator(ctx));
+
+    const periodOf = (request: FastifyRequest) => {
+      const raw = request.query as Record<string, string | undefined>;
+      const ok = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
+      const today = new Date().toISOString().slice(0, 10);
+      const to = ok(raw.to) ?? today;
+      const from =
+        ok(raw.from) ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+      // `to` is inclusive for people: the period ends at the start of the next day.
+      return {
+        from,
+        to,
+        range: {
+          from: new Date(`${from}T00:00:00Z`),
+          to: new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000),
+        },
+      };
+    };
+
+    scoped.get('/review/dashboard', async (request, reply) => {
+      const op = operatorOf(request);
+      const p = pageOf(request, op);
+      const period = periodOf(request);
+      const k = await computeKpis(ctx.db, period.range);
+      return sendHtml(reply, layout(p, p.t.dashboard, dashboardView(p, k, period)));
+    });
+
+    scoped.get('/review/dashboard.csv', async (request, reply) => {
+      const period = periodOf(request);
+      const table = (request.query as { table?: string }).table ?? '';
+      const k = await computeKpis(ctx.db, period.range);
+      const rows = (k as unknown as Record<string, unknown>)[table];
+      if (!Array.isArray(rows)) throw new HttpError('not_found', `no KPI table "${table}"`);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${table}-${period.from}-${period.to}.csv"`)
+        .send(toCsv(rows));
+    });
+
+    scoped.get('/review/search', async (request, reply) => {
+      const op = operatorOf(request);
+      const p = pageOf(request, op);
+      const raw = request.query as Record<string, string | undefined>;
+      const date = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+      const query: SearchQuery = {
+        text: raw.text,
+        customer: raw.customer,
+        po: raw.po,
+        article: raw.article,
+        from: date(raw.from),
+        to: date(raw.to),
+        status: raw.status,
+        channel: raw.channel,
+      };
+      const asked = Object.values(query).some((v) => v !== undefined && v.trim() !== '');
+      const hits = asked ? await searchArchive(ctx.db, query) : null;
+      return sendHtml(reply, layout(p, p.t.searchTitle, searchView(p, query, hits)));
+    });
+
+    scoped.get('/review/documents/:id/original', async (request, reply) => {
+      const id = idParam(request);
+      const [doc] = await ctx.db.query<{
+        sha256: string;
+        filename: string | null;
+        content_type: string | null;
+        channel: string;
+      }>(`SELECT sha256, filename, content_type, channel FROM documents WHERE id = $1`, [id]);
+      const bytes = doc ? await getBlob(ctx.db, doc.sha256) : null;
+      if (!doc || !bytes) throw new HttpError('not_found', `document ${id} has no stored original`);
+      const name = (doc.filename ?? `document-${id}`).replace(/[^\w.\-+@]/g, '_');
+      await logEvents(ctx.db, [
+        { actor: `user:${operatorOf(request).login}`, kind: 'document.downloaded', documentId: id },
+      ]);
+      return reply
+        .type(
+          SERVED_AS.has(doc.content_type?.split(';')[0]?.trim().toLowerCase() ?? '')
+            ? doc.content_type!
+            : 'application/octet-stream',
+        )
+        .header('Content-Disposition', `attachment; filename="${name}"`)
+        .send(bytes);
+    });
+  });
+}
