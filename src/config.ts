@@ -47,7 +47,51 @@ export interface Config {
   ocr: { workers: number };
   /** Per-customer extraction templates (YAML), validated at start-up. */
   templatesDir: string;
-  http: { bodyLimitBytes: number; syncWaitMs: number };
+  http: {
+    bodyLimitBytes: number;
+    syncWaitMs: number;
+    /** A client must have sent all request headers within this time (slowloris), else 408. */
+    headersTimeoutMs: number;
+    /** A client must have sent the whole request, body included, within this time, else 408. */
+    requestTimeoutMs: number;
+    /** A connection on which nothing moves for this long is closed. */
+    idleTimeoutMs: number;
+    /**
+     * Addresses or CIDRs of the reverse proxy; requests from them are taken at their
+     * X-Forwarded-For/-Proto word (client IP for the sign-in limit, https for Secure cookies).
+     */
+    trustProxy: string[];
+  };
+  /** Limits on what the document readers decode (docs/hostile-input.md). */
+  documents: DocumentLimits;
+  /** Monitoring: a port for `/metrics` and `/health` in a process without the `api` role. */
+  monitor: MonitorConfig;
+  /** Archive retention: documents older than `days` are deleted (logged); null keeps everything. */
+  retention: RetentionConfig;
+}
+
+export interface MonitorConfig {
+  /** Null: none (a process with the `api` role serves them on its own port). */
+  metricsPort: number | null;
+  /** How often each process writes its heartbeat (parts and connector states) to the database. */
+  heartbeatMs: number;
+}
+
+export interface RetentionConfig {
+  days: number | null;
+  /** How often the sweeper looks for expired documents (worker role). */
+  sweepMs: number;
+  /** Documents deleted per transaction. */
+  batch: number;
+}
+
+export interface DocumentLimits {
+  /** Pages read at most per document; the rest are left out with a warning. */
+  maxPages: number;
+  /** A document declaring more pages than this is not read at all: rejected with the reason. */
+  maxDocumentPages: number;
+  /** Largest page image decoded or rendered, in pixels (width x height); a larger image is rejected. */
+  maxPixels: number;
 }
 
 export interface ValidationConfig {
@@ -292,6 +336,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
     http: {
       bodyLimitBytes: r.int('http.bodyLimitMb', 'ORDERCAP_MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024,
       syncWaitMs: r.int('http.syncWaitMs', 'ORDERCAP_HTTP_SYNC_WAIT_MS', 5000, 0, 120_000),
+      headersTimeoutMs: r.int(
+        'http.headersTimeoutMs',
+        'ORDERCAP_HTTP_HEADERS_TIMEOUT_MS',
+        30_000,
+        100,
+        600_000,
+      ),
+      requestTimeoutMs: r.int(
+        'http.requestTimeoutMs',
+        'ORDERCAP_HTTP_REQUEST_TIMEOUT_MS',
+        120_000,
+        100,
+        3_600_000,
+      ),
+      idleTimeoutMs: r.int('http.idleTimeoutMs', 'ORDERCAP_HTTP_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      trustProxy: list(r.str('http.trustProxy', 'ORDERCAP_TRUST_PROXY', '')),
+    },
+    documents: {
+      maxPages: r.int('documents.maxPages', 'ORDERCAP_MAX_PAGES', 50, 1, 10_000),
+      maxDocumentPages: r.int(
+        'documents.maxDocumentPages',
+        'ORDERCAP_MAX_DOCUMENT_PAGES',
+        1000,
+        1,
+        1_000_000,
+      ),
+      maxPixels: r.int('documents.maxMegapixels', 'ORDERCAP_MAX_MEGAPIXELS', 40, 1, 1000) * 1e6,
+    },
+    monitor: {
+      metricsPort:
+        r.optStr('monitor.metricsPort', 'ORDERCAP_METRICS_PORT') === null
+          ? null
+          : r.int('monitor.metricsPort', 'ORDERCAP_METRICS_PORT', 9464, 0, 65535),
+      heartbeatMs: r.int('monitor.heartbeatMs', 'ORDERCAP_HEARTBEAT_MS', 10_000, 100, 600_000),
+    },
+    retention: {
+      days:
+        r.optStr('retention.days', 'ORDERCAP_RETENTION_DAYS') === null
+          ? null
+          : r.int('retention.days', 'ORDERCAP_RETENTION_DAYS', 3650, 1, 100_000),
+      sweepMs: r.int('retention.sweepMs', 'ORDERCAP_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000),
+      batch: r.int('retention.batch', 'ORDERCAP_RETENTION_BATCH', 100, 1, 10_000),
     },
   };
   if (config.erp.adapter === 'http' && !config.erp.httpUrl) {

@@ -15,6 +15,9 @@ import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { learnedTemplates } from './pipeline/templates-source.ts';
 import { submit } from './pipeline/submit.ts';
 import { createOcrEngine } from './ocr/index.ts';
+import { RetentionSweeper } from './archive/retention.ts';
+import { Heartbeat, type Monitored } from './monitor/status.ts';
+import { startMonitorServer } from './monitor/server.ts';
 import { DocumentWorker, newWorkerId } from './worker/document-worker.ts';
 
 /** Something `serve` starts and must stop in reverse order on shutdown. */
@@ -34,6 +37,8 @@ export interface RunningService {
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
   const db = await openDatabase(config);
   const parts: Part[] = [{ name: 'database', stop: () => db.close() }];
+  // What this process reports in its heartbeat (connectors, workers).
+  const monitored: Monitored[] = [];
   try {
     if (config.roles.has('worker')) {
       const ocr = createOcrEngine({ workers: config.ocr.workers });
@@ -53,6 +58,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         log,
       );
       worker.start();
+      monitored.push(worker);
       parts.push({ name: 'document worker', stop: () => worker.stop() });
 
       const confirmations = new ConfirmationSender({
@@ -61,6 +67,21 @@ export async function startService(config: Config, log: Logger): Promise<Running
         ...config.confirm,
         pollMs: config.worker.pollMs,
       });
+      if (config.retention.days !== null) {
+        const sweeper = new RetentionSweeper(
+          db,
+          {
+            days: config.retention.days,
+            batch: config.retention.batch,
+            intervalMs: config.retention.sweepMs,
+            actor: 'system:retention',
+          },
+          log.child({ component: 'retention' }),
+        );
+        sweeper.start();
+        parts.push({ name: 'retention sweeper', stop: () => sweeper.stop() });
+      }
+
       confirmations.start();
       parts.push({ name: 'confirmations', stop: () => confirmations.stop() });
 
@@ -76,6 +97,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         concurrency: config.worker.concurrency,
       });
       deliverer.start();
+      monitored.push(deliverer);
       parts.push({
         name: 'ERP delivery',
         stop: async () => {
@@ -87,6 +109,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     if (config.roles.has('connectors')) {
       for (const folder of dropFolders(config, db, log)) {
         await folder.start();
+        monitored.push(folder);
         parts.push({ name: `${folder.channel} drop folder`, stop: () => folder.stop() });
       }
       if (config.smtp.port !== null) {
@@ -98,6 +121,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
           log: log.child({ connector: 'smtp' }),
         });
         await smtp.start();
+        monitored.push(smtp);
         parts.push({ name: 'SMTP listener', stop: () => smtp.stop() });
       }
       for (const mailbox of config.imap.mailboxes) {
@@ -109,7 +133,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
           pollMs: config.imap.pollMs,
         });
         imap.start();
-        parts.push({ name: `IMAP ${imap.name}`, stop: () => imap.stop() });
+        monitored.push(imap);
+        parts.push({ name: imap.name, stop: () => imap.stop() });
       }
     }
     let url: string | null = null;
@@ -118,6 +143,13 @@ export async function startService(config: Config, log: Logger): Promise<Running
       url = await server.listen({ host: config.host, port: config.port });
       parts.push({ name: 'HTTP server', stop: () => server.close() });
     }
+    if (!config.roles.has('api') && config.monitor.metricsPort !== null) {
+      const monitor = await startMonitorServer({ db, config, log }, config.monitor.metricsPort);
+      parts.push({ name: 'metrics server', stop: () => monitor.close() });
+    }
+    const heartbeat = new Heartbeat(db, [...config.roles], () => monitored, config.monitor.heartbeatMs, log);
+    await heartbeat.start();
+    parts.push({ name: 'heartbeat', stop: () => heartbeat.stop() });
     log.info('order-capture running', { url, roles: [...config.roles], database: db.engine });
     return { db, url, stop: () => stopAll(parts, log) };
   } catch (err) {

@@ -1,3 +1,4 @@
+import { HealthState, type Monitored, type PartHealth } from '../../src/monitor/status.ts';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Channel, InboundDocument } from '../../src/domain/document.ts';
@@ -40,7 +41,9 @@ const IGNORED = /^\.|\.(tmp|part|partial|filepart|crdownload|lock)$/i;
  * `processed/`; if the process dies in between, the next scan submits it again and `submit`
  * recognises it by its source reference (name, mtime and size), so it is stored once.
  */
-export class DropFolder {
+export class DropFolder implements Monitored {
+  readonly kind = 'connector';
+  private readonly state = new HealthState();
   private readonly seen = new Map<string, Seen>();
   private timer: NodeJS.Timeout | null = null;
   private scanning: Promise<void> | null = null;
@@ -52,9 +55,18 @@ export class DropFolder {
     return this.opts.channel;
   }
 
+  get name(): string {
+    return `${this.opts.channel} drop folder ${this.opts.dir}`;
+  }
+
+  health(): PartHealth {
+    return this.state.get();
+  }
+
   async start(): Promise<void> {
     await this.ensureFolders();
     this.stopped = false;
+    this.state.set('running');
     this.schedule(0);
   }
 
@@ -62,6 +74,7 @@ export class DropFolder {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.scanning;
+    this.state.set('stopped');
   }
 
   /** One pass over the folder; returns the number of files submitted. */
@@ -84,8 +97,11 @@ export class DropFolder {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.scanning = this.scan()
-        .then(() => undefined)
-        .catch((err) => this.opts.log.error('drop folder scan failed', { err, dir: this.opts.dir }))
+        .then(() => this.state.set('running'))
+        .catch((err) => {
+          this.state.set('failing', `scan failed: ${(err as Error)?.message ?? String(err)}`);
+          this.opts.log.error('drop folder scan failed', { err, dir: this.opts.dir });
+        })
         .finally(() => this.schedule(this.opts.pollMs));
     }, delay);
   }
@@ -121,6 +137,7 @@ export class DropFolder {
       bytes,
       meta: { folder: this.opts.dir, ...extra.meta },
     });
+    this.state.touch();
     await this.moveAside(name, 'processed');
     for (const sidecar of await this.sidecarsOf(name)) await this.moveAside(sidecar, 'processed');
     this.seen.delete(name);

@@ -9,8 +9,10 @@
 import { ImapFlow } from 'imapflow';
 import type { MailboxConfig } from '../../src/config.ts';
 import type { InboundDocument } from '../../src/domain/document.ts';
+import { faultPoint } from '../../src/faults.ts';
 import type { Logger } from '../../src/log.ts';
 import type { SubmitResult } from '../../src/pipeline/submit.ts';
+import { HealthState, type Monitored, type PartHealth } from '../../src/monitor/status.ts';
 
 export { type MailboxConfig, parseMailboxUrl } from '../../src/config.ts';
 
@@ -50,13 +52,17 @@ export interface ImapStats {
   connects: number;
 }
 
-export class ImapConnector {
+export class ImapConnector implements Monitored {
+  readonly kind = 'connector';
+  private readonly state = new HealthState();
   private readonly opts: Required<Omit<ImapConnectorOptions, 'mailbox' | 'submit' | 'log'>> &
     ImapConnectorOptions;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
   private client: ImapFlow | null = null;
   private wake: (() => void) | null = null;
+  /** Set by the server's EXISTS (new mail), also when it comes in the middle of a drain. */
+  private newMail = false;
   readonly stats: ImapStats = { imported: 0, duplicates: 0, failed: 0, connects: 0 };
 
   constructor(opts: ImapConnectorOptions) {
@@ -65,7 +71,11 @@ export class ImapConnector {
 
   get name(): string {
     const m = this.opts.mailbox;
-    return `${m.user}@${m.host}/${m.folder}`;
+    return `IMAP ${m.user}@${m.host}/${m.folder}`;
+  }
+
+  health(): PartHealth {
+    return this.state.get();
   }
 
   start(): void {
@@ -98,6 +108,7 @@ export class ImapConnector {
         failures = 0;
       } catch (err) {
         failures++;
+        this.state.set('reconnecting', `attempt ${failures}: ${(err as Error).message}`);
         this.opts.log.warn('IMAP connection lost; reconnecting', {
           mailbox: this.name,
           attempt: failures,
@@ -111,6 +122,7 @@ export class ImapConnector {
       const backoff = Math.min(this.opts.backoffMaxMs, this.opts.backoffMs * 2 ** Math.max(0, failures - 1));
       await sleep(backoff, this.stopping.signal);
     }
+    this.state.set('stopped');
   }
 
   /** One connection: drain the folder, then wait for new mail (IDLE) or the poll interval. */
@@ -139,14 +151,22 @@ export class ImapConnector {
     client.on('error', (err: Error) =>
       this.opts.log.warn('IMAP error', { mailbox: this.name, error: err.message }),
     );
-    client.on('exists', () => this.wake?.());
+    client.on('exists', (e) => {
+      if (e.count <= e.prevCount) return;
+      this.newMail = true;
+      this.wake?.();
+    });
     await client.connect();
     this.stats.connects++;
     await this.ensureFolder(client, m.processedFolder);
     await this.ensureFolder(client, m.failedFolder);
+    this.state.set('running');
     this.opts.log.info('IMAP mailbox watched', { mailbox: this.name });
     while (!this.stopping.signal.aborted && !closed) {
+      this.newMail = false;
       await this.drain(client);
+      // Mail that came during the drain was announced then, and will not be again: drain again.
+      if (this.newMail) continue;
       const woken = new Promise<void>((resolve) => {
         this.wake = resolve;
       });
@@ -214,13 +234,17 @@ export class ImapConnector {
               subject: msg.envelope?.subject ?? null,
             },
           });
+          this.state.touch();
           if (result.created) this.stats.imported++;
           else this.stats.duplicates++;
           done.push(msg.uid);
+          // Stored, not yet flagged or moved: the next pass must find it and not store it twice.
+          faultPoint('imap.after-store');
         }
         if (done.length > 0) {
           await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
           await client.messageMove(done.join(','), m.processedFolder, { uid: true });
+          faultPoint('imap.after-move');
         }
         if (failed.length > 0) {
           this.stats.failed += failed.length;

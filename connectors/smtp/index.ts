@@ -4,6 +4,7 @@
  * the sending MTA keeps it queued, so a crash loses nothing. A message re-sent after a lost
  * answer is recognised by its Message-ID (or its content hash when it has none).
  */
+import { HealthState, type Monitored, type PartHealth } from '../../src/monitor/status.ts';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
@@ -54,13 +55,16 @@ export function messageIdOf(raw: Buffer): string | null {
   return m ? m[1]! : null;
 }
 
-export class SmtpListener {
+export class SmtpListener implements Monitored {
+  readonly kind = 'connector';
+  private readonly state = new HealthState();
   private readonly server: SMTPServer;
   private readonly allowed: net.BlockList;
   private listening = false;
 
   constructor(private readonly opts: SmtpListenerOptions) {
     this.allowed = blockList(opts.allowNetworks);
+    const state = this.state;
     const users = new Map(
       opts.users.map((u) => {
         const at = u.indexOf(':');
@@ -125,7 +129,10 @@ export class SmtpListener {
               },
             })
             .then(
-              (r) => callback(null, r.created ? 'Order message stored' : 'Already stored'),
+              (r) => {
+                state.touch();
+                callback(null, r.created ? 'Order message stored' : 'Already stored');
+              },
               (err: Error) => {
                 opts.log.error('SMTP message could not be stored', { error: err.message });
                 // 451: temporary; the sending MTA keeps the message and tries again.
@@ -148,7 +155,16 @@ export class SmtpListener {
       });
     });
     this.listening = true;
+    this.state.set('running');
     this.opts.log.info('SMTP listener started', this.address());
+  }
+
+  get name(): string {
+    return `SMTP listener ${this.opts.host}:${this.opts.port}`;
+  }
+
+  health(): PartHealth {
+    return this.state.get();
   }
 
   address(): { host: string; port: number } {
@@ -159,6 +175,7 @@ export class SmtpListener {
   async stop(): Promise<void> {
     if (!this.listening) return;
     this.listening = false;
+    this.state.set('stopped');
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

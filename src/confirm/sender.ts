@@ -13,7 +13,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/db.ts';
-import type { Logger } from '../log.ts';
+import { faultPoint } from '../faults.ts';
+import { type Logger, withLogFields } from '../log.ts';
 import {
   type ClaimedConfirmation,
   claimConfirmations,
@@ -65,17 +66,19 @@ export class ConfirmationSender {
       leaseMs: this.opts.leaseMs ?? 60_000,
     });
     for (const c of claimed) {
-      const result = await this.send(c);
-      const recorded = await recordConfirmation(this.opts.db, c, result, this.opts);
-      if (result.kind !== 'sent') {
-        this.opts.log.warn('confirmation not sent', {
-          orderId: c.orderId,
-          via: c.kind,
-          outcome: result.kind,
-          error: result.error,
-        });
-      }
-      if (!recorded) this.opts.log.warn('confirmation lease lost', { orderId: c.orderId });
+      await withLogFields({ documentId: c.documentId, orderId: c.orderId }, async () => {
+        const result = await this.send(c);
+        faultPoint('confirm.after-send');
+        const recorded = await recordConfirmation(this.opts.db, c, result, this.opts);
+        if (result.kind !== 'sent') {
+          this.opts.log.warn('confirmation not sent', {
+            via: c.kind,
+            outcome: result.kind,
+            error: result.error,
+          });
+        }
+        if (!recorded) this.opts.log.warn('confirmation lease lost');
+      });
     }
     return claimed.length;
   }

@@ -2,10 +2,18 @@ import type { ErpConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { faultPoint } from '../faults.ts';
-import type { Logger } from '../log.ts';
+import { type Logger, withLogFields } from '../log.ts';
+import { HealthState, type Monitored, type PartHealth } from '../monitor/status.ts';
+import { erpAttempts, erpErrors, ordersOut, secondsSince, stageSeconds } from '../metrics.ts';
 import { onWork } from '../queue/signal.ts';
 import type { DeliveryResult, ErpAdapter } from './adapter.ts';
-import { type BatchOutcome, type ClaimedDelivery, claimDeliveries, recordResults } from './outbox.ts';
+import {
+  type BatchOutcome,
+  type ClaimedDelivery,
+  claimDeliveries,
+  recordResults,
+  releaseClaims,
+} from './outbox.ts';
 
 /** Keeps one batch's statements within PostgreSQL's parameter limit (8 per event). */
 const MAX_BATCH = 1000;
@@ -39,7 +47,9 @@ export interface OutboxDelivererOptions {
  * second send a no-op: exactly once in effect. Database cost per batch, whatever its size: one
  * claim and one transaction of five round trips (BEGIN, outbox rows, orders, events, COMMIT).
  */
-export class OutboxDeliverer {
+export class OutboxDeliverer implements Monitored {
+  readonly kind = 'worker';
+  private readonly state = new HealthState();
   private readonly db: Db;
   private readonly adapter: ErpAdapter;
   private readonly config: ErpConfig;
@@ -55,6 +65,7 @@ export class OutboxDeliverer {
   private wake: (() => void) | null = null;
 
   constructor(opts: OutboxDelivererOptions) {
+    this.state.set('running');
     this.db = opts.db;
     this.adapter = opts.adapter;
     this.config = opts.config;
@@ -80,6 +91,15 @@ export class OutboxDeliverer {
     if (problems.length > 0) {
       throw new OrderCaptureError('config_invalid', `OutboxDeliverer: ${problems.join('; ')}`);
     }
+  }
+
+  get name(): string {
+    return `ERP delivery (${this.adapter.identifier}) ${this.workerId}`;
+  }
+
+  /** Failing while the ERP refuses every attempt of a round (an outage), with its last error. */
+  health(): PartHealth {
+    return this.state.get();
   }
 
   /** Runs until `stop()`: deliver what is due, sleep `pollMs` (or until woken) when nothing was. */
@@ -126,6 +146,7 @@ export class OutboxDeliverer {
         try {
           processed = await this.runOnce();
         } catch (err) {
+          this.state.set('failing', `delivery round failed: ${(err as Error)?.message ?? String(err)}`);
           this.log.error('ERP delivery round failed', { err });
         }
         if (processed === 0 && !this.stopping) await this.sleep(this.pollMs);
@@ -181,20 +202,63 @@ export class OutboxDeliverer {
       this.log.error('cannot record ERP delivery results', { err, orderIds: batch.map((d) => d.orderId) });
       return;
     }
+    faultPoint('erp.after-record');
+    const adapter = this.adapter.identifier;
+    const failed = attempts.filter((a) => a.result.kind !== 'delivered');
+    if (failed.length < attempts.length) {
+      this.state.set('running');
+      this.state.touch();
+    }
+    if (failed.length === attempts.length) {
+      const last = failed.at(-1)!.result;
+      this.state.set(
+        'failing',
+        `the ERP did not take the last ${failed.length} order(s): ${'error' in last ? last.error : ''}`,
+      );
+    }
     for (const [i, a] of attempts.entries()) {
-      logOutcome(this.orderLog(a.delivery), outcomes[i]!, a.result);
+      const outcome = outcomes[i]!;
+      logOutcome(this.orderLog(a.delivery), outcome, a.result);
+      if (outcome === 'lease_lost') continue;
+      const result = a.result.kind === 'delivered' ? 'delivered' : outcome === 'retry' ? 'retry' : 'failed';
+      erpAttempts.inc({ adapter, result });
+      if (result === 'delivered') ordersOut.inc({ channel: a.delivery.channel, status: 'delivered' });
+      else erpErrors.inc({ adapter });
     }
   }
 
-  /** Sends the batch `concurrency` at a time, each worker taking the next in claim (arrival) order. */
-  private async sendAll(batch: ClaimedDelivery[]): Promise<DeliveryResult[]> {
-    const results: DeliveryResult[] = new Array(batch.length);
+  /**
+   * Sends the batch `concurrency` at a time, each worker taking the next in claim (arrival) order.
+   * A send to be retried stops the batch: the rest stay unsent (undefined), so that no order
+   * overtakes an older one the ERP did not take; at most `concurrency - 1` sends already under
+   * way may still land before it.
+   */
+  private async sendAll(batch: ClaimedDelivery[]): Promise<Array<DeliveryResult | undefined>> {
+    const results: Array<DeliveryResult | undefined> = new Array(batch.length).fill(undefined);
     let next = 0;
+    let halted = false;
     const worker = async () => {
-      for (let i = next++; i < batch.length; i = next++) results[i] = await this.send(batch[i]!);
+      for (let i = next++; i < batch.length && !halted; i = next++) {
+        const result = await this.send(batch[i]!);
+        results[i] = result;
+        if (result.kind === 'retry') halted = true;
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, batch.length) }, worker));
     return results;
+  }
+
+  /** Gives claimed rows that were held back unsent to the queue again, in their place, no attempt spent. */
+  private async release(heldBack: ClaimedDelivery[]): Promise<void> {
+    try {
+      await releaseClaims(this.db, heldBack);
+    } catch (err) {
+      // Their leases run out instead; they are claimed again then, one attempt counted.
+      this.log.warn('cannot release held-back ERP deliveries', {
+        err,
+        orderIds: heldBack.map((d) => d.orderId),
+      });
+    }
   }
 
   /**
@@ -220,12 +284,17 @@ export class OutboxDeliverer {
 
   /** Adapters translate expected failures themselves; a throw here is a bug, retried like an outage. */
   private async send(d: ClaimedDelivery): Promise<DeliveryResult> {
+    const started = performance.now();
     try {
       const { orderId, idempotencyKey, order, documentId, receivedAt } = d;
-      return await this.adapter.deliver({ orderId, idempotencyKey, order, documentId, receivedAt });
+      return await withLogFields({ orderId, documentId }, () =>
+        this.adapter.deliver({ orderId, idempotencyKey, order, documentId, receivedAt }),
+      );
     } catch (err) {
       this.orderLog(d).error('ERP adapter threw', { err });
       return { kind: 'retry', error: `adapter error: ${(err as Error)?.message ?? String(err)}` };
+    } finally {
+      stageSeconds.observe({ stage: 'erp', channel: d.channel }, secondsSince(started));
     }
   }
 }

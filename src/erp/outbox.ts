@@ -1,5 +1,6 @@
 import type { ErpConfig } from '../config.ts';
 import type { Db, Queryable } from '../db/db.ts';
+import type { Channel } from '../domain/document.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
@@ -47,6 +48,8 @@ export async function enqueueDelivery(
 /** An outbox row claimed for one attempt; `lease` is what every result write must still find. */
 export interface ClaimedDelivery extends Delivery {
   adapter: string;
+  /** The channel the order came by (metrics). */
+  channel: Channel;
   /** Attempts so far, this one included (counted at claim, so a crash mid-send counts too). */
   attempts: number;
   lease: string;
@@ -82,6 +85,10 @@ export async function claimDeliveries(q: Queryable, opts: ClaimOptions): Promise
        SELECT b.order_id FROM erp_outbox b JOIN orders o ON o.id = b.order_id
         WHERE b.status = 'pending' AND b.adapter = $3 AND b.next_attempt_at <= now()
           AND (b.locked_until IS NULL OR b.locked_until < now())
+          AND NOT EXISTS (
+            SELECT 1 FROM erp_outbox w JOIN orders wo ON wo.id = w.order_id
+             WHERE w.status = 'pending' AND w.adapter = b.adapter AND w.next_attempt_at > now()
+               AND (wo.created_at, wo.id) < (o.created_at, o.id))
         ORDER BY o.created_at, o.id
         LIMIT $4
         FOR UPDATE OF b SKIP LOCKED),
@@ -91,7 +98,7 @@ export async function claimDeliveries(q: Queryable, opts: ClaimOptions): Promise
               attempts = b.attempts + 1
          FROM due WHERE b.order_id = due.order_id
        RETURNING b.order_id, b.adapter, b.idempotency_key, b.attempts, b.locked_by)
-     SELECT c.*, o.data, o.document_id, d.received_at
+     SELECT c.*, o.data, o.document_id, d.received_at, d.channel
        FROM claimed c JOIN orders o ON o.id = c.order_id JOIN documents d ON d.id = o.document_id
       ORDER BY o.created_at, o.id`,
     [opts.lease, String(opts.leaseMs), opts.adapter, opts.limit],
@@ -103,9 +110,25 @@ export async function claimDeliveries(q: Queryable, opts: ClaimOptions): Promise
     documentId: r.document_id,
     receivedAt: r.received_at,
     adapter: r.adapter,
+    channel: r.channel,
     attempts: r.attempts,
     lease: r.locked_by,
   }));
+}
+
+/**
+ * Gives back claimed rows that were never sent (held back behind an older order that has to be
+ * retried): the claim is undone, attempt included, and the row keeps its place in the queue.
+ * Rows no longer held by their lease are left alone.
+ */
+export async function releaseClaims(q: Queryable, deliveries: readonly ClaimedDelivery[]): Promise<void> {
+  if (deliveries.length === 0) return;
+  await q.query(
+    `UPDATE erp_outbox b SET attempts = b.attempts - 1, locked_by = NULL, locked_until = NULL
+       FROM unnest($1::bigint[], $2::text[]) AS u(order_id, lease)
+      WHERE b.order_id = u.order_id AND b.locked_by = u.lease AND b.status = 'pending'`,
+    [deliveries.map((d) => d.orderId), deliveries.map((d) => d.lease)],
+  );
 }
 
 export type RecordedOutcome = 'delivered' | 'retry' | 'failed';

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { OrderCaptureError } from '../errors.ts';
-import { pendingJobCount } from '../queue/jobs.ts';
+import type { Queryable } from '../db/db.ts';
+import { problemsOf, processReports } from '../monitor/status.ts';
+import { registry } from '../metrics.ts';
 import { renderMetrics } from './metrics.ts';
 
 /** A health probe must answer even when the database hangs instead of failing. */
@@ -15,15 +17,45 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** `GET /health` (load balancers) and `GET /metrics` (Prometheus); both open to anyone. */
+/** The state `/health` reports beside the database: the queue, the ERP outbox, every process. */
+async function healthReport(q: Queryable) {
+  const [jobs] = await q.query<{ pending: number; dead: number; oldest: number | null }>(
+    `SELECT count(*) FILTER (WHERE status = 'pending')::int8 AS pending,
+            count(*) FILTER (WHERE status = 'dead')::int8 AS dead,
+            extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending'))::float8 AS oldest
+       FROM jobs`,
+  );
+  const [outbox] = await q.query<{ pending: number; failed: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'pending')::int8 AS pending,
+            count(*) FILTER (WHERE status = 'failed')::int8 AS failed
+       FROM erp_outbox`,
+  );
+  const processes = await processReports(q);
+  return {
+    queue: {
+      pending: jobs?.pending ?? 0,
+      dead: jobs?.dead ?? 0,
+      oldestSeconds: jobs?.oldest === null || jobs?.oldest === undefined ? 0 : Math.round(jobs.oldest),
+    },
+    outbox: { pending: outbox?.pending ?? 0, failed: outbox?.failed ?? 0 },
+    processes,
+    problems: problemsOf(processes),
+  };
+}
+
+/**
+ * `GET /health` (load balancers, monitoring) and `GET /metrics` (Prometheus); both open to anyone.
+ * Health is 200 whenever the database answers (a load balancer must keep sending orders in even
+ * while an IMAP mailbox is unreachable); what needs a person is listed in `problems`.
+ */
 export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   app.get('/health', async (_request, reply) => {
     try {
-      const pending = await withTimeout(
-        ctx.db.query('SELECT 1').then(() => pendingJobCount(ctx.db)),
+      const report = await withTimeout(
+        ctx.db.query('SELECT 1').then(() => healthReport(ctx.db)),
         HEALTH_TIMEOUT_MS,
       );
-      return { status: 'ok', database: 'ok', queue: { pending } };
+      return { status: 'ok', database: 'ok', ...report };
     } catch (err) {
       ctx.log.warn('health check failed', { err });
       return reply
@@ -39,6 +71,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     } catch (err) {
       throw new OrderCaptureError('database_unavailable', 'metrics query failed', { cause: err });
     }
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+    // This process's own histograms and counters follow the database's totals.
+    return reply.type(registry.contentType).send(text + (await registry.metrics()));
   });
 }

@@ -16,7 +16,14 @@ describe('HTTP server', () => {
     await t.db.transaction((tx) => enqueue(tx, 'process_document', { documentId: null }));
     const res = await t.app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', database: 'ok', queue: { pending: 1 } });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      queue: { pending: 1, dead: 0, oldestSeconds: 0 },
+      outbox: { pending: 0, failed: 0 },
+      processes: [],
+      problems: [],
+    });
   });
 
   it('sets security headers on every answer', async () => {
@@ -52,7 +59,10 @@ describe('HTTP server', () => {
     expect(text).toContain('ordercap_orders_total{channel="edi",status="review"} 1');
     expect(text).toMatch(/^ordercap_queue_depth 1$/m);
     expect(text).toMatch(/^ordercap_outbox_pending 0$/m);
-    for (const line of text.trim().split('\n')) {
+    for (const line of text
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')) {
       expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/);
     }
   });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Tesseract from 'tesseract.js';
 import type { Word } from '../domain/page.ts';
+import { ocrSeconds, secondsSince } from '../metrics.ts';
 
 /**
  * Optical character recognition of one page image. The only module that touches tesseract.js
@@ -164,6 +165,7 @@ export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine {
         { rotateAuto: !ropts?.crop },
         { blocks: true, text: false, imageBinary: true },
       );
+      ocrSeconds.observe({ kind: ropts?.crop ? 'crop' : 'page' }, secondsSince(started));
       const words = toWords(data);
       const confidence = words.length ? words.reduce((s, w) => s + w.confidence, 0) / words.length : 0;
       const rotated = Boolean(data.rotateRadians) && data.imageBinary;

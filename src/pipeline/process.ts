@@ -8,8 +8,9 @@ import { enqueueDelivery } from '../erp/outbox.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { faultPoint } from '../faults.ts';
 import type { Logger } from '../log.ts';
+import { ordersOut, secondsSince, type Stage, stageSeconds } from '../metrics.ts';
 import { completeJob, type Job } from '../queue/jobs.ts';
-import { wakeWorkers } from '../queue/signal.ts';
+import { documentFinished, wakeWorkers } from '../queue/signal.ts';
 import { getBlob } from '../store/blobs.ts';
 import { type DocumentRow, getDocument } from '../store/documents.ts';
 import { logEvent, logEvents } from '../store/events.ts';
@@ -57,21 +58,37 @@ export async function processDocument(opts: PipelineOptions, job: Job): Promise<
     return;
   }
   const log = opts.log.child({ documentId: doc.id });
+  const started = Date.now();
+  const timer = stageTimer(doc.channel);
+  // Queue: from storing the document until a worker starts on it (retries' waits included).
+  stageSeconds.observe(
+    { stage: 'queue', channel: doc.channel },
+    secondsSince(doc.created_at.getTime(), started),
+  );
   const bytes = await getBlob(db, doc.sha256);
   if (!bytes) throw new OrderCaptureError('document_missing', `document ${doc.id}: stored bytes missing`);
+  faultPoint('pipeline.after-read');
+  timer.lap('read');
 
-  const started = Date.now();
   const { format, outcome } = await extractDocument(
     { bytes, filename: doc.filename, contentType: doc.content_type, sender: doc.sender },
     opts.formats,
   );
+  faultPoint('pipeline.after-extract');
+  timer.lap('extract');
   const orders = await validateAll(db, opts, doc, outcome);
-  faultPoint('pipeline.before-commit');
+  faultPoint('pipeline.after-validate');
+  timer.lap('validate');
   await db.transaction(async (tx) => {
-    await storeResult(tx, opts, doc, format, outcome, orders);
+    await storeResult(tx, opts, doc, format, outcome, orders, job.locked_by);
     await completeJob(tx, job);
+    // Everything written, the transaction still open: a kill here must leave no trace of it.
+    faultPoint('pipeline.before-commit');
   });
+  timer.lap('store');
+  for (const o of orders) ordersOut.inc({ channel: doc.channel, status: o.status });
   faultPoint('pipeline.after-commit');
+  documentFinished(doc.id);
   // Wake a local ERP deliverer now that the outbox rows it must find are committed.
   if (opts.deliverTo && orders.some((o) => o.status === 'accepted')) wakeWorkers();
   log.info('document processed', {
@@ -79,6 +96,18 @@ export async function processDocument(opts: PipelineOptions, job: Job): Promise<
     orders: orders.map((o) => o.status),
     ms: Date.now() - started,
   });
+}
+
+/** Observes each stage's duration as it ends: `lap(stage)` closes the stage begun at the last lap. */
+function stageTimer(channel: string): { lap(stage: Stage): void } {
+  let last = performance.now();
+  return {
+    lap(stage) {
+      const now = performance.now();
+      stageSeconds.observe({ stage, channel }, secondsSince(last, now));
+      last = now;
+    },
+  };
 }
 
 async function validateAll(

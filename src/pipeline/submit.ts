@@ -1,7 +1,10 @@
+import { documentsIn } from '../metrics.ts';
 import type { Db } from '../db/db.ts';
 import type { InboundDocument } from '../domain/document.ts';
+import { storable } from '../domain/text.ts';
+import { faultPoint } from '../faults.ts';
 import { enqueue } from '../queue/jobs.ts';
-import { wakeWorkers } from '../queue/signal.ts';
+import { onDocumentFinished, wakeWorkers } from '../queue/signal.ts';
 import { putBlob } from '../store/blobs.ts';
 import { logEvent } from '../store/events.ts';
 
@@ -52,11 +55,22 @@ export async function submit(db: Db, doc: InboundDocument): Promise<SubmitResult
     await enqueue(tx, 'process_document', { documentId });
     return { documentId, created: true };
   });
-  if (result.created) wakeWorkers();
+  faultPoint('submit.after-store');
+  if (result.created) {
+    documentsIn.inc({ channel: doc.channel });
+    wakeWorkers();
+  }
   return result;
 }
 
 export type DocumentOutcome = 'processed' | 'rejected';
+
+/**
+ * Longest pause between two looks at a document a worker in another process may finish. A worker
+ * in this process signals at once; under load, a short pause here would let hundreds of waiting
+ * requests take the database pool from the workers they are waiting for.
+ */
+const MAX_POLL_MS = 1000;
 
 /** Waits until the pipeline has finished a document; null if it has not within `timeoutMs`. */
 export async function waitForDocument(

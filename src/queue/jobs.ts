@@ -96,8 +96,3 @@ export async function extendLease(db: Db, job: Job, leaseMs: number): Promise<bo
   );
   return rows.length > 0;
 }
-
-export async function pendingJobCount(q: Queryable): Promise<number> {
-  const [row] = await q.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM jobs WHERE status = 'pending'`);
-  return row?.n ?? 0;
-}

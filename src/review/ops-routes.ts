@@ -11,7 +11,16 @@ import { getBlob } from '../store/blobs.ts';
 import { logEvents } from '../store/events.ts';
 import { checkCsrf, operatorOf, requireOperator } from './auth.ts';
 import { idParam, pageOf, sendHtml } from './page.ts';
-import { dashboardView, type LearnedFieldRow, layout, learnedView, searchView } from './views.ts';
+import { problemsOf, processReports } from '../monitor/status.ts';
+import {
+  dashboardView,
+  type LearnedFieldRow,
+  layout,
+  learnedView,
+  searchView,
+  type SystemState,
+} from './views.ts';
+import type { Queryable } from '../db/db.ts';
 
 /** Types an original is served as; anything else (say, text/html from a sender) as bytes. */
 const SERVED_AS = new Set([
@@ -91,7 +100,8 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
       const p = pageOf(request, op);
       const period = periodOf(request);
       const k = await computeKpis(ctx.db, period.range);
-      return sendHtml(reply, layout(p, p.t.dashboard, dashboardView(p, k, period)));
+      const system = await systemState(ctx.db);
+      return sendHtml(reply, layout(p, p.t.dashboard, dashboardView(p, k, period, system)));
     });
 
     scoped.get('/review/dashboard.csv', async (request, reply) => {
@@ -150,4 +160,16 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
         .send(bytes);
     });
   });
+}
+
+/** What needs a person now: parts not running, stale processes, orders the ERP keeps refusing. */
+async function systemState(db: Queryable): Promise<SystemState> {
+  const problems = problemsOf(await processReports(db));
+  const [erp] = await db.query<{ n: number; last_error: string | null }>(
+    `SELECT count(*)::int8 AS n,
+            (SELECT last_error FROM erp_outbox WHERE status = 'pending' AND last_error IS NOT NULL
+              ORDER BY next_attempt_at DESC LIMIT 1) AS last_error
+       FROM erp_outbox WHERE status = 'pending' AND last_error IS NOT NULL`,
+  );
+  return { problems, erpWaiting: erp?.n ?? 0, erpLastError: erp?.last_error ?? null };
 }

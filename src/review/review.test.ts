@@ -390,6 +390,33 @@ describe('review queue', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Entregados dentro del SLA');
     expect(page.body).toContain('<svg class="chart"');
+    // The system panel: nothing wrong, then a mailbox that cannot be reached and an ERP that
+    // refuses orders, in words.
+    expect(page.body).toContain('Todos los conectores y procesos funcionan.');
+    await bench.p.db.query(
+      `INSERT INTO process_heartbeats (id, host, pid, roles, started_at, seen_at, interval_ms, parts)
+       VALUES ('h:1:x', 'h', 1, '{connectors}', now(), now(), 60000,
+               '[{"name": "IMAP pedidos@mail/INBOX", "kind": "connector", "state": "reconnecting", "detail": "connect ECONNREFUSED"}]')`,
+    );
+    const [order] = await bench.p.db.query<{ id: number }>(
+      `SELECT id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM erp_outbox b WHERE b.order_id = o.id) LIMIT 1`,
+    );
+    await bench.p.db.query(
+      `INSERT INTO erp_outbox (order_id, adapter, idempotency_key, last_error) VALUES ($1, 'http', 'k-dash', 'HTTP 503')`,
+      [order!.id],
+    );
+    try {
+      const troubled = await ana.get('/review/dashboard');
+      expect(troubled.body).toContain(
+        '<li>IMAP pedidos@mail/INBOX is reconnecting: connect ECONNREFUSED</li>',
+      );
+      expect(troubled.body).toContain(
+        '1 pedidos esperan al ERP tras un intento fallido; último error: HTTP 503',
+      );
+    } finally {
+      await bench.p.db.query(`DELETE FROM process_heartbeats WHERE id = 'h:1:x'`);
+      await bench.p.db.query(`DELETE FROM erp_outbox WHERE idempotency_key = 'k-dash'`);
+    }
     const today = new Date().toISOString().slice(0, 10);
     const csv = await ana.get(`/review/dashboard.csv?table=perDay&from=${today}&to=${today}`);
     expect(csv.headers['content-type']).toContain('text/csv');

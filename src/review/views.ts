@@ -285,8 +285,24 @@ function bars(rows: Array<{ label: string; value: number; text?: string }>, max?
   )}</svg>`;
 }
 
-export function dashboardView(p: Page, k: Kpis, period: { from: string; to: string }): SafeHtml {
+/** The dashboard's system panel: parts not running, orders the ERP refuses (src/monitor). */
+export interface SystemState {
+  problems: string[];
+  erpWaiting: number;
+  erpLastError: string | null;
+}
+
+export function dashboardView(
+  p: Page,
+  k: Kpis,
+  period: { from: string; to: string },
+  system: SystemState,
+): SafeHtml {
   const { t } = p;
+  const issues = [
+    ...system.problems,
+    ...(system.erpWaiting > 0 ? [`${system.erpWaiting} ${t.erpWaiting} ${system.erpLastError ?? ''}`] : []),
+  ];
   const q = `from=${period.from}&to=${period.to}`;
   const table = (name: keyof Kpis, head: string[], rows: Array<Array<string | number>>) =>
     html`<table class="queue kpi"><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead>
@@ -296,6 +312,8 @@ export function dashboardView(p: Page, k: Kpis, period: { from: string; to: stri
 <form method="get" action="/review/dashboard" class="filters">
 <label>${t.from} <input type="date" name="from" value="${period.from}"></label>
 <label>${t.to} <input type="date" name="to" value="${period.to}"></label> <button type="submit">${t.show}</button></form>
+<section id="system" class="${issues.length ? 'system-problems' : 'system-ok'}"><h2>${t.systemState}</h2>
+${issues.length ? html`<ul>${issues.map((i) => html`<li>${i}</li>`)}</ul>` : html`<p>${t.allRunning}</p>`}</section>
 <div class="kpis">
 <section><h2>${t.slaKept}</h2><p class="big" id="kpi-sla">${pct(k.sla.rate)}</p><p>${k.sla.withinSla} / ${k.sla.delivered}</p></section>
 <section><h2>${t.arrivalToErp}</h2><p class="big">${duration(k.arrivalToErp.median)}</p><p>${t.median}; p90 ${duration(k.arrivalToErp.p90)}</p></section>

@@ -12,6 +12,8 @@ export interface DocumentRow {
   content_type: string | null;
   meta: Record<string, unknown>;
   received_at: Date;
+  /** When it was stored (received_at is when the sender sent it, where the channel says). */
+  created_at: Date;
   status: DocumentStatus;
   status_reason: string | null;
   format: string | null;
@@ -20,7 +22,7 @@ export interface DocumentRow {
 export async function getDocument(q: Queryable, id: number): Promise<DocumentRow | null> {
   const [row] = await q.query<DocumentRow>(
     `SELECT id, sha256, channel, source_ref, sender, customer_id, filename, content_type, meta, received_at,
-            status, status_reason, format
+            created_at, status, status_reason, format
        FROM documents WHERE id = $1`,
     [id],
   );

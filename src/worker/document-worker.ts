@@ -1,11 +1,14 @@
 import { hostname } from 'node:os';
 import PQueue from 'p-queue';
 import type { WorkerConfig } from '../config.ts';
-import type { Logger } from '../log.ts';
-import { claimJobs, failJob, type Job } from '../queue/jobs.ts';
+import { faultPoint } from '../faults.ts';
+import { type Logger, withLogFields } from '../log.ts';
+import { HealthState, type Monitored, type PartHealth } from '../monitor/status.ts';
+import { claimJobs, extendLease, failJob, type Job } from '../queue/jobs.ts';
 import { onWork } from '../queue/signal.ts';
 import { type PipelineOptions, processDocument } from '../pipeline/process.ts';
 import { finding } from '../domain/findings.ts';
+import { OrderCaptureError } from '../errors.ts';
 import { logEvent } from '../store/events.ts';
 import { insertFindings } from '../store/orders.ts';
 
@@ -18,9 +21,13 @@ export function newWorkerId(role = 'worker'): string {
  * `concurrency` at once (p-queue). Claims only as many jobs as it has free slots, so a busy
  * worker leaves the rest of the queue to other processes.
  */
-export class DocumentWorker {
+export class DocumentWorker implements Monitored {
+  readonly kind = 'worker';
   readonly id: string;
+  private readonly state = new HealthState();
   private readonly queue: PQueue;
+  /** Jobs running in this worker now. */
+  private readonly inFlight = new Set<number>();
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -36,9 +43,18 @@ export class DocumentWorker {
     this.queue = new PQueue({ concurrency: config.concurrency });
   }
 
+  get name(): string {
+    return `document worker ${this.id}`;
+  }
+
+  health(): PartHealth {
+    return this.state.get();
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.state.set('running');
     this.unsubscribe = onWork(() => this.wake?.());
     this.loop = this.run();
   }
@@ -50,6 +66,7 @@ export class DocumentWorker {
     this.wake?.();
     await this.loop;
     await this.queue.onIdle();
+    this.state.set('stopped');
   }
 
   /** Processes until no job is ready (CLI `extract`, tests). Returns the number of jobs run. */
@@ -68,7 +85,9 @@ export class DocumentWorker {
       let claimed = 0;
       try {
         claimed = await this.claimAndRun();
+        if (this.state.get().state === 'failing') this.state.set('running');
       } catch (err) {
+        this.state.set('failing', `cannot claim jobs: ${(err as Error)?.message ?? String(err)}`);
         this.log.error('claiming jobs failed', { err, worker: this.id });
       }
       if (claimed > 0) {
@@ -91,13 +110,31 @@ export class DocumentWorker {
     const free = this.config.concurrency - this.queue.pending - this.queue.size;
     if (free <= 0) return 0;
     const jobs = await claimJobs(this.pipeline.db, this.id, ['process_document'], free, this.config.leaseMs);
-    for (const job of jobs) void this.queue.add(() => this.runJob(job));
+    if (jobs.length > 0) faultPoint('worker.after-claim');
+    for (const job of jobs) {
+      // Its lease ran out while it ran here (a stall) and this worker took it back: the run in
+      // hand goes on under the same holder name; a second run would only race it.
+      if (this.inFlight.has(job.id)) continue;
+      this.inFlight.add(job.id);
+      // Every line logged while this job runs, by any module, names its document.
+      void this.queue.add(() =>
+        withLogFields({ documentId: job.document_id, jobId: job.id }, () => this.runJob(job)),
+      );
+    }
     return jobs.length;
   }
 
   private async runJob(job: Job): Promise<void> {
+    const stopRenewing = this.keepLease(job);
     try {
+      // All its attempts are spent and the last ended without a result or an error: the process
+      // died on it (OOM, a crash in a native reader). Running it again would only kill this one too.
+      if (job.attempts > job.max_attempts) {
+        const died = job.attempts - 1;
+        throw new OrderCaptureError('internal', `the worker stopped ${died} times while processing it`);
+      }
       await processDocument(this.pipeline, job);
+      this.state.touch();
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'lease_lost') {
