@@ -58,6 +58,18 @@ const en = {
   finding_unreadable_document: 'The order could not be read.',
   finding_invalid_edifact: 'The EDI message is not valid.',
   finding_not_an_order: 'This is not a purchase order.',
+  finding_customer_mismatch: 'The order names another customer than yours.',
+  confirmedOn: 'Confirmed',
+  via: 'Sent by',
+  state_received: 'Received',
+  state_review: 'In review',
+  state_confirmed: 'Confirmed',
+  state_rejected: 'Not processed',
+  channel_edi: 'EDI',
+  channel_web: 'Web',
+  channel_email: 'E-mail',
+  channel_fax: 'Fax',
+  channel_scan: 'Post / scan',
 };
 
 export type TextKey = keyof typeof en;
@@ -121,6 +133,18 @@ const es: Texts = {
   finding_unreadable_document: 'No se ha podido leer el pedido.',
   finding_invalid_edifact: 'El mensaje EDI no es válido.',
   finding_not_an_order: 'No es un pedido de compra.',
+  finding_customer_mismatch: 'El pedido indica otro cliente distinto del suyo.',
+  confirmedOn: 'Confirmado',
+  via: 'Enviado por',
+  state_received: 'Recibido',
+  state_review: 'En revisión',
+  state_confirmed: 'Confirmado',
+  state_rejected: 'No procesado',
+  channel_edi: 'EDI',
+  channel_web: 'Web',
+  channel_email: 'Correo',
+  channel_fax: 'Fax',
+  channel_scan: 'Correo postal / escáner',
 };
 
 export type Lang = 'en' | 'es';
@@ -148,6 +172,17 @@ export function textsFor(lang: Lang): Texts {
 }
 
 /** The plain-words text of a status or finding code, or the code itself when we have none. */
-export function say(t: Texts, prefix: 'status_' | 'finding_', code: string): string {
+export function say(t: Texts, prefix: 'status_' | 'finding_' | 'state_' | 'channel_', code: string): string {
   return (t as Record<string, string>)[prefix + code] ?? code;
+}
+
+/**
+ * What a customer is told of an order, in four words: received (being processed; also while our
+ * hand-over to the ERP is delayed), in review (a person checks it), confirmed (accepted: the
+ * confirmation went out), not processed.
+ */
+export function customerState(status: string): 'received' | 'review' | 'confirmed' | 'rejected' {
+  if (status === 'accepted' || status === 'delivered') return 'confirmed';
+  if (status === 'review' || status === 'rejected') return status;
+  return 'received';
 }

@@ -143,12 +143,18 @@ export async function findOwnOrder(db: Db, customerId: string, orderId: number):
   };
 }
 
-/** A row of the portal's order list. */
+/** A row of the portal's order list: the customer's status page. */
 export interface OrderSummary {
   id: string;
   poNumber: string | null;
   orderDate: string | null;
+  deliveryDate: string | null;
   status: string;
+  channel: string;
+  /** When its document arrived. */
+  receivedAt: Date;
+  /** When it was accepted (by the machine or a person): the day it was confirmed. */
+  confirmedAt: Date | null;
   createdAt: Date;
 }
 
@@ -158,10 +164,16 @@ export async function listOwnOrders(db: Db, customerId: string, limit = 100): Pr
     id: number;
     po_number: string | null;
     order_date: string | null;
+    delivery_date: string | null;
     status: string;
+    channel: string;
+    received_at: Date;
+    confirmed_at: Date | null;
     created_at: Date;
   }>(
-    `SELECT o.id, o.po_number, o.order_date, o.status, o.created_at
+    `SELECT o.id, o.po_number, o.order_date::text, o.delivery_date::text, o.status, d.channel,
+            d.received_at, o.created_at,
+            CASE WHEN o.status IN ('accepted', 'delivered') THEN coalesce(o.decided_at, o.created_at) END AS confirmed_at
        FROM orders o JOIN documents d ON d.id = o.document_id
       WHERE ${OWN_ORDER(1)} ORDER BY o.id DESC LIMIT $2`,
     [customerId, limit],
@@ -170,7 +182,11 @@ export async function listOwnOrders(db: Db, customerId: string, limit = 100): Pr
     id: String(r.id),
     poNumber: r.po_number,
     orderDate: r.order_date,
+    deliveryDate: r.delivery_date,
     status: r.status,
+    channel: r.channel,
+    receivedAt: r.received_at,
+    confirmedAt: r.confirmed_at,
     createdAt: r.created_at,
   }));
 }

@@ -205,6 +205,58 @@ describe('customer portal', () => {
     expect(theirList.body).toContain('PO-&lt;THEIRS&gt;');
   });
 
+  it('is a status page: each order received, in review or confirmed, with its dates', async () => {
+    const [blob] = await t.db.query<{ sha256: string }>(`SELECT sha256 FROM blobs LIMIT 1`);
+    const insert = async (po: string, channel: string, status: string, decidedAt: string | null) => {
+      const [d] = await t.db.query<{ id: number }>(
+        `INSERT INTO documents (sha256, size, channel, source_ref, customer_id, received_at, status)
+         VALUES ($1, 1, $2, $3, NULL, '2026-11-20T07:45:00Z', 'processed') RETURNING id`,
+        [blob!.sha256, channel, `status:${po}`],
+      );
+      await t.db.query(
+        `INSERT INTO orders (document_id, seq, customer_id, po_number, delivery_date, status, data, decided_at)
+         VALUES ($1, 0, 'C042', $2, '2026-12-01', $3, $4::jsonb, $5)`,
+        [d!.id, po, status, JSON.stringify({ poNumber: po, lines: [] }), decidedAt],
+      );
+    };
+    // Orders that came by fax and e-mail are the customer's too, once recognised as theirs.
+    await insert('ST-REVIEW', 'fax', 'review', null);
+    await insert('ST-CONFIRMED', 'email', 'delivered', '2026-11-20T09:30:00Z');
+    await insert('ST-REJECTED', 'edi', 'rejected', '2026-11-20T10:00:00Z');
+    const res = await get('/portal/orders', tokenA, { 'accept-language': 'es' });
+    expect(res.statusCode).toBe(200);
+    const row = (po: string) => {
+      const tr = res.body.split('<tr>').find((r) => r.includes(`<td>${po}</td>`)) ?? '';
+      return tr
+        .replace(/<[^>]+>/g, '|')
+        .split('|')
+        .map((c) => c.trim())
+        .filter(Boolean);
+    };
+    // Madrid time (the SLA calendar's zone): 07:45 UTC is 08:45 in November.
+    expect(row('ST-REVIEW').slice(1)).toEqual([
+      'ST-REVIEW',
+      'Fax',
+      '2026-11-20 08:45',
+      'En revisión',
+      '2026-12-01',
+      'Ver',
+    ]);
+    expect(row('ST-CONFIRMED').slice(1)).toEqual([
+      'ST-CONFIRMED',
+      'Correo',
+      '2026-11-20 08:45',
+      'Confirmado',
+      '2026-11-20 10:30',
+      '2026-12-01',
+      'Ver',
+    ]);
+    expect(row('ST-REJECTED')).toContain('No procesado');
+    expect(res.body).toContain('<th>Confirmado</th>');
+    // Nothing of it shows to another customer.
+    expect((await get('/portal/orders', tokenX)).body).not.toContain('ST-');
+  });
+
   it('signs out only with the CSRF token', async () => {
     expect((await postForm('/portal/logout', [])).statusCode).toBe(403);
     const res = await postForm('/portal/logout', [['_csrf', await csrfFor(tokenA)]]);

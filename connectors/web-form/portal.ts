@@ -126,7 +126,8 @@ export async function portalRoutes(app: FastifyInstance, { ctx }: Options): Prom
       await listOwnOrders(ctx.db, customerId),
       await listPendingDocuments(ctx.db, customerId),
     ];
-    return sendHtml(reply, ordersView(viewOf(request), orders, pending));
+    const v = { ...viewOf(request), timeZone: ctx.config.sla.calendar.timeZone };
+    return sendHtml(reply, ordersView(v, orders, pending));
   });
 
   app.get('/portal/orders/:id', async (request, reply) => {

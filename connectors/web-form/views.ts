@@ -1,7 +1,7 @@
 import type { Finding } from '../../src/domain/findings.ts';
 import type { FormValues } from './form.ts';
 import { html, type SafeHtml } from './html.ts';
-import { type Lang, say, type Texts } from './i18n.ts';
+import { customerState, type Lang, say, type Texts } from './i18n.ts';
 import type { OrderSummary, OwnOrder, Receipt } from './orders.ts';
 import type { FieldError } from './schema.ts';
 
@@ -10,6 +10,8 @@ export interface View {
   t: Texts;
   lang: Lang;
   session?: { customerName: string; csrf: string };
+  /** Where dates and times are shown in (the business's, from the SLA calendar); default UTC. */
+  timeZone?: string;
 }
 
 export function page(v: View, title: string, body: SafeHtml, head: SafeHtml = html``): string {
@@ -135,6 +137,9 @@ ${findingsList(t, r.findings)}
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
+/** `YYYY-MM-DD HH:MM` in the time zone given (Swedish writes dates the ISO way). */
+const minute = (d: Date, timeZone = 'UTC') =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(d);
 
 export function ordersView(
   v: View,
@@ -145,18 +150,21 @@ export function ordersView(
   const rows = [
     ...pending.map(
       (p) =>
-        html`<tr><td></td><td></td><td>${day(p.receivedAt)}</td><td>${t.beingProcessed}</td><td></td></tr>`,
+        html`<tr><td></td><td></td><td></td><td>${minute(p.receivedAt, v.timeZone)}</td><td class="state-received">${t.beingProcessed}</td><td></td><td></td><td></td></tr>`,
     ),
-    ...orders.map(
-      (o) => html`<tr><td>${o.id}</td><td>${o.poNumber ?? ''}</td><td>${o.orderDate ?? day(o.createdAt)}</td>
-<td class="status-${o.status}">${say(t, 'status_', o.status).split(':')[0]}</td><td><a href="/portal/orders/${o.id}">${t.view}</a></td></tr>`,
-    ),
+    ...orders.map((o) => {
+      const state = customerState(o.status);
+      return html`<tr><td>${o.id}</td><td>${o.poNumber ?? ''}</td><td>${say(t, 'channel_', o.channel)}</td>
+<td>${minute(o.receivedAt, v.timeZone)}</td><td class="state-${state}">${say(t, 'state_', state)}</td>
+<td>${o.confirmedAt ? minute(o.confirmedAt, v.timeZone) : ''}</td><td>${o.deliveryDate ?? ''}</td>
+<td><a href="/portal/orders/${o.id}">${t.view}</a></td></tr>`;
+    }),
   ];
   const body =
     rows.length === 0
       ? html`<p>${t.noOrders}</p>`
       : html`<table class="orders">
-<thead><tr><th>${t.order}</th><th>${t.poNumber}</th><th>${t.date}</th><th>${t.status}</th><th></th></tr></thead>
+<thead><tr><th>${t.order}</th><th>${t.poNumber}</th><th>${t.via}</th><th>${t.received}</th><th>${t.status}</th><th>${t.confirmedOn}</th><th>${t.deliveryDate}</th><th></th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
   return page(v, t.myOrders, body);

@@ -37,7 +37,9 @@ describe('extract: every finding code from an input file', async () => {
 
   it('covers all the contract codes', () => {
     const covered = new Set(Object.values(expected).flatMap((e) => e.codes));
-    expect([...FINDING_CODES].filter((c) => !covered.has(c))).toEqual([]);
+    // Arises only when a customer's access token sends the file (src/validate/customer-mismatch.test.ts).
+    const tokenOnly = new Set(['customer_mismatch']);
+    expect([...FINDING_CODES].filter((c) => !covered.has(c) && !tokenOnly.has(c))).toEqual([]);
   });
 
   for (const [file, want] of Object.entries(expected)) {

@@ -12,6 +12,8 @@ export const FINDING_CODES = [
   'unreadable_document',
   'invalid_edifact',
   'not_an_order',
+  // Added: the order names another customer than the one whose access token sent it.
+  'customer_mismatch',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -132,6 +132,8 @@ async function validateAll(
         channel: doc.channel,
         sender: doc.sender,
         channelCustomerId: doc.customer_id,
+        sentByCustomerId:
+          typeof doc.meta?.authenticatedCustomer === 'string' ? doc.meta.authenticatedCustomer : null,
         documentId: doc.id,
         earlierInDocument: [...earlier],
       },

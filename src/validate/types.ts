@@ -11,6 +11,12 @@ export interface ValidationInput {
   sender: string | null;
   /** Customer already authenticated by the channel (web token): trusted over any document evidence. */
   channelCustomerId: string | null;
+  /**
+   * The customer whose access token sent the document when the document itself says who the
+   * order is for (EDIFACT posted to the API): not trusted as the customer, but an order for
+   * anyone else is held for a person (`customer_mismatch`).
+   */
+  sentByCustomerId?: string | null;
   /** This document: its own orders never count as duplicates or open orders. */
   documentId: number;
   /** Orders earlier in the same document (an interchange with several messages). */

@@ -42,6 +42,17 @@ export async function validateOrder(
   const found: Finding[] = [];
   const resolution = await findCustomer(q, input, cache);
   const customer = applyCustomer(order, fieldMeta, resolution, found);
+  const sentBy = input.sentByCustomerId ?? null;
+  if (sentBy && customer && customer.id !== sentBy) {
+    found.push(
+      finding(
+        'customer_mismatch',
+        'error',
+        'customer.id',
+        `The order is for customer ${customer.id}, but it was sent with the access token of customer ${sentBy}.`,
+      ),
+    );
+  }
   const [catalog, facts] = await Promise.all([
     (cache ? cache.loadCatalog.bind(cache) : loadCatalog)(
       q,
