@@ -147,12 +147,10 @@ describe.skipIf(!has)('shared corpus', () => {
     },
   );
 
-  it('pydifact/huge_file2.edi: 2.2 MB read fast; its UNT count does not match', () => {
+  // What was read, not how fast: EDIFACT throughput is measured by scripts/bench.ts.
+  it('pydifact/huge_file2.edi: 2.2 MB, 16,864 lines; its UNT count does not match', () => {
     const bytes = file('pydifact/huge_file2.edi');
-    const started = performance.now();
     const p = only(readEdifact(bytes));
-    // Generous bound: shared test machines are slow; a quadratic slip would take minutes.
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(p.rejected).toBe(true);
     expect(p.findings.map((f) => f.message)).toEqual([
       'segment 109620 (UNT): segment count 16 does not match 109619 segments in message 1 (ref 1)',

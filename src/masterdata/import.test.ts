@@ -147,17 +147,14 @@ describe('importMasterData', () => {
     );
   });
 
-  it('loads 10,000 products in a few seconds', async () => {
+  it('loads 10,000 products, then updates them all', async () => {
     await rm(join(dir, 'cross_refs.csv'));
     const lines = ['sku,description,unit,unit_price,gtin,pack_size'];
     for (let i = 0; i < 10_000; i++)
       lines.push(`BULK-${i},"Articulo ${i}, surtido",EA,${(i % 97) + 0.25},,10`);
     await write({ 'products.csv': lines.join('\n') });
-    const started = performance.now();
     const report = await importMasterData(t.db, dir);
-    const seconds = (performance.now() - started) / 1000;
     expect(report.files[0]).toMatchObject({ rows: 10_000, loaded: 10_000, errors: [] });
-    expect(seconds).toBeLessThan(15);
     // A second run takes the update path of every row.
     await importMasterData(t.db, dir);
     const [row] = await t.db.query(`SELECT count(*)::int AS n FROM products WHERE sku LIKE 'BULK-%'`);

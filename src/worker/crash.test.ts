@@ -116,7 +116,9 @@ describe('worker killed with SIGKILL', () => {
 
     const pos = erp.received.map((r) => (r.body as { poNumber: string }).poNumber).sort();
     expect(pos).toEqual(Array.from({ length: MESSAGES }, (_, i) => `CRASH-${i}`).sort());
-    expect(erp.replays).toBe(sentBeforeKill);
+    // Every order sent before the kill came again under its key; on a slow machine an answer that
+    // missed the 500 ms timeout is sent again too. Either way the ERP stored each order once.
+    expect(erp.replays).toBeGreaterThanOrEqual(sentBeforeKill);
     await withDb(async (db) => {
       const orders = await db.query<{ status: string }>(`SELECT status FROM orders`);
       expect(orders).toHaveLength(MESSAGES);
