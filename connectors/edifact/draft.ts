@@ -19,8 +19,24 @@ export class OrderDraft {
   readonly fieldMeta: Record<string, FieldMeta> = {};
   readonly findings: Finding[] = [];
   readonly notes: string[] = [];
+  private readonly lineNos = new Set<number>();
+  private lastLineNo = 0;
 
   constructor(readonly decimalMark: string) {}
+
+  /**
+   * The number of the line at `position` (0-based): the LIN's own number (1082) when it is a
+   * usable one, else the next free one. Line numbers key the stored lines (a 32-bit integer), so
+   * a number repeated, zero or too large for one would lose the line or fail the store.
+   */
+  lineNumber(given: string | null, position: number): number {
+    let no = given !== null && /^\d{1,9}$/.test(given) ? Number(given) : 0;
+    if (no === 0 || this.lineNos.has(no)) no = position + 1;
+    if (this.lineNos.has(no)) no = this.lastLineNo + 1;
+    this.lineNos.add(no);
+    this.lastLineNo = Math.max(this.lastLineNo, no);
+    return no;
+  }
 
   /** Records where the value of canonical path `field` came from. */
   source(field: string, s: Segment): void {

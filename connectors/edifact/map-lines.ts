@@ -49,8 +49,7 @@ export class LineMapper {
     lin: Segment,
     position: number,
   ) {
-    const no = text(lin, 0, 0);
-    this.line = emptyLine(no !== null && /^\d+$/.test(no) ? Number(no) : position + 1);
+    this.line = emptyLine(draft.lineNumber(text(lin, 0, 0), position));
     this.path = `lines[${position}]`;
     draft.order.lines.push(this.line);
     this.itemId(lin, text(lin, 2, 0), text(lin, 2, 1), true);

@@ -24,7 +24,10 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 export function decimal(value: string | null, mark: string): number | null | undefined {
   if (value === null) return null;
   const v = mark === '.' ? value : value.replace(mark, '.');
-  return NUMBER.test(v) ? Number(v) : undefined;
+  if (!NUMBER.test(v)) return undefined;
+  // Hundreds of digits pass the pattern but overflow to Infinity: no quantity or price is that.
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** a / b without binary noise in the last digits (0.3 / 3 is 0.1, not 0.09999999999999999). */

@@ -70,7 +70,11 @@ function mapiProps(buf: Buffer): Map<number, string | Buffer> {
       if (kind === 1) {
         need(4);
         const len = buf.readUInt32LE(at);
-        at += 4 + pad4(len);
+        at += 4;
+        // Checked before padding: pad4 works on 32 bits, and a length near 2^32 padded to a
+        // negative step that moved the reader back onto the same bytes (or before the buffer).
+        need(len);
+        at += pad4(len);
       } else {
         at += 4;
       }

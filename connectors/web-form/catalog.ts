@@ -22,7 +22,8 @@ export async function searchProducts(
   query: string,
   limit = 20,
 ): Promise<ProductHit[]> {
-  const text = query.trim().slice(0, MAX_QUERY);
+  // PostgreSQL text cannot hold NUL (a query with one fails), and no product name has one.
+  const text = query.replace(/\0/g, '').trim().slice(0, MAX_QUERY);
   if (text === '') return [];
   const words = text.split(/\s+/).map((w) => `%${likeLiteral(w)}%`);
   const rows = await q.query<{

@@ -3,7 +3,8 @@
 /** How a document writes numbers: `eu` = `1.234,56`, `us` = `1,234.56`. */
 export type NumberFormat = 'eu' | 'us';
 
-const CURRENCY_AFFIX = /^(?:€|\$|£|eur|usd|gbp|us\$)\s*|\s*(?:€|\$|£|eur|usd|gbp)$/i;
+// `US$` comes after the amount in Spanish print (`1.234,56 US$`), before it in English.
+const CURRENCY_AFFIX = /^(?:€|\$|£|eur|usd|gbp|us\$)\s*|\s*(?:€|\$|£|eur|usd|gbp|us\$)$/i;
 /** Space-like characters used as thousands separators: space, NBSP, thin, narrow NBSP, apostrophe. */
 const GROUP_SPACE = /[ \u00a0\u2009\u202f']/g;
 const HAS_GROUP_SPACE = /[ \u00a0\u2009\u202f']/;
