@@ -40,6 +40,8 @@ export interface Config {
     allowNetworks: string[];
     allowSenders: string[];
     users: string[];
+    /** A client silent this long (one that never finishes DATA, say) is disconnected. */
+    socketTimeoutMs: number;
   };
   /** IMAP mailboxes watched for orders (connectors role). */
   imap: { mailboxes: MailboxConfig[]; pollMs: number };
@@ -318,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       allowNetworks: list(r.str('smtp.allowNetworks', 'ORDERCAP_SMTP_ALLOW', '127.0.0.0/8,::1')),
       allowSenders: list(r.str('smtp.allowSenders', 'ORDERCAP_SMTP_SENDERS', '')),
       users: list(r.str('smtp.users', 'ORDERCAP_SMTP_USERS', '')),
+      socketTimeoutMs: r.int('smtp.socketTimeoutMs', 'ORDERCAP_SMTP_TIMEOUT_MS', 60_000, 100, 3_600_000),
     },
     imap: {
       mailboxes: mailboxes(r.optStr('imap.urls', 'ORDERCAP_IMAP_URLS'), problems),
@@ -385,6 +388,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
   }
   if (config.erp.leaseMs <= config.erp.timeoutMs) {
     problems.push('erp.leaseMs must be longer than erp.timeoutMs, or a slow request would outlive its lease');
+  }
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push('http.headersTimeoutMs must not be longer than http.requestTimeoutMs');
+  }
+  if (config.documents.maxDocumentPages < config.documents.maxPages) {
+    problems.push('documents.maxDocumentPages must not be smaller than documents.maxPages');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -85,10 +85,19 @@ export class DropFolder implements Monitored {
       .map((e) => e.name)
       .sort();
     let submitted = 0;
+    let failure: unknown = null;
     for (const name of names) {
-      if (await this.takeIfStable(name, now)) submitted++;
+      // One file that cannot be taken (a name the file system refuses, a vanished file) must
+      // not hold up the files after it; the scan still reports the failure when it is done.
+      try {
+        if (await this.takeIfStable(name, now)) submitted++;
+      } catch (err) {
+        failure ??= err;
+        this.opts.log.error('drop folder file not taken', { err, dir: this.opts.dir, file: name });
+      }
     }
     for (const name of this.seen.keys()) if (!names.includes(name)) this.seen.delete(name);
+    if (failure) throw failure;
     return submitted;
   }
 
@@ -167,10 +176,11 @@ export class DropFolder implements Monitored {
 
   /** Moves a file into processed/ or failed/, never overwriting an earlier file of the same name. */
   private async moveAside(name: string, folder: 'processed' | 'failed', reason?: string): Promise<void> {
-    const target = join(this.opts.dir, folder, await freeName(join(this.opts.dir, folder), name));
+    const free = await freeName(join(this.opts.dir, folder), name, reason ? REASON_SUFFIX.length : 0);
+    const target = join(this.opts.dir, folder, free);
     await rename(join(this.opts.dir, name), target);
     if (reason) {
-      await writeFile(`${target}.reason.txt`, `${reason}\n`);
+      await writeFile(`${target}${REASON_SUFFIX}`, `${reason}\n`);
       this.opts.log.warn('drop folder file refused', { file: name, reason });
     }
   }
@@ -181,10 +191,33 @@ export class DropFolder implements Monitored {
   }
 }
 
-async function freeName(dir: string, name: string): Promise<string> {
-  const taken = new Set(await readdir(dir));
-  if (!taken.has(name)) return name;
+const REASON_SUFFIX = '.reason.txt';
+/** Longest file name (bytes) of the usual file systems; a gateway may write one that long. */
+const NAME_MAX = 255;
+
+/** `name` shortened in its stem, extension kept, so that `reserve` more bytes still fit in NAME_MAX. */
+export function fitName(name: string, reserve = 0): string {
+  if (Buffer.byteLength(name) + reserve <= NAME_MAX) return name;
   const dot = name.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  for (let i = 1; ; i++) if (!taken.has(`${stem}.${i}${ext}`)) return `${stem}.${i}${ext}`;
+  const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
+  let stem = name.slice(0, name.length - ext.length);
+  const room = NAME_MAX - reserve - Buffer.byteLength(ext);
+  while (stem.length > 0 && Buffer.byteLength(stem) > room) stem = stem.slice(0, -1);
+  return stem + ext;
+}
+
+/**
+ * A name for `name` in `dir` that no file there has (`a.1.tif`, `a.2.tif`...), short enough that
+ * `reserve` more bytes (a `.reason.txt` beside it) still make a valid file name.
+ */
+async function freeName(dir: string, name: string, reserve: number): Promise<string> {
+  const taken = new Set(await readdir(dir));
+  const fitted = fitName(name, reserve);
+  if (!taken.has(fitted)) return fitted;
+  for (let i = 1; ; i++) {
+    const base = fitName(name, reserve + `.${i}`.length);
+    const dot = base.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ''];
+    if (!taken.has(`${stem}.${i}${ext}`)) return `${stem}.${i}${ext}`;
+  }
 }

@@ -3,7 +3,7 @@
  * any PDF, fax or scan; when none holds an order, the typed body is read with the same extractor.
  * Pages of all attachments are numbered in one sequence, so the review screen shows them all.
  */
-import { readDocument } from '../../src/documents/index.ts';
+import { DEFAULT_MAX_PAGES, type ReadLimits, readDocument } from '../../src/documents/index.ts';
 import type { ExtractedOrder, ExtractOutcome, FieldSource } from '../../src/domain/extraction.ts';
 import { type Finding, finding } from '../../src/domain/findings.ts';
 import type { Page, Word } from '../../src/domain/page.ts';
@@ -59,11 +59,14 @@ function renumber(order: ExtractedOrder, map: (source: FieldSource) => FieldSour
 interface EmailContext {
   ocr: OcrEngine;
   templates: Template[];
+  limits: ReadLimits;
 }
 
 interface EmailSources {
   ocr: OcrEngine;
   templates: TemplateSource;
+  /** What each attachment's reader may decode (pages, pixels); absent: the readers' defaults. */
+  limits?: ReadLimits;
 }
 
 async function readAttachments(
@@ -74,13 +77,25 @@ async function readAttachments(
   const orders: ExtractedOrder[] = [];
   const pages: Page[] = [];
   const findings: Finding[] = [];
+  // The page limit holds for the whole message: a thousand small PDFs are not a thousand times it.
+  const budget = Math.max(1, ctx.limits.maxPages ?? DEFAULT_MAX_PAGES);
   for (const doc of msg.documents) {
-    const read = await readDocument(doc.bytes, doc.kind, { ocr: ctx.ocr });
+    if (pages.length >= budget) {
+      const why = `Attachment ${doc.name} was not read: the message's first ${budget} pages were read already.`;
+      findings.push(finding('low_confidence', 'warning', null, why));
+      continue;
+    }
+    const limits = { ...ctx.limits, maxPages: budget - pages.length };
+    const read = await readDocument(doc.bytes, doc.kind, { ...limits, ocr: ctx.ocr });
     if (read.kind === 'unreadable') {
       findings.push(
         finding('unreadable_document', 'warning', null, `Attachment ${doc.name}: ${read.reason}`),
       );
       continue;
+    }
+    if (read.totalPages > read.pages.length) {
+      const msg = `Attachment ${doc.name}: only the first ${read.pages.length} of ${read.totalPages} pages were read.`;
+      findings.push(finding('low_confidence', 'warning', null, msg));
     }
     const offset = pages.length;
     const outcome = extractOrders(read.pages, { hints, templates: ctx.templates });
@@ -129,7 +144,11 @@ export async function readEmail(
     return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
   }
   const hints = { email: sender?.includes('@') ? sender : msg.from, fax: msg.faxNumber };
-  const ctx: EmailContext = { ocr: sources.ocr, templates: await templatesOf(sources.templates) };
+  const ctx: EmailContext = {
+    ocr: sources.ocr,
+    templates: await templatesOf(sources.templates),
+    limits: sources.limits ?? {},
+  };
   const found = await readAttachments(msg, hints, ctx);
   const skipped = msg.skipped.map((s) =>
     /winmail\.dat \(TNEF\) that could not be read/.test(s.reason)
@@ -158,11 +177,15 @@ export async function readEmail(
 }
 
 /** The e-mail format for the registry: an RFC 5322 message, read with the given OCR engine and templates. */
-export function emailFormat(ocr: OcrEngine, templates: TemplateSource): DocumentFormat {
+export function emailFormat(
+  ocr: OcrEngine,
+  templates: TemplateSource,
+  limits: ReadLimits = {},
+): DocumentFormat {
   return {
     id: 'email',
     channel: 'email',
     score: ({ bytes, filename }) => (looksLikeEmail(bytes) ? 0.8 : /\.eml$/i.test(filename ?? '') ? 0.3 : 0),
-    extract: ({ bytes, sender }) => readEmail(bytes, sender ?? null, { ocr, templates }),
+    extract: ({ bytes, sender }) => readEmail(bytes, sender ?? null, { ocr, templates, limits }),
   };
 }

@@ -6,6 +6,7 @@
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { type DocumentKind, sniffDocumentKind } from '../../src/documents/index.ts';
+import { storableText } from '../../src/domain/text.ts';
 import { type TnefAttachment, tnefAttachments } from './tnef.ts';
 
 /** A document carried by the message. */
@@ -38,6 +39,33 @@ export const MIN_PAGE_PIXELS = 600;
 export const MIN_PAGE_BYTES = 15_000;
 /** Forwarded messages inside forwarded messages: followed this deep. */
 const MAX_DEPTH = 3;
+/** Attachment names are shown to people, never used as paths; longer ones are cut. */
+const MAX_NAME_LENGTH = 200;
+
+/**
+ * An attachment name as a sender wrote it, made safe to show and store: only the last path
+ * component (`../../etc/passwd` is `passwd`), no control characters (PostgreSQL refuses NUL),
+ * at most MAX_NAME_LENGTH characters. Null when nothing is left.
+ */
+export function attachmentName(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const last = raw.split(/[/\\]/).pop() ?? '';
+  const clean = storableText(last)
+    .replace(/[\p{Cc}\uFFFD]/gu, '')
+    .trim();
+  if (clean === '' || clean === '.' || clean === '..') return null;
+  return clean.length > MAX_NAME_LENGTH ? `${clean.slice(0, MAX_NAME_LENGTH - 1)}…` : clean;
+}
+
+/** Archives are reported, never unpacked: a zip is not an order, and may be a zip bomb. */
+function archiveKind(bytes: Buffer): string | null {
+  const head = bytes.subarray(0, 8).toString('latin1');
+  if (head.startsWith('PK\x03\x04') || head.startsWith('PK\x05\x06')) return 'ZIP';
+  if (head.startsWith('Rar!')) return 'RAR';
+  if (head.startsWith("7z\xbc\xaf'\x1c")) return '7-Zip';
+  if (head.startsWith('\x1f\x8b')) return 'gzip';
+  return null;
+}
 
 /** True when the bytes start like an RFC 5322 message (header lines), for format scoring. */
 export function looksLikeEmail(bytes: Buffer): boolean {
@@ -89,7 +117,8 @@ function extOf(kind: DocumentKind, contentType: string): string {
 async function isPicture(bytes: Buffer): Promise<string | null> {
   if (bytes.length < MIN_PAGE_BYTES) return `an image of ${bytes.length} bytes (a logo or signature picture)`;
   try {
-    const meta = await sharp(bytes).metadata();
+    // Headers only: a pixel bomb is measured here and refused by the document reader with its size.
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     const side = Math.min(meta.width ?? 0, meta.height ?? 0);
     if (side < MIN_PAGE_PIXELS)
       return `an image of ${meta.width} x ${meta.height} pixels (a logo or picture)`;
@@ -113,7 +142,7 @@ async function fromTnef(bytes: Buffer, name: string, into: ParsedMessage): Promi
   }
   for (const [i, t] of inner.entries()) {
     const kind = sniffDocumentKind(t.bytes);
-    const inside = `${name}/${t.name ?? `attachment-${i + 1}`}`;
+    const inside = `${name}/${attachmentName(t.name) ?? `attachment-${i + 1}`}`;
     const picture = kind === 'image' ? await isPicture(t.bytes) : null;
     if (!kind) into.skipped.push({ name: inside, reason: 'not a document' });
     else if (picture) into.skipped.push({ name: inside, reason: picture });
@@ -134,7 +163,8 @@ async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: b
   }
   for (const [i, a] of mail.attachments.entries()) {
     const type = (a.contentType ?? 'application/octet-stream').toLowerCase();
-    const name = a.filename ?? `attachment-${into.documents.length + into.skipped.length + 1}`;
+    const sent = attachmentName(a.filename);
+    const name = sent ?? `attachment-${into.documents.length + into.skipped.length + 1}`;
     if (type === 'message/rfc822') {
       if (depth >= MAX_DEPTH) into.skipped.push({ name, reason: 'a forwarded message nested too deep' });
       else await collect(a.content, depth + 1, into, false);
@@ -150,6 +180,14 @@ async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: b
     }
     // Content decides, not the declared type: Outlook sends PDFs as application/octet-stream.
     const kind = sniffDocumentKind(a.content);
+    const archive = kind ? null : archiveKind(a.content);
+    if (archive) {
+      into.skipped.push({
+        name,
+        reason: `a ${archive} archive; archives are not unpacked, send the order itself`,
+      });
+      continue;
+    }
     if (!kind) {
       into.skipped.push({ name, reason: `not a document (${type})` });
       continue;
@@ -162,7 +200,7 @@ async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: b
       }
     }
     const fallback = `attachment-${i + 1}.${extOf(kind, type)}`;
-    into.documents.push({ name: a.filename ?? fallback, kind, bytes: a.content });
+    into.documents.push({ name: sent ?? fallback, kind, bytes: a.content });
   }
 }
 

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /**
  * The sender's fax number as the gateway gives it: in the file name (HylaFAX-style
@@ -39,13 +40,38 @@ export function faxNumberFromSidecar(text: string): string | null {
   return m?.[1] ? normaliseFaxNumber(m[1]) : null;
 }
 
+/** A sidecar holds a few lines; more than this is not read (a gateway's huge log is no sidecar). */
+export const MAX_SIDECAR_BYTES = 64 * 1024;
+
+/**
+ * The first MAX_SIDECAR_BYTES of a sidecar; null when it is absent or not a plain file. Opened
+ * without following links and without blocking, so a named pipe or a link planted under a
+ * sidecar's name can neither hang the scan nor make it read a file outside the folder.
+ */
+export async function readSidecar(path: string): Promise<string | null> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    () => null,
+  );
+  if (!handle) return null;
+  try {
+    if (!(await handle.stat()).isFile()) return null;
+    const buf = Buffer.alloc(MAX_SIDECAR_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Looks in the sidecars first (the gateway's own record), then in the file name. */
 export async function findFaxSender(path: string, opts = DEFAULT_FAX_SENDER): Promise<string | null> {
   const stem = path.replace(/\.[a-z0-9]+$/i, '');
   for (const ext of opts.sidecarExtensions) {
     for (const candidate of [`${path}${ext}`, `${stem}${ext}`]) {
       if (candidate === path) continue;
-      const text = await readFile(candidate, 'utf8').catch(() => null);
+      const text = await readSidecar(candidate);
       const found = text ? faxNumberFromSidecar(text) : null;
       if (found) return found;
     }

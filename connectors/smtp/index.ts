@@ -24,6 +24,11 @@ export interface SmtpListenerOptions {
   allowSenders: string[];
   /** `user:password` pairs; when given, clients must authenticate. */
   users: string[];
+  /**
+   * A client that sends nothing for this long (one that stalls in the middle of DATA) is
+   * disconnected and its half message dropped. Default 60 s.
+   */
+  socketTimeoutMs?: number;
   submit: (doc: InboundDocument) => Promise<SubmitResult>;
   log: Logger;
 }
@@ -75,6 +80,9 @@ export class SmtpListener implements Monitored {
       name: 'order-capture',
       banner: 'order-capture order intake',
       size: opts.maxBytes,
+      socketTimeout: opts.socketTimeoutMs ?? 60_000,
+      // Connections the listener is closing get this long to finish before they are cut.
+      closeTimeout: Math.min(opts.socketTimeoutMs ?? 60_000, 30_000),
       // TLS belongs to the relaying MTA on the same host or network; this listener speaks plain SMTP.
       disabledCommands: users.size > 0 ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
       authOptional: users.size === 0,
@@ -101,11 +109,20 @@ export class SmtpListener implements Monitored {
       },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
+        // smtp-server reads an oversized message to its end; it is counted, never kept in memory.
+        stream.on('data', (c: Buffer) => {
+          if (!stream.sizeExceeded) chunks.push(c);
+        });
         stream.on('error', (err) => callback(err));
         stream.on('end', () => {
           if (stream.sizeExceeded) {
-            return callback(smtpError(552, `Message larger than ${opts.maxBytes} bytes`));
+            opts.log.warn('SMTP message refused: too large', {
+              bytes: stream.byteLength,
+              limit: opts.maxBytes,
+            });
+            return callback(
+              smtpError(552, `Message larger than the ${opts.maxBytes}-byte limit (ORDERCAP_MAX_UPLOAD_MB)`),
+            );
           }
           const bytes = Buffer.concat(chunks);
           const id = messageIdOf(bytes);

@@ -53,7 +53,7 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
         config,
         log,
         deliverTo: opts.dataDir ? null : config.erp.adapter,
-        formats: allFormats(ocr, templatesFrom(config.templatesDir, log)),
+        formats: allFormats(ocr, templatesFrom(config.templatesDir, log), config.documents),
       },
       opts.files,
       (line) => process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`),

@@ -25,9 +25,16 @@ export interface CleanImage {
 
 export type Probe = { ok: true; pages: number } | { ok: false; reason: string };
 
+/**
+ * Longest error text quoted in a reason: libvips repeats a warning once per page, and a TIFF of
+ * thousands of broken pages made a reason of 700 kB.
+ */
+const MAX_ERROR_TEXT = 300;
+
 /** An error message in one line, for the reasons given to people. */
 export function describeError(err: unknown): string {
-  return (err as Error)?.message?.replace(/\s+/g, ' ').trim() || 'unknown error';
+  const text = (err as Error)?.message?.replace(/\s+/g, ' ').trim() || 'unknown error';
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text;
 }
 
 /**

@@ -13,9 +13,14 @@ export interface ReadOptions {
   maxPages?: number;
   /** Largest page image, in pixels, decoded or rendered. Default 40 million. */
   maxPixels?: number;
+  /** A document declaring more pages than this is not read at all (unreadable). Default 1000. */
+  maxDocumentPages?: number;
   /** Tesseract languages, e.g. 'spa' or 'spa+eng'; default: the engine's (two languages cost twice the time). */
   languages?: string;
 }
+
+/** The limits of ReadOptions, as the configuration gives them (`config.documents`). */
+export type ReadLimits = Pick<ReadOptions, 'maxPages' | 'maxPixels' | 'maxDocumentPages'>;
 
 /**
  * The pages of a document, or why it cannot be read (a sentence a person understands). When the
@@ -28,6 +33,7 @@ export type ReadResult =
 
 export const DEFAULT_MAX_PAGES = 50;
 export const DEFAULT_MAX_PIXELS = 40e6;
+export const DEFAULT_MAX_DOCUMENT_PAGES = 1000;
 
 /** Recognises PDF, TIFF, PNG and JPEG from their first bytes. */
 export function sniffDocumentKind(bytes: Buffer): DocumentKind | null {
@@ -41,10 +47,13 @@ export function sniffDocumentKind(bytes: Buffer): DocumentKind | null {
 
 async function readImage(
   bytes: Buffer,
-  opts: ReadOptions & { maxPages: number; maxPixels: number },
+  opts: ReadOptions & { maxPages: number; maxPixels: number; maxDocumentPages: number },
 ): Promise<ReadResult> {
   const probe = await probeImage(bytes, opts.maxPixels, opts.maxPages);
   if (!probe.ok) return { kind: 'unreadable', reason: probe.reason };
+  if (probe.pages > opts.maxDocumentPages) {
+    return { kind: 'unreadable', reason: tooManyPages('image', probe.pages, opts.maxDocumentPages) };
+  }
   const pages: Page[] = [];
   const count = Math.min(probe.pages, opts.maxPages);
   for (let i = 0; i < count; i++) {
@@ -86,6 +95,7 @@ export async function readDocument(
     ...opts,
     maxPages: Math.max(1, opts.maxPages ?? DEFAULT_MAX_PAGES),
     maxPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS,
+    maxDocumentPages: Math.max(1, opts.maxDocumentPages ?? DEFAULT_MAX_DOCUMENT_PAGES),
   };
   if (bytes.length === 0) return { kind: 'unreadable', reason: 'The file is empty.' };
   try {

@@ -18,6 +18,8 @@ export interface PdfReadOptions {
   ocr: OcrEngine;
   maxPages: number;
   maxPixels: number;
+  /** A PDF with more pages than this is not read at all. */
+  maxDocumentPages: number;
   languages: string | undefined;
 }
 
@@ -63,16 +65,27 @@ async function open(bytes: Buffer): Promise<PDFDocumentProxy | string> {
   }
 }
 
+/**
+ * Longest side of a rendered page, in pixels: the canvas and PNG encoder refuse far less than
+ * what a media box may claim (a 1 x 1,000,000 point strip is within the pixel limit).
+ */
+const MAX_SIDE = 16_384;
+
 /** `scale`, reduced where needed so that a page with an absurd media box is no pixel bomb. */
 function fitScale(page: PDFPageProxy, scale: number, maxPixels: number): number {
   const { width, height } = page.getViewport({ scale });
-  return width * height > maxPixels ? scale * Math.sqrt(maxPixels / (width * height)) : scale;
+  const byArea = width * height > maxPixels ? Math.sqrt(maxPixels / (width * height)) : 1;
+  const bySide = Math.max(width, height) > MAX_SIDE ? MAX_SIDE / Math.max(width, height) : 1;
+  return scale * Math.min(byArea, bySide);
 }
 
 async function render(doc: PDFDocumentProxy, page: PDFPageProxy, scale: number): Promise<Buffer> {
   const viewport = page.getViewport({ scale });
   const factory = doc.canvasFactory as CanvasFactory;
-  const cc = factory.create(Math.floor(viewport.width), Math.floor(viewport.height));
+  const cc = factory.create(
+    Math.max(1, Math.floor(viewport.width)),
+    Math.max(1, Math.floor(viewport.height)),
+  );
   try {
     const params = { canvas: cc.canvas, canvasContext: cc.context, viewport };
     await page.render(params as unknown as Parameters<PDFPageProxy['render']>[0]).promise;
@@ -147,6 +160,10 @@ export async function readPdf(bytes: Buffer, opts: PdfReadOptions): Promise<PdfR
   if (typeof doc === 'string') return { kind: 'unreadable', reason: doc };
   const pages: Page[] = [];
   try {
+    // The page count is what the file's page tree claims; a billion costs nothing to write.
+    if (doc.numPages > opts.maxDocumentPages) {
+      return { kind: 'unreadable', reason: tooManyPages('PDF', doc.numPages, opts.maxDocumentPages) };
+    }
     const count = Math.min(doc.numPages, opts.maxPages);
     for (let n = 1; n <= count; n++) {
       let page: PDFPageProxy;

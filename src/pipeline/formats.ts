@@ -3,6 +3,7 @@ import { looksLikeOrderJson, readOrderJson } from '../../connectors/web-form/rea
 import type { Channel } from '../domain/document.ts';
 import type { ExtractOutcome } from '../domain/extraction.ts';
 import { finding } from '../domain/findings.ts';
+import { storable } from '../domain/text.ts';
 
 export interface FormatInput {
   bytes: Buffer;
@@ -98,7 +99,9 @@ export async function extractDocument(
     };
   }
   try {
-    return { format: format.id, outcome: await format.extract(input) };
+    // Words, names and values read from the file go to the database as they are; PostgreSQL
+    // refuses some characters a hostile or broken file can carry (NUL in a PDF's text layer).
+    return { format: format.id, outcome: storable(await format.extract(input)) };
   } catch (err) {
     const message = `The ${format.id} reader failed on this file: ${(err as Error).message}`;
     return {

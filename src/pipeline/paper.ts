@@ -1,5 +1,5 @@
 import { emailFormat } from '../../connectors/email/format.ts';
-import { type DocumentKind, readDocument, sniffDocumentKind } from '../documents/index.ts';
+import { type DocumentKind, type ReadLimits, readDocument, sniffDocumentKind } from '../documents/index.ts';
 import type { Channel } from '../domain/document.ts';
 import { finding } from '../domain/findings.ts';
 import { existsSync } from 'node:fs';
@@ -16,13 +16,17 @@ const CHANNEL: Record<DocumentKind, Channel> = { pdf: 'scan', tiff: 'fax', image
  * Formats read like paper: PDF (text layer, or OCR when there is none), TIFF faxes and scanned
  * images. One OCR engine, created once by the caller, serves them all.
  */
-export function paperFormats(ocr: OcrEngine, source: TemplateSource = []): DocumentFormat[] {
+export function paperFormats(
+  ocr: OcrEngine,
+  source: TemplateSource = [],
+  limits: ReadLimits = {},
+): DocumentFormat[] {
   return (['pdf', 'tiff', 'image'] as const).map((kind) => ({
     id: kind,
     channel: CHANNEL[kind],
     score: ({ bytes }) => (sniffDocumentKind(bytes) === kind ? 1 : 0),
     extract: async ({ bytes, sender }) => {
-      const read = await readDocument(bytes, kind, { ocr });
+      const read = await readDocument(bytes, kind, { ...limits, ocr });
       const templates = await templatesOf(source);
       if (read.kind === 'unreadable') {
         return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, read.reason)] };
@@ -43,8 +47,12 @@ export function paperFormats(ocr: OcrEngine, source: TemplateSource = []): Docum
 }
 
 /** Every format this build reads: structured ones first in the list, paper-like ones and e-mail after. */
-export function allFormats(ocr: OcrEngine, templates: TemplateSource = []): DocumentFormat[] {
-  return [...FORMATS, ...paperFormats(ocr, templates), emailFormat(ocr, templates)];
+export function allFormats(
+  ocr: OcrEngine,
+  templates: TemplateSource = [],
+  limits: ReadLimits = {},
+): DocumentFormat[] {
+  return [...FORMATS, ...paperFormats(ocr, templates, limits), emailFormat(ocr, templates, limits)];
 }
 
 /** Loads the templates folder; a broken file is reported and skipped, the others load. */

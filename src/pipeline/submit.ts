@@ -19,7 +19,9 @@ export interface SubmitResult {
  * and queues processing, all in one transaction. A connector confirms receipt to its source
  * (IMAP move, file move, HTTP 2xx) only after this resolves.
  */
-export async function submit(db: Db, doc: InboundDocument): Promise<SubmitResult> {
+export async function submit(db: Db, inbound: InboundDocument): Promise<SubmitResult> {
+  // A sender's file name, address or subject may hold what PostgreSQL cannot store (NUL).
+  const doc = storable(inbound);
   const result = await db.transaction(async (tx) => {
     const existing = await tx.query<{ id: number }>(
       `SELECT id FROM documents WHERE channel = $1 AND source_ref = $2`,
