@@ -166,7 +166,8 @@ export function parseMailboxUrl(url: string): MailboxConfig {
   try {
     u = new URL(url);
   } catch {
-    throw new Error(`not a mailbox URL: ${url.replace(/\/\/[^@]*@/, '//***@')}`);
+    // Up to the last "@": a password may hold a raw "@" the URL parser could not take.
+    throw new Error(`not a mailbox URL: ${url.replace(/\/\/.*@/, '//***@')}`);
   }
   if (u.protocol !== 'imap:' && u.protocol !== 'imaps:') {
     throw new Error(`a mailbox URL starts with imap:// or imaps://, not ${u.protocol}//`);

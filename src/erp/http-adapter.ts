@@ -78,7 +78,17 @@ function parseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new OrderCaptureError('config_invalid', `http ERP adapter: invalid URL ${JSON.stringify(raw)}`);
+    throw new OrderCaptureError(
+      'config_invalid',
+      `http ERP adapter: invalid URL ${JSON.stringify(raw.replace(/\/\/.*@/, '//***@'))}`,
+    );
+  }
+  // fetch() refuses such a URL and its error quotes it whole, password included, into logs.
+  if (url.username || url.password) {
+    throw new OrderCaptureError(
+      'config_invalid',
+      'http ERP adapter: the URL must not hold credentials; set ORDERCAP_ERP_AUTHORIZATION instead',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OrderCaptureError(

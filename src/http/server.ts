@@ -48,13 +48,26 @@ export interface ServerOptions {
 }
 
 export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = ctx.config.http;
   const app = Fastify({
     bodyLimit: ctx.config.http.bodyLimitBytes,
+    // Slow clients (slowloris): headers and the whole request each have a deadline (408), and a
+    // connection on which nothing moves is closed. Node checks the deadlines every
+    // connectionsCheckingInterval, so that interval is kept well under the shortest of them.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: idleTimeoutMs,
+    http: {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(25, Math.min(30_000, Math.floor(headersTimeoutMs / 4))),
+    },
     logger: false,
     return503OnClosing: true,
     // Ids are ours; a client-chosen id could forge or collide with log lines.
     requestIdHeader: false,
     genReqId: () => randomUUID(),
+    // Only the configured proxy may say who the client is; anyone else could forge the header.
+    trustProxy: ctx.config.http.trustProxy.length > 0 ? ctx.config.http.trustProxy : false,
   });
   app.addHook('onSend', async (_request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);

@@ -10,7 +10,12 @@ export const LANG_COOKIE = 'oc_review_lang';
 export function cookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined; // a malformed cookie (`%E0%A4%A`) is no cookie, not a 500 on every page
+    }
   }
   return undefined;
 }
