@@ -33,7 +33,8 @@ export async function submit(db: Db, inbound: InboundDocument): Promise<SubmitRe
     const [row] = await tx.query<{ id: number }>(
       `INSERT INTO documents (sha256, size, channel, source_ref, sender, customer_id, filename,
                               content_type, meta, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10) RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+       ON CONFLICT (channel, source_ref) DO NOTHING RETURNING id`,
       [
         hash,
         doc.bytes.length,
@@ -47,7 +48,16 @@ export async function submit(db: Db, inbound: InboundDocument): Promise<SubmitRe
         doc.receivedAt,
       ],
     );
-    const documentId = row!.id;
+    if (!row) {
+      // Stored by a submission of the same source reference that committed meanwhile (a client
+      // retrying while its first request still runs): answer with that document, as above.
+      const [first] = await tx.query<{ id: number }>(
+        `SELECT id FROM documents WHERE channel = $1 AND source_ref = $2`,
+        [doc.channel, doc.sourceRef],
+      );
+      return { documentId: first!.id, created: false };
+    }
+    const documentId = row.id;
     await logEvent(tx, {
       actor: `system:${doc.channel}`,
       kind: 'document.received',
@@ -81,12 +91,35 @@ export async function waitForDocument(
   timeoutMs: number,
 ): Promise<DocumentOutcome | null> {
   const deadline = Date.now() + timeoutMs;
-  for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
-    const [row] = await db.query<{ status: string }>(`SELECT status FROM documents WHERE id = $1`, [
-      documentId,
-    ]);
-    if (row?.status === 'processed' || row?.status === 'rejected') return row.status;
-    if (Date.now() >= deadline) return null;
-    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(1, deadline - Date.now()))));
+  // The signal may come while a look is under way: it is kept, so the next look follows at once.
+  let signalled = false;
+  let wake: (() => void) | null = null;
+  const unsubscribe = onDocumentFinished(documentId, () => {
+    signalled = true;
+    wake?.();
+  });
+  try {
+    for (let delay = 5; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
+      const [row] = await db.query<{ status: string }>(`SELECT status FROM documents WHERE id = $1`, [
+        documentId,
+      ]);
+      if (row?.status === 'processed' || row?.status === 'rejected') return row.status;
+      if (Date.now() >= deadline) return null;
+      if (signalled) {
+        signalled = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(delay, Math.max(1, deadline - Date.now())));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+      signalled = false;
+    }
+  } finally {
+    unsubscribe();
   }
 }
