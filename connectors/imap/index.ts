@@ -196,14 +196,29 @@ export class ImapConnector implements Monitored {
         this.opts.log.info('IMAP messages to import', { mailbox: this.name, count: uids.length });
       for (let i = 0; i < uids.length && !this.stopping.signal.aborted; i += this.opts.batch) {
         const chunk = uids.slice(i, i + this.opts.batch);
+        // Sizes first: a message over the limit is never downloaded, so it cannot fill the memory.
+        const sizes = await client.fetchAll(chunk.join(','), { uid: true, size: true }, { uid: true });
+        const tooLarge = sizes.filter((s) => (s.size ?? 0) > this.opts.maxBytes);
+        for (const s of tooLarge) {
+          this.opts.log.warn('IMAP message too large; moved to the failed folder', {
+            mailbox: this.name,
+            uid: s.uid,
+            size: s.size,
+            limit: this.opts.maxBytes,
+          });
+        }
+        const wanted = chunk.filter((uid) => !tooLarge.some((s) => s.uid === uid));
         // Collect first, act after: no other command may run inside a FETCH.
-        const messages = await client.fetchAll(
-          chunk.join(','),
-          { uid: true, size: true, envelope: true, source: true, internalDate: true },
-          { uid: true },
-        );
+        const messages =
+          wanted.length === 0
+            ? []
+            : await client.fetchAll(
+                wanted.join(','),
+                { uid: true, size: true, envelope: true, source: true, internalDate: true },
+                { uid: true },
+              );
         const done: number[] = [];
-        const failed: number[] = [];
+        const failed: number[] = tooLarge.map((s) => s.uid);
         for (const msg of messages) {
           if (!msg.source || (msg.size ?? msg.source.length) > this.opts.maxBytes) {
             this.opts.log.warn('IMAP message too large; moved to the failed folder', {

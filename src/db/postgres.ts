@@ -34,6 +34,13 @@ class PostgresDb implements Db {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has no pool listener: unheard, the 'error' of a connection the server
+    // drops (restart) would crash the process. The statement in flight fails by itself.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn({
@@ -46,10 +53,14 @@ class PostgresDb implements Db {
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken ??= e;
+      });
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken connection, or one left inside a transaction, is discarded, not pooled.
+      client.release(broken);
     }
   }
 

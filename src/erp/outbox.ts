@@ -72,10 +72,14 @@ interface ClaimRow {
   data: CanonicalOrder;
   document_id: number;
   received_at: Date;
+  channel: Channel;
 }
 
 /**
- * Takes up to `limit` due rows for `adapter`, oldest order first. SKIP LOCKED lets several
+ * Takes up to `limit` due rows for `adapter`, oldest order first, never past an older order
+ * still waiting out a retry's backoff: orders reach the ERP in the order they were accepted,
+ * outages and retries included (only the oldest waiting order probes a failing ERP; the rest
+ * follow it once it is through, or once it has failed for good). SKIP LOCKED lets several
  * deliverers claim at once without handing one order to two of them; a lease that runs out
  * (process killed mid-send) makes the row due again, and it is resent with the same key.
  */

@@ -30,8 +30,17 @@ export interface ErpServer {
   /** Requests answered from the idempotency store (same key seen before). */
   readonly replays: number;
   requests: ErpServerRequest[];
+  /** How the server behaves from now on (see `ErpMode`); resolves once it holds. */
+  setMode(mode: ErpMode): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * An outage, switched on and off while the test runs: `refuse` stops listening (connection
+ * refused: nothing on the port), `timeout` accepts and never answers, `reset` drops the
+ * connection, 503 answers "unavailable"; `ok` listens again, on the same port, with the same store.
+ */
+export type ErpMode = 'ok' | 'refuse' | 'timeout' | 'reset' | 503;
 
 interface Stored {
   status: number;
@@ -48,6 +57,7 @@ export async function startErpServer(options: ErpServerOptions = {}): Promise<Er
   const state = { calls: 0, replays: 0 };
   const received: ErpServer['received'] = [];
   const requests: ErpServerRequest[] = [];
+  let mode: ErpMode = 'ok';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     state.calls += 1;
@@ -60,6 +70,7 @@ export async function startErpServer(options: ErpServerOptions = {}): Promise<Er
     const text = await readBody(req);
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     if (state.calls <= (options.failFirst ?? 0)) return fail(req, res, options);
+    if (mode !== 'ok' && mode !== 'refuse') return fail(req, res, { ...options, failWith: mode });
     if (options.rejectWith)
       return send(res, options.rejectWith.status, options.rejectWith.body, 'text/plain');
     if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain');
@@ -85,7 +96,20 @@ export async function startErpServer(options: ErpServerOptions = {}): Promise<Er
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  await listen(0);
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -98,11 +122,14 @@ export async function startErpServer(options: ErpServerOptions = {}): Promise<Er
     get replays() {
       return state.replays;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    setMode: async (next) => {
+      if (next === 'refuse' && mode !== 'refuse') await stopListening();
+      if (next !== 'refuse' && mode === 'refuse') await listen(port);
+      // Requests left hanging by `timeout` are cut: the client has given up on them anyway.
+      if (mode === 'timeout' && next !== 'timeout') server.closeAllConnections();
+      mode = next;
+    },
+    close: () => (mode === 'refuse' ? Promise.resolve() : stopListening()),
   };
 }
 
