@@ -128,6 +128,8 @@ export interface ConfirmConfig {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** How long a sender holds a queued confirmation; a sender killed mid-send frees it after this. */
+  leaseMs: number;
 }
 
 export interface ErpConfig {
@@ -311,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       maxAttempts: r.int('confirm.maxAttempts', 'ORDERCAP_CONFIRM_MAX_ATTEMPTS', 12, 1, 1000),
       backoffBaseMs: r.int('confirm.backoffBaseMs', 'ORDERCAP_CONFIRM_BACKOFF_MS', 5000, 1, 3_600_000),
       backoffMaxMs: r.int('confirm.backoffMaxMs', 'ORDERCAP_CONFIRM_BACKOFF_MAX_MS', 900_000, 1, 86_400_000),
+      leaseMs: r.int('confirm.leaseMs', 'ORDERCAP_CONFIRM_LEASE_MS', 60_000, 1000, 3_600_000),
     },
     smtp: {
       port:

@@ -50,7 +50,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
           validation: config.validation,
           acceptThreshold: config.acceptThreshold,
           deliverTo: config.erp.adapter,
-          formats: allFormats(ocr, learnedTemplates(db, templatesFrom(config.templatesDir, log))),
+          formats: allFormats(
+            ocr,
+            learnedTemplates(db, templatesFrom(config.templatesDir, log)),
+            config.documents,
+          ),
           confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
           sla: config.sla,
         },

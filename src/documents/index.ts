@@ -1,6 +1,8 @@
 import type { Page } from '../domain/page.ts';
+import { faultPoint } from '../faults.ts';
 import type { OcrEngine } from '../ocr/index.ts';
 import { decodePage, describeError, probeImage } from './image.ts';
+import { tooManyPages } from './limits.ts';
 import { readPdf } from './pdf.ts';
 
 export type DocumentKind = 'pdf' | 'tiff' | 'image';
@@ -77,6 +79,7 @@ async function readImage(
       image: deskewed ?? img.png,
       confidence,
     });
+    faultPoint('pipeline.inside-ocr');
   }
   return { kind: 'pages', pages, totalPages: probe.pages };
 }

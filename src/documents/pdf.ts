@@ -3,8 +3,10 @@ import path from 'node:path';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
 import type { Page, Word } from '../domain/page.ts';
+import { faultPoint } from '../faults.ts';
 import type { OcrEngine } from '../ocr/index.ts';
 import { cleanRendered, describeError } from './image.ts';
+import { tooManyPages } from './limits.ts';
 import { isUnusableTextLayer, runsToWords, type TextRun } from './words.ts';
 
 /** Text-layer pages are rendered at 2x (144 dpi): enough for a person to read on the review screen. */
@@ -140,6 +142,7 @@ async function scannedPage(
     img.png,
     opts.languages ? { languages: opts.languages } : undefined,
   );
+  faultPoint('pipeline.inside-ocr');
   return {
     number,
     width: img.width,

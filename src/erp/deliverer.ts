@@ -190,10 +190,15 @@ export class OutboxDeliverer implements Monitored {
   }
 
   private async deliverBatch(batch: ClaimedDelivery[]): Promise<void> {
-    const results = await this.flush(await this.sendAll(batch));
+    faultPoint('erp.before-send');
+    const sent = await this.sendAll(batch);
+    await this.release(batch.filter((_, i) => sent[i] === undefined));
+    const results = await this.flush(sent.filter((r) => r !== undefined));
     // Crash tests kill the process here: sent, not recorded, the case the idempotency key is for.
     faultPoint('erp.after-send');
-    const attempts = batch.map((delivery, i) => ({ delivery, result: results[i]! }));
+    const attempts = batch
+      .filter((_, i) => sent[i] !== undefined)
+      .map((delivery, i) => ({ delivery, result: results[i]! }));
     let outcomes: BatchOutcome[];
     try {
       outcomes = await recordResults(this.db, attempts, this.config);

@@ -157,6 +157,7 @@ export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine {
     async recognize(png, ropts) {
       if (closed) throw new Error('The OCR engine is closed.');
       const { scheduler } = await pool(ropts?.languages ?? defaultLanguages);
+      const started = performance.now();
       // rotateAuto measures skew and reads the straightened page; the binary image it returns
       // is that page (cheap to ask for), which the review screen needs to match the boxes.
       const { data } = await scheduler.addJob(

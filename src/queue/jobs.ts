@@ -73,17 +73,21 @@ export async function completeJob(q: Queryable, job: Job): Promise<void> {
   }
 }
 
-/** Gives a failed job back with a backoff delay, or marks it dead after its last attempt. */
-export async function failJob(db: Db, job: Job, error: unknown): Promise<'retry' | 'dead'> {
+/**
+ * Gives a failed job back with a backoff delay, or marks it dead after its last attempt; `lost`
+ * (nothing written) when the job is no longer this holder's: another holder finishes it.
+ */
+export async function failJob(db: Db, job: Job, error: unknown): Promise<'retry' | 'dead' | 'lost'> {
   const message = error instanceof Error ? error.message : String(error);
   const dead = job.attempts >= job.max_attempts;
   const delayMs = Math.min(2 ** job.attempts * 500, 60_000);
-  await db.query(
+  const rows = await db.query(
     `UPDATE jobs SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
             run_at = now() + ($5 || ' milliseconds')::interval
-      WHERE id = $1 AND locked_by = $2`,
+      WHERE id = $1 AND locked_by = $2 RETURNING id`,
     [job.id, job.locked_by, dead ? 'dead' : 'pending', message.slice(0, 2000), String(delayMs)],
   );
+  if (rows.length === 0) return 'lost';
   return dead ? 'dead' : 'retry';
 }
 

@@ -159,11 +159,13 @@ export class DocumentWorker implements Monitored {
 async function giveUpOnDocument(p: PipelineOptions, documentId: number, attempts: number, err: unknown) {
   const reason = `Processing failed ${attempts} times: ${err instanceof Error ? err.message : String(err)}`;
   await p.db.transaction(async (tx) => {
-    await tx.query(
+    const updated = await tx.query(
       `UPDATE documents SET status = 'rejected', status_reason = $2, processed_at = now()
-        WHERE id = $1 AND status IN ('received', 'processing')`,
+        WHERE id = $1 AND status IN ('received', 'processing') RETURNING id`,
       [documentId, reason.slice(0, 2000)],
     );
+    // Finished meanwhile by another holder of the job: its result stands, and its events alone.
+    if (updated.length === 0) return;
     // The finding carries the reason to every place a person looks (CLI line, API, review).
     await insertFindings(tx, documentId, null, [finding('unreadable_document', 'error', null, reason)]);
     await logEvent(tx, { actor: 'system:worker', kind: 'document.failed', documentId, detail: { reason } });
