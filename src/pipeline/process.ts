@@ -209,6 +209,8 @@ async function storeResult(
   format: string | null,
   outcome: ExtractOutcome,
   orders: NewOrder[],
+  /** The worker that holds the job, recorded so a scale-out can be audited. */
+  worker: string,
 ): Promise<void> {
   const rejected = orders.length === 0 || orders.every((o) => o.status === 'rejected');
   const reason = rejected ? rejectionReason(outcome, orders) : null;
@@ -222,7 +224,7 @@ async function storeResult(
     actor: ACTOR,
     kind: rejected ? 'document.rejected' : 'document.processed',
     documentId: doc.id,
-    detail: { format, orders: orders.length, reason },
+    detail: { format, orders: orders.length, reason, worker },
   });
   const checked = await recheckDuplicates(tx, doc.id, orders);
   const ids = await insertOrders(tx, checked);

@@ -148,7 +148,39 @@ export class DocumentWorker implements Monitored {
           this.log.error('could not mark document failed', { err: e, documentId: job.document_id }),
         );
       }
+    } finally {
+      stopRenewing();
+      this.inFlight.delete(job.id);
     }
+  }
+
+  /**
+   * Renews the job's lease every third of it while the job runs. A job may wait in this process
+   * for OCR (fewer OCR workers than concurrency) or be a long fax; without renewal its lease
+   * would run out meanwhile, another process would take it and do the same work again, and on a
+   * fax longer than the lease no holder would ever finish first.
+   */
+  private keepLease(job: Job): () => void {
+    let running = true;
+    const timer = setInterval(
+      () => {
+        extendLease(this.pipeline.db, job, this.config.leaseMs)
+          .then((held) => {
+            // Not held after the job finished is the job's own DELETE, not a loss.
+            if (!held && running)
+              this.log.warn('job lease lost while running', { jobId: job.id, worker: this.id });
+          })
+          .catch((err) => {
+            if (running) this.log.warn('renewing a job lease failed', { err, jobId: job.id });
+          });
+      },
+      Math.max(100, Math.floor(this.config.leaseMs / 3)),
+    );
+    timer.unref();
+    return () => {
+      running = false;
+      clearInterval(timer);
+    };
   }
 }
 
