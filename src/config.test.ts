@@ -13,6 +13,22 @@ describe('configuration', () => {
     expect(c.erp).toMatchObject({ adapter: 'file', fileDir: resolve('data/erp-out') });
     expect([...c.roles]).toEqual(['api', 'worker', 'connectors']);
     expect(c.validation.priceTolerance).toBe(0.02);
+    // Off unless asked for: no retention (keep everything), no separate metrics port.
+    expect(c.retention.days).toBeNull();
+    expect(c.monitor).toEqual({ metricsPort: null, heartbeatMs: 10_000 });
+    expect(c.erp.concurrency).toBe(4);
+  });
+
+  it('reads the retention period, the metrics port and the ERP concurrency', () => {
+    const c = loadConfig({
+      ORDERCAP_RETENTION_DAYS: '3650',
+      ORDERCAP_METRICS_PORT: '9464',
+      ORDERCAP_ERP_CONCURRENCY: '1',
+    });
+    expect(c.retention).toMatchObject({ days: 3650, sweepMs: 3_600_000 });
+    expect(c.monitor.metricsPort).toBe(9464);
+    expect(c.erp.concurrency).toBe(1);
+    expect(() => loadConfig({ ORDERCAP_RETENTION_DAYS: '0' })).toThrow(/ORDERCAP_RETENTION_DAYS/);
   });
 
   it('reads a YAML file named by ORDERCAP_CONFIG, with the environment taking precedence', async () => {

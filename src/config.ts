@@ -143,6 +143,12 @@ export interface ErpConfig {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /**
+   * Orders sent at once per deliverer. Arrival order holds across retries either way; with more
+   * than one, up to that many sends already in flight may land before one that failed: 1 gives
+   * the ERP strict arrival order.
+   */
+  concurrency: number;
 }
 
 export interface MailboxConfig {
@@ -272,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       maxAttempts: r.int('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS', 12, 1, 1000),
       backoffBaseMs: r.int('erp.backoffBaseMs', 'ORDERCAP_ERP_BACKOFF_MS', 1000, 1, 3_600_000),
       backoffMaxMs: r.int('erp.backoffMaxMs', 'ORDERCAP_ERP_BACKOFF_MAX_MS', 300_000, 1, 86_400_000),
+      concurrency: r.int('erp.concurrency', 'ORDERCAP_ERP_CONCURRENCY', 4, 1, 64),
     },
     edifact: {
       enabled: r.bool('edifact.enabled', 'ORDERCAP_EDI_DROP', true),

@@ -98,7 +98,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         log,
         leaseMs: config.erp.leaseMs,
         pollMs: config.worker.pollMs,
-        concurrency: config.worker.concurrency,
+        concurrency: config.erp.concurrency,
       });
       deliverer.start();
       monitored.push(deliverer);

@@ -72,6 +72,7 @@ export function testErpConfig(overrides: Partial<ErpConfig> = {}): ErpConfig {
     timeoutMs: 2000,
     leaseMs: 60_000,
     maxAttempts: 12,
+    concurrency: 4,
     backoffBaseMs: 5,
     backoffMaxMs: 20,
     ...overrides,

@@ -7,6 +7,7 @@ import { silentLogger } from '../log.ts';
 import { type RunningService, startService } from '../service.ts';
 import { createTestDatabase, type TestDatabase, testEngine } from '../testing/db.ts';
 import { freePort } from '../testing/dovecot.ts';
+import { startMonitorServer } from './server.ts';
 import type { ProcessReport } from './status.ts';
 
 async function waitFor<T>(what: string, check: () => Promise<T | null>, ms = 20_000): Promise<T> {
@@ -115,5 +116,26 @@ describe('GET /health reports every process and connector', () => {
       expect.stringMatching(/^process other:1:abc \(worker\) has not reported since /),
     );
     await service.db.query(`DELETE FROM process_heartbeats WHERE id = 'other:1:abc'`);
+  });
+});
+
+/** A worker-only process (no api role) is scraped on its own port: ORDERCAP_METRICS_PORT. */
+describe('the monitoring port of a process without the api role', () => {
+  it('serves /metrics and /health, and nothing else', async () => {
+    const t = await createTestDatabase();
+    const config = loadConfig({}, { dataDir: '/nonexistent', roles: 'worker' });
+    const monitor = await startMonitorServer({ db: t.db, config, log: silentLogger }, 0);
+    try {
+      const metrics = await fetch(`${monitor.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toContain('# TYPE ordercap_stage_duration_seconds histogram');
+      expect(text).toMatch(/^ordercap_queue_depth 0$/m);
+      expect((await fetch(`${monitor.url}/health`)).status).toBe(200);
+      expect((await fetch(`${monitor.url}/api/orders/1`)).status).toBe(404);
+    } finally {
+      await monitor.close();
+      await t.close();
+    }
   });
 });
