@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from './yaml.ts';
 import { type BusinessCalendar, parseCalendar } from './sla/calendar.ts';
 
 /**
@@ -412,7 +412,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
 
 function readConfigFile(path: string, problems: string[]): Source {
   try {
-    const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
+    const parsed: unknown = readYaml(readFileSync(path, 'utf8'));
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Source;
     problems.push(`${path}: the config file must hold a mapping of settings`);
   } catch (err) {

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
+import { readYaml } from '../yaml.ts';
 import type { Page } from '../domain/page.ts';
 import { type DateOrder, dateOrderOf } from './dates.ts';
 import { taxIdOf } from './evidence.ts';
@@ -189,7 +189,7 @@ export function loadTemplates(dir: string): { templates: Template[]; errors: str
   for (const name of names) {
     let data: unknown;
     try {
-      data = parse(readFileSync(join(dir, name), 'utf8'));
+      data = readYaml(readFileSync(join(dir, name), 'utf8'));
     } catch (e) {
       errors.push(`${name}: not valid YAML: ${(e as Error).message}`);
       continue;
