@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readYaml } from './yaml.ts';
+import { flatten, list, Reader, readConfigFile, type Source } from './config-source.ts';
 import { type BusinessCalendar, parseCalendar } from './sla/calendar.ts';
 
 /**
@@ -207,8 +206,6 @@ export class ConfigError extends Error {
   }
 }
 
-type Source = Record<string, unknown>;
-
 function calendarOf(c: Parameters<typeof parseCalendar>[0], problems: string[]): BusinessCalendar {
   try {
     return parseCalendar(c);
@@ -216,11 +213,6 @@ function calendarOf(c: Parameters<typeof parseCalendar>[0], problems: string[]):
     problems.push(`ORDERCAP_SLA_*: ${(err as Error).message}`);
     return parseCalendar({ timeZone: 'UTC', hours: '00:00-24:00', days: '1-7', holidays: '' });
   }
-}
-
-/** A setting holding a list: items separated by commas or spaces. */
-function list(value: string): string[] {
-  return value.split(/[\s,]+/).filter(Boolean);
 }
 
 /** ORDERCAP_IMAP_URLS: mailbox URLs separated by commas or spaces. */
@@ -244,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
 
   const dataDir = resolve(r.str('dataDir', 'ORDERCAP_DATA_DIR', './data'));
   const config: Config = {
-    roles: r.roles('roles', 'ORDERCAP_ROLES'),
+    roles: r.someOf('roles', 'ORDERCAP_ROLES', ROLES),
     databaseUrl: r.optStr('databaseUrl', 'DATABASE_URL'),
     dataDir,
     host: r.str('host', 'HOST', '127.0.0.1'),
@@ -408,107 +400,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
-}
-
-function readConfigFile(path: string, problems: string[]): Source {
-  try {
-    const parsed: unknown = readYaml(readFileSync(path, 'utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Source;
-    problems.push(`${path}: the config file must hold a mapping of settings`);
-  } catch (err) {
-    problems.push(`${path}: cannot read the config file: ${(err as Error).message}`);
-  }
-  return {};
-}
-
-/** `{ erp: { adapter: 'http' } }` -> `{ 'erp.adapter': 'http' }`. */
-function flatten(obj: Source, prefix = ''): Source {
-  const out: Source = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (v && typeof v === 'object' && !Array.isArray(v))
-      Object.assign(out, flatten(v as Source, `${prefix}${k}.`));
-    else out[prefix + k] = v;
-  }
-  return out;
-}
-
-/** Reads one setting: the caller's overrides, then the environment, then the file, then the default. */
-class Reader {
-  constructor(
-    private readonly file: Source,
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly overrides: Source,
-    private readonly problems: string[],
-  ) {}
-
-  private raw(key: string, envName: string): { value: unknown; from: string } | null {
-    if (this.overrides[key] !== undefined) return { value: this.overrides[key], from: key };
-    const e = this.env[envName];
-    if (e !== undefined && e !== '') return { value: e, from: envName };
-    if (this.file[key] !== undefined && this.file[key] !== null) return { value: this.file[key], from: key };
-    return null;
-  }
-
-  optStr(key: string, envName: string): string | null {
-    const r = this.raw(key, envName);
-    return r === null ? null : String(r.value);
-  }
-
-  str(key: string, envName: string, dflt: string): string {
-    return this.optStr(key, envName) ?? dflt;
-  }
-
-  num(key: string, envName: string, dflt: number, min: number, max: number): number {
-    const r = this.raw(key, envName);
-    if (r === null) return dflt;
-    const n = Number(r.value);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      this.problems.push(
-        `${r.from}: expected a number from ${min} to ${max}, got ${JSON.stringify(r.value)}`,
-      );
-      return dflt;
-    }
-    return n;
-  }
-
-  int(key: string, envName: string, dflt: number, min: number, max: number): number {
-    const n = this.num(key, envName, dflt, min, max);
-    if (!Number.isInteger(n)) {
-      this.problems.push(`${key}: expected a whole number, got ${n}`);
-      return dflt;
-    }
-    return n;
-  }
-
-  bool(key: string, envName: string, dflt: boolean): boolean {
-    const r = this.raw(key, envName);
-    if (r === null) return dflt;
-    const s = String(r.value).toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-    if (['0', 'false', 'no', 'off'].includes(s)) return false;
-    this.problems.push(`${r.from}: expected true or false, got ${JSON.stringify(r.value)}`);
-    return dflt;
-  }
-
-  roles(key: string, envName: string): Set<Role> {
-    const r = this.raw(key, envName);
-    if (r === null) return new Set(ROLES);
-    const names = (Array.isArray(r.value) ? r.value.map(String) : String(r.value).split(','))
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const bad = names.filter((n) => !(ROLES as readonly string[]).includes(n));
-    if (bad.length > 0 || names.length === 0) {
-      this.problems.push(`${r.from}: expected a list of ${ROLES.join(', ')}, got ${JSON.stringify(r.value)}`);
-      return new Set(ROLES);
-    }
-    return new Set(names as Role[]);
-  }
-
-  oneOf<T extends string>(key: string, envName: string, allowed: readonly T[], dflt: T): T {
-    const r = this.raw(key, envName);
-    if (r === null) return dflt;
-    if ((allowed as readonly string[]).includes(String(r.value))) return String(r.value) as T;
-    this.problems.push(`${r.from}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(r.value)}`);
-    return dflt;
-  }
 }
