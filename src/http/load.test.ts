@@ -32,6 +32,13 @@ describe(`HTTP intake under load (${testEngine})`, () => {
     });
   }, 120_000);
   afterAll(async () => {
+    // The figures, for the CI log (speed is not asserted).
+    for (const e of report?.endpoints ?? []) {
+      console.log(
+        `load (${testEngine}) ${e.endpoint}: ${e.requests} requests, ${e.reqPerSec.toFixed(0)} req/s, ` +
+          `p99 ${e.latency.p99} ms, errors ${e.errors}, lost ${e.lost}, duplicated ${e.duplicated}`,
+      );
+    }
     await t?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
