@@ -10,7 +10,7 @@ import type { InboundDocument } from './domain/document.ts';
 import type { Logger } from './log.ts';
 import { ImapConnector } from '../connectors/imap/index.ts';
 import { ConfirmationSender } from './confirm/sender.ts';
-import { SmtpListener } from '../connectors/smtp/index.ts';
+import { mailSourceRef, SmtpListener } from '../connectors/smtp/index.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { learnedTemplates } from './pipeline/templates-source.ts';
 import { submit } from './pipeline/submit.ts';
@@ -180,7 +180,17 @@ function dropFolders(config: Config, db: Db, log: Logger): DropFolder[] {
   if (config.mail.enabled) {
     const { dropDir: dir, stableMs, pollMs } = config.mail;
     const folderLog = log.child({ connector: 'mail-folder' });
-    folders.push(new DropFolder({ ...common, dir, stableMs, pollMs, channel: 'email', log: folderLog }));
+    folders.push(
+      new DropFolder({
+        ...common,
+        dir,
+        stableMs,
+        pollMs,
+        channel: 'email',
+        log: folderLog,
+        sourceRefOf: mailSourceRef,
+      }),
+    );
   }
   return folders;
 }

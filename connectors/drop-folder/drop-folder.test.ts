@@ -6,6 +6,7 @@ import type { InboundDocument } from '../../src/domain/document.ts';
 import { silentLogger } from '../../src/log.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/db.ts';
+import { mailSourceRef } from '../smtp/index.ts';
 import { DropFolder, type DropFolderOptions } from './index.ts';
 
 describe('drop folder', () => {
@@ -123,6 +124,53 @@ describe('drop folder with gateway sidecars', () => {
       expect(await f.scan()).toBe(1);
       expect((await readdir(join(dir, 'processed'))).sort()).toEqual(['fax1.tif', 'fax1.txt']);
       expect(await t.db.query(`SELECT filename FROM documents`)).toEqual([{ filename: 'fax1.tif' }]);
+    } finally {
+      await t.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('mail drop folder', () => {
+  it('stores a message once when it also came by SMTP or IMAP (same Message-ID)', async () => {
+    const t = await createTestDatabase();
+    const dir = await mkdtemp(join(tmpdir(), 'oc-drop-mail-'));
+    try {
+      const raw = Buffer.from(
+        'From: compras@ferreterialopez.es\r\nMessage-ID: <po-4711@ferreterialopez.es>\r\nSubject: Pedido\r\n\r\nPedido 4711\r\n',
+      );
+      // The SMTP listener stored it first.
+      const first = await submit(t.db, {
+        channel: 'email',
+        sourceRef: mailSourceRef(raw)!,
+        sender: 'compras@ferreterialopez.es',
+        receivedAt: new Date(),
+        filename: null,
+        contentType: 'message/rfc822',
+        bytes: raw,
+      });
+      const f = new DropFolder({
+        dir,
+        channel: 'email',
+        stableMs: 0,
+        pollMs: 10,
+        maxBytes: 1 << 20,
+        submit: (doc) => submit(t.db, doc),
+        log: silentLogger,
+        sourceRefOf: mailSourceRef,
+      });
+      await writeFile(join(dir, 'copy.eml'), raw);
+      // A message without a Message-ID falls back to the file's identity.
+      await writeFile(join(dir, 'anonymous.eml'), 'Subject: x\r\n\r\nbody\r\n');
+      expect(await f.scan()).toBe(2);
+      const docs = await t.db.query<{ id: number; source_ref: string }>(
+        `SELECT id, source_ref FROM documents ORDER BY id`,
+      );
+      expect(docs).toEqual([
+        { id: first.documentId, source_ref: 'message-id:<po-4711@ferreterialopez.es>' },
+        { id: expect.any(Number), source_ref: expect.stringMatching(/^drop:.+\/anonymous\.eml:/) },
+      ]);
+      expect((await readdir(join(dir, 'processed'))).sort()).toEqual(['anonymous.eml', 'copy.eml']);
     } finally {
       await t.close();
       await rm(dir, { recursive: true, force: true });

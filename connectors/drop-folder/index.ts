@@ -23,6 +23,11 @@ export interface DropFolderOptions {
    * documents themselves, they move to processed/ with the document they describe.
    */
   sidecarExtensions?: string[];
+  /**
+   * The file's own identity when it carries one (a mail message's Message-ID): the same message
+   * reaching us also by IMAP or SMTP is then stored once. Null: the file's name, size and mtime.
+   */
+  sourceRefOf?: (bytes: Buffer) => string | null;
 }
 
 interface Seen {
@@ -138,7 +143,9 @@ export class DropFolder implements Monitored {
     const extra = (await this.opts.describe?.(path)) ?? {};
     const result = await this.opts.submit({
       channel: this.opts.channel,
-      sourceRef: `drop:${basename(this.opts.dir)}/${name}:${st.size}:${Math.trunc(st.mtimeMs)}`,
+      sourceRef:
+        this.opts.sourceRefOf?.(bytes) ??
+        `drop:${basename(this.opts.dir)}/${name}:${st.size}:${Math.trunc(st.mtimeMs)}`,
       sender: extra.sender ?? null,
       receivedAt: st.mtime,
       filename: name,

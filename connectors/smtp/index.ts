@@ -60,6 +60,15 @@ export function messageIdOf(raw: Buffer): string | null {
   return m ? m[1]! : null;
 }
 
+/**
+ * A message's source reference by its Message-ID, the same whichever way it came (SMTP, the mail
+ * drop folder, IMAP), so one message is stored once; null when it has none.
+ */
+export function mailSourceRef(raw: Buffer): string | null {
+  const id = messageIdOf(raw);
+  return id ? `message-id:${id}` : null;
+}
+
 export class SmtpListener implements Monitored {
   readonly kind = 'connector';
   private readonly state = new HealthState();
@@ -130,9 +139,7 @@ export class SmtpListener implements Monitored {
           opts
             .submit({
               channel: 'email',
-              sourceRef: id
-                ? `message-id:${id}`
-                : `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+              sourceRef: mailSourceRef(bytes) ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
               sender: from || null,
               receivedAt: new Date(),
               filename: null,
