@@ -16,6 +16,9 @@ import { allFormats, templatesFrom } from '../pipeline/paper.ts';
 import { submit } from '../pipeline/submit.ts';
 import { freePort } from '../testing/dovecot.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, FIXTURES, type TestPipeline } from '../testing/pipeline.ts';
+import { createUser } from '../review/auth.ts';
+import { rejectOrder } from '../review/decisions.ts';
+import { interchange } from '../testing/edifact-gen.ts';
 import { ConfirmationSender } from './sender.ts';
 
 /** A real SMTP server that keeps what it receives, and can refuse the next messages with a code. */
@@ -130,6 +133,18 @@ describe('order confirmations', () => {
     return row;
   }
 
+  /** The segments of an ORDRSP file the sender wrote, as raw text without terminators. */
+  async function ordrspSegments(name: string): Promise<string[]> {
+    const text = await readFile(join(p.config.confirm.ediDir, name), 'latin1');
+    const segments: string[] = [];
+    splitSegments(
+      text.replace(/^UNA.{6}/, ''),
+      { segment: "'", element: '+', component: ':', release: '?', decimal: '.' },
+      (raw) => segments.push(raw.trim().replace(/'$/, '')),
+    );
+    return segments;
+  }
+
   async function drain() {
     while ((await sender.runOnce()) > 0) await new Promise((r) => setTimeout(r, 5));
   }
@@ -142,13 +157,7 @@ describe('order confirmations', () => {
     await drain();
     const files = (await readdir(p.config.confirm.ediDir)).sort();
     expect(files).toEqual(orders.map((o) => `ORDRSP-OC${o.id}.edi`).sort());
-    const text = await readFile(join(p.config.confirm.ediDir, `ORDRSP-OC${orders[0]!.id}.edi`), 'latin1');
-    const segments: string[] = [];
-    splitSegments(
-      text.replace(/^UNA.{6}/, ''),
-      { segment: "'", element: '+', component: ':', release: '?', decimal: '.' },
-      (raw) => segments.push(raw.trim().replace(/'$/, '')),
-    );
+    const segments = await ordrspSegments(`ORDRSP-OC${orders[0]!.id}.edi`);
     expect(segments[0]).toBe(
       `UNB+UNOC:3+8400000000017:14+8412345000003:14+${segments[0]!.split('+')[4]}+OC${orders[0]!.id}`,
     );
@@ -203,6 +212,71 @@ describe('order confirmations', () => {
     expect(mail.text).toContain(`Total: ${total} EUR`);
     expect(mail.html).toContain('<table');
     expect(mail.text).toContain('Proveedor Industrial SA');
+  });
+
+  it('tells the customer when an operator rejects the order, with the reason, by e-mail and ORDRSP', async () => {
+    const user = await createUser(
+      p.db,
+      { login: 'marta', name: 'Marta Ruiz', role: 'operator', password: 'a long enough secret' },
+      'system:test',
+    );
+    const op = {
+      id: user.id,
+      login: 'marta',
+      name: 'Marta Ruiz',
+      role: 'operator' as const,
+      language: null,
+      csrf: '',
+    };
+    const ctx = { db: p.db, config: p.config, log: silentLogger };
+    // An article nobody knows: the order waits in review.
+    const edi = (po: string) =>
+      Buffer.from(
+        interchange([
+          { poNumber: po, buyerGln: '8412345000003', lines: [{ sku: 'NO-SUCH-SKU', quantity: 5 }] },
+        ]),
+      );
+    const reject = async (orderId: number) => {
+      const [o] = await p.db.query<{ version: number }>(`SELECT version FROM orders WHERE id = $1`, [
+        orderId,
+      ]);
+      expect(
+        await rejectOrder(ctx, op, orderId, o!.version, 'El artículo NO-SUCH-SKU ya no se fabrica'),
+      ).toEqual({
+        ok: true,
+        learned: [],
+      });
+    };
+
+    // Sent by e-mail (the interchange attached as it came): answered by e-mail, in its thread.
+    const [byMail] = await arrive('email', edi('RECH-1'), 'compras@ferreterialopez.es', {
+      messageId: '<rech-1@ferreterialopez.es>',
+    });
+    expect(byMail!.status).toBe('review');
+    await reject(byMail!.id);
+    await drain();
+    expect(sink.received).toHaveLength(1);
+    const mail = sink.received[0]!;
+    expect(mail.subject).toBe('Su pedido RECH-1 no se ha podido procesar');
+    expect(mail.inReplyTo).toBe('<rech-1@ferreterialopez.es>');
+    expect(mail.text).toContain('Motivo: El artículo NO-SUCH-SKU ya no se fabrica');
+    expect(mail.text).not.toContain('Confirmamos');
+
+    // By EDI: an ORDRSP that does not accept it (BGM 27), the reason in FTX, no lines.
+    const [byEdi] = await arrive('edi', edi('RECH-2'), '8412345000003');
+    await reject(byEdi!.id);
+    await drain();
+    const name = `ORDRSP-OC${byEdi!.id}.edi`;
+    const segments = await ordrspSegments(name);
+    expect(segments).toContain(`BGM+231+OC${byEdi!.id}+27`);
+    expect(segments).toContain('FTX+ACD+++El artículo NO-SUCH-SKU ya no se fabrica');
+    expect(segments.some((s) => s.startsWith('LIN'))).toBe(false);
+    const events = await p.db.query<{ kind: string; detail: { purpose?: string } }>(
+      `SELECT kind, detail FROM events WHERE order_id = $1 AND kind LIKE 'confirmation.%' ORDER BY id`,
+      [byEdi!.id],
+    );
+    expect(events.map((e) => e.kind)).toEqual(['confirmation.queued', 'confirmation.sent']);
+    expect(events[0]!.detail.purpose).toBe('rejection');
   });
 
   it('writes in English to an English customer', async () => {

@@ -59,14 +59,16 @@ export function route(
 }
 
 /**
- * Queues confirmations for accepted or approved orders, inside the caller's transaction. An order
- * that cannot or must not be confirmed gets a `confirmation.skipped` event saying why. Calling it
- * again for the same order does nothing.
+ * Queues confirmations for accepted or approved orders (or, with `rejection`, the reply to an
+ * order an operator rejected, saying why), inside the caller's transaction. An order that cannot
+ * or must not be answered gets a `confirmation.skipped` event saying why. Calling it again for the
+ * same order does nothing.
  */
 export async function enqueueConfirmations(
   q: Queryable,
   orderIds: number[],
   can: ConfirmationChannels,
+  rejection: { reason: string } | null = null,
 ): Promise<void> {
   if (orderIds.length === 0) return;
   const facts = await q.query<OrderFacts>(
@@ -82,12 +84,15 @@ export async function enqueueConfirmations(
   const queued = routed.filter((x) => x.r.kind !== null);
   if (queued.length > 0) {
     await q.query(
-      `INSERT INTO confirmation_outbox (order_id, kind, recipient)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+      `INSERT INTO confirmation_outbox (order_id, kind, recipient, purpose, reason)
+       SELECT o, k, r, $4, $5 FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(o, k, r)
+       ON CONFLICT DO NOTHING`,
       [
         queued.map((x) => x.f.id),
         queued.map((x) => x.r.kind),
         queued.map((x) => ('recipient' in x.r ? x.r.recipient : '')),
+        rejection ? 'rejection' : 'confirmation',
+        rejection?.reason ?? null,
       ],
     );
   }
@@ -99,7 +104,11 @@ export async function enqueueConfirmations(
       documentId: f.document_id,
       orderId: f.id,
       detail: r.kind
-        ? { kind: r.kind, recipient: 'recipient' in r ? r.recipient : null }
+        ? {
+            kind: r.kind,
+            recipient: 'recipient' in r ? r.recipient : null,
+            ...(rejection ? { purpose: 'rejection' } : {}),
+          }
         : { reason: r.reason },
     })),
   );
@@ -111,6 +120,8 @@ export interface ClaimedConfirmation {
   documentId: number;
   kind: ConfirmationKind;
   recipient: string;
+  /** Null: the order is confirmed; else the operator's reason for rejecting it. */
+  rejection: string | null;
   attempts: number;
   lease: string;
   order: CanonicalOrder;
@@ -129,6 +140,8 @@ export async function claimConfirmations(
     document_id: number;
     kind: ConfirmationKind;
     recipient: string;
+    purpose: string;
+    reason: string | null;
     attempts: number;
     locked_by: string;
     data: CanonicalOrder;
@@ -147,7 +160,7 @@ export async function claimConfirmations(
        UPDATE confirmation_outbox b
           SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval, attempts = b.attempts + 1
          FROM due WHERE b.order_id = due.order_id
-       RETURNING b.order_id, b.kind, b.recipient, b.attempts, b.locked_by)
+       RETURNING b.order_id, b.kind, b.recipient, b.purpose, b.reason, b.attempts, b.locked_by)
      SELECT c.*, o.document_id, o.data, cu.name, cu.language, cu.tax_id, cu.edi_ids, d.meta
        FROM claimed c JOIN orders o ON o.id = c.order_id JOIN documents d ON d.id = o.document_id
        LEFT JOIN customers cu ON cu.id = o.customer_id
@@ -159,6 +172,7 @@ export async function claimConfirmations(
     documentId: r.document_id,
     kind: r.kind,
     recipient: r.recipient,
+    rejection: r.purpose === 'rejection' ? (r.reason ?? '') : null,
     attempts: r.attempts,
     lease: r.locked_by,
     order: r.data,

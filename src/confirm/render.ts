@@ -15,6 +15,8 @@ export interface ConfirmationFacts {
   language: Language;
   /** Our name, signing the e-mail. */
   supplierName: string;
+  /** Set when the order was rejected: the reply says so, with this reason, instead of confirming. */
+  rejection?: string | null;
 }
 
 /** The customer's language: as master data says, else Spanish for Spanish tax ids, else English. */
@@ -33,6 +35,11 @@ const TEXT = {
     columns: ['Artículo', 'Su ref.', 'Descripción', 'Cantidad', 'Precio', 'Importe'],
     total: 'Total',
     closing: 'Atentamente,',
+    rejectedSubject: (po: string) => `Su pedido ${po} no se ha podido procesar`,
+    rejected: (po: string, date: string) =>
+      `Lamentamos comunicarles que no hemos podido procesar su pedido ${po}${date ? ` del ${date}` : ''}.`,
+    reason: (r: string) => `Motivo: ${r}`,
+    resend: 'Les rogamos que nos envíen un pedido corregido o que se pongan en contacto con nosotros.',
   },
   en: {
     subject: (po: string) => `Confirmation of your order ${po}`,
@@ -43,6 +50,11 @@ const TEXT = {
     columns: ['Article', 'Your ref.', 'Description', 'Quantity', 'Price', 'Amount'],
     total: 'Total',
     closing: 'Kind regards,',
+    rejectedSubject: (po: string) => `Your order ${po} could not be processed`,
+    rejected: (po: string, date: string) =>
+      `We regret that we could not process your order ${po}${date ? ` of ${date}` : ''}.`,
+    reason: (r: string) => `Reason: ${r}`,
+    resend: 'Please send us a corrected order or get in touch with us.',
   },
 } as const;
 
@@ -78,6 +90,21 @@ export function renderEmail(f: ConfirmationFacts): RenderedEmail {
   const fmt = formats(f.language);
   const o = f.order;
   const po = o.poNumber ?? ourReference(f.orderId);
+  if (f.rejection != null) {
+    const paragraphs = [
+      t.rejected(po, fmt.date(o.orderDate)),
+      ...(f.rejection ? [t.reason(f.rejection)] : []),
+      t.resend,
+      t.reference(ourReference(f.orderId)),
+    ];
+    const text = [t.greeting, '', ...paragraphs, '', t.closing, f.supplierName, ''].join('\n');
+    const body = html`<!doctype html><html lang="${f.language}"><body>
+<p>${t.greeting}</p>
+${paragraphs.map((p) => html`<p>${p}</p>`)}
+<p>${t.closing}<br>${f.supplierName}</p>
+</body></html>`;
+    return { subject: t.rejectedSubject(po), text, html: body.value };
+  }
   const rows = o.lines.map((l) => [
     l.sku ?? '',
     l.customerRef ?? '',
@@ -128,6 +155,14 @@ function edi(value: string): string {
   return value.replace(/([?'+:])/g, '?$1');
 }
 
+/** C108 free text: one line, up to five components of 70 characters, each escaped. */
+function freeText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const parts: string[] = [];
+  for (let i = 0; i < flat.length && parts.length < 5; i += 70) parts.push(edi(flat.slice(i, i + 70)));
+  return parts.join(':');
+}
+
 export interface OrdrspParties {
   /** Our interchange id (GLN when 13 digits). */
   sender: string;
@@ -140,7 +175,8 @@ export interface OrdrspParties {
 
 /**
  * An ORDRSP D.96A (EAN005) accepting the order as it stands (BGM 1225 = 29, accepted without
- * amendment), line by line, with the PO number in RFF+ON. One message per interchange.
+ * amendment), line by line, with the PO number in RFF+ON; or, for a rejected order, not accepting
+ * it (BGM 1225 = 27) with the reason in FTX+ACD and no lines. One message per interchange.
  */
 export function renderOrdrsp(f: ConfirmationFacts, p: OrdrspParties): string {
   const o = f.order;
@@ -151,14 +187,16 @@ export function renderOrdrsp(f: ConfirmationFacts, p: OrdrspParties): string {
   const hhmm = iso.slice(11, 16).replace(':', '');
   const body: string[] = [
     'UNH+1+ORDRSP:D:96A:UN:EAN005',
-    `BGM+231+${edi(ref)}+29`,
+    `BGM+231+${edi(ref)}+${f.rejection != null ? '27' : '29'}`,
     `DTM+137:${iso.slice(0, 10).replace(/-/g, '')}:102`,
     ...(o.poNumber ? [`RFF+ON:${edi(o.poNumber)}`] : []),
     ...(o.deliveryDate ? [`DTM+2:${o.deliveryDate.replace(/-/g, '')}:102`] : []),
     ...(p.buyerGln ? [`NAD+BY+${edi(p.buyerGln)}::9`] : []),
     `NAD+SU+${edi(p.sender)}::${qual(p.sender) === '14' ? '9' : 'ZZZ'}`,
   ];
-  o.lines.forEach((l, i) => {
+  if (f.rejection) body.splice(3, 0, `FTX+ACD+++${freeText(f.rejection)}`);
+  const lines = f.rejection != null ? [] : o.lines;
+  lines.forEach((l, i) => {
     const gtin = l.gtin?.replace(/^0(?=\d{13}$)/, '') ?? null;
     body.push(gtin ? `LIN+${i + 1}++${edi(gtin)}:SRS` : `LIN+${i + 1}`);
     if (l.sku) body.push(`PIA+5+${edi(l.sku)}:SA`);

@@ -108,6 +108,7 @@ export class ConfirmationSender {
       order: c.order,
       language: languageOf(c.customer),
       supplierName: this.opts.supplierName,
+      rejection: c.rejection,
     };
   }
 

@@ -282,6 +282,13 @@ export async function rejectOrder(
         detail: { reason },
       },
     ]);
+    // The customer is told, with the operator's reason, on the path a confirmation would take.
+    await enqueueConfirmations(
+      tx,
+      [id],
+      { email: ctx.config.confirm.smtpUrl !== null, ordrsp: ctx.config.confirm.ediEnabled },
+      { reason },
+    );
     return { ok: true, learned: [] };
   });
 }
