@@ -12,6 +12,8 @@ export interface Job {
   attempts: number;
   max_attempts: number;
   locked_by: string;
+  /** An earlier holder vanished with it (see migration 014): run it alone. */
+  suspect: boolean;
 }
 
 export interface EnqueueOptions {
@@ -34,7 +36,8 @@ export async function enqueue(q: Queryable, kind: JobKind, opts: EnqueueOptions)
 /**
  * Takes up to `limit` ready jobs for `workerId` for `leaseMs`. SKIP LOCKED lets several worker
  * processes claim at once without ever handing the same job to two of them; a lease that runs
- * out (worker killed) makes the job ready again.
+ * out (worker killed) makes the job ready again, and marks it `suspect`: a job that still has a
+ * holder when claimed was neither finished nor failed by it.
  */
 export async function claimJobs(
   db: Db,
@@ -45,7 +48,7 @@ export async function claimJobs(
 ): Promise<Job[]> {
   return db.query<Job>(
     `UPDATE jobs SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval,
-            attempts = attempts + 1
+            attempts = attempts + 1, suspect = suspect OR locked_by IS NOT NULL
       WHERE id IN (
         SELECT id FROM jobs
          WHERE status = 'pending' AND kind = ANY($3) AND run_at <= now()
@@ -53,8 +56,18 @@ export async function claimJobs(
          ORDER BY priority DESC, run_at, id
          LIMIT $4
          FOR UPDATE SKIP LOCKED)
-      RETURNING id, kind, document_id, order_id, attempts, max_attempts, locked_by`,
+      RETURNING id, kind, document_id, order_id, attempts, max_attempts, locked_by, suspect`,
     [workerId, String(leaseMs), kinds, limit],
+  );
+}
+
+/** Hands claimed jobs back untouched, their attempt not counted: ready for the next claim. */
+export async function releaseJobs(db: Db, jobs: Job[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await db.query(
+    `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = attempts - 1
+      WHERE id = ANY($1) AND locked_by = $2`,
+    [jobs.map((j) => j.id), jobs[0]!.locked_by],
   );
 }
 

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submit } from '../pipeline/submit.ts';
+import { silentLogger } from '../log.ts';
+import { type DocumentFormat, edifactFormat } from '../pipeline/formats.ts';
 import { claimJobs, failJob } from '../queue/jobs.ts';
+import { DocumentWorker } from './document-worker.ts';
 import { interchange } from '../testing/edifact-gen.ts';
 import { createTestPipeline, type TestPipeline } from '../testing/pipeline.ts';
 
@@ -88,5 +91,66 @@ describe('a document the worker dies on every time', () => {
       [job!.id],
     );
     expect(row).toEqual({ status: 'pending', locked_by: 'other-worker' });
+  });
+
+  it('runs the jobs a dead worker left behind one at a time, the others side by side', async () => {
+    let running = 0;
+    let most = 0;
+    const counting: DocumentFormat = {
+      ...edifactFormat,
+      extract: async (input) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 50));
+        running--;
+        return edifactFormat.extract(input);
+      },
+    };
+    const worker = new DocumentWorker(
+      {
+        db: p.db,
+        log: silentLogger,
+        validation: p.config.validation,
+        acceptThreshold: p.config.acceptThreshold,
+        deliverTo: null,
+        formats: [counting],
+      },
+      { ...p.config.worker, concurrency: 3 },
+      silentLogger,
+    );
+    const arrive = async (ref: string) =>
+      (
+        await submit(p.db, {
+          channel: 'edi',
+          sourceRef: ref,
+          sender: null,
+          receivedAt: new Date(),
+          filename: `${ref}.edi`,
+          contentType: null,
+          bytes: edi(ref),
+        })
+      ).documentId;
+    const statuses = (ids: number[]) =>
+      p.db.query<{ status: string }>(`SELECT status FROM documents WHERE id = ANY($1)`, [ids]);
+
+    // A process died holding three jobs: which of them killed it is unknown.
+    const left = [await arrive('SUSPECT-1'), await arrive('SUSPECT-2'), await arrive('SUSPECT-3')];
+    const held = await claimJobs(p.db, 'died-worker', ['process_document'], 3, 1000);
+    expect(held).toHaveLength(3);
+    await p.db.query(
+      `UPDATE jobs SET locked_until = now() - interval '1 second' WHERE locked_by = 'died-worker'`,
+    );
+    await worker.runUntilIdle();
+    expect(most).toBe(1);
+    expect((await statuses(left)).map((d) => d.status)).toEqual(['processed', 'processed', 'processed']);
+    // None is left in the queue.
+    expect(await p.db.query(`SELECT document_id FROM jobs WHERE document_id = ANY($1)`, [left])).toEqual([]);
+
+    // Jobs nobody abandoned run side by side as usual.
+    most = 0;
+    const fresh = [await arrive('FRESH-1'), await arrive('FRESH-2'), await arrive('FRESH-3')];
+    await worker.runUntilIdle();
+    expect(most).toBe(3);
+    expect((await statuses(fresh)).map((d) => d.status)).toEqual(['processed', 'processed', 'processed']);
   });
 });

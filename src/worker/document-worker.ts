@@ -4,7 +4,7 @@ import type { WorkerConfig } from '../config.ts';
 import { faultPoint } from '../faults.ts';
 import { type Logger, withLogFields } from '../log.ts';
 import { HealthState, type Monitored, type PartHealth } from '../monitor/status.ts';
-import { claimJobs, extendLease, failJob, type Job } from '../queue/jobs.ts';
+import { claimJobs, extendLease, failJob, type Job, releaseJobs } from '../queue/jobs.ts';
 import { onWork } from '../queue/signal.ts';
 import { type PipelineOptions, processDocument } from '../pipeline/process.ts';
 import { finding } from '../domain/findings.ts';
@@ -28,6 +28,8 @@ export class DocumentWorker implements Monitored {
   private readonly queue: PQueue;
   /** Jobs running in this worker now. */
   private readonly inFlight = new Set<number>();
+  /** A suspect job runs, and nothing beside it (see `claimJobs`). */
+  private alone = false;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -107,10 +109,23 @@ export class DocumentWorker implements Monitored {
   }
 
   private async claimAndRun(): Promise<number> {
-    const free = this.config.concurrency - this.queue.pending - this.queue.size;
+    const busy = this.queue.pending + this.queue.size;
+    const free = this.alone ? 0 : this.config.concurrency - busy;
     if (free <= 0) return 0;
-    const jobs = await claimJobs(this.pipeline.db, this.id, ['process_document'], free, this.config.leaseMs);
-    if (jobs.length > 0) faultPoint('worker.after-claim');
+    const claimed = await claimJobs(
+      this.pipeline.db,
+      this.id,
+      ['process_document'],
+      free,
+      this.config.leaseMs,
+    );
+    if (claimed.length > 0) faultPoint('worker.after-claim');
+    const jobs = this.aloneIfSuspect(claimed, busy);
+    await releaseJobs(
+      this.pipeline.db,
+      claimed.filter((j) => !jobs.includes(j)),
+    );
+    if (jobs.length === 1 && jobs[0]!.suspect) this.alone = true;
     for (const job of jobs) {
       // Its lease ran out while it ran here (a stall) and this worker took it back: the run in
       // hand goes on under the same holder name; a second run would only race it.
@@ -122,6 +137,19 @@ export class DocumentWorker implements Monitored {
       );
     }
     return jobs.length;
+  }
+
+  /**
+   * A suspect (a job whose worker died with it, or beside it) runs alone: taken only when nothing
+   * else runs here, with nothing beside it, the rest of the claim handed back. If it kills the
+   * process again, only its own attempts are spent: a document that crashes its worker every time
+   * is given up by itself, and the documents that happened to share its first fatal batch are
+   * processed normally.
+   */
+  private aloneIfSuspect(claimed: Job[], busy: number): Job[] {
+    const suspect = claimed.find((j) => j.suspect && !this.inFlight.has(j.id));
+    if (!suspect) return claimed;
+    return busy > 0 ? claimed.filter((j) => !j.suspect) : [suspect];
   }
 
   private async runJob(job: Job): Promise<void> {
@@ -151,6 +179,7 @@ export class DocumentWorker implements Monitored {
     } finally {
       stopRenewing();
       this.inFlight.delete(job.id);
+      if (job.suspect) this.alone = false;
     }
   }
 
