@@ -13,7 +13,6 @@
  * --messages 0 or --pdf-messages 0 skips that kind. ERP delivery is not run: accepted orders are
  * queued in the outbox, as in `serve`, and left there.
  */
-import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import pg from 'pg';
 import { parseArgs } from 'node:util';
@@ -29,7 +28,7 @@ import { importMasterData } from '../src/masterdata/import.ts';
 import { createOcrEngine } from '../src/ocr/index.ts';
 import { allFormats, templatesFrom } from '../src/pipeline/paper.ts';
 import { submit } from '../src/pipeline/submit.ts';
-import { startDovecot, type TestImapServer } from '../src/testing/dovecot.ts';
+import { imapClient, startDovecot, type TestImapServer } from '../src/testing/dovecot.ts';
 import { DEMO_MASTER_DATA } from '../src/testing/pipeline.ts';
 import { DocumentWorker } from '../src/worker/document-worker.ts';
 import { layout } from './eval/layout.ts';
@@ -131,16 +130,6 @@ async function scratchDatabase(tag: string): Promise<Scratch> {
     await close().catch(() => {});
     throw err;
   }
-}
-
-function imapClient(imap: TestImapServer): ImapFlow {
-  return new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: false,
-    auth: { user: imap.user, pass: imap.password },
-    logger: false,
-  });
 }
 
 /** APPENDs every message to INBOX over a few admin connections at once. Returns seconds. */

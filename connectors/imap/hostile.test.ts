@@ -1,10 +1,10 @@
 import net from 'node:net';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/db.ts';
-import { DOVECOT, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
+import { DOVECOT, imapClient, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
 import { orderMail } from '../email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from './index.ts';
 
@@ -50,13 +50,7 @@ describe.skipIf(!DOVECOT)('IMAP connector: a message over the size limit', () =>
   beforeAll(async () => {
     imap = await startDovecot();
     t = await createTestDatabase();
-    admin = new ImapFlow({
-      host: imap.host,
-      port: imap.port,
-      secure: false,
-      auth: { user: imap.user, pass: imap.password },
-      logger: false,
-    });
+    admin = imapClient(imap);
     await admin.connect();
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -13,7 +13,7 @@ import { createOcrEngine, type OcrEngine } from '../../src/ocr/index.ts';
 import { allFormats } from '../../src/pipeline/paper.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { startService } from '../../src/service.ts';
-import { freePort, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
+import { freePort, imapClient, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../../src/testing/pipeline.ts';
 import { orderMail } from '../email/testing.ts';
 import { ImapConnector, type ImapConnectorOptions, parseMailboxUrl } from './index.ts';
@@ -75,13 +75,7 @@ describe('IMAP connector against a real Dovecot', () => {
     imap = await startDovecot();
     ocr = createOcrEngine({ workers: 1 });
     p = await createTestPipeline({ 'worker.concurrency': 1 }, DEMO_MASTER_DATA, allFormats(ocr, []));
-    admin = new ImapFlow({
-      host: imap.host,
-      port: imap.port,
-      secure: false,
-      auth: { user: imap.user, pass: imap.password },
-      logger: false,
-    });
+    admin = imapClient(imap);
     await admin.connect();
   });
   afterAll(async () => {
@@ -224,13 +218,7 @@ describe('IMAP connector against a real Dovecot', () => {
       await imap.stop();
       await admin.close();
       await imap.start();
-      admin = new ImapFlow({
-        host: imap.host,
-        port: imap.port,
-        secure: false,
-        auth: { user: imap.user, pass: imap.password },
-        logger: false,
-      });
+      admin = imapClient(imap);
       await admin.connect();
       await admin.append('INBOX', orderMail('FL-2026-6001'));
       await waitFor('imported after the restart', async () => (await count('INBOX')) === 0);
@@ -254,13 +242,7 @@ describe('the service with a mailbox and an SMTP listener configured', () => {
       { dataDir: dir, roles: 'connectors,worker', 'worker.pollMs': 50, 'imap.pollMs': 200 },
     );
     const service = await startService(config, silentLogger);
-    const admin = new ImapFlow({
-      host: imap.host,
-      port: imap.port,
-      secure: false,
-      auth: { user: imap.user, pass: imap.password },
-      logger: false,
-    });
+    const admin = imapClient(imap);
     try {
       await importMasterData(service.db, DEMO_MASTER_DATA);
       await admin.connect();

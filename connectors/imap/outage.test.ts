@@ -3,13 +3,13 @@
  * keeps trying with backoff, and when the server is back on the same port it imports the rest,
  * each message once, the ones stored just before the cut recognised rather than stored again.
  */
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundDocument } from '../../src/domain/document.ts';
 import type { Logger } from '../../src/log.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/db.ts';
-import { DOVECOT, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
+import { DOVECOT, startDovecot, type TestImapServer, withImapClient } from '../../src/testing/dovecot.ts';
 import { orderMail } from '../email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from './index.ts';
 
@@ -52,21 +52,7 @@ describe.skipIf(!DOVECOT)(
       await imap?.close();
     });
 
-    const admin = async <T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> => {
-      const client = new ImapFlow({
-        host: imap.host,
-        port: imap.port,
-        secure: false,
-        auth: { user: imap.user, pass: imap.password },
-        logger: false,
-      });
-      await client.connect();
-      try {
-        return await fn(client);
-      } finally {
-        await client.logout().catch(() => {});
-      }
-    };
+    const admin = <T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> => withImapClient(imap, fn);
     const count = (folder: string) =>
       admin(async (c) => {
         const status = await c.status(folder, { messages: true });

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ImapFlow } from 'imapflow';
 
 const run = promisify(execFile);
 export const DOVECOT = ['/usr/sbin/dovecot', '/usr/bin/dovecot'].find((p) => existsSync(p)) ?? null;
@@ -24,6 +25,30 @@ export interface TestImapServer {
   start(): Promise<void>;
   /** Stops it for good and removes its folder. */
   close(): Promise<void>;
+}
+
+type ImapAccount = Pick<TestImapServer, 'host' | 'port' | 'user' | 'password'>;
+
+/** A client of the test mailbox, as the test's own mail program (not yet connected). */
+export function imapClient(s: ImapAccount): ImapFlow {
+  return new ImapFlow({
+    host: s.host,
+    port: s.port,
+    secure: false,
+    auth: { user: s.user, pass: s.password },
+    logger: false,
+  });
+}
+
+/** Runs `fn` with a connected client of the test mailbox, logged out afterwards. */
+export async function withImapClient<T>(s: ImapAccount, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = imapClient(s);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.logout().catch(() => {});
+  }
 }
 
 export async function freePort(): Promise<number> {

@@ -11,14 +11,14 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { orderMail } from '../../connectors/email/testing.ts';
 import type { Db } from '../db/db.ts';
 import { openDatabase } from '../db/open.ts';
 import { FAX_LINES, faxTiff } from '../documents/testing.ts';
 import { importMasterData } from '../masterdata/import.ts';
 import { createTestDatabase, type TestDatabase, testEngine } from './db.ts';
-import { DOVECOT, freePort, startDovecot, type TestImapServer } from './dovecot.ts';
+import { DOVECOT, freePort, startDovecot, type TestImapServer, withImapClient } from './dovecot.ts';
 import { interchange } from './edifact-gen.ts';
 import { type ErpServer, startErpServer } from './erp-server.ts';
 import { checkInvariant, type Expected, type InvariantReport, pendingWork } from './fault-invariants.ts';
@@ -236,21 +236,8 @@ class ScenarioRun {
     return tiff;
   }
 
-  private async imap<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const s = this.shared.imap!;
-    const client = new ImapFlow({
-      host: s.host,
-      port: s.port,
-      secure: false,
-      auth: { user: s.user, pass: s.password },
-      logger: false,
-    });
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.logout().catch(() => {});
-    }
+  private imap<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    return withImapClient(this.shared.imap!, fn);
   }
 
   private async imapCount(folder: string): Promise<number> {
