@@ -15,16 +15,14 @@
  * afterwards. --sync-wait-ms defaults to the service's http.syncWaitMs (0 with --no-worker): the
  * web API waits that long for the pipeline before answering 202. autocannon runs in this process, beside the server.
  */
+import { NoPostgresServer, scratchPostgres } from './scratch-db.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import type { Db } from '../src/db/db.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { openScratchDatabase } from '../src/db/open.ts';
-import { openPostgres } from '../src/db/postgres.ts';
 import { type EndpointResult, runLoad } from '../src/testing/load.ts';
 
 const { values } = parseArgs({
@@ -52,28 +50,10 @@ async function scratchDatabase(): Promise<{ db: Db; close(): Promise<void> }> {
     const db = await openScratchDatabase();
     return { db, close: () => db.close() };
   }
-  const name = `oc_bench_load_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
   try {
-    await admin.connect();
+    return await scratchPostgres(PG_URL, `oc_bench_load_${process.pid}`, POOL);
   } catch (err) {
-    throw new Error(`--engine postgres: no server at ${PG_URL} (${(err as Error).message})`);
-  }
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  let db: Db | null = null;
-  const close = async () => {
-    await db?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  };
-  try {
-    db = await openPostgres(url.toString(), POOL);
-    await migrate(db);
-    return { db, close };
-  } catch (err) {
-    await close().catch(() => {});
+    if (err instanceof NoPostgresServer) throw new Error(`--engine postgres: ${err.message}`);
     throw err;
   }
 }

@@ -13,16 +13,14 @@
  * --messages 0 or --pdf-messages 0 skips that kind. ERP delivery is not run: accepted orders are
  * queued in the outbox, as in `serve`, and left there.
  */
+import { NoPostgresServer, scratchPostgres } from './scratch-db.ts';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import pg from 'pg';
 import { parseArgs } from 'node:util';
 import { orderMail } from '../connectors/email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from '../connectors/imap/index.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Db } from '../src/db/db.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { openScratchDatabase } from '../src/db/open.ts';
-import { openPostgres } from '../src/db/postgres.ts';
 import { createLogger, silentLogger } from '../src/log.ts';
 import { importMasterData } from '../src/masterdata/import.ts';
 import { createOcrEngine } from '../src/ocr/index.ts';
@@ -105,29 +103,11 @@ async function scratchDatabase(tag: string): Promise<Scratch> {
     const db = await openScratchDatabase();
     return { db, close: () => db.close() };
   }
-  // As scripts/bench.ts: a database of its own on the local server, dropped afterwards.
-  const name = `oc_bench_mail_${process.pid}_${tag}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
+  // A database of its own on the local server, dropped afterwards.
   try {
-    await admin.connect();
+    return await scratchPostgres(PG_URL, `oc_bench_mail_${process.pid}_${tag}`, CONCURRENCY + 2);
   } catch (err) {
-    throw new Error(`--engine postgres: no server at ${PG_URL} (${(err as Error).message})`);
-  }
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  let db: Db | null = null;
-  const close = async () => {
-    await db?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  };
-  try {
-    db = await openPostgres(url.toString(), CONCURRENCY + 2);
-    await migrate(db);
-    return { db, close };
-  } catch (err) {
-    await close().catch(() => {});
+    if (err instanceof NoPostgresServer) throw new Error(`--engine postgres: ${err.message}`);
     throw err;
   }
 }

@@ -8,12 +8,10 @@
  *
  *   node bin/run-ts.js scripts/bench-search.ts [--documents N] [--queries N]
  */
+import { NoPostgresServer, type ScratchPostgres, scratchPostgres } from './scratch-db.ts';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { type SearchQuery, searchArchive } from '../src/archive/search.ts';
 import type { Db, Queryable } from '../src/db/db.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { openPostgres } from '../src/db/postgres.ts';
 import { importMasterData } from '../src/masterdata/import.ts';
 import { DEMO_MASTER_DATA } from '../src/testing/pipeline.ts';
 
@@ -438,25 +436,18 @@ async function bench(db: Db): Promise<void> {
 }
 
 async function withPostgres(fn: (db: Db) => Promise<void>): Promise<void> {
-  const name = `oc_bench_search_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
+  let scratch: ScratchPostgres;
   try {
-    await admin.connect();
+    scratch = await scratchPostgres(PG_URL, `oc_bench_search_${process.pid}`, 2);
   } catch (err) {
-    console.log(`postgres skipped: no server at ${PG_URL} (${(err as Error).message})`);
+    if (!(err instanceof NoPostgresServer)) throw err;
+    console.log(`postgres skipped: ${err.message}`);
     return;
   }
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const db = await openPostgres(url.toString(), 2);
   try {
-    await migrate(db);
-    await fn(db);
+    await fn(scratch.db);
   } finally {
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.close();
   }
 }
 

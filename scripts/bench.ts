@@ -5,16 +5,14 @@
  *
  *   npm run bench -- [--orders N] [--per-file M] [--engine pglite|postgres] [--staged]
  */
+import { NoPostgresServer, type ScratchPostgres, scratchPostgres } from './scratch-db.ts';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import type { Db } from '../src/db/db.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { openScratchDatabase } from '../src/db/open.ts';
-import { openPostgres } from '../src/db/postgres.ts';
 import { createErpAdapter } from '../src/erp/adapters.ts';
 import { OutboxDeliverer } from '../src/erp/deliverer.ts';
 import { silentLogger } from '../src/log.ts';
@@ -148,25 +146,18 @@ async function outstanding(db: Db): Promise<number> {
 }
 
 async function withPostgres(fn: (db: Db) => Promise<void>): Promise<void> {
-  const name = `oc_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
+  let scratch: ScratchPostgres;
   try {
-    await admin.connect();
+    scratch = await scratchPostgres(PG_URL, `oc_bench_${process.pid}`, CONCURRENCY + 2);
   } catch (err) {
-    console.log(`postgres skipped: no server at ${PG_URL} (${(err as Error).message})`);
+    if (!(err instanceof NoPostgresServer)) throw err;
+    console.log(`postgres skipped: ${err.message}`);
     return;
   }
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const db = await openPostgres(url.toString(), CONCURRENCY + 2);
   try {
-    await migrate(db);
-    await fn(db);
+    await fn(scratch.db);
   } finally {
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.close();
   }
 }
 
