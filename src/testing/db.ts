@@ -38,11 +38,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     url,
     close: async () => {
-      await db.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      // Dropped even when the test closed the pool itself (a test of a database gone away).
+      try {
+        await db.close();
+      } finally {
+        const a = new pg.Client({ connectionString: adminUrl });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      }
     },
   };
 }
