@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../../src/testing/db.ts';
 import { DOVECOT, imapClient, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
 import { orderMail } from '../email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from './index.ts';
+import { waitFor } from '../../src/testing/wait.ts';
 
 /** A TCP relay that counts the bytes the server sends through it. */
 function countingRelay(targetPort: number) {
@@ -33,14 +34,6 @@ function countingRelay(targetPort: number) {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe.skipIf(!DOVECOT)('IMAP connector: a message over the size limit', () => {

@@ -17,6 +17,7 @@ import { freePort, imapClient, startDovecot, type TestImapServer } from '../../s
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../../src/testing/pipeline.ts';
 import { orderMail } from '../email/testing.ts';
 import { ImapConnector, type ImapConnectorOptions, parseMailboxUrl } from './index.ts';
+import { waitFor } from '../../src/testing/wait.ts';
 
 /** A TCP relay between connector and server that can cut the connection mid-stream. */
 function relay(targetPort: number) {
@@ -55,14 +56,6 @@ function relay(targetPort: number) {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('IMAP connector against a real Dovecot', () => {

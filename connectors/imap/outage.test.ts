@@ -12,14 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../../src/testing/db.ts';
 import { DOVECOT, startDovecot, type TestImapServer, withImapClient } from '../../src/testing/dovecot.ts';
 import { orderMail } from '../email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from './index.ts';
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { waitFor } from '../../src/testing/wait.ts';
 
 /** Keeps the connector's reconnect warnings: attempt number and error of each failed connection. */
 function recordingLogger(reconnects: Array<{ attempt: number; error: string }>): Logger {

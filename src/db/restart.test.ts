@@ -36,6 +36,7 @@ import { DocumentWorker } from '../worker/document-worker.ts';
 import type { Db } from './db.ts';
 import { migrate } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
+import { waitFor } from '../testing/wait.ts';
 
 const DOCUMENTS = 60;
 
@@ -46,13 +47,9 @@ const skipReason =
       ? 'PostgreSQL server binaries (initdb, pg_ctl) not found; set ORDERCAP_PG_BIN'
       : null;
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits through an outage: a check that fails because the database is down counts as not yet. */
+const waitThrough = (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) =>
+  waitFor(what, () => check().catch(() => false), timeoutMs);
 
 describe.skipIf(skipReason !== null)(
   `database restarted under load${skipReason ? ` (skipped: ${skipReason})` : ''}`,
@@ -173,23 +170,23 @@ describe.skipIf(skipReason !== null)(
       const restarts: string[] = [];
       try {
         // 1. A crash of the server (immediate: no clean shutdown, WAL recovery on start).
-        await waitFor('a third submitted', async () => submitted >= DOCUMENTS / 3);
+        await waitThrough('a third submitted', async () => submitted >= DOCUMENTS / 3);
         await cluster.stop('immediate');
         const down = await health();
         expect(down.code).toBe(503);
         expect(down.body).toMatchObject({ status: 'error', database: 'unavailable' });
         const errorsBefore = submitErrors;
-        await waitFor('the connector to meet the outage', async () => submitErrors > errorsBefore);
+        await waitThrough('the connector to meet the outage', async () => submitErrors > errorsBefore);
         await cluster.start();
         restarts.push('immediate');
 
         // 2. A clean restart, with work in every stage.
-        await waitFor('two thirds submitted', async () => submitted >= (2 * DOCUMENTS) / 3);
+        await waitThrough('two thirds submitted', async () => submitted >= (2 * DOCUMENTS) / 3);
         await cluster.restart('fast');
         restarts.push('fast');
 
         await partner;
-        await waitFor(
+        await waitThrough(
           'every file taken, every document final and every order delivered',
           async () =>
             (await readdir(join(inbox, 'processed'))).length === DOCUMENTS &&

@@ -1,50 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
+import { createOcrEngine } from '../ocr/index.ts';
+import { countingOcr, pngBomb } from '../testing/hostile.ts';
 import { decodePage, targetSize } from './image.ts';
 import { readDocument, sniffDocumentKind } from './index.ts';
 import { FAX_LINES, faxTiff, textSvg } from './testing.ts';
 import { tiffResolution } from './tiff-ifd.ts';
 
 const CORPUS = '/work/shared/corpus';
-
-/** Counts calls and returns no words: for tests about decoding, not reading. */
-function countingOcr(): OcrEngine & { calls: number } {
-  return {
-    calls: 0,
-    async recognize() {
-      this.calls++;
-      return { words: [], confidence: 0 };
-    },
-    close: async () => {},
-  };
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-/** A PNG header claiming width x height pixels, with almost no pixel data behind it. */
-function pngBomb(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-  return Buffer.concat([
-    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('reading images', () => {
   const ocr = createOcrEngine({ workers: 1 });

@@ -1,8 +1,9 @@
-import { PDFDocument, PDFHexString, PDFNumber, StandardFonts } from 'pdf-lib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from '../domain/page.ts';
 import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
+import { encrypted } from '../testing/hostile.ts';
 import { readDocument, sniffDocumentKind } from './index.ts';
 import { textSvg } from './testing.ts';
 
@@ -146,17 +147,7 @@ describe('reading PDFs', () => {
   it('refuses an encrypted PDF with a reason', async () => {
     const doc = await PDFDocument.create();
     doc.addPage(A4);
-    const ctx = doc.context;
-    const encrypt = ctx.obj({
-      Filter: 'Standard',
-      V: 1,
-      R: 2,
-      O: PDFHexString.of('11'.repeat(32)),
-      U: PDFHexString.of('22'.repeat(32)),
-      P: PDFNumber.of(-4),
-    });
-    ctx.trailerInfo.Encrypt = ctx.register(encrypt);
-    ctx.trailerInfo.ID = ctx.obj([PDFHexString.of('ab'.repeat(16)), PDFHexString.of('ab'.repeat(16))]);
+    encrypted(doc);
     const read = await readDocument(Buffer.from(await doc.save({ useObjectStreams: false })), 'pdf', {
       ocr: noOcr,
     });

@@ -19,14 +19,7 @@ import { OutboxDeliverer } from './deliverer.ts';
 import { HttpErpAdapter } from './http-adapter.ts';
 import { outboxCounts } from './outbox.ts';
 import { insertAcceptedOrder, outboxRow, sampleOrder, testErpConfig } from './test-support.ts';
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { waitFor } from '../testing/wait.ts';
 
 /** The sum of a metric's samples in Prometheus text, or null when the metric is not exposed. */
 function metric(text: string, name: string): number | null {

@@ -5,34 +5,15 @@ import { type DateOrder, dateAtStart, dateOrderOf, isoDate, parseDate } from './
 
 const TARGET = 'dates';
 
-const MONTHS_ES = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-];
-const MONTHS_EN = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+/** Month names as the platform's own calendar data writes them: an oracle apart from the parser's table. */
+const monthNames = (locale: string) =>
+  Array.from({ length: 12 }, (_, m) =>
+    new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(2000, m, 1)),
+    ),
+  );
+const MONTHS_ES = monthNames('es');
+const MONTHS_EN = monthNames('en');
 
 /** A real calendar date in the range documents use (1900-2199), as year, month, day and ISO. */
 const calendarDate = fc
