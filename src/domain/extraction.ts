@@ -20,9 +20,16 @@ export interface CustomerEvidence {
   /** EDI party ids in order of trust: buyer GLN (NAD+BY), then the UNB interchange sender. */
   partyIds: string[];
   taxId: string | null;
+  /**
+   * Every other tax id the document prints outside the supplier's own block (a buyer's and an
+   * invoicee's, or one a layout left unlabelled): master data decides which one is a customer.
+   */
+  otherTaxIds?: string[];
   name: string | null;
   email: string | null;
   fax: string | null;
+  /** Other fax or phone numbers the document prints outside the supplier's block (a fax header's caller). */
+  otherFaxes?: string[];
 }
 
 /**

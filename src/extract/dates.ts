@@ -1,4 +1,4 @@
-/** Dates as printed on purchase orders, in Spanish and English, to ISO `YYYY-MM-DD`. */
+/** Dates as printed on purchase orders, in Spanish, English, French, German, Italian and Portuguese, to ISO `YYYY-MM-DD`. */
 
 /** Which comes first in an all-numeric date: day (Spain, most of Europe) or month (US). */
 export type DateOrder = 'dmy' | 'mdy';
@@ -29,9 +29,63 @@ const MONTHS: Record<string, number> = {
   october: 10,
   november: 11,
   december: 12,
+  janvier: 1,
+  fevrier: 2,
+  mars: 3,
+  avril: 4,
+  mai: 5,
+  juin: 6,
+  juillet: 7,
+  aout: 8,
+  septembre: 9,
+  octobre: 10,
+  novembre: 11,
+  decembre: 12,
+  januar: 1,
+  februar: 2,
+  marz: 3,
+  maerz: 3,
+  juni: 6,
+  juli: 7,
+  oktober: 10,
+  dezember: 12,
+  gennaio: 1,
+  febbraio: 2,
+  aprile: 4,
+  maggio: 5,
+  giugno: 6,
+  luglio: 7,
+  settembre: 9,
+  ottobre: 10,
+  dicembre: 12,
+  janeiro: 1,
+  fevereiro: 2,
+  marco: 3,
+  maio: 5,
+  junho: 6,
+  julho: 7,
+  setembro: 9,
+  outubro: 10,
+  novembro: 11,
+  dezembro: 12,
 };
 
-/** Month number for a full or abbreviated (3+ letters) Spanish or English month name. */
+/** Weekday names and the little words around a written date ("le", "den", "il"), dropped before reading it. */
+const FILLER = new Set(
+  [
+    'lunes martes miercoles jueves viernes sabado domingo',
+    'monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun',
+    'lundi mardi mercredi jeudi vendredi samedi dimanche',
+    'montag dienstag mittwoch donnerstag freitag samstag sonntag',
+    'lunedi martedi mercoledi giovedi venerdi sabato domenica',
+    'segunda terca quarta quinta sexta feira sabado',
+    'de del of the le du den am il el do da a em',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** Month number for a full or abbreviated (3+ letters) month name in any of the six languages. */
 export function monthOf(word: string): number | null {
   const w = fold(word).replace(/\.$/, '');
   if (w.length < 3) return null;
@@ -81,7 +135,7 @@ const NUMERIC = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$/;
  * years are 20xx. Returns null for text that is not a date or a date not on the calendar.
  */
 export function parseDate(text: string, order: DateOrder = 'dmy'): string | null {
-  const t = text.trim().replace(/[,;]$/, '');
+  const t = text.trim().replace(/[,;.]$/, '');
   const iso = ISO.exec(t);
   if (iso) return isoDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   const num = NUMERIC.exec(t);
@@ -96,9 +150,9 @@ export function parseDate(text: string, order: DateOrder = 'dmy'): string | null
 
 function parseWordDate(text: string): string | null {
   const parts = fold(text)
-    .replace(/(\d)(st|nd|rd|th|º|ª|o)\b/g, '$1')
+    .replace(/(\d)(st|nd|rd|th|er|º|ª|o)\b/g, '$1')
     .split(/[\s,/.-]+/)
-    .filter((p) => p !== '' && p !== 'de' && p !== 'del' && p !== 'of' && p !== 'the');
+    .filter((p) => p !== '' && !FILLER.has(p));
   if (parts.length !== 3) return null;
   const mi = parts.findIndex((p) => /^[a-z]+$/.test(p));
   if (mi === -1) return null;
@@ -123,7 +177,7 @@ export function dateAtStart(
   words: string[],
   order: DateOrder = 'dmy',
 ): { iso: string; count: number } | null {
-  for (let n = Math.min(6, words.length); n >= 1; n--) {
+  for (let n = Math.min(8, words.length); n >= 1; n--) {
     const iso = parseDate(words.slice(0, n).join(' '), order);
     if (iso) return { iso, count: n };
   }

@@ -6,7 +6,8 @@ import { FOUND_BY, type Reading, reading } from './meta.ts';
 const SPANISH_TAX_ID = /^(ES)?([ABCDEFGHJNPQRSUVW]\d{7}[0-9A-J]|\d{8}[A-Z]|[XYZ]\d{7}[A-Z])$/;
 const EU_VAT =
   /^(AT|BE|BG|CY|CZ|DE|DK|EE|EL|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK)[0-9A-Z]{8,12}$/;
-const SUPPLIER = /\b(proveedor|supplier|vendor|suministrador)\b/i;
+const SUPPLIER =
+  /\b(proveedor|supplier|vendor|suministrador|fornecedor|fournisseur|lieferant|fornitore|exmos|spett\.?le|messrs)\b/i;
 const COMPANY =
   /\b(S\.?\s?L\.?(U\.?)?|S\.?\s?A\.?(U\.?)?|S\.?\s?COOP\.?|LTD\.?|LIMITED|INC\.?|GMBH|LLC|PLC|CORP\.?)$/i;
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/;
@@ -50,6 +51,18 @@ export function findTaxId(lines: TextLine[]): Reading<string> | null {
   return null;
 }
 
+/** Every tax id printed outside the supplier's block, in reading order, without repeats. */
+export function findTaxIds(lines: TextLine[]): string[] {
+  const out = new Set<string>();
+  lines.forEach((line, at) => {
+    for (const w of line.words) {
+      const id = taxIdOf(w.text);
+      if (id && !supplierContext(lines, at)) out.add(id);
+    }
+  });
+  return [...out];
+}
+
 /** A company-looking line (`... S.L.`, `... Ltd`) near the top of page 1, outside the supplier's block. */
 export function findCompanyName(lines: TextLine[]): Reading<string> | null {
   const firstPage = lines.filter((l) => l.page === lines[0]?.page).slice(0, 12);
@@ -83,6 +96,29 @@ export function findFax(lines: TextLine[]): string | null {
     if (m && !SUPPLIER.test(l.text)) return m[1]!.replace(/[\s().-]/g, '');
   }
   return null;
+}
+
+const PHONE = /(?<![\p{L}\d])(?:\+|00)?\d[\d\s().-]{6,18}\d(?![\p{L}\d])/gu;
+const PHONE_CONTEXT =
+  /\b(fax|tel|tfno|telf|telef|tlf|phone|t[ée]l[ée]phone|telefon|telefone|de|from|von|da|from:)\b|^\W*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/i;
+
+/**
+ * Every fax or phone number printed outside the supplier's block: after a phone word, or in a
+ * fax header line (the first or last lines of a page, "03/11/2026 16:20 DE: +34 986 555 121").
+ */
+export function findPhones(lines: TextLine[]): string[] {
+  const out = new Set<string>();
+  lines.forEach((l, at) => {
+    const samePage = lines.filter((x) => x.page === l.page);
+    const edge = samePage.indexOf(l) < 2 || samePage.indexOf(l) >= samePage.length - 2;
+    if (SUPPLIER.test(l.text) || supplierContext(lines, at) || !(edge || PHONE_CONTEXT.test(l.text))) return;
+    for (const m of l.text.matchAll(PHONE)) {
+      const digits = m[0].replace(/[\s().-]/g, '');
+      const n = digits.replace(/^(\+|00)/, '').length;
+      if (n >= 8 && n <= 14 && !/[/]/.test(m[0])) out.add(digits);
+    }
+  });
+  return [...out];
 }
 
 const CURRENCIES: [RegExp, string][] = [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractedOrder, ExtractOutcome } from '../domain/extraction.ts';
 import { extractOrders, GENERIC_CAP } from './index.ts';
+
 import { englishOrder, invoiceLetter, spanishOrder, twoPageOrder } from './samples.ts';
 import { boxAt, page } from './testing.ts';
 
@@ -61,7 +62,7 @@ describe('extractOrders: generic extractor', () => {
       total: 84,
       notes: null,
     });
-    expect(x.evidence).toEqual({
+    expect(x.evidence).toMatchObject({
       partyIds: [],
       taxId: 'B12345678',
       name: 'FERRETERIA LOPEZ S.L.',
@@ -69,7 +70,10 @@ describe('extractOrders: generic extractor', () => {
       fax: '912345679',
     });
     expect(x.findings).toEqual([]);
-    expect(x.confidence).toBe(GENERIC_CAP);
+    // Every witness agrees (PO under its label, dates, each line's arithmetic, lines = total):
+    // no template is needed, the cap is lifted and the weakest reading (the currency sign) decides.
+    expect(x.confidenceCap).toBe(1);
+    expect(x.confidence).toBe(0.9);
     expect(x.fieldMeta['poNumber']).toEqual({ confidence: 1, source: boxAt(lines, 7, 'FL-2026-0042') });
     expect(x.fieldMeta['orderDate']?.source).toEqual(boxAt(lines, 7, '20/11/2026'));
     expect(x.fieldMeta['deliveryDate']?.source).toEqual(boxAt(lines, 8, '27 de noviembre de 2026'));
@@ -171,6 +175,8 @@ describe('extractOrders: generic extractor', () => {
     expect(x.fieldMeta['total']!.confidence).toBeLessThan(0.8);
     expect(x.findings.map((f) => f.field)).toEqual(['total']);
     expect(x.confidence).toBeLessThan(0.8);
+    // Without a template, an order whose own witnesses disagree stays capped: a person looks.
+    expect(x.confidenceCap).toBe(GENERIC_CAP);
 
     const y = only(extractOrders([page(spanishOrder({ amount1: '25,00', total: '85,00' }))]));
     expect(y.order.lines[0]!.amount).toBe(25);

@@ -10,13 +10,22 @@ import { type Finding, finding } from '../domain/findings.ts';
 import { type CanonicalOrder, emptyOrder } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
 import { type DateOrder, dateOrderOf } from './dates.ts';
-import { findCompanyName, findCurrency, findEmail, findFax, findTaxId } from './evidence.ts';
+import {
+  findCompanyName,
+  findCurrency,
+  findEmail,
+  findFax,
+  findPhones,
+  findTaxId,
+  findTaxIds,
+} from './evidence.ts';
 import { type HeaderReadings, readHeader } from './header.ts';
 import { groupLines, type TextLine } from './layout.ts';
 import { lower, metaOf, type Reading, raise, round3 } from './meta.ts';
 import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
 import { arithmeticAgrees, readRows, sameAmount } from './rows.ts';
-import { findTable } from './table.ts';
+import { findTable, type Table } from './table.ts';
+import { proseDeliveryDate, proseLines, prosePoNumber } from './prose.ts';
 import { applyTemplate, matchTemplate, type Template } from './templates.ts';
 
 /** What the channel knows about the sender, used as customer evidence beside the document's own. */
@@ -73,25 +82,30 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
   const { format, order: dateOrder } = documentFormats(lines, template);
   // A template whose table description no longer fits the layout still gets the generic table.
   const table = findTable(lines, template?.tableHints ?? {}) ?? (template ? findTable(lines) : null);
-  const header: HeaderReadings = readHeader(lines, table?.lineIndexes ?? new Set(), format, dateOrder);
+  const header: HeaderReadings = readHeader(lines, rowLines(table), format, dateOrder, table?.headerLines);
   if (template) applyTemplate(template, lines, header, format, dateOrder);
-  if (!header.poLabelSeen && header.poNumber === null && (!table || table.rows.length === 0)) {
+  // Prose (a typed e-mail, a letter): the number after "pedido", the date after "entrega".
+  header.poNumber ??= prosePoNumber(lines);
+  header.deliveryDate ??= proseDeliveryDate(lines, dateOrder);
+  const lineReadings =
+    table && table.rows.length > 0 ? readRows(table.rows, format) : proseLines(lines, new Set(), format);
+  if (!header.poLabelSeen && header.poNumber === null && lineReadings.length === 0) {
     const what = `no purchase order found: no PO number label and no line table in ${lines.length} text lines`;
     return rejected('not_an_order', what, pages);
   }
   const order = emptyOrder();
   const readings = headerFields(order, header, lines, template);
-  const lineReadings = readRows(table?.rows ?? [], format);
   lineReadings.forEach(({ line, readings: lr }, i) => {
     order.lines.push(line);
     for (const [f, r] of Object.entries(lr)) readings.set(`lines[${i}].${f}`, r);
   });
+  chooseTotal(order, readings, header);
   checkTotal(order, readings, header.subtotal);
-  const evidence = evidenceOf(order, lines, opts.hints ?? {});
+  const evidence = evidenceOf(order, lines, opts.hints ?? {}, header.taxIds);
   const fieldMeta: Record<string, FieldMeta> = {};
   for (const [path, r] of readings) fieldMeta[path] = metaOf(r);
   const findings = lowConfidence(readings, order);
-  const cap = confidenceCap(order, template !== null);
+  const cap = confidenceCap(order, template !== null || witnessesAgree(order, readings, header));
   const confidence = orderConfidence(order, readings, cap);
   return {
     kind: 'orders',
@@ -110,6 +124,12 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
       },
     ],
   };
+}
+
+/** The table's lines the header search skips: its rows, not its header lines (read left of the table). */
+function rowLines(table: Table | null): Set<number> {
+  if (!table) return new Set();
+  return new Set([...table.lineIndexes].filter((i) => !table.headerLines.has(i)));
 }
 
 /** Fills the order's header and customer from the readings; returns them keyed by canonical path. */
@@ -141,6 +161,64 @@ function headerFields(
   return readings;
 }
 
+/** What the lines add up to: their amounts, or quantity x price where the document prints no amounts. */
+function linesSum(order: CanonicalOrder): number | null {
+  if (order.lines.length === 0) return null;
+  let sum = 0;
+  for (const l of order.lines) {
+    const a = l.amount ?? (l.quantity !== null && l.unitPrice !== null ? l.quantity * l.unitPrice : null);
+    if (a === null) return null;
+    sum += a;
+  }
+  return round(sum);
+}
+
+/**
+ * The order's total is its net total (CONTRACTS.md section 1): of every amount under a total or
+ * net-total label, the one the lines add up to; else the first net total (a VAT block's base);
+ * else the last total printed.
+ */
+function chooseTotal(
+  order: CanonicalOrder,
+  readings: Map<string, Reading<unknown>>,
+  header: HeaderReadings,
+): void {
+  const sum = linesSum(order);
+  const agreeing = sum === null ? undefined : header.amounts.find((a) => sameAmount(sum, a.reading.value));
+  const net = header.amounts.find((a) => a.field === 'subtotal');
+  const chosen = agreeing?.reading ?? net?.reading ?? header.total;
+  if (!chosen) return;
+  order.total = chosen.value;
+  readings.set('total', chosen);
+}
+
+/**
+ * Without a template, the order may still pass untouched when the document vouches for itself:
+ * a PO number under a PO label and an order date, every line with its quantity and price (and
+ * amount, where the document prints them) adding up, and the lines adding up to the stated total.
+ * Master data is the other witness (article codes, prices, customer), checked by validation.
+ */
+function witnessesAgree(
+  order: CanonicalOrder,
+  readings: Map<string, Reading<unknown>>,
+  header: HeaderReadings,
+): boolean {
+  if (!header.poNumber || order.orderDate === null || order.total === null || order.lines.length === 0) {
+    return false;
+  }
+  const amounts = order.lines.filter((l) => l.amount !== null).length;
+  if (amounts !== 0 && amounts !== order.lines.length) return false;
+  for (const l of order.lines) {
+    if (l.quantity === null || l.unitPrice === null) return false;
+    if (l.amount !== null && arithmeticAgrees(l) === false) {
+      // A discounted line: its amount is quantity x the net price, already applied.
+      if (!sameAmount(round(l.quantity * l.unitPrice), l.amount)) return false;
+    }
+  }
+  const sum = linesSum(order);
+  return sum !== null && sameAmount(sum, order.total) && readings.has('total');
+}
+
 /**
  * Sum of line amounts = document total (or the pre-tax subtotal when the total includes VAT)
  * raises the total and every amount; a mismatch with both lowers the total.
@@ -167,13 +245,20 @@ function checkTotal(
   });
 }
 
-function evidenceOf(order: CanonicalOrder, lines: TextLine[], hints: ExtractHints): CustomerEvidence {
+function evidenceOf(
+  order: CanonicalOrder,
+  lines: TextLine[],
+  hints: ExtractHints,
+  labelled: string[],
+): CustomerEvidence {
   const e = emptyEvidence();
   e.taxId = order.customer.taxId;
+  e.otherTaxIds = [...new Set([...labelled, ...findTaxIds(lines)])].filter((t) => t !== e.taxId);
   e.name = order.customer.name;
   // The channel's sender is who actually sent it; the document's own contact lines come second.
   e.email = hints.email ?? findEmail(lines);
   e.fax = hints.fax ?? findFax(lines);
+  e.otherFaxes = findPhones(lines).filter((f) => f !== e.fax);
   return e;
 }
 

@@ -14,7 +14,7 @@ const T = { sku: 0, ean: 11, desc: 28, qty: 49, unit: 57, price: 63, dto: 74, am
 const row = (...v: string[]) =>
   at(...(Object.values(T).map((c, i) => [c, v[i] ?? '']) as [number, string][]));
 
-/** Values under their labels, SKU and EAN columns, units, a discount, a VAT-inclusive total. */
+/** Values under their labels, SKU and EAN columns, units, a discount, a VAT block (the total is the net). */
 function distribuciones(ean2 = '8412345678912'): string[] {
   return [
     'Distribuciones Norte S.A.U.',
@@ -32,7 +32,7 @@ function distribuciones(ean2 = '8412345678912'): string[] {
 }
 
 describe('generic extractor on other layouts', () => {
-  it('reads values under their labels, SKU/EAN/unit/discount columns and a VAT-inclusive total', () => {
+  it('reads values under their labels, SKU/EAN/unit/discount columns and the net total of a VAT block', () => {
     const lines = distribuciones();
     const x = only(extractOrders([page(lines)]));
     expect(x.order.poNumber).toBe('4500-77');
@@ -40,7 +40,8 @@ describe('generic extractor on other layouts', () => {
     expect(x.order.deliveryDate).toBe('2026-12-01');
     expect(x.order.customer).toEqual({ id: null, name: 'Distribuciones Norte S.A.U.', taxId: 'ESB98765432' });
     expect(x.order.currency).toBeNull();
-    expect(x.order.total).toBe(66.55);
+    // CONTRACTS.md section 1: the order's total is the net total the lines add up to.
+    expect(x.order.total).toBe(55);
     expect(x.order.lines).toEqual([
       {
         lineNo: 1,
@@ -50,7 +51,8 @@ describe('generic extractor on other layouts', () => {
         description: 'Tornillo M8',
         quantity: 100,
         unit: 'UN',
-        unitPrice: 0.5,
+        // The net price after the line's 10 % discount (CONTRACTS.md section 1).
+        unitPrice: 0.45,
         amount: 45,
       },
       {

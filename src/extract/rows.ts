@@ -80,8 +80,30 @@ function rowLine(row: Row, lineNo: number, format: NumberFormat): LineReading {
     const n = numberIn(row.cells.get(role) ?? [], format);
     if (n) set(role, n.value, n.words);
   }
-  crossCheck(line, readings, discountOf(row, format));
+  const per = perOf(row, format);
+  if (per > 1 && line.unitPrice !== null) {
+    // Cheap items priced per 100 ("PE 100"): the canonical unit price is per unit.
+    line.unitPrice = round6(line.unitPrice / per);
+    readings.unitPrice!.value = line.unitPrice;
+  }
+  const discount = discountOf(row, format);
+  crossCheck(line, readings, discount);
+  if (discount > 0 && line.unitPrice !== null) {
+    // The canonical unit price is the net one, after the line's discount (CONTRACTS.md section 1).
+    line.unitPrice = round6(line.unitPrice * (1 - discount / 100));
+    readings.unitPrice!.value = line.unitPrice;
+  }
   return { line, readings };
+}
+
+function round6(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/** The price unit of a row ("PE 100": the price is per 100 pieces); 1 when none is printed. */
+function perOf(row: Row, format: NumberFormat): number {
+  const n = numberIn(row.cells.get('priceUnit') ?? [], format);
+  return n && [10, 100, 1000].includes(n.value) ? n.value : 1;
 }
 
 function discountOf(row: Row, format: NumberFormat): number {

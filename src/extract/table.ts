@@ -1,7 +1,7 @@
 /** The line table: header row by column keywords, words to columns by x overlap, rows until an end marker. */
 import type { Word } from '../domain/page.ts';
-import { type Cell, cellsOf, normalise, type TextLine, tokensOf } from './layout.ts';
-import { type ColumnRole, COLUMN_LABELS, isTableEnd, matchLabel } from './vocab.ts';
+import { type Cell, cellsOf, charWidth, normalise, type TextLine, tokensOf } from './layout.ts';
+import { type ColumnRole, COLUMN_LABELS, isCarried, isTableEnd, matchLabel } from './vocab.ts';
 
 /** One column of the table, as its header word(s) placed it. */
 export interface Column {
@@ -28,6 +28,11 @@ export interface Table {
   rows: Row[];
   /** Document line indexes that belong to the table (headers and rows), for the header search to skip. */
   lineIndexes: Set<number>;
+  /**
+   * Header lines and where their first column starts: a box grid or sidebar may share the line
+   * with the table's header ("FECHA DE ENTREGA  Descripción  Ref.  Cant."), left of the table.
+   */
+  headerLines: Map<number, number>;
   /** The line that ended the table (`Total ...`), if any. */
   endLine: number | null;
 }
@@ -45,13 +50,17 @@ export interface TableHints {
 
 const ITEM_WORDS = new Set(['articulo', 'art', 'item', 'producto']);
 const IDENTIFIERS: ColumnRole[] = ['description', 'customerRef', 'sku', 'gtin'];
+const CODES: ColumnRole[] = ['customerRef', 'sku', 'gtin'];
+/** Labels are a few words long: matching looks this far, so a long line costs linear time. */
+const LABEL_REACH = 8;
 
 function columnsFromCell(c: Cell): Column[] {
   const cols: Column[] = [];
   let i = 0;
   let afterLabel = false;
   while (i < c.words.length) {
-    const m = cols.length === 0 || afterLabel ? matchLabel(c.words.slice(i), COLUMN_LABELS) : null;
+    const m =
+      cols.length === 0 || afterLabel ? matchLabel(c.words.slice(i, i + LABEL_REACH), COLUMN_LABELS) : null;
     if (m) {
       const ws = c.words.slice(i, i + m.count);
       const label = normalise(ws.map((w) => w.text).join(' '));
@@ -137,18 +146,51 @@ export function columnOf(w: Word, cols: Column[]): Column {
   return best;
 }
 
+const TEXT_ROLES = new Set<string>(['description', 'customerRef', 'sku', 'gtin', 'unit', 'other']);
+
+/**
+ * Where one column's stretch of the line ends and the next one's begins: text is left-aligned
+ * under its header and runs on to the next column, so a text column begins just before its
+ * header; between two number columns (right-aligned) the border is the middle of the gap.
+ */
+function borders(cols: Column[], cw: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < cols.length; i++) {
+    const a = cols[i - 1]!;
+    const b = cols[i]!;
+    out.push(TEXT_ROLES.has(b.role) || TEXT_ROLES.has(a.role) ? b.x0 - cw : (a.x1 + b.x0) / 2);
+  }
+  return out;
+}
+
+/**
+ * Words to columns by the stretch of the line each column owns. A number is placed by its right
+ * edge (figures are right-aligned and may stick out left of a short header), a word by its left
+ * edge: "2P 40 A 30" inside a description stays there, "7,00 UD PRO-22413" split into three.
+ */
 function assign(line: TextLine, cols: Column[]): Map<ColumnRole, Word[]> {
   const cells = new Map<ColumnRole, Word[]>();
+  const cw = charWidth(line.words);
+  const edges = borders(cols, cw);
+  let prev: { w: Word; col: Column } | null = null;
   for (const w of line.words) {
     if (/^[:;,.]$/.test(w.text)) continue;
-    const c = columnOf(w, cols);
+    const numeric = /^[-+(]?[€$£]?\d/.test(w.text);
+    const x = numeric ? w.x + w.w - cw / 2 : w.x + cw / 2;
+    let k = 0;
+    while (k < edges.length && x >= edges[k]!) k++;
+    let c = cols[k]!;
+    // A unit written right after its quantity ("9 un.", "20 Stk") stays with it.
+    const stuck = prev && /^[-+(]?\d/.test(prev.w.text) && w.x - (prev.w.x + prev.w.w) <= 1.2 * cw;
+    if (stuck && prev!.col.role === 'quantity' && /^\p{L}{1,5}\.?$/u.test(w.text)) c = prev!.col;
+    prev = { w, col: c };
     if (c.role === 'other') continue;
     cells.set(c.role, [...(cells.get(c.role) ?? []), w]);
   }
   return cells;
 }
 
-const NUMERIC_ROLES: ColumnRole[] = ['quantity', 'unitPrice', 'amount', 'discount'];
+const NUMERIC_ROLES: ColumnRole[] = ['quantity', 'unitPrice', 'amount', 'discount', 'priceUnit'];
 const NUMBER_LIKE = /^[-+(]?[€$£]?\d[\d.,\s]*[%€$£)]?-?$|^(€|\$|£|[a-zA-Z]{1,6}\.?)$/;
 
 /** Numeric columns hold numbers, signs and short unit words only: a stray sentence is no row. */
@@ -166,7 +208,12 @@ function isRow(cells: Map<ColumnRole, Word[]>, cols: Column[], headerOnPage: boo
   const priced = hasNumber(cells.get('unitPrice')) || hasNumber(cells.get('amount'));
   const hasPriceColumns = cols.some((c) => c.role === 'unitPrice' || c.role === 'amount');
   if (!headerOnPage && hasPriceColumns && !priced) return false;
-  return hasNumber(cells.get('quantity')) || priced;
+  // A summary under the table ("Nº de líneas 6", "Portes 12,00") has a number but neither a code
+  // nor a quantity: an order line names its article by a code, or at least says how many.
+  const coded = CODES.some((r) => (cells.get(r) ?? []).some((w) => /\d/.test(w.text)));
+  const counted = hasNumber(cells.get('quantity'));
+  if (!coded && !counted) return false;
+  return counted || priced;
 }
 
 function hasNumber(words: Word[] | undefined): boolean {
@@ -197,7 +244,12 @@ export function findTable(lines: TextLine[], hints: TableHints = {}): Table | nu
   const start = lines.findIndex((l) => headerColumns(l, hints) !== null);
   if (start === -1) return null;
   let cols = headerColumns(lines[start]!, hints)!;
-  const table: Table = { rows: [], lineIndexes: new Set([start]), endLine: null };
+  const table: Table = {
+    rows: [],
+    lineIndexes: new Set([start]),
+    headerLines: new Map([[start, cols[0]!.x0]]),
+    endLine: null,
+  };
   let exact = new Map(cols.filter((c) => c.role !== 'other').map((c) => [c.role as ColumnRole, c.exact]));
   let prev: TextLine = lines[start]!;
   let pausedPage: number | null = null;
@@ -206,6 +258,11 @@ export function findTable(lines: TextLine[], hints: TableHints = {}): Table | nu
     if (line.page === pausedPage) continue;
     const samePage = line.page === prev.page;
     const gap = line.top - prev.bottom;
+    if (isCarried(line.words)) {
+      // "À reporter" / "Suma anterior": a running total between pages, not an article.
+      table.lineIndexes.add(line.index);
+      continue;
+    }
     if (endsTable(line, hints)) {
       table.endLine = line.index;
       break;
@@ -214,6 +271,7 @@ export function findTable(lines: TextLine[], hints: TableHints = {}): Table | nu
     if (header) {
       cols = header;
       headerPage = line.page;
+      table.headerLines.set(line.index, cols[0]!.x0);
       exact = new Map(cols.filter((c) => c.role !== 'other').map((c) => [c.role as ColumnRole, c.exact]));
       table.lineIndexes.add(line.index);
       prev = line;

@@ -31,7 +31,7 @@ describe('matchLabel', () => {
     expect(matchLabel(words(text), HEADER_LABELS)).toMatchObject({ field, count, exact });
   });
 
-  it.each(['Pedido 77', 'PEDIDO DE COMPRA', 'PO-2026-0042', 'Totales 12', 'Referencia 12'])(
+  it.each(['Pedido 77', 'PEDIDO DE COMPRA', 'PO-2026-0042', 'Totalizador 12', 'Referencia 12'])(
     'finds no label in "%s"',
     (text) => {
       expect(matchLabel(words(text), HEADER_LABELS)).toBeNull();

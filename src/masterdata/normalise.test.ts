@@ -47,9 +47,14 @@ describe('contact identifiers', () => {
 
   it('matches tax ids with or without the ES prefix', () => {
     expect(normaliseTaxId('es-b 12.345.678')).toBe('ESB12345678');
-    expect(taxIdVariants('B-12345678')).toEqual(['B12345678', 'ESB12345678']);
-    expect(taxIdVariants('ESB12345678')).toEqual(['B12345678', 'ESB12345678']);
-    expect(taxIdVariants('GB123456789')).toEqual(['GB123456789']);
+    for (const printed of ['B-12345678', 'ESB12345678', 'es b12345678']) {
+      expect(taxIdVariants(printed)).toEqual(expect.arrayContaining(['B12345678', 'ESB12345678']));
+    }
+    // A Portuguese NIF printed without its prefix still finds PT507318625 on file.
+    expect(taxIdVariants('507318625')).toEqual(expect.arrayContaining(['507318625', 'PT507318625']));
+    expect(taxIdVariants('PT 507 318 625')).toEqual(expect.arrayContaining(['507318625', 'PT507318625']));
+    // Something that is no tax id is left as it is.
+    expect(taxIdVariants('ABC')).toEqual(['ABC']);
   });
 
   it('splits ;-lists', () => {

@@ -55,6 +55,49 @@ export function normaliseFax(raw: string | null | undefined): string | null {
   return /^\+?\d{6,15}$/.test(s) ? s : null;
 }
 
+/** Country calling codes of the markets a European supplier sells to, longest first. */
+const CALLING_CODES = [
+  '351',
+  '353',
+  '352',
+  '34',
+  '33',
+  '49',
+  '39',
+  '44',
+  '32',
+  '31',
+  '41',
+  '43',
+  '45',
+  '46',
+  '47',
+  '48',
+  '1',
+];
+
+/**
+ * Every E.164 form a printed fax or phone number may stand for: as written when it carries its
+ * country code (`+34 986 555 121`, `0034...`), else the national number under each country code,
+ * with and without the trunk `0` (`05 56 55 56 31` is `+33556555631`, Italy keeps its `0`).
+ * Only a number on file can match one of them.
+ */
+export function faxVariants(raw: string | null | undefined): string[] {
+  const s = normaliseFax(raw);
+  if (!s) return [];
+  if (s.startsWith('+')) return [s];
+  const digits = s.replace(/^\+/, '');
+  if (digits.length < 8 || digits.length > 12) return [s];
+  const national = digits.replace(/^0/, '');
+  const out = new Set<string>([s]);
+  for (const cc of CALLING_CODES) {
+    out.add(`+${cc}${national}`);
+    out.add(`+${cc}${digits}`);
+    if (digits.startsWith(cc) && digits.length > 10) out.add(`+${digits}`);
+  }
+  return [...out];
+}
+
 /** Lower-cased address, or `@domain` entry; null when it is neither. */
 export function normaliseEmail(raw: string | null | undefined): string | null {
   if (!raw) return null;
@@ -75,15 +118,52 @@ export function normaliseTaxId(raw: string | null | undefined): string | null {
   return s === '' ? null : s;
 }
 
+/** EU VAT country prefixes (Greece writes EL), and GB/CH/NO which print theirs the same way. */
+const VAT_PREFIXES = [
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'EL',
+  'ES',
+  'FI',
+  'FR',
+  'HR',
+  'HU',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+  'GB',
+  'CH',
+  'NO',
+];
+
 /**
- * The forms a tax id may be stored in: with and without the `ES` VAT prefix
- * (`B12345678` and `ESB12345678` are the same Spanish company).
+ * The forms a tax id may be stored in: with and without its VAT country prefix (`B12345678` and
+ * `ESB12345678` are the same Spanish company; a Portuguese invoice prints `507318625` for
+ * `PT507318625`). A bare id gets every prefix: only a customer's own id can match one of them.
  */
 export function taxIdVariants(raw: string | null | undefined): string[] {
   const s = normaliseTaxId(raw);
   if (!s) return [];
-  const bare = /^ES[A-Z0-9]{9}$/.test(s) ? s.slice(2) : s;
-  return /^[A-Z0-9]{9}$/.test(bare) ? [bare, `ES${bare}`] : [s];
+  const prefixed = VAT_PREFIXES.find((p) => s.startsWith(p) && /\d/.test(s.slice(2, 4)) && s.length > 8);
+  const bare = prefixed ? s.slice(2) : s;
+  if (!/^[A-Z0-9]{8,13}$/.test(bare) || !/\d{5}/.test(bare)) return [s];
+  return [...new Set([s, bare, ...VAT_PREFIXES.map((p) => `${p}${bare}`)])];
 }
 
 /** Splits a `;`-separated cell, trimming entries and dropping empty ones and repeats. */

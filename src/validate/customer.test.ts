@@ -54,10 +54,10 @@ describe('customerKeys', () => {
     expect(k).toMatchObject({
       senderEmail: 'compras@ferreterialopez.es',
       senderFax: null,
-      taxIds: ['B12345678', 'ESB12345678'],
       docFax: '+34912345678',
       name: 'Lopez',
     });
+    expect(k.taxIds).toEqual(expect.arrayContaining(['B12345678', 'ESB12345678']));
     expect(customerKeys({ ...baseSource(), channel: 'fax', sender: '+34 912 345 678' }).senderFax).toBe(
       '+34912345678',
     );

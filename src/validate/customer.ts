@@ -1,6 +1,12 @@
 import type { Channel } from '../domain/document.ts';
 import type { CustomerEvidence } from '../domain/extraction.ts';
-import { emailDomain, normaliseEmail, normaliseFax, taxIdVariants } from '../masterdata/normalise.ts';
+import {
+  emailDomain,
+  faxVariants,
+  normaliseEmail,
+  normaliseFax,
+  taxIdVariants,
+} from '../masterdata/normalise.ts';
 import type { CustomerFacts } from './types.ts';
 
 /** Every identifier that may name the customer, normalised the way master data is stored. */
@@ -15,6 +21,8 @@ export interface CustomerKeys {
   taxIds: string[];
   docEmail: string | null;
   docFax: string | null;
+  /** Every E.164 form of the numbers the document prints (national numbers under each country code). */
+  docFaxes?: string[];
   name: string | null;
 }
 
@@ -36,9 +44,14 @@ export function customerKeys(src: KeySource): CustomerKeys {
     senderFax: sender && !isEmail && src.channel !== 'edi' ? normaliseFax(sender) : null,
     senderEdiId: sender && src.channel === 'edi' ? sender : null,
     claimedId: src.claimedId?.trim() || null,
-    taxIds: taxIdVariants(src.evidence.taxId),
+    taxIds: [
+      ...new Set([src.evidence.taxId, ...(src.evidence.otherTaxIds ?? [])].flatMap((t) => taxIdVariants(t))),
+    ],
     docEmail: normaliseEmail(src.evidence.email ? bareAddress(src.evidence.email) : null),
     docFax: normaliseFax(src.evidence.fax),
+    docFaxes: [
+      ...new Set([src.evidence.fax, ...(src.evidence.otherFaxes ?? [])].flatMap((f) => faxVariants(f))),
+    ],
     name: src.evidence.name?.trim() || null,
   };
 }
@@ -78,6 +91,13 @@ function steps(k: CustomerKeys): Step[] {
   add(k.docEmail, 'e-mail in the document', (c, v) => c.emails.includes(v));
   add(k.docEmail && emailDomain(k.docEmail), 'e-mail domain in the document', (c, v) => c.emails.includes(v));
   add(k.docFax, 'fax number in the document', (c, v) => c.faxNumbers.includes(v));
+  const faxes = k.docFaxes ?? [];
+  if (faxes.length > 0) {
+    out.push({
+      via: 'a fax or phone number in the document',
+      matches: (c) => c.faxNumbers.some((f) => faxes.includes(f)),
+    });
+  }
   add(k.name, 'name', (c, v) => c.name.toLowerCase() === v.toLowerCase());
   return out;
 }

@@ -15,7 +15,8 @@ const ctx = { index: 0, catalog: cat, customerKnown: true, fieldMeta: {} };
 describe('catalogKeys', () => {
   it('collects SKUs (as written and upper-cased), GTINs in 14 digits and references', () => {
     expect(catalogKeys([line({ sku: 'tor-m8-40', customerRef: '4711', gtin: '8412345678905' })])).toEqual({
-      skus: ['tor-m8-40', 'TOR-M8-40'],
+      // A reference is also tried as the supplier's SKU: "Ref." columns often hold ours.
+      skus: ['tor-m8-40', 'TOR-M8-40', '4711'],
       gtins: ['08412345678905'],
       refs: ['tor-m8-40', '4711'],
     });

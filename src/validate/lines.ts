@@ -36,7 +36,24 @@ export interface LineContext {
   repairSlips?: boolean;
 }
 
-type Via = 'sku' | 'gtin' | 'customerRef' | 'skuAsRef' | 'skuAsGtin' | 'refAsGtin';
+type Via =
+  | 'sku'
+  | 'gtin'
+  | 'customerRef'
+  | 'refAsSku'
+  | 'skuAsRef'
+  | 'skuAsGtin'
+  | 'refAsGtin'
+  | 'inDescription';
+
+/** Article-code-looking words inside a description ("Cable PRO-22413 ..."): letters and digits, 5+ long. */
+export function codesIn(description: string | null): string[] {
+  if (!description) return [];
+  return description
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter((w) => w.length >= 5 && /\d/.test(w) && /[\p{L}-]/u.test(w));
+}
 
 const trimmed = (s: string | null): string | null => s?.trim() || null;
 
@@ -56,7 +73,15 @@ export function catalogKeys(lines: OrderLine[], neighbours = false): CatalogKeys
       skus.add(sku).add(sku.toUpperCase());
       refs.add(sku);
     }
-    if (ref) refs.add(ref);
+    if (ref) {
+      refs.add(ref);
+      // What a "Ref." or "Artículo" column holds is as often the supplier's own code.
+      skus.add(ref).add(ref.toUpperCase());
+    }
+    for (const code of codesIn(line.description)) {
+      skus.add(code).add(code.toUpperCase());
+      refs.add(code);
+    }
     if (neighbours) {
       for (const code of [sku, ref]) {
         for (const v of code ? oneSlipAway(code) : []) {
@@ -169,6 +194,8 @@ const SOURCE_FIELD: Record<Via, string> = {
   skuAsRef: 'sku',
   skuAsGtin: 'sku',
   refAsGtin: 'customerRef',
+  refAsSku: 'customerRef',
+  inDescription: 'description',
 };
 
 function findProduct(
@@ -187,6 +214,7 @@ function findProduct(
     ['sku', () => bySku(line.sku)],
     ['gtin', () => bySku(gtin && gtins.get(gtin))],
     ['customerRef', () => bySku(line.customerRef && crossRefs.get(line.customerRef))],
+    ['refAsSku', () => bySku(line.customerRef)],
     ['skuAsRef', () => bySku(line.sku && crossRefs.get(line.sku))],
     ['skuAsGtin', () => byGtin(line.sku)],
     ['refAsGtin', () => byGtin(line.customerRef)],
@@ -195,7 +223,13 @@ function findProduct(
     const product = find();
     if (product) return { product, via };
   }
-  return null;
+  // No code column held one: a code printed in the description, when exactly one article fits.
+  const found = new Set<ProductFacts>();
+  for (const code of codesIn(line.description)) {
+    const p = bySku(code) ?? bySku(crossRefs.get(code));
+    if (p) found.add(p);
+  }
+  return found.size === 1 ? { product: [...found][0]!, via: 'inDescription' } : null;
 }
 
 /** The line's GTIN in 14-digit form; a malformed one is reported and not used. */

@@ -26,7 +26,7 @@ export async function findCustomers(q: Queryable, k: CustomerKeys): Promise<Cust
   const ids = compact([k.channelId, k.claimedId]);
   const ediIds = compact([...k.partyIds, k.senderEdiId]);
   const emails = compact([k.senderEmail, k.docEmail].flatMap((e) => (e ? [e, emailDomain(e)] : [])));
-  const faxes = compact([k.senderFax, k.docFax]);
+  const faxes = compact([k.senderFax, k.docFax, ...(k.docFaxes ?? [])]);
   if (ids.length + ediIds.length + emails.length + faxes.length + k.taxIds.length === 0) return [];
   const rows = await q.query<CustomerRow>(
     `SELECT ${CUSTOMER_COLUMNS} FROM customers
