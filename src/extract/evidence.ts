@@ -1,6 +1,6 @@
 /** Who the customer is and which currency: patterns over the whole text (tax ids, e-mail, fax, signs). */
 import type { Word } from '../domain/page.ts';
-import type { TextLine } from './layout.ts';
+import { cellsOf, charWidth, type TextLine } from './layout.ts';
 import { FOUND_BY, type Reading, reading } from './meta.ts';
 
 const SPANISH_TAX_ID = /^(ES)?([ABCDEFGHJNPQRSUVW]\d{7}[0-9A-J]|\d{8}[A-Z]|[XYZ]\d{7}[A-Z])$/;
@@ -26,15 +26,26 @@ const CUSTOMER_BLOCK = /\b(cliente|customer|comprador|buyer|facturar a|bill to|s
  * True when the line sits in the supplier's (our) block: it or a line above it, within the same
  * block (no wide gap, no customer heading in between, three lines at most), names the supplier.
  */
-export function supplierContext(lines: TextLine[], at: number): boolean {
+export function supplierContext(lines: TextLine[], at: number, near?: Word): boolean {
   const line = lines[at]!;
-  for (let i = at; i >= Math.max(0, at - 3); i--) {
+  // Two blocks side by side share their lines: with a word given, only its own column counts.
+  const own = near ? cellsOf(line.words).find((c) => c.words.includes(near)) : undefined;
+  const textOf = (l: TextLine): string => {
+    if (!own) return l.text;
+    const slack = 2 * charWidth(l.words);
+    return cellsOf(l.words)
+      .filter((c) => c.x0 < own.x1 + slack && c.x1 > own.x0 - slack)
+      .map((c) => c.text)
+      .join(' ');
+  };
+  for (let i = at; i >= Math.max(0, at - 6); i--) {
     const l = lines[i]!;
     const below = lines[i + 1];
     if (l.page !== line.page) break;
     if (i < at && below && below.top - l.bottom > 1.5 * (l.bottom - l.top)) break;
-    if (SUPPLIER.test(l.text)) return true;
-    if (CUSTOMER_BLOCK.test(l.text)) return false;
+    const text = textOf(l);
+    if (SUPPLIER.test(text)) return true;
+    if (CUSTOMER_BLOCK.test(text)) return false;
   }
   return false;
 }
@@ -45,7 +56,7 @@ export function findTaxId(lines: TextLine[]): Reading<string> | null {
     const line = lines[at]!;
     for (const w of line.words) {
       const id = taxIdOf(w.text);
-      if (id && !supplierContext(lines, at)) return reading(id, [w], line.page, FOUND_BY.pattern);
+      if (id && !supplierContext(lines, at, w)) return reading(id, [w], line.page, FOUND_BY.pattern);
     }
   }
   return null;
@@ -57,7 +68,7 @@ export function findTaxIds(lines: TextLine[]): string[] {
   lines.forEach((line, at) => {
     for (const w of line.words) {
       const id = taxIdOf(w.text);
-      if (id && !supplierContext(lines, at)) out.add(id);
+      if (id && !supplierContext(lines, at, w)) out.add(id);
     }
   });
   return [...out];

@@ -23,7 +23,8 @@ import { type HeaderReadings, readHeader } from './header.ts';
 import { groupLines, type TextLine } from './layout.ts';
 import { lower, metaOf, type Reading, raise, round3 } from './meta.ts';
 import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
-import { arithmeticAgrees, readRows, sameAmount } from './rows.ts';
+import { arithmeticAgrees, type LineReading, readRows, sameAmount } from './rows.ts';
+import { arithmeticRows } from './arithmetic-rows.ts';
 import { findTable, type Table } from './table.ts';
 import { proseDeliveryDate, proseLines, prosePoNumber } from './prose.ts';
 import { applyTemplate, matchTemplate, type Template } from './templates.ts';
@@ -87,8 +88,7 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
   // Prose (a typed e-mail, a letter): the number after "pedido", the date after "entrega".
   header.poNumber ??= prosePoNumber(lines);
   header.deliveryDate ??= proseDeliveryDate(lines, dateOrder);
-  const lineReadings =
-    table && table.rows.length > 0 ? readRows(table.rows, format) : proseLines(lines, new Set(), format);
+  const lineReadings = chooseRows(table, lines, format);
   if (!header.poLabelSeen && header.poNumber === null && lineReadings.length === 0) {
     const what = `no purchase order found: no PO number label and no line table in ${lines.length} text lines`;
     return rejected('not_an_order', what, pages);
@@ -124,6 +124,20 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
       },
     ],
   };
+}
+
+/**
+ * The order lines: the table's rows, unless more lines close their arithmetic (quantity x price =
+ * amount) when read without its header (a header OCR lost, columns no vocabulary names); without
+ * either, the article lines of a prose order.
+ */
+function chooseRows(table: Table | null, lines: TextLine[], format: NumberFormat): LineReading[] {
+  const fromTable = table && table.rows.length > 0 ? readRows(table.rows, format) : [];
+  const closing = fromTable.filter((r) => arithmeticAgrees(r.line) === true).length;
+  const byArithmetic = arithmeticRows(lines, format);
+  if (byArithmetic.length > closing && byArithmetic.length >= fromTable.length) return byArithmetic;
+  if (fromTable.length > 0) return fromTable;
+  return proseLines(lines, new Set(), format);
 }
 
 /** The table's lines the header search skips: its rows, not its header lines (read left of the table). */

@@ -20,6 +20,8 @@ export interface LabelHit<F extends string = HeaderField> {
    * for a value that wraps). A reader takes the first candidate that has the shape it wants.
    */
   candidates?: Word[][];
+  /** The candidates on the label's own line, near and far: where an amount is looked for first. */
+  sameLine?: Word[][];
   exact: boolean;
 }
 
@@ -96,6 +98,11 @@ export function findLabels<F extends string>(
           }
         }
         const labelCell = cell(c.words.slice(i, i + m.count));
+        const sameLine = [
+          ...(rest.length > 0 ? [rest] : []),
+          ...candidates.slice(rest.length > 0 ? 1 : 0),
+          ...far,
+        ];
         candidates.push(...cellsBelow(lines, at, labelCell, vocab), ...far);
         hits.push({
           field: m.field,
@@ -103,6 +110,7 @@ export function findLabels<F extends string>(
           label: c.words.slice(i, i + m.count),
           value: candidates[0] ?? [],
           candidates,
+          sameLine,
           exact: m.exact,
         });
       });
@@ -174,6 +182,13 @@ export function numberIn(words: Word[], format: NumberFormat): { value: number; 
   return null;
 }
 
+/** True when the number read is a rate ("19 %"), not an amount. */
+function rate(words: Word[], n: { words: Word[] }): boolean {
+  const last = n.words[n.words.length - 1];
+  const next = last ? words[words.indexOf(last) + 1] : undefined;
+  return /%$/.test(last?.text ?? '') || next?.text === '%';
+}
+
 /** Words that qualify a total ("(IVA no incl.)", "(sem IVA):", "EUR", "HT"), never a sentence. */
 const QUALIFIER =
   /^[([]|[)\]:]$|^[([]?(eur|€|iva|vat|tva|mwst|ust|sem|sin|sans|hors|ohne|senza|excl|excluido|excluida|incl|incluido|s\/?|ht|htva|no|netto|net|taxes?|impuestos|impostos|esclusa|inclusa)\.?[)\]]?:?,?$/i;
@@ -184,10 +199,11 @@ const QUALIFIER =
  */
 function amountAfter(words: Word[], format: NumberFormat): { value: number; words: Word[] } | null {
   const direct = numberIn(words, format);
-  if (direct) return direct;
+  if (direct) return rate(words, direct) ? null : direct;
   const at = words.findIndex((w) => /\d/.test(w.text));
   if (at <= 0 || at > 5 || !words.slice(0, at).every((w) => QUALIFIER.test(w.text))) return null;
-  return numberIn(words.slice(at), format);
+  const n = numberIn(words.slice(at), format);
+  return n && !rate(words, n) ? n : null;
 }
 
 export function readAmount(
@@ -267,7 +283,11 @@ export function readHeader(
   const amounts: HeaderReadings['amounts'] = [];
   for (const h of hits) {
     if (h.field !== 'total' && h.field !== 'subtotal') continue;
-    const r = readCandidates(h, (x) => readAmount(x, format));
+    // A total's amount stands on its line, often far right in the amount column; under it is
+    // the next line of the totals block (the VAT), so below is tried only when the line has none.
+    const r =
+      readCandidates({ ...h, candidates: h.sameLine ?? [] }, (x) => readAmount(x, format)) ??
+      readCandidates(h, (x) => readAmount(x, format));
     if (r) amounts.push({ field: h.field, reading: r });
   }
   const orderDate = first(of('orderDate'), (h) => readDate(h, order)) ?? letterDate(lines, skip, order);
@@ -280,11 +300,11 @@ export function readHeader(
     amounts,
     customerName: first(of('customerName'), (h) => readText(h)),
     taxId: first(
-      of('taxId').filter((h) => !supplierContext(lines, h.line.index)),
+      of('taxId').filter((h) => !supplierContext(lines, h.line.index, h.label[0])),
       (h) => readTaxId(h),
     ),
     taxIds: of('taxId')
-      .filter((h) => !supplierContext(lines, h.line.index))
+      .filter((h) => !supplierContext(lines, h.line.index, h.label[0]))
       .map((h) => readCandidates(h, (x) => readTaxId(x))?.value)
       .filter((v): v is string => v !== undefined),
     poLabelSeen: of('poNumber').length > 0,

@@ -147,6 +147,8 @@ export function columnOf(w: Word, cols: Column[]): Column {
 }
 
 const TEXT_ROLES = new Set<string>(['description', 'customerRef', 'sku', 'gtin', 'unit', 'other']);
+/** Columns read for nothing: their words are kept out of their neighbours. */
+const IGNORED = new Set<string>(['other', 'position']);
 
 /**
  * Where one column's stretch of the line ends and the next one's begins: text is left-aligned
@@ -184,8 +186,9 @@ function assign(line: TextLine, cols: Column[]): Map<ColumnRole, Word[]> {
     const stuck = prev && /^[-+(]?\d/.test(prev.w.text) && w.x - (prev.w.x + prev.w.w) <= 1.2 * cw;
     if (stuck && prev!.col.role === 'quantity' && /^\p{L}{1,5}\.?$/u.test(w.text)) c = prev!.col;
     prev = { w, col: c };
-    if (c.role === 'other') continue;
-    cells.set(c.role, [...(cells.get(c.role) ?? []), w]);
+    const role = c.role;
+    if (role === 'other' || IGNORED.has(role)) continue;
+    cells.set(role, [...(cells.get(role) ?? []), w]);
   }
   return cells;
 }

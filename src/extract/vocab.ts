@@ -20,7 +20,8 @@ export type ColumnRole =
   | 'unitPrice'
   | 'amount'
   | 'discount'
-  | 'priceUnit';
+  | 'priceUnit'
+  | 'position';
 
 /** A label as written; a trailing `:` means the colon is required (bare `Pedido` is often a title). */
 export interface Label<F extends string> {
@@ -511,6 +512,8 @@ export const COLUMN_LABELS = labels<ColumnRole>({
     '% Dto.',
   ],
   priceUnit: ['PE', 'Preiseinheit', 'Per', 'Price per'],
+  // The line's own number ("Pos.", "Lín."): kept out of the code column beside it.
+  position: ['Pos', 'Pos.', 'Position', 'Lín.', 'Línea', 'Line', 'Ln', 'Riga', 'Linha', 'Nº lín.'],
 });
 
 /** Words that end a line table when they open a line. */

@@ -87,6 +87,11 @@ const UNIT_GROUPS: Record<string, string[]> = {
     'BOBINA',
     'BOBINE',
     'RLL',
+    'CO',
+    'COUR',
+    'COURONNE',
+    'COURONNES',
+    'RLX',
   ],
   CJ: [
     'CJ',
@@ -112,6 +117,8 @@ const UNIT_GROUPS: Record<string, string[]> = {
     'CAR',
     'CTN',
     'CASE',
+    'BT',
+    'BTE',
   ],
   PK: ['PK', 'PACK', 'PACKS', 'PAQUETE', 'PAQ', 'PAQUET', 'PACOTE', 'PACCO', 'PAK', 'PCK', 'PAQUETES'],
 };

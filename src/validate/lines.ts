@@ -73,6 +73,8 @@ export function catalogKeys(lines: OrderLine[], neighbours = false): CatalogKeys
       skus.add(sku).add(sku.toUpperCase());
       refs.add(sku);
     }
+    const squeezed = ref?.replace(/\s+/g, '');
+    if (squeezed && squeezed !== ref) skus.add(squeezed).add(squeezed.toUpperCase());
     if (ref) {
       refs.add(ref);
       // What a "Ref." or "Artículo" column holds is as often the supplier's own code.
@@ -214,7 +216,7 @@ function findProduct(
     ['sku', () => bySku(line.sku)],
     ['gtin', () => bySku(gtin && gtins.get(gtin))],
     ['customerRef', () => bySku(line.customerRef && crossRefs.get(line.customerRef))],
-    ['refAsSku', () => bySku(line.customerRef)],
+    ['refAsSku', () => bySku(line.customerRef) ?? bySku(line.customerRef?.replace(/\s+/g, ''))],
     ['skuAsRef', () => bySku(line.sku && crossRefs.get(line.sku))],
     ['skuAsGtin', () => byGtin(line.sku)],
     ['refAsGtin', () => byGtin(line.customerRef)],
