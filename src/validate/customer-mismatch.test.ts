@@ -47,12 +47,13 @@ describe("an interchange sent with another customer's token", () => {
     return { order, findings };
   };
 
-  it('is held for review with customer_mismatch', async () => {
+  it("is held for review with customer_mismatch, checked against the token's customer only", async () => {
     const { order, findings } = await push('C107', 'MISMATCH-1');
-    expect(order).toMatchObject({ status: 'review', customer_id: 'C042' });
+    expect(order).toMatchObject({ status: 'review', customer_id: 'C107' });
     expect(findings).toContainEqual({
       code: 'customer_mismatch',
-      message: 'The order is for customer C042, but it was sent with the access token of customer C107.',
+      message:
+        'The order is for customer C042 (EDI party id 8412345000003), but it was sent by the access token of customer C107; it is checked against customer C107 only.',
     });
   });
 
