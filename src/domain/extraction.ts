@@ -79,7 +79,15 @@ export interface MessageOrigin {
  * the review screen and the archive; the e-mail reader adds the message's origin.
  */
 export type ExtractOutcome =
-  | { kind: 'orders'; orders: ExtractedOrder[]; findings: Finding[]; pages?: Page[]; origin?: MessageOrigin }
+  | {
+      kind: 'orders';
+      orders: ExtractedOrder[];
+      findings: Finding[];
+      pages?: Page[];
+      origin?: MessageOrigin;
+      /** EDIFACT: the interchange sender (UNB), the envelope's identity of who sent it. */
+      interchangeSender?: string | null;
+    }
   | { kind: 'rejected'; findings: Finding[]; pages?: Page[]; origin?: MessageOrigin };
 
 export function emptyEvidence(): CustomerEvidence {

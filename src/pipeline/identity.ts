@@ -33,6 +33,7 @@ export function senderIdentity(
   doc: Arrival,
   origin: MessageOrigin | undefined,
   config: IdentityConfig,
+  interchangeSender: string | null = null,
 ): SenderIdentity {
   const meta = doc.meta ?? {};
   if (typeof meta.authenticatedCustomer === 'string')
@@ -47,6 +48,10 @@ export function senderIdentity(
       : { kind: 'missing', what: 'The fax came without a caller number' };
   }
   if (doc.channel === 'edi' && doc.sender) return { kind: 'edi', id: doc.sender };
+  // The EDI gateway's folder: the interchange's UNB sender, unless the supplier handed the file in.
+  if (doc.channel === 'edi' && interchangeSender && meta.via !== 'cli') {
+    return { kind: 'edi', id: interchangeSender, hubAllowed: true };
+  }
   return { kind: 'none' };
 }
 

@@ -126,7 +126,12 @@ async function validateAll(
     outcome.orders.filter((o) => !o.rejected).map((o) => o.order),
   );
   const result: NewOrder[] = [];
-  const identity = senderIdentity(doc, outcome.origin, opts.identity ?? DEFAULT_IDENTITY);
+  const identity = senderIdentity(
+    doc,
+    outcome.origin,
+    opts.identity ?? DEFAULT_IDENTITY,
+    outcome.interchangeSender ?? null,
+  );
   for (const [seq, part] of outcome.orders.entries()) {
     const extracted: ExtractedOrder = { ...part, findings: [...outcome.findings, ...part.findings] };
     const v = await validateOrder(

@@ -15,7 +15,13 @@ export interface CustomerKeys {
    * How the sender is known, for the findings' words: `none` lets the document alone identify
    * the customer, `missing` says why an outside arrival has no identity, `doubt` why it is doubted.
    */
-  sender: { kind: SenderIdentity['kind']; label: string | null; doubt: string | null };
+  sender: {
+    kind: SenderIdentity['kind'];
+    label: string | null;
+    doubt: string | null;
+    /** A sender on file for nobody may be an EDI hub: then the document decides. */
+    hubAllowed?: boolean;
+  };
   partyIds: string[];
   /** `customer.id` the document itself states (web-form JSON): a claim, not a proof. */
   claimedId: string | null;
@@ -60,6 +66,7 @@ export function customerKeys(src: KeySource): CustomerKeys {
       kind: id.kind,
       label: senderLabel(id),
       doubt: id.kind === 'email' ? id.doubt : id.kind === 'missing' ? id.what : null,
+      ...(id.kind === 'edi' && id.hubAllowed ? { hubAllowed: true } : {}),
     },
     partyIds: [...new Set(src.evidence.partyIds.map((p) => p.trim()).filter((p) => p !== ''))],
     claimedId: src.claimedId?.trim() || null,
@@ -181,7 +188,8 @@ export function resolveCustomer(candidates: CustomerFacts[], k: CustomerKeys): C
   const byId = (id: string) => candidates.find((c) => c.id === id)!;
   const doc = firstMatch(candidates, documentSteps(k));
   const named = doc.ids.length === 1 ? byId(doc.ids[0]!) : null;
-  const sent = k.sender.kind === 'none' ? null : firstMatch(candidates, senderSteps(k));
+  let sent = k.sender.kind === 'none' ? null : firstMatch(candidates, senderSteps(k));
+  if (sent && sent.ids.length === 0 && k.sender.hubAllowed) sent = null;
   if (!sent) {
     return named
       ? { customer: named, via: doc.via! }

@@ -45,7 +45,11 @@ export type SenderIdentity =
     }
   /** `via`: the fax-to-mail gateway that reported the number. */
   | { kind: 'fax'; number: string; via: string | null }
-  | { kind: 'edi'; id: string }
+  /**
+   * `hubAllowed`: an interchange sender that is no customer's may be an EDI hub sending for
+   * several buyers (a transport the supplier's EDI gateway authenticated): the document decides.
+   */
+  | { kind: 'edi'; id: string; hubAllowed?: boolean }
   | { kind: 'missing'; what: string }
   | { kind: 'none' };
 
