@@ -31,6 +31,30 @@ describe('configuration', () => {
     expect(() => loadConfig({ ORDERCAP_RETENTION_DAYS: '0' })).toThrow(/ORDERCAP_RETENTION_DAYS/);
   });
 
+  it('reads who is believed about a sender: fax-to-mail gateways, mail gateways, required authentication', () => {
+    expect(loadConfig({}).identity).toEqual({
+      faxGateways: [],
+      authServIds: [],
+      requireAuthenticatedMail: false,
+    });
+    expect(loadConfig({}).fax.trusted).toBe(false);
+    const c = loadConfig({
+      ORDERCAP_FAX_GATEWAYS: 'FaxServer@Atlanfont.es, @fax.atlanfont.es',
+      ORDERCAP_TRUSTED_AUTHSERV_IDS: 'MX.atlanfont.es',
+      ORDERCAP_REQUIRE_AUTHENTICATED_MAIL: 'true',
+      ORDERCAP_FAX_TRUSTED: 'true',
+    });
+    expect(c.identity).toEqual({
+      faxGateways: ['faxserver@atlanfont.es', '@fax.atlanfont.es'],
+      authServIds: ['mx.atlanfont.es'],
+      requireAuthenticatedMail: true,
+    });
+    expect(c.fax.trusted).toBe(true);
+    expect(() => loadConfig({ ORDERCAP_REQUIRE_AUTHENTICATED_MAIL: 'maybe' })).toThrow(
+      /ORDERCAP_REQUIRE_AUTHENTICATED_MAIL/,
+    );
+  });
+
   it('reads a YAML file named by ORDERCAP_CONFIG, with the environment taking precedence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oc-config-'));
     const file = join(dir, 'order-capture.yaml');

@@ -24,8 +24,12 @@ export interface Config {
   worker: WorkerConfig;
   erp: ErpConfig;
   edifact: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
-  /** Fax gateway spool folder (PDF, TIFF, images); the sender's number from file name or sidecar. */
-  fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /**
+   * Fax gateway spool folder (PDF, TIFF, images); the sender's number from file name or sidecar.
+   * `trusted`: the folder also takes the supplier's own scans, so a file without a caller number
+   * may be identified by what it says (docs/threat-model.md).
+   */
+  fax: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number; trusted: boolean };
   /** A drop folder of raw messages (.eml) that a mail gateway (Postfix, fax-to-mail) writes. */
   mail: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
   /** SLA clock: default hours for customers without sla_hours, and the business calendar. */
@@ -69,6 +73,25 @@ export interface Config {
   monitor: MonitorConfig;
   /** Archive retention: documents older than `days` are deleted (logged); null keeps everything. */
   retention: RetentionConfig;
+  /** Who may speak for a customer: which gateways' word about a sender is believed. */
+  identity: IdentityConfig;
+}
+
+/** How the channel's identity of a sender is established (docs/threat-model.md, "Who ordered"). */
+export interface IdentityConfig {
+  /**
+   * Addresses or `@domain`s of fax-to-mail gateways whose messages carry the caller's fax
+   * number. Empty: the mail domain the message was delivered to (the supplier's own).
+   */
+  faxGateways: string[];
+  /**
+   * authserv-ids of the receiving mail gateways whose `Authentication-Results` header is
+   * believed (RFC 8601): a DKIM or SPF pass for the From: domain proves the sender, a fail
+   * holds the order. Empty: the header is ignored (anyone can write one).
+   */
+  authServIds: string[];
+  /** Hold every e-mail order that a trusted gateway did not authenticate (DKIM or SPF pass). */
+  requireAuthenticatedMail: boolean;
 }
 
 export interface MonitorConfig {
@@ -283,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       dropDir: resolve(r.str('fax.dropDir', 'ORDERCAP_FAX_DROP_DIR', `${dataDir}/inbox/fax`)),
       stableMs: r.int('fax.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('fax.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+      trusted: r.bool('fax.trusted', 'ORDERCAP_FAX_TRUSTED', false),
     },
     mail: {
       enabled: r.bool('mail.enabled', 'ORDERCAP_MAIL_DROP', true),
@@ -384,6 +408,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
           : r.int('retention.days', 'ORDERCAP_RETENTION_DAYS', 3650, 1, 100_000),
       sweepMs: r.int('retention.sweepMs', 'ORDERCAP_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000),
       batch: r.int('retention.batch', 'ORDERCAP_RETENTION_BATCH', 100, 1, 10_000),
+    },
+    identity: {
+      faxGateways: list(r.str('identity.faxGateways', 'ORDERCAP_FAX_GATEWAYS', '')).map((a) =>
+        a.toLowerCase(),
+      ),
+      authServIds: list(r.str('identity.authServIds', 'ORDERCAP_TRUSTED_AUTHSERV_IDS', '')).map((a) =>
+        a.toLowerCase(),
+      ),
+      requireAuthenticatedMail: r.bool(
+        'identity.requireAuthenticatedMail',
+        'ORDERCAP_REQUIRE_AUTHENTICATED_MAIL',
+        false,
+      ),
     },
   };
   if (config.erp.adapter === 'http' && !config.erp.httpUrl) {

@@ -57,6 +57,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
           ),
           confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
           sla: config.sla,
+          identity: config.identity,
         },
         config.worker,
         log,
@@ -174,7 +175,14 @@ function dropFolders(config: Config, db: Db, log: Logger): DropFolder[] {
   if (config.fax.enabled) {
     const { dropDir: dir, stableMs, pollMs } = config.fax;
     folders.push(
-      createFaxFolder({ ...common, dir, stableMs, pollMs, log: log.child({ connector: 'fax-folder' }) }),
+      createFaxFolder({
+        ...common,
+        dir,
+        stableMs,
+        pollMs,
+        trusted: config.fax.trusted,
+        log: log.child({ connector: 'fax-folder' }),
+      }),
     );
   }
   if (config.mail.enabled) {

@@ -63,7 +63,12 @@ function read(bytes: Buffer): ExtractOutcome {
       : reject('not_an_order', 'The interchange holds no messages.', findings);
   }
   const decimalMark = syntax.delimiters.decimal;
-  return { kind: 'orders', orders: envelope.messages.map((m) => toPart(m, decimalMark)), findings };
+  return {
+    kind: 'orders',
+    orders: envelope.messages.map((m) => toPart(m, decimalMark)),
+    findings,
+    interchangeSender: envelope.messages[0]?.interchange?.senderId ?? null,
+  };
 }
 
 function notEdifact(start: string): string {

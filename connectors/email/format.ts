@@ -4,7 +4,12 @@
  * Pages of all attachments are numbered in one sequence, so the review screen shows them all.
  */
 import { DEFAULT_MAX_PAGES, type ReadLimits, readDocument } from '../../src/documents/index.ts';
-import type { ExtractedOrder, ExtractOutcome, FieldSource } from '../../src/domain/extraction.ts';
+import type {
+  ExtractedOrder,
+  ExtractOutcome,
+  FieldSource,
+  MessageOrigin,
+} from '../../src/domain/extraction.ts';
 import { type Finding, finding } from '../../src/domain/findings.ts';
 import type { Page, Word } from '../../src/domain/page.ts';
 import { extractOrders, matchTemplate, type Template } from '../../src/extract/index.ts';
@@ -144,6 +149,12 @@ export async function readEmail(
     return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
   }
   const hints = { email: sender?.includes('@') ? sender : msg.from, fax: msg.faxNumber };
+  const origin: MessageOrigin = {
+    from: msg.from,
+    to: msg.to,
+    faxNumber: msg.faxNumber,
+    authenticationResults: msg.authenticationResults,
+  };
   const ctx: EmailContext = {
     ocr: sources.ocr,
     templates: await templatesOf(sources.templates),
@@ -156,11 +167,13 @@ export async function readEmail(
       : finding('not_an_order', 'info', null, `Attachment ${s.name} was not read: ${s.reason}.`),
   );
   const findings = [...found.findings, ...skipped];
-  if (found.orders.length > 0) return { kind: 'orders', orders: found.orders, findings, pages: found.pages };
+  if (found.orders.length > 0) {
+    return { kind: 'orders', orders: found.orders, findings, pages: found.pages, origin };
+  }
 
   const fromBody = msg.body ? readBody(msg.body, hints, ctx) : null;
   if (fromBody && fromBody.length > 0) {
-    return { kind: 'orders', orders: fromBody, findings, pages: found.pages };
+    return { kind: 'orders', orders: fromBody, findings, pages: found.pages, origin };
   }
   const parts =
     msg.documents.length === 0
@@ -173,6 +186,7 @@ export async function readEmail(
     kind: 'rejected',
     findings: [...findings.filter((f) => f.severity !== 'info'), finding('not_an_order', 'error', null, why)],
     pages: found.pages,
+    origin,
   };
 }
 

@@ -27,8 +27,12 @@ export interface ParsedMessage {
   skipped: Array<{ name: string; reason: string }>;
   /** The typed body without quoted replies and signature; null when there is none. */
   body: string | null;
-  /** A fax number a fax-to-mail gateway put in the subject or body ("Fax from +34 91 ..."). */
+  /** A fax number a fax-to-mail gateway put in a header, the subject or body ("Fax from +34 91 ..."). */
   faxNumber: string | null;
+  /** The To: and Cc: addresses, lower case: whom the sender wrote to. */
+  to: string[];
+  /** Every `Authentication-Results` header (RFC 8601), unfolded, without the header name. */
+  authenticationResults: string[];
 }
 
 /**
@@ -158,8 +162,18 @@ async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: b
     into.messageId = mail.messageId ?? null;
     const body = mail.text ? stripReplies(mail.text) : '';
     into.body = body === '' ? null : body;
-    const fax = FAX_IN_TEXT.exec(`${into.subject}\n${body}`);
+    const header = mail.headers.get('x-fax-sender');
+    const fax = FAX_IN_TEXT.exec(
+      `${typeof header === 'string' ? `fax ${header}\n` : ''}${into.subject}\n${body}`,
+    );
     into.faxNumber = fax ? fax[1]!.replace(/[\s().-]/g, '').replace(/^00/, '+') : null;
+    into.to = [mail.to, mail.cc]
+      .flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : []))
+      .flatMap((a) => a.value.map((v) => v.address?.toLowerCase() ?? ''))
+      .filter((a) => a.includes('@'));
+    into.authenticationResults = mail.headerLines
+      .filter((h) => h.key === 'authentication-results')
+      .map((h) => h.line.replace(/\r?\n[ \t]+/g, ' ').replace(/^[^:]*:\s*/, ''));
   }
   for (const [i, a] of mail.attachments.entries()) {
     const type = (a.contentType ?? 'application/octet-stream').toLowerCase();
@@ -214,6 +228,8 @@ export async function parseMessage(bytes: Buffer): Promise<ParsedMessage> {
     skipped: [],
     body: null,
     faxNumber: null,
+    to: [],
+    authenticationResults: [],
   };
   await collect(bytes, 0, into, true);
   return into;

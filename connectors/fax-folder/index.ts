@@ -14,6 +14,11 @@ export interface FaxFolderOptions {
   submit: (doc: InboundDocument) => Promise<SubmitResult>;
   log: Logger;
   sender?: FaxSenderOptions;
+  /**
+   * The supplier's own scanner drops here too: a file without a caller number may be identified
+   * by its content. Off: such a file waits for a person to confirm its customer.
+   */
+  trusted?: boolean;
 }
 
 /**
@@ -34,7 +39,10 @@ export function createFaxFolder(opts: FaxFolderOptions): DropFolder {
     sidecarExtensions: sender.sidecarExtensions,
     describe: async (path) => {
       const fax = await findFaxSender(path, sender);
-      return { sender: fax, meta: fax ? { faxNumber: fax } : {} };
+      return {
+        sender: fax,
+        meta: { ...(fax ? { faxNumber: fax } : {}), ...(opts.trusted ? { trusted: true } : {}) },
+      };
     },
   });
 }

@@ -243,6 +243,8 @@ export class ImapConnector implements Monitored {
             bytes: msg.source,
             meta: {
               mailbox: this.name,
+              // The account's own address: its domain is the supplier's (fax-to-mail gateways).
+              mailboxUser: m.user,
               uidValidity,
               uid: msg.uid,
               messageId,

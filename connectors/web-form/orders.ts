@@ -79,11 +79,33 @@ const received = (documentId: number): Receipt => ({
   findings: [],
 });
 
+/**
+ * What the sender of an order naming another customer is told: that much and no more. The
+ * findings written for the operator name the other customer; the rest of the order's findings
+ * are withheld as well, so nothing about anyone else's master data can reach the caller.
+ */
+export const MISMATCH_FOR_CALLER: Finding = {
+  code: 'customer_mismatch',
+  severity: 'error',
+  field: 'customer.id',
+  message:
+    'The order names another customer than the one this access token belongs to; it is held until our staff have checked it.',
+};
+
 /** The receipt of a document as it stands now. */
 export async function receiptOf(db: Db, documentId: number): Promise<Receipt> {
   const doc = await getDocument(db, documentId);
   if (!doc || doc.status === 'received' || doc.status === 'processing') return received(documentId);
   const [order] = await ordersOfDocument(db, documentId);
+  if (order?.findings.some((f) => f.code === 'customer_mismatch')) {
+    // Not the caller's order (yet): no order id to follow, only the status and the mismatch.
+    return {
+      id: null,
+      documentId: String(documentId),
+      status: order.status,
+      findings: [MISMATCH_FOR_CALLER],
+    };
+  }
   if (order) {
     return {
       id: String(order.id),
@@ -101,8 +123,14 @@ export function parseId(raw: unknown): number | null {
   return typeof raw === 'string' && /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : null;
 }
 
-/** SQL condition: the order (alias o, document d) belongs to the customer in parameter $n. */
-const OWN_ORDER = (n: number) => `(o.customer_id = $${n} OR d.customer_id = $${n})`;
+/**
+ * SQL condition: the order (alias o, document d) belongs to the customer in parameter $n. An order
+ * whose sender and named customer differ (`customer_mismatch`) belongs to nobody until an
+ * operator has decided it.
+ */
+const OWN_ORDER = (n: number) =>
+  `((o.customer_id = $${n} OR d.customer_id = $${n}) AND (o.decided_by IS NOT NULL OR NOT EXISTS (
+     SELECT 1 FROM findings f WHERE f.order_id = o.id AND f.code = 'customer_mismatch')))`;
 
 /** One of a customer's orders as the API and the portal show it. */
 export interface OwnOrder {

@@ -95,6 +95,7 @@ export async function extractFiles(
       acceptThreshold: config.acceptThreshold,
       deliverTo: ctx.deliverTo,
       formats: ctx.formats,
+      identity: config.identity,
     },
     { ...config.worker, concurrency: 1 },
     log,
@@ -144,6 +145,8 @@ async function extractFile(
     filename: file,
     contentType: null,
     bytes,
+    // Handed in by the supplier itself: a bare file may be identified by its content alone.
+    meta: { via: 'cli' },
   });
   await finish(db, worker, documentId);
   const orders = await ordersOfDocument(db, documentId);

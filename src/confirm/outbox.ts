@@ -31,7 +31,9 @@ interface OrderFacts {
 /**
  * Where and how an order is confirmed: the customer's choice in master data (`none`, `email`,
  * `edi`), else the channel it came by (EDI gets an ORDRSP, everything else an e-mail). E-mail
- * goes to the address that sent the order, else the customer's first address. Null: no
+ * goes to the address that sent the order when it is one of the customer's on file (the address
+ * or its `@domain`), else the customer's first address: never to a sender the customer does not
+ * own, who may have placed the order in its name. The same for the EDI id. Null: no
  * confirmation, with the reason.
  */
 export function route(
@@ -47,15 +49,24 @@ export function route(
     return { kind: null, reason: what };
   }
   if (kind === 'ordrsp') {
-    const id = (f.channel === 'edi' && f.sender) || f.edi_ids[0];
+    const id =
+      (f.channel === 'edi' && f.sender && f.edi_ids.includes(f.sender) ? f.sender : null) ?? f.edi_ids[0];
     return id ? { kind, recipient: id } : { kind: null, reason: 'the customer has no EDI id' };
   }
   const address =
-    (f.channel === 'email' && f.sender?.includes('@') ? f.sender : null) ??
+    (f.channel === 'email' && ownAddress(f.sender, f.emails) ? f.sender : null) ??
     f.emails.find((e) => e.includes('@') && !e.startsWith('@'));
   return address
     ? { kind, recipient: address }
     : { kind: null, reason: 'the customer has no e-mail address' };
+}
+
+/** True when `sender` is one of the customer's addresses on file, or in a domain on file. */
+function ownAddress(sender: string | null, emails: string[]): sender is string {
+  const s = sender?.trim().toLowerCase();
+  if (!s?.includes('@')) return false;
+  const domain = s.slice(s.lastIndexOf('@'));
+  return emails.some((e) => e.toLowerCase() === s || e.toLowerCase() === domain);
 }
 
 /**

@@ -66,13 +66,36 @@ export interface ExtractedOrder {
 }
 
 /**
+ * What a message's own headers say about where it came from (e-mail): the channel's identity of
+ * the sender, judged apart from anything the document inside says about its buyer.
+ */
+export interface MessageOrigin {
+  /** The From: address, lower case. */
+  from: string | null;
+  /** To: and Cc: addresses, lower case. */
+  to: string[];
+  /** The caller's number a fax-to-mail gateway reported (header, subject or body). */
+  faxNumber: string | null;
+  /** `Authentication-Results` headers, unfolded, without the header name. */
+  authenticationResults: string[];
+}
+
+/**
  * What extraction gives for a whole document: orders, or a reason why there are none. Readers of
  * paper-like formats add the pages they read (images and words), which the pipeline stores for
- * the review screen and the archive.
+ * the review screen and the archive; the e-mail reader adds the message's origin.
  */
 export type ExtractOutcome =
-  | { kind: 'orders'; orders: ExtractedOrder[]; findings: Finding[]; pages?: Page[] }
-  | { kind: 'rejected'; findings: Finding[]; pages?: Page[] };
+  | {
+      kind: 'orders';
+      orders: ExtractedOrder[];
+      findings: Finding[];
+      pages?: Page[];
+      origin?: MessageOrigin;
+      /** EDIFACT: the interchange sender (UNB), the envelope's identity of who sent it. */
+      interchangeSender?: string | null;
+    }
+  | { kind: 'rejected'; findings: Finding[]; pages?: Page[]; origin?: MessageOrigin };
 
 export function emptyEvidence(): CustomerEvidence {
   return { partyIds: [], taxId: null, name: null, email: null, fax: null };

@@ -1,4 +1,4 @@
-import type { ValidationConfig } from '../config.ts';
+import type { IdentityConfig, ValidationConfig } from '../config.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import type { ExtractedOrder, ExtractOutcome } from '../domain/extraction.ts';
 import type { Finding } from '../domain/findings.ts';
@@ -19,6 +19,7 @@ import { insertPages } from '../store/pages.ts';
 import { MasterDataCache, validateOrder } from '../validate/index.ts';
 import { addBusinessHours, type BusinessCalendar, parseCalendar } from '../sla/calendar.ts';
 import { decide } from './decide.ts';
+import { DEFAULT_IDENTITY, senderIdentity } from './identity.ts';
 import { priorityOf } from './priority.ts';
 import { type DocumentFormat, extractDocument } from './formats.ts';
 
@@ -34,6 +35,8 @@ export interface PipelineOptions {
   confirm?: ConfirmationChannels;
   /** The SLA clock; absent: 24 business hours, Monday to Friday 08:00-18:00, Madrid time. */
   sla?: { defaultHours: number; calendar: BusinessCalendar };
+  /** Which gateways' word about a sender is believed; absent: none beyond the defaults. */
+  identity?: IdentityConfig;
 }
 
 const DEFAULT_SLA = {
@@ -123,6 +126,12 @@ async function validateAll(
     outcome.orders.filter((o) => !o.rejected).map((o) => o.order),
   );
   const result: NewOrder[] = [];
+  const identity = senderIdentity(
+    doc,
+    outcome.origin,
+    opts.identity ?? DEFAULT_IDENTITY,
+    outcome.interchangeSender ?? null,
+  );
   for (const [seq, part] of outcome.orders.entries()) {
     const extracted: ExtractedOrder = { ...part, findings: [...outcome.findings, ...part.findings] };
     const v = await validateOrder(
@@ -132,8 +141,7 @@ async function validateAll(
         channel: doc.channel,
         sender: doc.sender,
         channelCustomerId: doc.customer_id,
-        sentByCustomerId:
-          typeof doc.meta?.authenticatedCustomer === 'string' ? doc.meta.authenticatedCustomer : null,
+        identity,
         documentId: doc.id,
         earlierInDocument: [...earlier],
       },

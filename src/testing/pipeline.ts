@@ -53,6 +53,7 @@ export async function createTestPipeline(
     deliverTo: config.erp.adapter,
     formats: typeof formats === 'function' ? formats(t.db) : formats,
     sla: config.sla,
+    identity: config.identity,
     ...(opts.confirm
       ? { confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled } }
       : {}),

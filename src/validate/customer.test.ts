@@ -27,8 +27,11 @@ const lopez = customer('C042', {
 const garcia = customer('C107', { ediIds: ['8412345000010'], emails: ['pedidos@sigarcia.es'] });
 
 function keys(over: Partial<CustomerKeys>): CustomerKeys {
+  const sent = over.senderEmail ?? over.senderFax ?? over.senderEdiId ?? over.sentById ?? null;
   return {
     channelId: null,
+    sentById: null,
+    sender: { kind: sent ? 'email' : 'none', label: sent ? `the sender ${sent}` : null, doubt: null },
     partyIds: [],
     senderEmail: null,
     senderFax: null,
@@ -88,12 +91,65 @@ describe('resolveCustomer', () => {
     });
   });
 
-  it('takes EDI party ids in order, then the sender', () => {
+  it('takes EDI party ids in order when the document alone decides', () => {
+    const r = resolveCustomer([lopez, garcia], keys({ partyIds: ['0000000000000', '8412345000010'] }));
+    expect(r).toEqual({ customer: garcia, via: 'EDI party id 8412345000010' });
+  });
+
+  it("never lets the document's buyer override the sender: another customer's is a mismatch", () => {
     const r = resolveCustomer(
       [lopez, garcia],
-      keys({ partyIds: ['0000000000000', '8412345000010'], senderEmail: 'compras@ferreterialopez.es' }),
+      keys({ partyIds: ['8412345000010'], senderEmail: 'compras@ferreterialopez.es' }),
     );
-    expect(r).toEqual({ customer: garcia, via: 'EDI party id 8412345000010' });
+    expect(r).toEqual({
+      customer: lopez,
+      via: 'sender compras@ferreterialopez.es',
+      mismatch:
+        'The order is for customer C107 (EDI party id 8412345000010), but it was sent by the sender compras@ferreterialopez.es, which belongs to customer C042; it is checked against customer C042 only.',
+    });
+  });
+
+  it('proposes the named customer of an unknown sender for a person to confirm', () => {
+    const r = resolveCustomer([lopez], keys({ senderEmail: 'x@evil.example', taxIds: ['ESB12345678'] }));
+    expect(r).toEqual({
+      customer: lopez,
+      via: 'tax id ESB12345678',
+      mismatch:
+        'The sender x@evil.example is not on file for any customer. The document names customer C042 (tax id ESB12345678): a person must confirm the order is theirs.',
+    });
+  });
+
+  it('accepts a sender shared by several customers for the one the document names', () => {
+    const other = customer('C900', { emails: ['@ferreterialopez.es'], taxId: 'ESB99999999' });
+    const r = resolveCustomer(
+      [lopez, other],
+      keys({ senderEmail: 'otro@ferreterialopez.es', taxIds: ['ESB99999999'] }),
+    );
+    expect(r).toEqual({ customer: other, via: 'sender domain @ferreterialopez.es' });
+  });
+
+  it('doubts a sender a trusted gateway failed, and an outside arrival without a sender', () => {
+    const doubted = resolveCustomer(
+      [lopez],
+      keys({
+        senderEmail: 'compras@ferreterialopez.es',
+        sender: { kind: 'email', label: 'the sender compras@ferreterialopez.es', doubt: 'DKIM failed' },
+      }),
+    );
+    expect(doubted.customer?.id).toBe('C042');
+    expect(doubted.mismatch).toMatch(
+      /^The sender compras@ferreterialopez.es is on file for customer C042, but DKIM failed: it may be forged/,
+    );
+    const missing = resolveCustomer(
+      [lopez],
+      keys({
+        taxIds: ['ESB12345678'],
+        sender: { kind: 'missing', label: null, doubt: 'The fax came without a caller number' },
+      }),
+    );
+    expect(missing.mismatch).toMatch(
+      /^The fax came without a caller number\. The document names customer C042/,
+    );
   });
 
   it('prefers an exact address to a domain, and skips an ambiguous domain', () => {

@@ -7,15 +7,28 @@ import {
   normaliseFax,
   taxIdVariants,
 } from '../masterdata/normalise.ts';
-import type { CustomerFacts } from './types.ts';
+import type { CustomerFacts, SenderIdentity } from './types.ts';
 
 /** Every identifier that may name the customer, normalised the way master data is stored. */
 export interface CustomerKeys {
   channelId: string | null;
-  partyIds: string[];
+  /** The customer whose access token sent the document (EDI over the API). */
+  sentById: string | null;
   senderEmail: string | null;
   senderFax: string | null;
   senderEdiId: string | null;
+  /**
+   * How the sender is known, for the findings' words: `none` lets the document alone identify
+   * the customer, `missing` says why an outside arrival has no identity, `doubt` why it is doubted.
+   */
+  sender: {
+    kind: SenderIdentity['kind'];
+    label: string | null;
+    doubt: string | null;
+    /** A sender on file for nobody may be an EDI hub: then the document decides. */
+    hubAllowed?: boolean;
+  };
+  partyIds: string[];
   /** `customer.id` the document itself states (web-form JSON): a claim, not a proof. */
   claimedId: string | null;
   taxIds: string[];
@@ -30,19 +43,40 @@ export interface KeySource {
   channel: Channel;
   sender: string | null;
   channelCustomerId: string | null;
+  /** The channel's identity of the sender; absent: taken from `sender` (and `sentById`) as given. */
+  identity?: SenderIdentity;
+  sentById?: string | null;
   claimedId: string | null;
   evidence: CustomerEvidence;
 }
 
-export function customerKeys(src: KeySource): CustomerKeys {
+/** The identity a caller that did not judge the sender implies by what it passes. */
+function impliedIdentity(src: KeySource): SenderIdentity {
+  if (src.sentById) return { kind: 'token', customerId: src.sentById };
   const sender = src.sender?.trim() || null;
-  const isEmail = sender?.includes('@') ?? false;
+  if (!sender) return { kind: 'none' };
+  if (sender.includes('@')) return { kind: 'email', address: bareAddress(sender), proof: null, doubt: null };
+  if (src.channel === 'edi') return { kind: 'edi', id: sender };
+  return { kind: 'fax', number: sender, via: null };
+}
+
+export function customerKeys(src: KeySource): CustomerKeys {
+  const id = src.identity ?? impliedIdentity(src);
+  const senderEmail = id.kind === 'email' ? normaliseEmail(id.address) : null;
+  const senderFax = id.kind === 'fax' ? normaliseFax(id.number) : null;
   return {
     channelId: src.channelCustomerId?.trim() || null,
+    sentById: id.kind === 'token' ? id.customerId : null,
+    senderEmail,
+    senderFax,
+    senderEdiId: id.kind === 'edi' ? id.id.trim() : null,
+    sender: {
+      kind: id.kind,
+      label: senderLabel(id),
+      doubt: id.kind === 'email' ? id.doubt : id.kind === 'missing' ? id.what : null,
+      ...(id.kind === 'edi' && id.hubAllowed ? { hubAllowed: true } : {}),
+    },
     partyIds: [...new Set(src.evidence.partyIds.map((p) => p.trim()).filter((p) => p !== ''))],
-    senderEmail: isEmail ? normaliseEmail(bareAddress(sender!)) : null,
-    senderFax: sender && !isEmail && src.channel !== 'edi' ? normaliseFax(sender) : null,
-    senderEdiId: sender && src.channel === 'edi' ? sender : null,
     claimedId: src.claimedId?.trim() || null,
     taxIds: [
       ...new Set([src.evidence.taxId, ...(src.evidence.otherTaxIds ?? [])].flatMap((t) => taxIdVariants(t))),
@@ -56,31 +90,58 @@ export function customerKeys(src: KeySource): CustomerKeys {
   };
 }
 
+function senderLabel(id: SenderIdentity): string | null {
+  switch (id.kind) {
+    case 'token':
+      return `the access token of customer ${id.customerId}`;
+    case 'email':
+      return `the sender ${id.address}${id.proof ? ` (${id.proof})` : ''}`;
+    case 'fax':
+      return `the caller's fax number ${id.number}${id.via ? ` (reported by ${id.via})` : ''}`;
+    case 'edi':
+      return `the EDI sender ${id.id}`;
+    default:
+      return null;
+  }
+}
+
 /** `Compras <compras@x.es>` -> `compras@x.es`. */
 function bareAddress(s: string): string {
   return /<([^>]+)>/.exec(s)?.[1] ?? s;
 }
 
 export type CustomerResolution =
-  | { customer: CustomerFacts; via: string }
-  | { customer: null; message: string };
+  | { customer: CustomerFacts; via: string; mismatch?: string }
+  | { customer: null; message: string; mismatch?: string };
 
 interface Step {
   via: string;
   matches(c: CustomerFacts): boolean;
 }
 
-/** The evidence in order of trust; the first step that names exactly one customer wins. */
-function steps(k: CustomerKeys): Step[] {
-  const out: Step[] = [];
-  const add = (value: string | null, via: string, matches: (c: CustomerFacts, v: string) => boolean) => {
+function stepAdder(out: Step[]) {
+  return (value: string | null, via: string, matches: (c: CustomerFacts, v: string) => boolean) => {
     if (value) out.push({ via: `${via} ${value}`, matches: (c) => matches(c, value) });
   };
-  for (const p of k.partyIds) add(p, 'EDI party id', (c, v) => c.ediIds.includes(v));
+}
+
+/** What the channel says about the sender, in order of trust. */
+function senderSteps(k: CustomerKeys): Step[] {
+  const out: Step[] = [];
+  const add = stepAdder(out);
+  add(k.sentById, 'access token of customer', (c, v) => c.id === v);
   add(k.senderEmail, 'sender', (c, v) => c.emails.includes(v));
   add(k.senderEmail && emailDomain(k.senderEmail), 'sender domain', (c, v) => c.emails.includes(v));
   add(k.senderFax, 'sender fax', (c, v) => c.faxNumbers.includes(v));
   add(k.senderEdiId, 'sender EDI id', (c, v) => c.ediIds.includes(v));
+  return out;
+}
+
+/** What the document says about its buyer, in order of trust. */
+function documentSteps(k: CustomerKeys): Step[] {
+  const out: Step[] = [];
+  const add = stepAdder(out);
+  for (const p of k.partyIds) add(p, 'EDI party id', (c, v) => c.ediIds.includes(v));
   add(k.claimedId, 'customer id in the document', (c, v) => c.id === v);
   if (k.taxIds.length > 0) {
     out.push({
@@ -102,9 +163,38 @@ function steps(k: CustomerKeys): Step[] {
   return out;
 }
 
+interface Match {
+  /** The customers the first step that matched anyone names (one, or several: ambiguous). */
+  ids: string[];
+  via: string | null;
+  tried: string[];
+  ambiguous: string[];
+}
+
+/** The first step naming exactly one customer; failing that, the first naming several. */
+function firstMatch(candidates: CustomerFacts[], steps: Step[]): Match {
+  const tried: string[] = [];
+  const ambiguous: string[] = [];
+  let shared: { ids: string[]; via: string } | null = null;
+  for (const step of steps) {
+    const ids = [...new Set(candidates.filter((c) => step.matches(c)).map((c) => c.id))];
+    tried.push(step.via);
+    if (ids.length === 1) return { ids, via: step.via, tried, ambiguous };
+    if (ids.length > 1) {
+      ambiguous.push(`${step.via} fits several customers (${ids.join(', ')})`);
+      shared ??= { ids, via: step.via };
+    }
+  }
+  return { ids: shared?.ids ?? [], via: shared?.via ?? null, tried, ambiguous };
+}
+
 /**
- * Picks the customer from candidates loaded for these keys. A channel-authenticated customer is
- * final: when master data lacks it, no document evidence may stand in for it.
+ * Picks the customer from candidates loaded for these keys. A channel-authenticated customer (web
+ * token) is final. Otherwise the channel's identity of the sender must belong to the customer the
+ * document names: when it does not, or is unknown, doubted or missing, the order carries a
+ * `mismatch` (for `customer_mismatch`) and is checked against the sender's customer when the
+ * sender has one, else against the document's, for a person to confirm. Only an arrival with no
+ * channel identity at all (`none`: a file the supplier handed in) is identified by its content.
  */
 export function resolveCustomer(candidates: CustomerFacts[], k: CustomerKeys): CustomerResolution {
   if (k.channelId) {
@@ -115,15 +205,60 @@ export function resolveCustomer(candidates: CustomerFacts[], k: CustomerKeys): C
       message: `The channel authenticated customer ${k.channelId}, which is not in master data`,
     };
   }
-  const ambiguous: string[] = [];
-  const tried: string[] = [];
-  for (const step of steps(k)) {
-    const ids = [...new Set(candidates.filter((c) => step.matches(c)).map((c) => c.id))];
-    tried.push(step.via);
-    if (ids.length === 1) return { customer: candidates.find((c) => c.id === ids[0])!, via: step.via };
-    if (ids.length > 1) ambiguous.push(`${step.via} fits several customers (${ids.join(', ')})`);
+  const byId = (id: string) => candidates.find((c) => c.id === id)!;
+  const doc = firstMatch(candidates, documentSteps(k));
+  const named = doc.ids.length === 1 ? byId(doc.ids[0]!) : null;
+  let sent = k.sender.kind === 'none' ? null : firstMatch(candidates, senderSteps(k));
+  if (sent && sent.ids.length === 0 && k.sender.hubAllowed) sent = null;
+  if (!sent) {
+    return named
+      ? { customer: named, via: doc.via! }
+      : { customer: null, message: unknownMessage(doc.tried, doc.ambiguous) };
   }
-  return { customer: null, message: unknownMessage(tried, ambiguous) };
+  const senders = sent.ids;
+  const label = k.sender.label ?? 'the sender';
+  if (k.sender.doubt === null && senders.length > 0) {
+    // The sender is the customer's, or one of several sharing it (a domain) that the document names.
+    if (named && senders.includes(named.id)) return { customer: named, via: sent.via ?? doc.via! };
+    if (senders.length === 1) {
+      const own = byId(senders[0]!);
+      if (!named) return { customer: own, via: sent.via! };
+      return {
+        customer: own,
+        via: sent.via!,
+        mismatch:
+          `The order is for customer ${named.id} (${doc.via}), but it was sent by ${label}` +
+          `${k.sender.kind === 'token' ? '' : `, which belongs to customer ${own.id}`}; ` +
+          `it is checked against customer ${own.id} only.`,
+      };
+    }
+  }
+  const why =
+    k.sender.kind === 'missing'
+      ? `${k.sender.doubt}.`
+      : k.sender.doubt !== null
+        ? `${capital(label)} is on file for ${senders.length > 0 ? `customer ${senders.join(', ')}` : 'no customer'}, but ${k.sender.doubt}: it may be forged.`
+        : senders.length > 1
+          ? `${capital(label)} fits several customers (${senders.join(', ')}).`
+          : `${capital(label)} is not on file for any customer.`;
+  const proposed = named ?? (senders.length === 1 ? byId(senders[0]!) : null);
+  if (!proposed) {
+    return {
+      customer: null,
+      message: unknownMessage([...sent.tried, ...doc.tried], [...sent.ambiguous, ...doc.ambiguous]),
+      ...(k.sender.kind === 'missing' || k.sender.doubt ? { mismatch: why } : {}),
+    };
+  }
+  const via = named ? doc.via! : sent.via!;
+  return {
+    customer: proposed,
+    via,
+    mismatch: `${why} The document names customer ${proposed.id} (${via}): a person must confirm the order is theirs.`,
+  };
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function unknownMessage(tried: string[], ambiguous: string[]): string {

@@ -23,7 +23,7 @@ interface CustomerRow {
 
 /** Customers matching any of the keys except the name (each branch is an index lookup). */
 export async function findCustomers(q: Queryable, k: CustomerKeys): Promise<CustomerFacts[]> {
-  const ids = compact([k.channelId, k.claimedId]);
+  const ids = compact([k.channelId, k.sentById, k.claimedId]);
   const ediIds = compact([...k.partyIds, k.senderEdiId]);
   const emails = compact([k.senderEmail, k.docEmail].flatMap((e) => (e ? [e, emailDomain(e)] : [])));
   const faxes = compact([k.senderFax, k.docFax, ...(k.docFaxes ?? [])]);

@@ -17,11 +17,41 @@ export interface ValidationInput {
    * anyone else is held for a person (`customer_mismatch`).
    */
   sentByCustomerId?: string | null;
+  /**
+   * The channel's own identity of the sender (src/pipeline/identity.ts). Absent: taken from
+   * `sender` and `sentByCustomerId` as they are (callers that judged the sender themselves).
+   */
+  identity?: SenderIdentity;
   /** This document: its own orders never count as duplicates or open orders. */
   documentId: number;
   /** Orders earlier in the same document (an interchange with several messages). */
   earlierInDocument: Array<{ customerId: string | null; poNumber: string | null }>;
 }
+
+/**
+ * Who sent the document, as the channel knows it. An order is accepted untouched only when this
+ * belongs to the customer the document names; `none` (a file the supplier handed in itself) lets
+ * the document's own evidence decide; `missing` (an outside arrival without one) never does.
+ */
+export type SenderIdentity =
+  | { kind: 'token'; customerId: string }
+  | {
+      kind: 'email';
+      address: string;
+      /** What a trusted gateway's Authentication-Results proved about it, in words. */
+      proof: string | null;
+      /** Why the address may be forged (a trusted gateway failed it), in words. */
+      doubt: string | null;
+    }
+  /** `via`: the fax-to-mail gateway that reported the number. */
+  | { kind: 'fax'; number: string; via: string | null }
+  /**
+   * `hubAllowed`: an interchange sender that is no customer's may be an EDI hub sending for
+   * several buyers (a transport the supplier's EDI gateway authenticated): the document decides.
+   */
+  | { kind: 'edi'; id: string; hubAllowed?: boolean }
+  | { kind: 'missing'; what: string }
+  | { kind: 'none' };
 
 /**
  * The order resolved against master data. `order.customer.id` and line `sku` are master-data

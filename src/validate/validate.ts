@@ -42,16 +42,8 @@ export async function validateOrder(
   const found: Finding[] = [];
   const resolution = await findCustomer(q, input, cache);
   const customer = applyCustomer(order, fieldMeta, resolution, found);
-  const sentBy = input.sentByCustomerId ?? null;
-  if (sentBy && customer && customer.id !== sentBy) {
-    found.push(
-      finding(
-        'customer_mismatch',
-        'error',
-        'customer.id',
-        `The order is for customer ${customer.id}, but it was sent with the access token of customer ${sentBy}.`,
-      ),
-    );
+  if (resolution.mismatch) {
+    found.push(finding('customer_mismatch', 'error', 'customer.id', resolution.mismatch));
   }
   const [catalog, facts] = await Promise.all([
     (cache ? cache.loadCatalog.bind(cache) : loadCatalog)(
@@ -116,6 +108,8 @@ async function findCustomer(
     channel: input.channel,
     sender: input.sender,
     channelCustomerId: input.channelCustomerId,
+    ...(input.identity ? { identity: input.identity } : {}),
+    sentById: input.sentByCustomerId ?? null,
     claimedId: input.extracted.order.customer.id,
     evidence: input.extracted.evidence,
   });
