@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flatten, list, Reader, readConfigFile, type Source } from './config-source.ts';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { type BusinessCalendar, parseCalendar } from './sla/calendar.ts';
 
 /**
@@ -69,6 +70,8 @@ export interface Config {
   monitor: MonitorConfig;
   /** Archive retention: documents older than `days` are deleted (logged); null keeps everything. */
   retention: RetentionConfig;
+  /** The structured log's threshold; an unknown level is refused at start-up. */
+  logLevel: LogLevel | 'silent';
 }
 
 export interface MonitorConfig {
@@ -266,7 +269,11 @@ function erpOAuth(r: Reader, problems: string[]): ErpOAuthConfig | null {
 }
 
 /** Builds the configuration; throws ConfigError listing every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Source = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Source = {},
+  onNames?: (names: Array<{ key: string; env: string }>) => void,
+): Config {
   const problems: string[] = [];
   const file = env.ORDERCAP_CONFIG ? readConfigFile(env.ORDERCAP_CONFIG, problems) : {};
   const r = new Reader(flatten(file), env, overrides, problems);
@@ -430,7 +437,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       sweepMs: r.int('retention.sweepMs', 'ORDERCAP_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000),
       batch: r.int('retention.batch', 'ORDERCAP_RETENTION_BATCH', 100, 1, 10_000),
     },
+    logLevel: r.oneOf('logLevel', 'ORDERCAP_LOG_LEVEL', LOG_LEVELS, 'info'),
   };
+  r.checkUnknown();
+  onNames?.(r.names);
   if (config.erp.adapter === 'http' && !config.erp.httpUrl) {
     problems.push('erp.adapter is "http" but no ERP URL is set (ORDERCAP_ERP_URL or erp.httpUrl)');
   }
