@@ -71,6 +71,19 @@ export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     }
   });
 
+  // Kubernetes-style probes beside /health. livez: the process answers (restart it if not); it
+  // looks at nothing else, so a database outage does not get every replica killed. readyz: it
+  // can do its work (the database answers), so a load balancer sends it requests.
+  app.get('/livez', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await withTimeout(ctx.db.query('SELECT 1'), HEALTH_TIMEOUT_MS);
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'error', database: 'unavailable' });
+    }
+  });
+
   app.get('/metrics', async (_request, reply) => {
     let text: string;
     try {
