@@ -168,11 +168,16 @@ function parseUrl(raw: string): URL {
   return url;
 }
 
-/** 2xx delivered; 408, 429 and 5xx worth another try; any other answer is the ERP saying no. */
+/**
+ * 2xx delivered; 408, 429 and 5xx worth another try, and so are 401 and 403: the ERP refusing our
+ * credentials says nothing about the order, and failing every order until someone fixes the
+ * token would turn a configuration slip into a pile of failed orders. Any other answer is the
+ * ERP refusing this order.
+ */
 export function classify(res: Response, body: string): DeliveryResult {
   if (res.ok) return { kind: 'delivered', reference: referenceFrom(body, res.headers.get('location')) };
   const error = `HTTP ${res.status}: ${truncate(answerInWords(body) || res.statusText || 'no message')}`;
-  if (res.status === 408 || res.status === 429 || res.status >= 500) {
+  if ([401, 403, 408, 429].includes(res.status) || res.status >= 500) {
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
     return retryAfterMs === null ? { kind: 'retry', error } : { kind: 'retry', error, retryAfterMs };
   }

@@ -129,6 +129,15 @@ describe('ERP mapping', () => {
     expect(server.calls).toBe(0);
   });
 
+  it('retries an order the ERP answers 401 or 403 (our credentials, not the order)', async () => {
+    server = await startErpServer({ rejectWith: { status: 403, body: '{"message":"token lacks scope"}' } });
+    const adapter = new HttpErpAdapter({ url: server.url, timeoutMs: 2000, authorization: 'Bearer old' });
+    expect(await adapter.deliver(delivery(2))).toEqual({
+      kind: 'retry',
+      error: 'HTTP 403: token lacks scope',
+    });
+  });
+
   it('takes a TypeScript module as mapping; a module that throws for an order fails that order', async () => {
     server = await startErpServer();
     const adapter = new HttpErpAdapter({

@@ -191,7 +191,7 @@ const ERP_WEBHOOK = {
       'makes of it. The `Idempotency-Key` is the same for every send of one order (retries, crash ' +
       "recovery, an operator's `order-capture erp retry`): the ERP must create the order once per key and " +
       'answer a repeat with the first result. 2xx: delivered (the reference is taken from `id`, `orderId` ' +
-      'or `reference` of a JSON body, else the Location header). 408, 429 and 5xx: tried again with ' +
+      'or `reference` of a JSON body, else the Location header). 401, 403, 408, 429 and 5xx: tried again with ' +
       'capped backoff (Retry-After honoured) for ORDERCAP_ERP_GIVE_UP_HOURS. Any other 4xx: the ERP ' +
       'refuses that order; its message (RFC 9457 title/detail, or message/error) is shown on the order.',
     parameters: [
