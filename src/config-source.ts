@@ -35,8 +35,50 @@ export function flatten(obj: Source, prefix = ''): Source {
   return out;
 }
 
+/** Edit distance (Levenshtein), to name the setting a misspelt one most likely meant. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The known name closest to `name` (case-insensitive). */
+export function nearest(name: string, known: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/**
+ * ORDERCAP_* variables that are no setting of the service but are read by its tools: the config
+ * file's name, fault injection (tests), and the test, bench and evaluation scripts' own.
+ */
+const TOOL_VARIABLES = [
+  /^ORDERCAP_CONFIG$/,
+  /^ORDERCAP_FAULT$/,
+  /^ORDERCAP_(TEST|BENCH)_\w+$/,
+  /^ORDERCAP_(PG_BIN|CORPUS)$/,
+];
+
 /** Reads one setting: the caller's overrides, then the environment, then the file, then the default. */
 export class Reader {
+  /** Every file key and variable name read, to refuse the ones no setting reads (typos). */
+  private readonly knownKeys = new Set<string>();
+  private readonly knownEnv = new Set<string>();
+
   constructor(
     private readonly file: Source,
     private readonly env: NodeJS.ProcessEnv,
@@ -44,10 +86,54 @@ export class Reader {
     private readonly problems: string[],
   ) {}
 
+  /** Every setting read so far: its config-file key and its variable. */
+  get names(): Array<{ key: string; env: string }> {
+    return [...this.pairs.values()];
+  }
+  private readonly pairs = new Map<string, { key: string; env: string }>();
+
+  /**
+   * Problems for every `ORDERCAP_*` variable and config-file key that no setting read, each with
+   * the nearest known name. Call after every setting was read.
+   */
+  checkUnknown(): void {
+    for (const name of Object.keys(this.env)) {
+      if (!name.startsWith('ORDERCAP_') || this.knownEnv.has(name)) continue;
+      if (name.endsWith('_FILE') && this.knownEnv.has(name.slice(0, -5))) continue;
+      if (TOOL_VARIABLES.some((re) => re.test(name))) continue;
+      this.problems.push(`${name}: no such setting; did you mean ${nearest(name, this.knownEnv)}?`);
+    }
+    for (const key of Object.keys(this.file)) {
+      if (this.knownKeys.has(key)) continue;
+      this.problems.push(
+        `config file key ${key}: no such setting; did you mean ${nearest(key, this.knownKeys)}?`,
+      );
+    }
+  }
+
+  /** `NAME_FILE`: the setting's value is the file's content (Docker / Kubernetes secrets), one final newline dropped. */
+  private fromFile(envName: string): { value: unknown; from: string } | null {
+    const path = this.env[`${envName}_FILE`];
+    if (path === undefined || path === '') return null;
+    try {
+      return { value: readFileSync(path, 'utf8').replace(/\r?\n$/, ''), from: `${envName}_FILE` };
+    } catch (err) {
+      this.problems.push(
+        `${envName}_FILE: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+      return null;
+    }
+  }
+
   private raw(key: string, envName: string): { value: unknown; from: string } | null {
+    this.knownKeys.add(key);
+    this.knownEnv.add(envName);
+    this.pairs.set(`${key}|${envName}`, { key, env: envName });
     if (this.overrides[key] !== undefined) return { value: this.overrides[key], from: key };
     const e = this.env[envName];
     if (e !== undefined && e !== '') return { value: e, from: envName };
+    const f = this.fromFile(envName);
+    if (f !== null) return f;
     if (this.file[key] !== undefined && this.file[key] !== null) return { value: this.file[key], from: key };
     return null;
   }

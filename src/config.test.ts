@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,5 +99,70 @@ describe('configuration', () => {
     expect(() => loadConfig({ ORDERCAP_CONFIG: '/nonexistent/oc.yaml' })).toThrow(
       /cannot read the config file/,
     );
+  });
+});
+
+describe('configuration names', () => {
+  it('refuses an unknown ORDERCAP_ variable and config-file key, naming the nearest one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oc-config-'));
+    const file = join(dir, 'c.yaml');
+    await writeFile(file, 'erp:\n  adapter: file\n  timeoutMS: 5000\nworkr:\n  concurrency: 2\n');
+    let err: unknown = null;
+    try {
+      loadConfig({ ORDERCAP_CONFIG: file, ORDERCAP_ERP_TIMEOUT: '5000', ORDERCAP_TEST_DB: 'postgres' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual([
+      'ORDERCAP_ERP_TIMEOUT: no such setting; did you mean ORDERCAP_ERP_TIMEOUT_MS?',
+      'config file key erp.timeoutMS: no such setting; did you mean erp.timeoutMs?',
+      'config file key workr.concurrency: no such setting; did you mean worker.concurrency?',
+    ]);
+  });
+
+  it('reads NAME_FILE for any setting (secrets), the variable itself winning', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oc-config-'));
+    const secret = join(dir, 'secret');
+    await writeFile(secret, 'cl1ent-s3cret\n');
+    const c = loadConfig({
+      ORDERCAP_ERP_ADAPTER: 'http',
+      ORDERCAP_ERP_URL: 'https://erp.example/orders',
+      ORDERCAP_ERP_OAUTH_TOKEN_URL: 'https://login.example/token',
+      ORDERCAP_ERP_OAUTH_CLIENT_ID: 'oc',
+      ORDERCAP_ERP_OAUTH_CLIENT_SECRET_FILE: secret,
+      PORT_FILE: secret,
+      PORT: '8080',
+    });
+    expect(c.erp.oauth).toEqual({
+      tokenUrl: 'https://login.example/token',
+      clientId: 'oc',
+      clientSecret: 'cl1ent-s3cret',
+      scope: null,
+    });
+    expect(c.port).toBe(8080);
+    expect(() => loadConfig({ DATABASE_URL_FILE: join(dir, 'missing') })).toThrow(
+      /DATABASE_URL_FILE: cannot read .*missing: ENOENT/,
+    );
+  });
+
+  it('refuses an unknown log level at start-up', () => {
+    expect(loadConfig({ ORDERCAP_LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(() => loadConfig({ ORDERCAP_LOG_LEVEL: 'verbose' })).toThrow(
+      /ORDERCAP_LOG_LEVEL: expected one of debug, info, warn, error, silent, got "verbose"/,
+    );
+  });
+
+  it('documents every setting it reads in docs/configuration.md', async () => {
+    const doc = await readFile(new URL('../docs/configuration.md', import.meta.url), 'utf8');
+    let names: Array<{ key: string; env: string }> = [];
+    loadConfig({}, {}, (n) => {
+      names = n;
+    });
+    expect(names.length).toBeGreaterThan(70);
+    const missing = names.filter(
+      ({ key, env }) => !doc.includes(`\`${env}\``) || !doc.includes(`\`${key}\``),
+    );
+    expect(missing).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flatten, list, Reader, readConfigFile, type Source } from './config-source.ts';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { type BusinessCalendar, parseCalendar } from './sla/calendar.ts';
 
 /**
@@ -75,6 +76,8 @@ export interface Config {
   retention: RetentionConfig;
   /** Who may speak for a customer: which gateways' word about a sender is believed. */
   identity: IdentityConfig;
+  /** The structured log's threshold; an unknown level is refused at start-up. */
+  logLevel: LogLevel | 'silent';
 }
 
 /** How the channel's identity of a sender is established (docs/threat-model.md, "Who ordered"). */
@@ -160,9 +163,19 @@ export interface ErpConfig {
   httpUrl: string | null;
   httpAuthorization: string | null;
   timeoutMs: number;
+  /**
+   * The http adapter's mapping: a JSON template or a JavaScript/TypeScript module that turns the
+   * canonical order into the ERP's body (docs/erp-mapping.md); null posts the canonical order.
+   */
+  mappingPath: string | null;
+  /** OAuth2 client credentials for the http adapter; null: none (`httpAuthorization` or nothing). */
+  oauth: ErpOAuthConfig | null;
   /** How long a deliverer holds an outbox row; must outlast one request (timeoutMs). */
   leaseMs: number;
-  maxAttempts: number;
+  /** An order the ERP keeps failing for this long (since queued or resent) is given up: `failed`. */
+  giveUpAfterMs: number;
+  /** A count of attempts that also gives up; null (the default): only the time above counts. */
+  maxAttempts: number | null;
   backoffBaseMs: number;
   backoffMaxMs: number;
   /**
@@ -171,6 +184,14 @@ export interface ErpConfig {
    * the ERP strict arrival order.
    */
   concurrency: number;
+}
+
+export interface ErpOAuthConfig {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Space-separated scopes, sent as `scope` when set. */
+  scope: string | null;
 }
 
 export interface MailboxConfig {
@@ -251,8 +272,31 @@ function mailboxes(urls: string | null, problems: string[]): MailboxConfig[] {
   return out;
 }
 
+const optPath = (p: string | null): string | null => (p === null ? null : resolve(p));
+
+/** OAuth2 client credentials for the http ERP adapter: all of URL, id and secret, or none. */
+function erpOAuth(r: Reader, problems: string[]): ErpOAuthConfig | null {
+  const tokenUrl = r.optStr('erp.oauth.tokenUrl', 'ORDERCAP_ERP_OAUTH_TOKEN_URL');
+  const clientId = r.optStr('erp.oauth.clientId', 'ORDERCAP_ERP_OAUTH_CLIENT_ID');
+  const clientSecret = r.optStr('erp.oauth.clientSecret', 'ORDERCAP_ERP_OAUTH_CLIENT_SECRET');
+  const scope = r.optStr('erp.oauth.scope', 'ORDERCAP_ERP_OAUTH_SCOPE');
+  const set = [tokenUrl, clientId, clientSecret].filter((v) => v !== null).length;
+  if (set === 0) return null;
+  if (!tokenUrl || !clientId || !clientSecret) {
+    problems.push(
+      'ERP OAuth2 needs all of ORDERCAP_ERP_OAUTH_TOKEN_URL, ORDERCAP_ERP_OAUTH_CLIENT_ID and ORDERCAP_ERP_OAUTH_CLIENT_SECRET',
+    );
+    return null;
+  }
+  return { tokenUrl, clientId, clientSecret, scope };
+}
+
 /** Builds the configuration; throws ConfigError listing every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Source = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Source = {},
+  onNames?: (names: Array<{ key: string; env: string }>) => void,
+): Config {
   const problems: string[] = [];
   const file = env.ORDERCAP_CONFIG ? readConfigFile(env.ORDERCAP_CONFIG, problems) : {};
   const r = new Reader(flatten(file), env, overrides, problems);
@@ -289,8 +333,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       httpUrl: r.optStr('erp.httpUrl', 'ORDERCAP_ERP_URL'),
       httpAuthorization: r.optStr('erp.httpAuthorization', 'ORDERCAP_ERP_AUTHORIZATION'),
       timeoutMs: r.int('erp.timeoutMs', 'ORDERCAP_ERP_TIMEOUT_MS', 10_000, 100, 600_000),
+      mappingPath: optPath(r.optStr('erp.mapping', 'ORDERCAP_ERP_MAPPING')),
+      oauth: erpOAuth(r, problems),
       leaseMs: r.int('erp.leaseMs', 'ORDERCAP_ERP_LEASE_MS', 60_000, 100, 3_600_000),
-      maxAttempts: r.int('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS', 12, 1, 1000),
+      giveUpAfterMs: Math.round(
+        r.num('erp.giveUpHours', 'ORDERCAP_ERP_GIVE_UP_HOURS', 24, 0.001, 8760) * 3_600_000,
+      ),
+      maxAttempts:
+        r.optStr('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS') === null
+          ? null
+          : r.int('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS', 12, 1, 1_000_000),
       backoffBaseMs: r.int('erp.backoffBaseMs', 'ORDERCAP_ERP_BACKOFF_MS', 1000, 1, 3_600_000),
       backoffMaxMs: r.int('erp.backoffMaxMs', 'ORDERCAP_ERP_BACKOFF_MAX_MS', 300_000, 1, 86_400_000),
       concurrency: r.int('erp.concurrency', 'ORDERCAP_ERP_CONCURRENCY', 4, 1, 64),
@@ -422,9 +474,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
         false,
       ),
     },
+    logLevel: r.oneOf('logLevel', 'ORDERCAP_LOG_LEVEL', LOG_LEVELS, 'info'),
   };
+  r.checkUnknown();
+  onNames?.(r.names);
   if (config.erp.adapter === 'http' && !config.erp.httpUrl) {
     problems.push('erp.adapter is "http" but no ERP URL is set (ORDERCAP_ERP_URL or erp.httpUrl)');
+  }
+  if (config.erp.oauth && config.erp.httpAuthorization) {
+    problems.push('set either ERP OAuth2 (ORDERCAP_ERP_OAUTH_*) or ORDERCAP_ERP_AUTHORIZATION, not both');
   }
   if (config.erp.leaseMs <= config.erp.timeoutMs) {
     problems.push('erp.leaseMs must be longer than erp.timeoutMs, or a slow request would outlive its lease');

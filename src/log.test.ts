@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import type { Db } from './db/db.ts';
 import { OutboxDeliverer } from './erp/deliverer.ts';
-import { createLogger, withLogFields } from './log.ts';
+import { OrderCaptureError } from './errors.ts';
+import { createLogger, parseLogLevel, withLogFields } from './log.ts';
 import { importMasterData } from './masterdata/import.ts';
 import { type DocumentFormat, edifactFormat } from './pipeline/formats.ts';
 import { submit } from './pipeline/submit.ts';
@@ -146,5 +147,43 @@ describe('every log line of a document names it', () => {
     expect(byMsg('order delivered to the ERP')).toHaveLength(2);
     for (const line of lines) expect(ids, JSON.stringify(line)).toContain(line.documentId);
     expect(byMsg('document processed').find((l) => l.format === 'broken')?.documentId).toBe(bad.documentId);
+  });
+});
+
+describe('pino logs', () => {
+  it('keep an error stack and its cause chain, redacted, and refuse an unknown level', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', {}, (l) => lines.push(l));
+    const cause = Object.assign(new Error('connect ECONNREFUSED postgres://app:hunter2@db:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    log.error('cannot store', {
+      err: new OrderCaptureError('database_unavailable', 'store failed', { cause }),
+    });
+    log.debug('not written');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({
+      level: 'error',
+      msg: 'cannot store',
+      err: {
+        type: 'OrderCaptureError',
+        message: 'store failed',
+        code: 'database_unavailable',
+        cause: {
+          type: 'Error',
+          code: 'ECONNREFUSED',
+          message: 'connect ECONNREFUSED postgres://***@db:5432',
+        },
+      },
+    });
+    expect(line.err.stack).toMatch(/^OrderCaptureError: store failed\n\s+at /);
+    expect(line.err.cause.stack).toMatch(/\n\s+at /);
+    expect(lines[0]).not.toContain('hunter2');
+    expect(Number.isNaN(Date.parse(line.time))).toBe(false);
+    expect(() => createLogger('verbose' as never)).toThrow(
+      /unknown log level "verbose" \(known: debug, info/,
+    );
+    expect(parseLogLevel('warn')).toBe('warn');
   });
 });

@@ -84,7 +84,7 @@ describe('process metrics at /metrics', () => {
     expect(delta('ordercap_erp_attempts_total{adapter="http",result="retry"}')).toBe(1);
     expect(delta('ordercap_erp_errors_total{adapter="http"}')).toBe(1);
     // The database's totals are still there, and the process's own figures (memory, CPU).
-    expect(after).toMatch(/^ordercap_orders_total\{channel="edi",status="delivered"\} 2$/m);
+    expect(after).toMatch(/^ordercap_orders\{channel="edi",status="delivered"\} 2$/m);
     expect(after).toContain('# TYPE ordercap_stage_duration_seconds histogram');
     expect(sample(after, 'ordercap_process_resident_memory_bytes')).toBeGreaterThan(0);
   });

@@ -63,6 +63,18 @@ export const erpErrors = new Counter({
   registers: [registry],
 });
 
+/**
+ * HTTP requests by method, route pattern (`/api/orders/:id`, never the raw path: ids would make a
+ * series per order) and status code; 5 ms to 2 min.
+ */
+export const httpSeconds = new Histogram({
+  name: 'ordercap_http_request_duration_seconds',
+  help: 'HTTP request duration, by method, route pattern and status code.',
+  labelNames: ['method', 'route', 'status_code'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
+  registers: [registry],
+});
+
 /** Seconds since `startedMs` (a Date.now() or performance.now() reading of the same clock). */
 export function secondsSince(startedMs: number, now = performance.now()): number {
   return Math.max(0, now - startedMs) / 1000;

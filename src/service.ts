@@ -91,6 +91,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       parts.push({ name: 'confirmations', stop: () => confirmations.stop() });
 
       const adapter = createErpAdapter(config.erp);
+      await adapter.ready?.();
       const deliverer = new OutboxDeliverer({
         db,
         adapter,

@@ -4,6 +4,7 @@ import { OrderCaptureError } from '../errors.ts';
 import { runDemo } from './demo.ts';
 import { runExtract } from './extract.ts';
 import { runImport, runToken, runUser } from './admin.ts';
+import { runErp } from './erp.ts';
 import { runServe } from './serve.ts';
 
 const USAGE = `usage: order-capture <command> [options]
@@ -18,6 +19,8 @@ commands:
   serve                               run connectors, workers and the HTTP server
                                       (ORDERCAP_ROLES=api,worker,connectors picks some)
   worker                              run pipeline and ERP-delivery workers only (scale-out)
+  erp retry [--all | ORDER_ID...]     send failed ERP deliveries again, oldest first, under
+                                      the same Idempotency-Key (each one an audit event)
   extract [--data DIR] [--json] FILE...
                                       run the whole pipeline on files, one line per order;
                                       --data DIR: on a fresh embedded database loaded from DIR,
@@ -50,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
     case 'worker':
       positionals(rest, 0);
       return runServe(undefined, { roles: 'worker' });
+    case 'erp':
+      return runErp(rest, (line) => process.stdout.write(`${line}\n`));
     case 'demo':
       positionals(rest, 0);
       return runDemo();

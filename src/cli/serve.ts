@@ -1,5 +1,5 @@
 import { type Config, loadConfig } from '../config.ts';
-import { createLogger, type LogLevel } from '../log.ts';
+import { createLogger } from '../log.ts';
 import { type RunningService, startService } from '../service.ts';
 
 /** `order-capture serve`: runs until SIGINT/SIGTERM, then stops every part cleanly. */
@@ -8,7 +8,7 @@ export async function runServe(
   overrides: Record<string, unknown> = {},
 ): Promise<number> {
   const config = loadConfig(process.env, overrides);
-  const log = createLogger((process.env.ORDERCAP_LOG_LEVEL as LogLevel | undefined) ?? 'info');
+  const log = createLogger(config.logLevel);
   const service = await startService(config, log);
   await onStarted?.(service, config);
   await new Promise<void>((resolve) => {

@@ -41,6 +41,11 @@ export interface ErpAdapter {
    * throw turns those deliveries into retries.
    */
   flush?(): Promise<void>;
+  /**
+   * Resolves once what the adapter loads at start (a mapping module) is loaded and checked;
+   * rejects with `OrderCaptureError('config_invalid')`. Awaited before the first delivery.
+   */
+  ready?(): Promise<void>;
   /** Releases what the adapter opened (connections, handles); called once, at shutdown. */
   close?(): Promise<void>;
 }

@@ -52,6 +52,8 @@ export interface ClaimedDelivery extends Delivery {
   channel: Channel;
   /** Attempts so far, this one included (counted at claim, so a crash mid-send counts too). */
   attempts: number;
+  /** Time spent trying so far, by the database's clock: since queued, or since an operator's retry. */
+  elapsedMs: number;
   lease: string;
 }
 
@@ -73,6 +75,7 @@ interface ClaimRow {
   document_id: number;
   received_at: Date;
   channel: Channel;
+  elapsed_ms: number;
 }
 
 /**
@@ -101,7 +104,8 @@ export async function claimDeliveries(q: Queryable, opts: ClaimOptions): Promise
           SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval,
               attempts = b.attempts + 1
          FROM due WHERE b.order_id = due.order_id
-       RETURNING b.order_id, b.adapter, b.idempotency_key, b.attempts, b.locked_by)
+       RETURNING b.order_id, b.adapter, b.idempotency_key, b.attempts, b.locked_by,
+                 (extract(epoch FROM now() - b.trying_since) * 1000)::float8 AS elapsed_ms)
      SELECT c.*, o.data, o.document_id, d.received_at, d.channel
        FROM claimed c JOIN orders o ON o.id = c.order_id JOIN documents d ON d.id = o.document_id
       ORDER BY o.created_at, o.id`,
@@ -116,6 +120,7 @@ export async function claimDeliveries(q: Queryable, opts: ClaimOptions): Promise
     adapter: r.adapter,
     channel: r.channel,
     attempts: r.attempts,
+    elapsedMs: r.elapsed_ms,
     lease: r.locked_by,
   }));
 }
@@ -146,7 +151,8 @@ export interface DeliveryAttempt {
   result: DeliveryResult;
 }
 
-type RetryConfig = Pick<ErpConfig, 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs'>;
+type RetryConfig = Pick<ErpConfig, 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs'> &
+  Partial<Pick<ErpConfig, 'giveUpAfterMs'>>;
 
 /**
  * Stores what one attempt came to, in one transaction with the order's status and the audit
@@ -211,12 +217,36 @@ function decide(d: ClaimedDelivery, result: DeliveryResult, config: RetryConfig)
   const none = { d, reference: null, error: null, delayMs: null };
   if (result.kind === 'delivered') return { ...none, outcome: 'delivered', reference: result.reference };
   if (result.kind === 'failed') return { ...none, outcome: 'failed', error: result.error };
-  if (d.attempts >= config.maxAttempts) {
+  if (config.maxAttempts !== null && d.attempts >= config.maxAttempts) {
     return { ...none, outcome: 'failed', error: `gave up after ${d.attempts} attempts: ${result.error}` };
   }
+  const giveUpAfterMs = config.giveUpAfterMs ?? Number.POSITIVE_INFINITY;
+  if (d.elapsedMs >= giveUpAfterMs) {
+    return {
+      ...none,
+      outcome: 'failed',
+      error: `gave up after ${formatDuration(d.elapsedMs)} and ${d.attempts} attempts: ${result.error}`,
+    };
+  }
   const jitter = backoffDelayMs(d.attempts, config.backoffBaseMs, config.backoffMaxMs);
-  const delayMs = Math.min(Math.max(jitter, result.retryAfterMs ?? 0), config.backoffMaxMs);
+  const wanted = Math.min(Math.max(jitter, result.retryAfterMs ?? 0), config.backoffMaxMs);
+  // The last attempt falls on the deadline rather than after it, so giving up is not late.
+  const delayMs = Math.max(0, Math.min(wanted, giveUpAfterMs - d.elapsedMs));
   return { ...none, outcome: 'retry', error: result.error, delayMs };
+}
+
+/** `90061000` -> `1 d 1 h 1 min`; seconds only under a minute. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const parts: string[] = [];
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d) parts.push(`${d} d`);
+  if (h) parts.push(`${h} h`);
+  if (m) parts.push(`${m} min`);
+  return parts.join(' ');
 }
 
 /**
@@ -305,6 +335,18 @@ export interface OutboxCounts {
   pending: number;
   delivered: number;
   failed: number;
+}
+
+/**
+ * Seconds since the oldest order not yet in the ERP (pending or failed) was queued; 0 when none.
+ * What an operator watches during an outage: `/health`, the dashboard and a gauge show it.
+ */
+export async function oldestUndeliveredSeconds(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ s: number | null }>(
+    `SELECT extract(epoch FROM now() - min(created_at))::float8 AS s
+       FROM erp_outbox WHERE status IN ('pending', 'failed')`,
+  );
+  return row?.s === null || row?.s === undefined ? 0 : Math.max(0, Math.round(row.s));
 }
 
 /** Rows per status (metrics, health). */

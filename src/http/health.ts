@@ -5,6 +5,7 @@ import type { Queryable } from '../db/db.ts';
 import { problemsOf, processReports } from '../monitor/status.ts';
 import { registry } from '../metrics.ts';
 import { renderMetrics } from './metrics.ts';
+import { oldestUndeliveredSeconds } from '../erp/outbox.ts';
 
 /** A health probe must answer even when the database hangs instead of failing. */
 const HEALTH_TIMEOUT_MS = 3000;
@@ -30,6 +31,7 @@ async function healthReport(q: Queryable) {
             count(*) FILTER (WHERE status = 'failed')::int8 AS failed
        FROM erp_outbox`,
   );
+  const oldestUndelivered = await oldestUndeliveredSeconds(q);
   const processes = await processReports(q);
   return {
     queue: {
@@ -37,7 +39,12 @@ async function healthReport(q: Queryable) {
       dead: jobs?.dead ?? 0,
       oldestSeconds: jobs?.oldest === null || jobs?.oldest === undefined ? 0 : Math.round(jobs.oldest),
     },
-    outbox: { pending: outbox?.pending ?? 0, failed: outbox?.failed ?? 0 },
+    // How old the oldest order not yet in the ERP (pending or failed) is: an outage's size.
+    outbox: {
+      pending: outbox?.pending ?? 0,
+      failed: outbox?.failed ?? 0,
+      oldestUndeliveredSeconds: oldestUndelivered,
+    },
     processes,
     problems: problemsOf(processes),
   };
@@ -61,6 +68,19 @@ export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
       return reply
         .code(503)
         .send({ status: 'error', database: 'unavailable', message: 'the database is not answering' });
+    }
+  });
+
+  // Kubernetes-style probes beside /health. livez: the process answers (restart it if not); it
+  // looks at nothing else, so a database outage does not get every replica killed. readyz: it
+  // can do its work (the database answers), so a load balancer sends it requests.
+  app.get('/livez', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await withTimeout(ctx.db.query('SELECT 1'), HEALTH_TIMEOUT_MS);
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'error', database: 'unavailable' });
     }
   });
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { oldestUndeliveredSeconds } from '../erp/outbox.ts';
 import { CHANNELS, type DocumentStatus, type OrderStatus } from '../domain/document.ts';
 
 const DOCUMENT_STATUSES: DocumentStatus[] = ['received', 'processing', 'processed', 'rejected'];
@@ -68,14 +69,16 @@ export async function renderMetrics(q: Queryable): Promise<string> {
             count(*) FILTER (WHERE status = 'failed')::int8 AS failed
        FROM erp_outbox`,
   );
+  const oldestUndelivered = await oldestUndeliveredSeconds(q);
   const one = (value: number | null | undefined) => [{ labels: {}, value: value ?? 0 }];
+  // Gauges (rows now in each state), so none ends in _total: that suffix is for counters.
   return render([
     {
-      name: 'ordercap_documents_total',
-      help: 'Documents stored, by channel and status.',
+      name: 'ordercap_documents',
+      help: 'Documents stored now, by channel and status.',
       samples: documents,
     },
-    { name: 'ordercap_orders_total', help: 'Orders, by channel and status.', samples: orders },
+    { name: 'ordercap_orders', help: 'Orders stored now, by channel and status.', samples: orders },
     { name: 'ordercap_queue_depth', help: 'Jobs waiting to run.', samples: one(jobs?.pending) },
     { name: 'ordercap_queue_dead', help: 'Jobs that failed their last attempt.', samples: one(jobs?.dead) },
     {
@@ -92,6 +95,11 @@ export async function renderMetrics(q: Queryable): Promise<string> {
       name: 'ordercap_outbox_failed',
       help: 'Orders whose ERP delivery gave up.',
       samples: one(outbox?.failed),
+    },
+    {
+      name: 'ordercap_erp_oldest_undelivered_seconds',
+      help: 'Age of the oldest order not yet in the ERP (pending or failed), in seconds.',
+      samples: one(oldestUndelivered),
     },
   ]);
 }

@@ -31,6 +31,10 @@ vi.mock('fastify', async (importOriginal) => {
 const PUBLIC: Record<string, string> = {
   'GET /health': 'load-balancer probe (CONTRACTS section 5: anyone); says ok/unavailable and a queue count',
   'GET /metrics': 'Prometheus scrape (CONTRACTS section 5); aggregate counters only, no order data',
+  'GET /livez': 'liveness probe: a constant answer, reads nothing',
+  'GET /readyz': 'readiness probe: ok or unavailable, nothing else',
+  'GET /api/openapi.json': 'the API description (OpenAPI); the same for everyone, no data',
+  'GET /api/docs': 'the API description as a page; no data',
   'GET /portal/assets/portal.js': 'static script of the portal, no data',
   'GET /portal/assets/portal.css': 'static stylesheet of the portal',
   'GET /review/assets/review.css': 'static stylesheet of the review workspace',

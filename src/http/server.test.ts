@@ -20,7 +20,7 @@ describe('HTTP server', () => {
       status: 'ok',
       database: 'ok',
       queue: { pending: 1, dead: 0, oldestSeconds: 0 },
-      outbox: { pending: 0, failed: 0 },
+      outbox: { pending: 0, failed: 0, oldestUndeliveredSeconds: 0 },
       processes: [],
       problems: [],
     });
@@ -52,11 +52,11 @@ describe('HTTP server', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain; version=0.0.4');
     const text = res.body;
-    expect(text).toContain('# TYPE ordercap_documents_total gauge');
-    expect(text).toContain('ordercap_documents_total{channel="web",status="received"} 1');
-    expect(text).toContain('ordercap_documents_total{channel="edi",status="processed"} 1');
-    expect(text).toContain('ordercap_documents_total{channel="fax",status="rejected"} 0');
-    expect(text).toContain('ordercap_orders_total{channel="edi",status="review"} 1');
+    expect(text).toContain('# TYPE ordercap_documents gauge');
+    expect(text).toContain('ordercap_documents{channel="web",status="received"} 1');
+    expect(text).toContain('ordercap_documents{channel="edi",status="processed"} 1');
+    expect(text).toContain('ordercap_documents{channel="fax",status="rejected"} 0');
+    expect(text).toContain('ordercap_orders{channel="edi",status="review"} 1');
     expect(text).toMatch(/^ordercap_queue_depth 1$/m);
     expect(text).toMatch(/^ordercap_outbox_pending 0$/m);
     for (const line of text

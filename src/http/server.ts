@@ -11,6 +11,8 @@ import type { AppContext } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { errorResponse, pathOf } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { httpSeconds } from '../metrics.ts';
+import { openApiRoutes, registerOpenApi } from './openapi.ts';
 import type { LoginRateLimiter } from '../review/auth.ts';
 import { reviewRoutes } from '../review/routes.ts';
 
@@ -74,7 +76,17 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
     // Every answer here is about one customer's orders unless a route says otherwise.
     if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
   });
-  app.addHook('onResponse', async (request, reply) => logRequest(ctx.log, request, reply));
+  app.addHook('onResponse', async (request, reply) => {
+    logRequest(ctx.log, request, reply);
+    httpSeconds.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const r = errorResponse(ctx, request, err);
     if (r.body.error.code === 'unauthorized')
@@ -86,11 +98,17 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
       .code(404)
       .send({ error: { code: 'not_found', message: `no route for ${request.method} ${pathOf(request)}` } }),
   );
+  // Before the routes: it learns them as they are added.
+  await registerOpenApi(app);
   await app.register(healthRoutes, { ctx });
   await app.register(webFormPlugin, { ctx });
   await app.register(reviewRoutes, { ctx, ...(opts.loginLimiter ? { limiter: opts.loginLimiter } : {}) });
+  await app.register(openApiRoutes);
   return app;
 }
+
+/** Asked every few seconds by machines: logged at debug only. */
+const PROBES = new Set(['/health', '/metrics', '/livez', '/readyz']);
 
 function logRequest(log: Logger, request: FastifyRequest, reply: FastifyReply): void {
   const fields = {
@@ -102,6 +120,6 @@ function logRequest(log: Logger, request: FastifyRequest, reply: FastifyReply): 
     customer: customerOfRequest(request),
   };
   if (reply.statusCode >= 500) log.warn('http request', fields);
-  else if (fields.path === '/health' || fields.path === '/metrics') log.debug('http request', fields);
+  else if (PROBES.has(fields.path)) log.debug('http request', fields);
   else log.info('http request', fields);
 }

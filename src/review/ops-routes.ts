@@ -9,6 +9,8 @@ import { HttpError } from '../http/errors.ts';
 import { computeKpis, toCsv } from '../kpi/kpis.ts';
 import { getBlob } from '../store/blobs.ts';
 import { logEvents } from '../store/events.ts';
+import { oldestUndeliveredSeconds } from '../erp/outbox.ts';
+import { retryFailedDeliveries } from '../erp/retry.ts';
 import { checkCsrf, operatorOf, requireOperator } from './auth.ts';
 import { idParam, pageOf, sendHtml } from './page.ts';
 import { problemsOf, processReports } from '../monitor/status.ts';
@@ -71,6 +73,26 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
         }
       });
       return reply.redirect('/review/admin/learned', 303);
+    });
+    // Failed ERP deliveries sent again: one order's (order screen) or all (dashboard).
+    admin.post('/review/admin/erp/retry', async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      checkCsrf(request, body._csrf);
+      const raw = body.order_id;
+      const orderId = raw === undefined || raw === '' ? null : Number(raw);
+      if (orderId !== null && (!Number.isSafeInteger(orderId) || orderId <= 0)) {
+        throw new HttpError('bad_request', 'order_id must be an order id');
+      }
+      const report = await retryFailedDeliveries(
+        ctx.db,
+        orderId === null ? { all: true } : { orderIds: [orderId] },
+        `user:${operatorOf(request).login}`,
+      );
+      ctx.log.info('failed ERP deliveries sent again', {
+        orderIds: report.queued.map((q) => q.orderId),
+        by: operatorOf(request).login,
+      });
+      return reply.redirect(orderId === null ? '/review/dashboard' : `/review/orders/${orderId}`, 303);
     });
   });
 
@@ -171,5 +193,18 @@ async function systemState(db: Queryable): Promise<SystemState> {
               ORDER BY next_attempt_at DESC LIMIT 1) AS last_error
        FROM erp_outbox WHERE status = 'pending' AND last_error IS NOT NULL`,
   );
-  return { problems, erpWaiting: erp?.n ?? 0, erpLastError: erp?.last_error ?? null };
+  const [failed] = await db.query<{ n: number; last_error: string | null }>(
+    `SELECT count(*)::int8 AS n,
+            (SELECT last_error FROM erp_outbox WHERE status = 'failed' ORDER BY created_at DESC LIMIT 1)
+              AS last_error
+       FROM erp_outbox WHERE status = 'failed'`,
+  );
+  return {
+    problems,
+    erpWaiting: erp?.n ?? 0,
+    erpLastError: erp?.last_error ?? null,
+    erpFailed: failed?.n ?? 0,
+    erpFailedLastError: failed?.last_error ?? null,
+    erpOldestSeconds: await oldestUndeliveredSeconds(db),
+  };
 }

@@ -25,7 +25,11 @@ export function pageOf(request: FastifyRequest, op: Operator): Page {
     cookie(request, LANG_COOKIE) ?? op.language ?? undefined,
     request.headers['accept-language'],
   );
-  return { lang, t: reviewTexts(lang), operator: { name: op.name, csrf: op.csrf } };
+  return {
+    lang,
+    t: reviewTexts(lang),
+    operator: { name: op.name, csrf: op.csrf, admin: op.role === 'admin' },
+  };
 }
 
 export const sendHtml = (reply: FastifyReply, body: string, status = 200) =>

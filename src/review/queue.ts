@@ -82,18 +82,24 @@ export interface ReviewOrder {
   held_by_name: string | null;
   on_hold: string | null;
   findings: Finding[];
+  /** The order's ERP delivery: null when never queued; its last error is the ERP's answer in words. */
+  erp_status: 'pending' | 'delivered' | 'failed' | null;
+  erp_error: string | null;
+  erp_reference: string | null;
 }
 
 export async function loadReviewOrder(q: Queryable, id: number): Promise<ReviewOrder | null> {
   const [row] = await q.query<ReviewOrder>(
     `SELECT o.id, o.document_id, o.status, o.version, o.data, o.field_meta, o.source_text, o.priority, o.on_hold,
             d.channel, d.sender, d.received_at, d.filename, d.customer_id AS doc_customer_id,
+            b.status AS erp_status, b.last_error AS erp_error, b.erp_reference,
             CASE WHEN o.held_until > now() THEN o.held_by END AS held_by,
             CASE WHEN o.held_until > now() THEN u.name END AS held_by_name,
             coalesce((SELECT json_agg(json_build_object('code', f.code, 'severity', f.severity,
                                                         'field', f.field, 'message', f.message) ORDER BY f.id)
                         FROM findings f WHERE f.order_id = o.id), '[]') AS findings
        FROM orders o JOIN documents d ON d.id = o.document_id LEFT JOIN users u ON u.id = o.held_by
+            LEFT JOIN erp_outbox b ON b.order_id = o.id
       WHERE o.id = $1`,
     [id],
   );

@@ -9,7 +9,29 @@ import type { OrderContext, QueueFilters, QueueItem, ReviewOrder } from './queue
 export interface Page {
   lang: Lang;
   t: ReviewTexts;
-  operator: { name: string; csrf: string };
+  /** `admin`: may use the admin actions (send failed ERP deliveries again). */
+  operator: { name: string; csrf: string; admin?: boolean };
+}
+
+/** An admin's button that sends failed ERP deliveries again: one order's, or all of them. */
+function erpRetryForm(p: Page, orderId: number | null): SafeHtml | string {
+  if (!p.operator.admin) return '';
+  return html`<form method="post" action="/review/admin/erp/retry" class="inline erp-retry">
+<input type="hidden" name="_csrf" value="${p.operator.csrf}">${orderId === null ? '' : html`<input type="hidden" name="order_id" value="${orderId}">`}
+<button type="submit">${orderId === null ? p.t.erpRetryAll : p.t.erpRetry}</button></form>`;
+}
+
+/** Where the order stands with the ERP, in words; failed: what the ERP answered. */
+function erpLine(p: Page, o: ReviewOrder): SafeHtml | string {
+  if (!o.erp_status) return '';
+  const { t } = p;
+  const words =
+    o.erp_status === 'delivered'
+      ? `${t.erpDelivered}${o.erp_reference ? ` (${o.erp_reference})` : ''}`
+      : o.erp_status === 'failed'
+        ? t.erpFailedOrder
+        : t.erpPending;
+  return html`<p class="erp erp-${o.erp_status}" id="erp-status">ERP: ${words}${o.erp_status !== 'delivered' && o.erp_error ? html` · <q>${o.erp_error}</q>` : ''} ${o.erp_status === 'failed' ? erpRetryForm(p, o.id) : ''}</p>`;
 }
 
 export function layout(
@@ -157,6 +179,7 @@ ${d.order.on_hold ? html`<p class="flash warn">${t.onHold}: ${d.order.on_hold}</
 ${d.context.creditLeft !== null ? html`<p class="credit${d.context.creditLeft < 0 ? ' over' : ''}">${t.creditLeft}: ${d.context.creditLeft.toFixed(2)} ${d.context.currency ?? ''}</p>` : ''}
 ${d.readOnly && d.order.status === 'review' && d.order.held_by_name ? html`<p class="flash warn">${t.heldByOther(d.order.held_by_name)}</p>` : ''}
 ${d.readOnly && d.order.status !== 'review' ? html`<p class="flash">${t.readOnly} (${t.status}: ${d.order.status})</p>` : ''}
+${erpLine(p, d.order)}
 ${d.errors.length > 0 ? html`<div class="errors" role="alert"><p>${t.cannotApprove}</p><ul>${d.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 <form method="post" action="/review/orders/${d.order.id}/approve" id="order-form">
 <input type="hidden" name="_csrf" value="${p.operator.csrf}"><input type="hidden" name="version" value="${d.order.version}">
@@ -290,6 +313,10 @@ export interface SystemState {
   problems: string[];
   erpWaiting: number;
   erpLastError: string | null;
+  /** Orders whose delivery gave up, the last one's error, and the oldest undelivered order's age. */
+  erpFailed: number;
+  erpFailedLastError: string | null;
+  erpOldestSeconds: number;
 }
 
 export function dashboardView(
@@ -302,7 +329,11 @@ export function dashboardView(
   const issues = [
     ...system.problems,
     ...(system.erpWaiting > 0 ? [`${system.erpWaiting} ${t.erpWaiting} ${system.erpLastError ?? ''}`] : []),
+    ...(system.erpFailed > 0
+      ? [`${system.erpFailed} ${t.erpFailed} ${system.erpFailedLastError ?? ''}`]
+      : []),
   ];
+  const erp = html`<p id="erp-oldest">${t.erpOldest}: ${system.erpOldestSeconds > 0 ? duration(system.erpOldestSeconds) : '-'}${system.erpFailed > 0 ? html` ${erpRetryForm(p, null)}` : ''}</p>`;
   const q = `from=${period.from}&to=${period.to}`;
   const table = (name: keyof Kpis, head: string[], rows: Array<Array<string | number>>) =>
     html`<table class="queue kpi"><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead>
@@ -313,7 +344,7 @@ export function dashboardView(
 <label>${t.from} <input type="date" name="from" value="${period.from}"></label>
 <label>${t.to} <input type="date" name="to" value="${period.to}"></label> <button type="submit">${t.show}</button></form>
 <section id="system" class="${issues.length ? 'system-problems' : 'system-ok'}"><h2>${t.systemState}</h2>
-${issues.length ? html`<ul>${issues.map((i) => html`<li>${i}</li>`)}</ul>` : html`<p>${t.allRunning}</p>`}</section>
+${issues.length ? html`<ul>${issues.map((i) => html`<li>${i}</li>`)}</ul>` : html`<p>${t.allRunning}</p>`}${erp}</section>
 <div class="kpis">
 <section><h2>${t.slaKept}</h2><p class="big" id="kpi-sla">${pct(k.sla.rate)}</p><p>${k.sla.withinSla} / ${k.sla.delivered}</p></section>
 <section><h2>${t.arrivalToErp}</h2><p class="big">${duration(k.arrivalToErp.median)}</p><p>${t.median}; p90 ${duration(k.arrivalToErp.p90)}</p></section>

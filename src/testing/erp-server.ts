@@ -12,6 +12,17 @@ export interface ErpServerOptions {
   rejectWith?: { status: number; body: string };
   /** Every answer waits this long, so that concurrent senders really overlap. */
   delayMs?: number;
+  /**
+   * Refuses the orders it returns an answer for (a 4xx with a body, as an ERP refuses one order
+   * it finds wrong); the others are stored as usual. Looked at after any failure above.
+   */
+  refuse?: (body: unknown) => { status: number; body: string; contentType?: string } | null;
+  /**
+   * OAuth2 client credentials: the server also answers `POST /token` (grant_type
+   * client_credentials, HTTP Basic client id and secret) with tokens that live `tokenTtlS`
+   * seconds, and refuses orders (401) that do not carry a token it issued.
+   */
+  oauth?: { clientId: string; clientSecret: string; tokenTtlS?: number };
 }
 
 export interface ErpServerRequest {
@@ -23,6 +34,11 @@ export interface ErpServerRequest {
 export interface ErpServer {
   /** POST orders here. */
   url: string;
+  /** With `oauth`: the token endpoint. */
+  tokenUrl: string;
+  /** With `oauth`: tokens issued so far; `revokeTokens()` makes the server forget them. */
+  readonly tokensIssued: number;
+  revokeTokens(): void;
   /** Orders stored, one per Idempotency-Key, in the order they were first received. */
   received: Array<{ key: string; body: unknown }>;
   /** Every request that reached the server, failed and replayed ones included. */
@@ -58,8 +74,27 @@ export async function startErpServer(options: ErpServerOptions = {}): Promise<Er
   const received: ErpServer['received'] = [];
   const requests: ErpServerRequest[] = [];
   let mode: ErpMode = 'ok';
+  const tokens = new Set<string>();
+  let tokensIssued = 0;
+
+  const handleToken = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const form = new URLSearchParams(await readBody(req));
+    const basic = header(req, 'authorization')?.replace(/^Basic /, '') ?? '';
+    const [id, secret] = Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent);
+    const o = options.oauth!;
+    if (form.get('grant_type') !== 'client_credentials')
+      return send(res, 400, JSON.stringify({ error: 'unsupported_grant_type' }), 'application/json');
+    if (id !== o.clientId || secret !== o.clientSecret)
+      return send(res, 401, JSON.stringify({ error: 'invalid_client' }), 'application/json');
+    tokensIssued += 1;
+    const token = `tok-${tokensIssued}-${Math.random().toString(36).slice(2)}`;
+    tokens.add(token);
+    const body = { access_token: token, token_type: 'Bearer', expires_in: o.tokenTtlS ?? 3600 };
+    return send(res, 200, JSON.stringify(body), 'application/json');
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (options.oauth && req.url === '/token') return handleToken(req, res);
     state.calls += 1;
     const key = header(req, 'idempotency-key');
     requests.push({
@@ -73,6 +108,11 @@ export async function startErpServer(options: ErpServerOptions = {}): Promise<Er
     if (mode !== 'ok' && mode !== 'refuse') return fail(req, res, { ...options, failWith: mode });
     if (options.rejectWith)
       return send(res, options.rejectWith.status, options.rejectWith.body, 'text/plain');
+    if (options.oauth) {
+      const bearer = header(req, 'authorization')?.replace(/^Bearer /, '') ?? '';
+      if (!tokens.has(bearer))
+        return send(res, 401, JSON.stringify({ error: 'invalid_token' }), 'application/json');
+    }
     if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain');
     if (!key) return send(res, 400, 'Idempotency-Key header required', 'text/plain');
     const seen = byKey.get(key);
@@ -86,6 +126,8 @@ export async function startErpServer(options: ErpServerOptions = {}): Promise<Er
     } catch {
       return send(res, 400, 'body is not JSON', 'text/plain');
     }
+    const refused = options.refuse?.(body);
+    if (refused) return send(res, refused.status, refused.body, refused.contentType ?? 'application/json');
     const id = `ERP-${String(received.length + 1).padStart(6, '0')}`;
     const stored = { status: 201, body: JSON.stringify({ id }) };
     byKey.set(key, stored);
@@ -114,6 +156,11 @@ export async function startErpServer(options: ErpServerOptions = {}): Promise<Er
 
   return {
     url: `http://127.0.0.1:${port}/orders`,
+    tokenUrl: `http://127.0.0.1:${port}/token`,
+    get tokensIssued() {
+      return tokensIssued;
+    },
+    revokeTokens: () => tokens.clear(),
     received,
     requests,
     get calls() {
