@@ -54,7 +54,7 @@ describe('templates', () => {
     expect(loadTemplates(join(dir, 'missing')).errors).toHaveLength(1);
   });
 
-  it('matches by tax id, keywords or the sender fax, and not otherwise', () => {
+  it('matches by tax id or the sender fax, never by keywords of a name alone', () => {
     const { templates } = loadTemplates(DIR);
     expect(matchTemplate([page(spanishOrder())], templates)?.customer).toBe('C042');
     expect(matchTemplate([page(englishOrder())], templates)).toBeNull();
@@ -62,6 +62,9 @@ describe('templates', () => {
     expect(matchTemplate(faxOnly, templates, { fax: '912 34 56 78' })?.customer).toBe('C042');
     expect(matchTemplate(faxOnly, templates, { fax: '+34 911 111 111' })).toBeNull();
     expect(matchTemplate(faxOnly, templates, { fax: '78' })).toBeNull();
+    // Another company quoting the name (a reseller, a forged order) is no match for the template.
+    const nameOnly = [page(['Ferreteria Lopez SL', 'Pedido nº: FL-2026-0001'])];
+    expect(matchTemplate(nameOnly, templates)).toBeNull();
   });
 
   it('reads a matched layout with the template: customer id, full confidence, same values', () => {

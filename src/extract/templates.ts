@@ -233,6 +233,9 @@ function score(
   return s;
 }
 
+/** The score of one strong identifier (tax id, sender fax, sender e-mail); keywords score less. */
+const STRONG = 3;
+
 /** The template that fits the document best (tax id, sender fax, all keywords present), or null. */
 export function matchTemplate(
   pages: Page[] | TextLine[],
@@ -251,7 +254,9 @@ export function matchTemplate(
     const s = score(t, lines, text, hints);
     if (s > bestScore) [best, bestScore] = [t, s];
   }
-  return best;
+  // A template applies only to the customer it was written for, known by a strong identifier
+  // (tax id, sender's fax, e-mail address or domain): keywords of a name alone are anyone's.
+  return bestScore >= STRONG ? best : null;
 }
 
 function regexHit(lines: TextLine[], source: string): LabelHit<string> | null {
