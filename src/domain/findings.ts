@@ -14,6 +14,8 @@ export const FINDING_CODES = [
   'not_an_order',
   // Added: the order names another customer than the one whose access token sent it.
   'customer_mismatch',
+  // Added: an X12, XML or spreadsheet order breaks its format's rules (envelope counts, required elements).
+  'invalid_message',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
