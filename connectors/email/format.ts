@@ -72,10 +72,13 @@ interface EmailSources {
 }
 
 /** The order a PDF carries as an embedded file (Order-X), when it carries one. */
-async function embeddedOrder(bytes: Buffer): Promise<{ orders: ExtractedOrder[]; findings: Finding[] } | null> {
+async function embeddedOrder(
+  bytes: Buffer,
+): Promise<{ orders: ExtractedOrder[]; findings: Finding[] } | null> {
   for (const a of await pdfAttachments(bytes)) {
     const found = await readStructured({ bytes: a.bytes, filename: a.name, contentType: null });
-    if (found?.outcome.kind === 'orders') return { orders: found.outcome.orders, findings: found.outcome.findings };
+    if (found?.outcome.kind === 'orders')
+      return { orders: found.outcome.orders, findings: found.outcome.findings };
   }
   return null;
 }
