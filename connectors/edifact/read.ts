@@ -52,7 +52,8 @@ function read(input: Buffer): ExtractOutcome {
       ? [
           finding(
             'invalid_edifact',
-            'warning',
+            // The interchange itself is whole (its envelope counts say so): said, not held against it.
+            'info',
             null,
             `${at} byte(s) of other text before the interchange were skipped.`,
           ),

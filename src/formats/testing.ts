@@ -22,6 +22,8 @@ export interface SampleOrder {
   buyerId: string;
   buyerName: string;
   taxId: string | null;
+  /** The buyer's purchasing contact (cXML Contact). */
+  email?: string;
   currency: string;
   shipTo: { name: string; street: string; postalCode: string; city: string; country: string };
   lines: SampleLine[];
@@ -206,6 +208,7 @@ export function toCxml(o: SampleOrder, networkId: string, type = 'new'): string 
           <PostalAddress><Street>${esc(o.shipTo.street)}</Street><City>${esc(o.shipTo.city)}</City><PostalCode>${o.shipTo.postalCode}</PostalCode><Country isoCountryCode="${o.shipTo.country}">${o.shipTo.country}</Country></PostalAddress>
         </Address></ShipTo>
         <BillTo><Address addressID="BT1"><Name xml:lang="en">${esc(o.buyerName)}</Name></Address></BillTo>
+        ${o.email ? `<Contact role="purchasingAgent"><Name xml:lang="en">Buyer</Name><Email>${esc(o.email)}</Email></Contact>` : ''}
       </OrderRequestHeader>
 ${items}
     </OrderRequest>

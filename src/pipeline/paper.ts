@@ -46,7 +46,7 @@ export function paperFormats(
     },
   }));
   // A PDF that carries an Order-X (or other structured) file: that file is the order.
-  return formats.map((f) => (f.id === 'pdf' ? withEmbeddedOrders(f, ocr, limits) : f));
+  return formats.map((f) => (f.id === 'pdf' ? withEmbeddedOrders(f, limits) : f));
 }
 
 /** Every format this build reads: structured ones first in the list, paper-like ones and e-mail after. */

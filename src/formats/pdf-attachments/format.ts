@@ -10,18 +10,23 @@ import type { DocumentFormat } from '../../pipeline/formats.ts';
 import { readStructured } from '../index.ts';
 import { pdfAttachments } from './read.ts';
 
-export function withEmbeddedOrders(
-  paper: DocumentFormat,
-  ocr: OcrEngine,
-  limits: ReadLimits = {},
-): DocumentFormat {
+/**
+ * The pages of a PDF whose order is an embedded file are kept for people only: a scanned page is
+ * rendered and stored, never OCR'd (its words would decide nothing).
+ */
+const NO_OCR: OcrEngine = {
+  recognize: async () => ({ words: [], confidence: 0 }),
+  close: async () => {},
+};
+
+export function withEmbeddedOrders(paper: DocumentFormat, limits: ReadLimits = {}): DocumentFormat {
   return {
     ...paper,
     extract: async (input) => {
       for (const a of await pdfAttachments(input.bytes)) {
         const found = await readStructured({ bytes: a.bytes, filename: a.name, contentType: null });
         if (!found) continue;
-        const read = await readDocument(input.bytes, 'pdf', { ...limits, ocr });
+        const read = await readDocument(input.bytes, 'pdf', { ...limits, ocr: NO_OCR });
         const pages = read.kind === 'pages' ? read.pages : [];
         return { ...found.outcome, pages };
       }

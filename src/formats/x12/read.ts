@@ -55,7 +55,8 @@ function read(bytes: Buffer): ExtractOutcome {
     findings.unshift(
       finding(
         'invalid_message',
-        'warning',
+        // The interchange itself is whole (its envelope counts say so): said, not held against it.
+        'info',
         null,
         `${lines} line(s) of other text before the ISA header were skipped.`,
       ),
