@@ -128,6 +128,10 @@ export interface ClaimedConfirmation {
   customer: { name: string | null; language: string | null; tax_id: string | null; edi_ids: string[] };
   /** The Message-ID of the e-mail the order came in, to answer in its thread. */
   inReplyTo: string | null;
+  /** The format the order was read from (documents.format): EDI replies are written in it. */
+  format: string | null;
+  /** The order's reference in its document (a cXML payloadID, an EDIFACT message reference). */
+  reference: string | null;
   subject: string | null;
 }
 
@@ -150,6 +154,8 @@ export async function claimConfirmations(
     tax_id: string | null;
     edi_ids: string[] | null;
     meta: Record<string, unknown> | null;
+    format: string | null;
+    reference: string | null;
   }>(
     `WITH due AS (
        SELECT order_id FROM confirmation_outbox
@@ -161,7 +167,7 @@ export async function claimConfirmations(
           SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval, attempts = b.attempts + 1
          FROM due WHERE b.order_id = due.order_id
        RETURNING b.order_id, b.kind, b.recipient, b.purpose, b.reason, b.attempts, b.locked_by)
-     SELECT c.*, o.document_id, o.data, cu.name, cu.language, cu.tax_id, cu.edi_ids, d.meta
+     SELECT c.*, o.document_id, o.data, o.reference, cu.name, cu.language, cu.tax_id, cu.edi_ids, d.meta, d.format
        FROM claimed c JOIN orders o ON o.id = c.order_id JOIN documents d ON d.id = o.document_id
        LEFT JOIN customers cu ON cu.id = o.customer_id
       ORDER BY c.order_id`,
@@ -178,6 +184,8 @@ export async function claimConfirmations(
     order: r.data,
     customer: { name: r.name, language: r.language, tax_id: r.tax_id, edi_ids: r.edi_ids ?? [] },
     inReplyTo: typeof r.meta?.messageId === 'string' ? r.meta.messageId : null,
+    format: r.format,
+    reference: r.reference,
     subject: typeof r.meta?.subject === 'string' ? r.meta.subject : null,
   }));
 }

@@ -68,7 +68,8 @@ function read(root: XmlElement): ExtractOutcome {
   }
   return {
     kind: 'orders',
-    orders: [d.finish({ reference: d.order.poNumber ?? reference, sourceText: null })],
+    // The payloadID is what a ConfirmationRequest refers back to.
+    orders: [d.finish({ reference: reference ?? d.order.poNumber, sourceText: null })],
     findings: [],
   };
 }
