@@ -320,8 +320,13 @@ function headerFields(rows: Cell[][]): Map<Column, { value: Cell; row: number; c
       const col = columnOf(cell);
       if (!col || !HEADER_FIELDS.includes(col) || out.has(col)) return;
       const next = row.slice(c + 1).findIndex((v) => cellText(v) !== null);
-      if (next !== -1 && columnOf(row[c + 1 + next]!) === null)
-        out.set(col, { value: row[c + 1 + next]!, row: r, col: c + 1 + next });
+      if (next === -1) return;
+      // The next filled cell is the value unless it is another field's label ("PO" | "Date");
+      // a value that happens to spell a column name ("N", "Code") is still a value.
+      const value = row[c + 1 + next]!;
+      const label = columnOf(value);
+      if (label === null || !HEADER_FIELDS.includes(label))
+        out.set(col, { value, row: r, col: c + 1 + next });
     });
   });
   return out;
