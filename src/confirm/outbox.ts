@@ -22,11 +22,16 @@ interface OrderFacts {
   id: number;
   document_id: number;
   channel: string;
+  /** The format the order was read from (documents.format); absent or null: not known. */
+  format?: string | null;
   sender: string | null;
   preference: string | null;
   emails: string[];
   edi_ids: string[];
 }
+
+/** Formats answered by an EDI reply file: EDIFACT (ORDRSP), X12 (855), UBL and cXML (replies.ts). */
+const EDI_REPLY_FORMATS = new Set(['edifact', 'x12', 'ubl', 'cxml']);
 
 /**
  * Where and how an order is confirmed: the customer's choice in master data (`none`, `email`,
@@ -39,8 +44,13 @@ export function route(
   can: ConfirmationChannels,
 ): { kind: ConfirmationKind; recipient: string } | { kind: null; reason: string } {
   if (f.preference === 'none') return { kind: null, reason: 'the customer receives no confirmations' };
+  // An order in a format without an EDI reply (Order-X, a sheet dropped in the EDI folder) is
+  // answered by e-mail unless the customer asked for EDI.
+  const ediFormat = f.format == null || EDI_REPLY_FORMATS.has(f.format);
   const kind: ConfirmationKind =
-    f.preference === 'edi' || (f.preference === null && f.channel === 'edi') ? 'ordrsp' : 'email';
+    f.preference === 'edi' || (f.preference === null && f.channel === 'edi' && ediFormat)
+      ? 'ordrsp'
+      : 'email';
   if (!can[kind]) {
     const what =
       kind === 'email' ? 'no SMTP server is configured for confirmations' : 'EDI confirmations are off';
@@ -72,7 +82,7 @@ export async function enqueueConfirmations(
 ): Promise<void> {
   if (orderIds.length === 0) return;
   const facts = await q.query<OrderFacts>(
-    `SELECT o.id, o.document_id, d.channel, d.sender, c.confirmations AS preference,
+    `SELECT o.id, o.document_id, d.channel, d.format, d.sender, c.confirmations AS preference,
             coalesce(c.emails, '{}') AS emails, coalesce(c.edi_ids, '{}') AS edi_ids
        FROM orders o JOIN documents d ON d.id = o.document_id
        LEFT JOIN customers c ON c.id = o.customer_id

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../domain/document.ts';
 import { splitEnvelopes } from '../formats/x12/envelope.ts';
 import { el, tokenize } from '../formats/x12/syntax.ts';
-import { cleanOrder, toCsv, toCxml, toUbl, toX12 } from '../formats/testing.ts';
+import { cleanOrder, toCsv, toCxml, toOrderX, toUbl, toX12 } from '../formats/testing.ts';
 import { at, parseXml, textAt } from '../formats/xml/parse.ts';
 import { silentLogger } from '../log.ts';
 import { submit } from '../pipeline/submit.ts';
@@ -108,6 +108,24 @@ describe('replies in the customer format', () => {
     const ref = at(root, 'Request/ConfirmationRequest/OrderReference')!;
     expect(ref.attrs.orderID).toBe('PO-R-CXML');
     expect(at(ref, 'DocumentReference')?.attrs.payloadID).toBe('PO-R-CXML@buyer.example');
+  });
+
+  it('an Order-X file dropped in the EDI folder is answered by e-mail: it has no EDI reply', async () => {
+    const { documentId } = await submit(p.db, {
+      channel: 'edi',
+      sourceRef: `replies-${++n}`,
+      sender: null,
+      receivedAt: new Date(),
+      filename: 'order-x.xml',
+      contentType: null,
+      bytes: Buffer.from(toOrderX(cleanOrder('PO-R-OX'))),
+    });
+    await p.worker.runUntilIdle();
+    const [row] = await p.db.query<{ kind: string; recipient: string }>(
+      `SELECT b.kind, b.recipient FROM confirmation_outbox b JOIN orders o ON o.id = b.order_id WHERE o.document_id = $1`,
+      [documentId],
+    );
+    expect(row).toEqual({ kind: 'email', recipient: 'compras@ferreterialopez.es' });
   });
 
   it('an order sheet by e-mail is answered by e-mail, never as EDI', async () => {

@@ -262,5 +262,5 @@ describe('order-capture extract (the program) on every structured format', () =>
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 240_000);
 });
