@@ -16,6 +16,8 @@ export const FINDING_CODES = [
   'customer_mismatch',
   // Added: an X12, XML or spreadsheet order breaks its format's rules (envelope counts, required elements).
   'invalid_message',
+  // Added: a signed message (AS2 / S/MIME) whose signature is missing, unknown or fails.
+  'unverified_signature',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -100,6 +100,13 @@ const FORMATS: Record<string, { file: string; write: Writer }> = {
     file: 'mail2.eml',
     write: (o) => eml('order.xml', 'application/xml', Buffer.from(toUbl(o))),
   },
+  as2: {
+    file: 'message.as2',
+    write: (o) =>
+      Buffer.from(
+        `AS2-Version: 1.2\r\nAS2-From: BUYER\r\nAS2-To: SUPPLIER\r\nMessage-ID: <${o.po}@as2>\r\nContent-Type: application/edi-x12\r\n\r\n${toX12(o)}`,
+      ),
+  },
 };
 
 /** C128 has a credit limit of 100 EUR and is found by its tax id. */
@@ -258,6 +265,7 @@ describe('order-capture extract (the program) on every structured format', () =>
         'edi',
         'email',
         'email',
+        'edi',
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });

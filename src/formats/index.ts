@@ -6,6 +6,7 @@
 import { edifactStart, readEdifact } from '../../connectors/edifact/index.ts';
 import type { ExtractOutcome } from '../domain/extraction.ts';
 import type { DocumentFormat, FormatInput } from '../pipeline/formats.ts';
+import { type As2Options, looksLikeAs2, readAs2 } from './as2/read.ts';
 import { ciiScore, readCii } from './cii/read.ts';
 import { cxmlScore, readCxml } from './cxml/read.ts';
 import { looksLikeCsv } from './sheet/csv.ts';
@@ -53,6 +54,19 @@ export const csvFormat: DocumentFormat = {
   extract: async ({ bytes }) => readCsv(bytes),
 };
 
+/**
+ * AS2 messages: the payload read by its format, the signature checked against the sender's
+ * certificate when one is given. Scores above e-mail, whose headers an AS2 message shares.
+ */
+export function as2Format(opts: As2Options = {}): DocumentFormat {
+  return {
+    id: 'as2',
+    channel: 'edi',
+    score: ({ bytes }) => (looksLikeAs2(bytes) ? 0.95 : 0),
+    extract: ({ bytes }) => readAs2(bytes, opts),
+  };
+}
+
 /** The structured formats, in no particular order: the score decides. */
 export const STRUCTURED_FORMATS: readonly DocumentFormat[] = [
   x12Format,
@@ -61,6 +75,7 @@ export const STRUCTURED_FORMATS: readonly DocumentFormat[] = [
   orderXFormat,
   xlsxFormat,
   csvFormat,
+  as2Format(),
 ];
 
 /** EDIFACT as a part of something else (an e-mail attachment, an AS2 payload, a PDF attachment). */
