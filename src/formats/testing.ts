@@ -83,6 +83,7 @@ export function toX12(o: SampleOrder, opt: X12Options = {}): string {
     ['CUR', 'BY', o.currency],
     ...(o.delivery ? [['DTM', '002', compact(o.delivery)]] : []),
     ['N1', 'BY', o.buyerName, '92', o.buyerId],
+    ...(o.taxId ? [['REF', 'VA', o.taxId]] : []),
     ['N1', 'ST', o.shipTo.name],
     ['N3', o.shipTo.street],
     ['N4', o.shipTo.city, '', o.shipTo.postalCode, o.shipTo.country],

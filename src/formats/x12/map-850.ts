@@ -75,6 +75,7 @@ export class X12OrderMapper {
     N2: (s) => this.party?.name.push(...values(s, 0, 1)),
     N3: (s) => this.party?.street.push(...values(s, 0, 1)),
     N4: (s) => this.n4(s),
+    REF: (s) => this.ref(s),
     PO1: (s) => this.po1(s),
     PID: (s) => this.pid(s),
     SCH: (s) => this.sch(s),
@@ -150,6 +151,17 @@ export class X12OrderMapper {
     this.parties.push(this.party);
     const id = el(s, 3);
     if (BUYERS.includes(code) && id && !/^-+$/.test(id)) this.draft.evidence.partyIds.push(id);
+  }
+
+  /** REF inside the buyer's N1 loop: VA (VAT number) or TJ (federal tax id) is its tax id. */
+  private ref(s: X12Segment): void {
+    if (!this.party || !BUYERS.includes(this.party.code)) return;
+    const q = el(s, 0)?.toUpperCase();
+    const value = el(s, 1);
+    if ((q !== 'VA' && q !== 'TJ') || !value || this.draft.order.customer.taxId !== null) return;
+    this.draft.order.customer.taxId = value;
+    this.draft.evidence.taxId = value;
+    this.draft.source('customer.taxId', segmentSource(s));
   }
 
   private n4(s: X12Segment): void {
