@@ -1,3 +1,3 @@
 /** UN/EDIFACT ORDERS reader: bytes in, ExtractOutcome out. No database, no I/O. */
 export { readEdifact } from './read.ts';
-export { looksLikeEdifact } from './sniff.ts';
+export { edifactStart, looksLikeEdifact } from './sniff.ts';

@@ -5,6 +5,7 @@ import { finding } from '../../src/domain/findings.ts';
 import { emptyOrder } from '../../src/domain/order.ts';
 import type { MessageSlice } from './envelope.ts';
 import { splitEnvelope } from './envelope.ts';
+import { edifactStart } from './sniff.ts';
 import { mapOrder } from './map-order.ts';
 import { head, readSyntax, stripBom } from './syntax.ts';
 import { tokenize } from './tokenize.ts';
@@ -42,7 +43,27 @@ export function readEdifact(bytes: Buffer): ExtractOutcome {
   }
 }
 
-function read(bytes: Buffer): ExtractOutcome {
+function read(input: Buffer): ExtractOutcome {
+  // Junk before UNA/UNB (a VAN's banner, a converter's log line) is skipped, and said.
+  const at = edifactStart(input);
+  const bytes = at > 0 ? input.subarray(at) : input;
+  const skipped =
+    at > 0
+      ? [
+          finding(
+            'invalid_edifact',
+            // The interchange itself is whole (its envelope counts say so): said, not held against it.
+            'info',
+            null,
+            `${at} byte(s) of other text before the interchange were skipped.`,
+          ),
+        ]
+      : [];
+  const outcome = readStart(bytes);
+  return skipped.length > 0 ? { ...outcome, findings: [...skipped, ...outcome.findings] } : outcome;
+}
+
+function readStart(bytes: Buffer): ExtractOutcome {
   const start = head(stripBom(bytes).bytes, 16);
   if (start === '') return reject('unreadable_document', 'The file is empty.');
   if (!/^UN[ABH]/.test(start)) return reject('unreadable_document', notEdifact(start));

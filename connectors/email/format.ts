@@ -13,6 +13,8 @@ import type {
 import { type Finding, finding } from '../../src/domain/findings.ts';
 import type { Page, Word } from '../../src/domain/page.ts';
 import { extractOrders, matchTemplate, type Template } from '../../src/extract/index.ts';
+import { readStructured } from '../../src/formats/index.ts';
+import { pdfAttachments } from '../../src/formats/pdf-attachments/read.ts';
 import type { OcrEngine } from '../../src/ocr/index.ts';
 import type { DocumentFormat } from '../../src/pipeline/formats.ts';
 import { secondLook } from '../../src/pipeline/second-look.ts';
@@ -74,6 +76,18 @@ interface EmailSources {
   limits?: ReadLimits;
 }
 
+/** The order a PDF carries as an embedded file (Order-X), when it carries one. */
+async function embeddedOrder(
+  bytes: Buffer,
+): Promise<{ orders: ExtractedOrder[]; findings: Finding[] } | null> {
+  for (const a of await pdfAttachments(bytes)) {
+    const found = await readStructured({ bytes: a.bytes, filename: a.name, contentType: null });
+    if (found?.outcome.kind === 'orders')
+      return { orders: found.outcome.orders, findings: found.outcome.findings };
+  }
+  return null;
+}
+
 async function readAttachments(
   msg: ParsedMessage,
   hints: { email: string | null; fax: string | null },
@@ -91,6 +105,12 @@ async function readAttachments(
       continue;
     }
     const limits = { ...ctx.limits, maxPages: budget - pages.length };
+    const embedded = doc.kind === 'pdf' ? await embeddedOrder(doc.bytes) : null;
+    if (embedded) {
+      orders.push(...embedded.orders);
+      findings.push(...embedded.findings);
+      continue;
+    }
     const read = await readDocument(doc.bytes, doc.kind, { ...limits, ocr: ctx.ocr });
     if (read.kind === 'unreadable') {
       findings.push(
@@ -119,6 +139,25 @@ async function readAttachments(
     }
   }
   return { orders, pages, findings };
+}
+
+/** Structured attachments (EDIFACT, X12, XML orders, sheets), each read by its own format. */
+async function readStructuredParts(msg: ParsedMessage) {
+  const orders: ExtractedOrder[] = [];
+  const findings: Finding[] = [];
+  for (const part of msg.structured) {
+    const found = await readStructured({ bytes: part.bytes, filename: part.name, contentType: null });
+    if (!found) continue;
+    const named = (f: Finding) => ({ ...f, message: `Attachment ${part.name}: ${f.message}` });
+    if (found.outcome.kind === 'rejected') {
+      // A despatch advice or invoice beside the order: said, not held against the order.
+      findings.push(...found.outcome.findings.map((f) => named({ ...f, severity: 'info' as const })));
+      continue;
+    }
+    findings.push(...found.outcome.findings.map(named));
+    orders.push(...found.outcome.orders);
+  }
+  return { orders, findings };
 }
 
 /** Reads the typed body as an order; field sources become body lines (there is no page image). */
@@ -161,6 +200,9 @@ export async function readEmail(
     limits: sources.limits ?? {},
   };
   const found = await readAttachments(msg, hints, ctx);
+  const edi = await readStructuredParts(msg);
+  found.orders.unshift(...edi.orders);
+  found.findings.unshift(...edi.findings);
   const skipped = msg.skipped.map((s) =>
     /winmail\.dat \(TNEF\) that could not be read/.test(s.reason)
       ? finding('unreadable_document', 'warning', null, `Attachment ${s.name} is ${s.reason}.`)

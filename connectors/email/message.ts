@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { type DocumentKind, sniffDocumentKind } from '../../src/documents/index.ts';
 import { storableText } from '../../src/domain/text.ts';
+import { structuredFormatOf } from '../../src/formats/index.ts';
 import { type TnefAttachment, tnefAttachments } from './tnef.ts';
 
 /** A document carried by the message. */
@@ -17,12 +18,20 @@ export interface MailDocument {
   bytes: Buffer;
 }
 
+/** A structured order file carried by the message (EDIFACT, X12, UBL, cXML, Order-X, XLSX, CSV). */
+export interface StructuredPart {
+  name: string;
+  bytes: Buffer;
+}
+
 export interface ParsedMessage {
   /** The sender's address, lower case. */
   from: string | null;
   subject: string;
   messageId: string | null;
   documents: MailDocument[];
+  /** Structured order files, read by their own readers instead of as paper. */
+  structured: StructuredPart[];
   /** Parts that were not taken as documents, and why (a logo, an unreadable winmail.dat...). */
   skipped: Array<{ name: string; reason: string }>;
   /** The typed body without quoted replies and signature; null when there is none. */
@@ -192,6 +201,11 @@ async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: b
       await fromTnef(a.content, name, into);
       continue;
     }
+    // An EDI file, an XML order or an order sheet: read by its format's reader, never OCR'd.
+    if (structuredFormatOf({ bytes: a.content, filename: a.filename ?? null, contentType: type })) {
+      into.structured.push({ name: sent ?? `attachment-${i + 1}`, bytes: a.content });
+      continue;
+    }
     // Content decides, not the declared type: Outlook sends PDFs as application/octet-stream.
     const kind = sniffDocumentKind(a.content);
     const archive = kind ? null : archiveKind(a.content);
@@ -225,6 +239,7 @@ export async function parseMessage(bytes: Buffer): Promise<ParsedMessage> {
     subject: '',
     messageId: null,
     documents: [],
+    structured: [],
     skipped: [],
     body: null,
     faxNumber: null,

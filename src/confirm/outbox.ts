@@ -22,11 +22,16 @@ interface OrderFacts {
   id: number;
   document_id: number;
   channel: string;
+  /** The format the order was read from (documents.format); absent or null: not known. */
+  format?: string | null;
   sender: string | null;
   preference: string | null;
   emails: string[];
   edi_ids: string[];
 }
+
+/** Formats answered by an EDI reply file: EDIFACT (ORDRSP), X12 (855), UBL and cXML (replies.ts). */
+const EDI_REPLY_FORMATS = new Set(['edifact', 'x12', 'ubl', 'cxml']);
 
 /**
  * Where and how an order is confirmed: the customer's choice in master data (`none`, `email`,
@@ -41,8 +46,13 @@ export function route(
   can: ConfirmationChannels,
 ): { kind: ConfirmationKind; recipient: string } | { kind: null; reason: string } {
   if (f.preference === 'none') return { kind: null, reason: 'the customer receives no confirmations' };
+  // An order in a format without an EDI reply (Order-X, a sheet dropped in the EDI folder) is
+  // answered by e-mail unless the customer asked for EDI.
+  const ediFormat = f.format == null || EDI_REPLY_FORMATS.has(f.format);
   const kind: ConfirmationKind =
-    f.preference === 'edi' || (f.preference === null && f.channel === 'edi') ? 'ordrsp' : 'email';
+    f.preference === 'edi' || (f.preference === null && f.channel === 'edi' && ediFormat)
+      ? 'ordrsp'
+      : 'email';
   if (!can[kind]) {
     const what =
       kind === 'email' ? 'no SMTP server is configured for confirmations' : 'EDI confirmations are off';
@@ -83,7 +93,7 @@ export async function enqueueConfirmations(
 ): Promise<void> {
   if (orderIds.length === 0) return;
   const facts = await q.query<OrderFacts>(
-    `SELECT o.id, o.document_id, d.channel, d.sender, c.confirmations AS preference,
+    `SELECT o.id, o.document_id, d.channel, d.format, d.sender, c.confirmations AS preference,
             coalesce(c.emails, '{}') AS emails, coalesce(c.edi_ids, '{}') AS edi_ids
        FROM orders o JOIN documents d ON d.id = o.document_id
        LEFT JOIN customers c ON c.id = o.customer_id
@@ -139,6 +149,10 @@ export interface ClaimedConfirmation {
   customer: { name: string | null; language: string | null; tax_id: string | null; edi_ids: string[] };
   /** The Message-ID of the e-mail the order came in, to answer in its thread. */
   inReplyTo: string | null;
+  /** The format the order was read from (documents.format): EDI replies are written in it. */
+  format: string | null;
+  /** The order's reference in its document (a cXML payloadID, an EDIFACT message reference). */
+  reference: string | null;
   subject: string | null;
 }
 
@@ -161,6 +175,8 @@ export async function claimConfirmations(
     tax_id: string | null;
     edi_ids: string[] | null;
     meta: Record<string, unknown> | null;
+    format: string | null;
+    reference: string | null;
   }>(
     `WITH due AS (
        SELECT order_id FROM confirmation_outbox
@@ -172,7 +188,7 @@ export async function claimConfirmations(
           SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval, attempts = b.attempts + 1
          FROM due WHERE b.order_id = due.order_id
        RETURNING b.order_id, b.kind, b.recipient, b.purpose, b.reason, b.attempts, b.locked_by)
-     SELECT c.*, o.document_id, o.data, cu.name, cu.language, cu.tax_id, cu.edi_ids, d.meta
+     SELECT c.*, o.document_id, o.data, o.reference, cu.name, cu.language, cu.tax_id, cu.edi_ids, d.meta, d.format
        FROM claimed c JOIN orders o ON o.id = c.order_id JOIN documents d ON d.id = o.document_id
        LEFT JOIN customers cu ON cu.id = o.customer_id
       ORDER BY c.order_id`,
@@ -189,6 +205,8 @@ export async function claimConfirmations(
     order: r.data,
     customer: { name: r.name, language: r.language, tax_id: r.tax_id, edi_ids: r.edi_ids ?? [] },
     inReplyTo: typeof r.meta?.messageId === 'string' ? r.meta.messageId : null,
+    format: r.format,
+    reference: r.reference,
     subject: typeof r.meta?.subject === 'string' ? r.meta.subject : null,
   }));
 }

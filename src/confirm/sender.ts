@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/db.ts';
 import { faultPoint } from '../faults.ts';
@@ -23,6 +23,7 @@ import {
   type SendResult,
 } from './outbox.ts';
 import { languageOf, ourReference, renderEmail, renderOrdrsp } from './render.ts';
+import { REPLY_FORMATS, renderReply, replyFormatOf } from './replies.ts';
 
 export interface ConfirmationSenderOptions extends RetryPolicy {
   db: Db;
@@ -139,7 +140,27 @@ export class ConfirmationSender {
     }
   }
 
+  /** The EDI reply: in the order's own format (X12 855, UBL, cXML) when it came so, else an ORDRSP. */
   private async writeOrdrsp(c: ClaimedConfirmation): Promise<SendResult> {
+    const reply = replyFormatOf(c.format);
+    if (reply) {
+      const { folder, extension } = REPLY_FORMATS[reply];
+      const text = renderReply(reply, this.facts(c), {
+        sender: this.opts.ownEdiId,
+        recipient: c.recipient,
+        now: new Date(),
+        customerIds: c.customer.edi_ids,
+        reference: c.reference,
+      });
+      // Beside the ORDRSP folder, one per kind, for the gateway that speaks it.
+      const dir = join(dirname(this.opts.ediDir), folder);
+      return this.writeFile(
+        dir,
+        `${reply.toUpperCase()}-${ourReference(c.orderId)}.${extension}`,
+        text,
+        'utf8',
+      );
+    }
     const gln = c.customer.edi_ids.find((id) => /^\d{13}$/.test(id)) ?? null;
     const text = renderOrdrsp(this.facts(c), {
       sender: this.opts.ownEdiId,
@@ -147,13 +168,21 @@ export class ConfirmationSender {
       buyerGln: gln,
       now: new Date(),
     });
-    const name = `ORDRSP-${ourReference(c.orderId)}.edi`;
+    return this.writeFile(this.opts.ediDir, `ORDRSP-${ourReference(c.orderId)}.edi`, text, 'latin1');
+  }
+
+  private async writeFile(
+    dir: string,
+    name: string,
+    text: string,
+    encoding: BufferEncoding,
+  ): Promise<SendResult> {
     try {
-      await mkdir(this.opts.ediDir, { recursive: true });
+      await mkdir(dir, { recursive: true });
       // Written aside, then renamed: the gateway never picks up half a file.
-      const tmp = join(this.opts.ediDir, `.${name}.${process.pid}.tmp`);
-      await writeFile(tmp, text, 'latin1');
-      await rename(tmp, join(this.opts.ediDir, name));
+      const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+      await writeFile(tmp, text, encoding);
+      await rename(tmp, join(dir, name));
       return { kind: 'sent', reference: name };
     } catch (err) {
       return { kind: 'retry', error: (err as Error).message };

@@ -2,12 +2,16 @@ import type { Finding } from './findings.ts';
 import type { CanonicalOrder } from './order.ts';
 import type { Page } from './page.ts';
 
-/** Where a field's value was read: a page box for images/PDFs, a segment for EDIFACT, a JSON path. */
+/** Where a field's value was read: a page box for images/PDFs, a segment for EDIFACT and X12, a JSON path, an XML element, a cell. */
 export type FieldSource =
   | { kind: 'box'; page: number; x: number; y: number; w: number; h: number }
   | { kind: 'segment'; index: number; tag: string; text: string }
   | { kind: 'json'; path: string }
-  | { kind: 'text'; line: number; text: string };
+  | { kind: 'text'; line: number; text: string }
+  /** An element of an XML order (UBL, cXML, CII), as a path of element names from the root. */
+  | { kind: 'xml'; path: string; text: string }
+  /** A spreadsheet cell (`B7`), of the named sheet (XLSX) or of the file (CSV: sheet null). */
+  | { kind: 'cell'; sheet: string | null; ref: string; text: string };
 
 export interface FieldMeta {
   /** 0..1: how sure the reading is. Structured channels (EDI, JSON) give 1. */

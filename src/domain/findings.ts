@@ -14,6 +14,10 @@ export const FINDING_CODES = [
   'not_an_order',
   // Added: the order names another customer than the one whose access token sent it.
   'customer_mismatch',
+  // Added: an X12, XML or spreadsheet order breaks its format's rules (envelope counts, required elements).
+  'invalid_message',
+  // Added: a signed message (AS2 / S/MIME) whose signature is missing, unknown or fails.
+  'unverified_signature',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

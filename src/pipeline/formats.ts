@@ -1,9 +1,10 @@
-import { looksLikeEdifact, readEdifact } from '../../connectors/edifact/index.ts';
+import { edifactStart, readEdifact } from '../../connectors/edifact/index.ts';
 import { looksLikeOrderJson, readOrderJson } from '../../connectors/web-form/reader.ts';
 import type { Channel } from '../domain/document.ts';
 import type { ExtractOutcome } from '../domain/extraction.ts';
 import { finding } from '../domain/findings.ts';
 import { storable } from '../domain/text.ts';
+import { STRUCTURED_FORMATS } from '../formats/index.ts';
 
 export interface FormatInput {
   bytes: Buffer;
@@ -33,8 +34,11 @@ const ext = (name: string | null) => name?.toLowerCase().match(/\.([a-z0-9]+)$/)
 export const edifactFormat: DocumentFormat = {
   id: 'edifact',
   channel: 'edi',
-  score: ({ bytes, filename }) =>
-    looksLikeEdifact(bytes) ? 1 : ['edi', 'edifact'].includes(ext(filename)) ? 0.1 : 0,
+  // Junk before UNA/UNB scores lower, so an e-mail that quotes an interchange stays an e-mail.
+  score: ({ bytes, filename }) => {
+    const at = edifactStart(bytes);
+    return at === 0 ? 1 : at > 0 ? 0.7 : ['edi', 'edifact'].includes(ext(filename)) ? 0.1 : 0;
+  },
   extract: async ({ bytes }) => readEdifact(bytes),
 };
 
@@ -46,7 +50,7 @@ export const orderJsonFormat: DocumentFormat = {
 };
 
 /** Formats this build reads, in no particular order: the score decides. */
-export const FORMATS: readonly DocumentFormat[] = [edifactFormat, orderJsonFormat];
+export const FORMATS: readonly DocumentFormat[] = [edifactFormat, orderJsonFormat, ...STRUCTURED_FORMATS];
 
 export function chooseFormat(input: FormatInput, formats = FORMATS): DocumentFormat | null {
   let best: DocumentFormat | null = null;

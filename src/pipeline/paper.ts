@@ -9,6 +9,7 @@ import type { OcrEngine } from '../ocr/index.ts';
 import { type DocumentFormat, FORMATS } from './formats.ts';
 import { type TemplateSource, templatesOf } from './templates-source.ts';
 import { secondLook } from './second-look.ts';
+import { withEmbeddedOrders } from '../formats/pdf-attachments/format.ts';
 
 const CHANNEL: Record<DocumentKind, Channel> = { pdf: 'scan', tiff: 'fax', image: 'scan' };
 
@@ -21,7 +22,7 @@ export function paperFormats(
   source: TemplateSource = [],
   limits: ReadLimits = {},
 ): DocumentFormat[] {
-  return (['pdf', 'tiff', 'image'] as const).map((kind) => ({
+  const formats: DocumentFormat[] = (['pdf', 'tiff', 'image'] as const).map((kind) => ({
     id: kind,
     channel: CHANNEL[kind],
     score: ({ bytes }) => (sniffDocumentKind(bytes) === kind ? 1 : 0),
@@ -44,6 +45,8 @@ export function paperFormats(
       return { ...outcome, pages: read.pages };
     },
   }));
+  // A PDF that carries an Order-X (or other structured) file: that file is the order.
+  return formats.map((f) => (f.id === 'pdf' ? withEmbeddedOrders(f, limits) : f));
 }
 
 /** Every format this build reads: structured ones first in the list, paper-like ones and e-mail after. */

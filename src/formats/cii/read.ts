@@ -1,0 +1,215 @@
+/**
+ * Order-X (the order counterpart of Factur-X / ZUGFeRD): the UN/CEFACT Cross Industry Order
+ * (SCRDM CIO) XML, alone or embedded in a PDF. Header (ExchangedDocument), buyer trade party
+ * (global ids, tax registration, name), delivery, settlement totals and line items onto the
+ * canonical order. A Cross Industry Invoice is recognised and said not to be an order.
+ */
+import type { ExtractOutcome } from '../../domain/extraction.ts';
+import { finding } from '../../domain/findings.ts';
+import type { Address } from '../../domain/order.ts';
+import { Draft, notAnOrderPart } from '../common/draft.ts';
+import { gtinOf, unitCode } from '../common/values.ts';
+import {
+  numberOf,
+  readXmlDocument,
+  setDate,
+  setText,
+  sniffRoot,
+  sourced,
+  xmlSource,
+} from '../xml/document.ts';
+import { at, child, childrenOf, textAt, type XmlElement } from '../xml/parse.ts';
+
+const ORDER_ROOT = 'SCRDMCCBDACIOMessageStructure';
+const OTHER_ROOTS: Record<string, string> = {
+  CrossIndustryInvoice: 'a Cross Industry Invoice (Factur-X / ZUGFeRD)',
+  SCRDMCCBDACIDAMessageStructure: 'a Cross Industry Despatch Advice',
+};
+const TYPE_NAMES: Record<string, string> = { '230': 'an order change', '231': 'an order response' };
+const PURPOSES: Record<string, string> = {
+  '1': 'cancellation',
+  '4': 'change',
+  '5': 'replace',
+  '7': 'duplicate',
+  '31': 'copy',
+};
+
+export function ciiScore(bytes: Buffer): number {
+  const root = sniffRoot(bytes);
+  if (!root) return 0;
+  if (root.local === ORDER_ROOT) return 1;
+  return root.local in OTHER_ROOTS && root.ns?.startsWith('urn:un:unece:uncefact:') ? 0.9 : 0;
+}
+
+export function readCii(bytes: Buffer): ExtractOutcome {
+  const doc = readXmlDocument(bytes, 'Order-X document');
+  if ('kind' in doc) return doc;
+  try {
+    return read(doc);
+  } catch (err) {
+    const why = `The Order-X reader failed on this file: ${(err as Error).message}`;
+    return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
+  }
+}
+
+/** `<udt:DateTimeString format="102">20261120</udt:DateTimeString>` under the element. */
+const dateString = (el: XmlElement | null) => at(el, 'DateTimeString');
+
+function read(root: XmlElement): ExtractOutcome {
+  const exchanged = child(root, 'ExchangedDocument');
+  const reference = textAt(exchanged, 'ID');
+  const tx = child(root, 'SupplyChainTradeTransaction');
+  const agreement = child(tx, 'ApplicableHeaderTradeAgreement');
+  const buyerParty = child(agreement, 'BuyerTradeParty');
+  const type = textAt(exchanged, 'TypeCode');
+  const other = root.local !== ORDER_ROOT ? OTHER_ROOTS[root.local] : type && TYPE_NAMES[type];
+  if (other) {
+    const message = `The document is ${other}${reference ? ` (${reference})` : ''}, not a new purchase order.`;
+    return {
+      kind: 'orders',
+      orders: [notAnOrderPart(message, { reference, sourceText: null, partyIds: partyIds(buyerParty) })],
+      findings: [],
+    };
+  }
+  const d = new Draft();
+  setText(d, 'poNumber', at(exchanged, 'ID'));
+  if (!reference)
+    d.findings.push(
+      finding('invalid_message', 'warning', 'poNumber', 'The order has no ExchangedDocument/ID.'),
+    );
+  setDate(d, 'orderDate', dateString(at(exchanged, 'IssueDateTime')));
+  const purpose = textAt(exchanged, 'PurposeCode');
+  if (purpose && purpose !== '9') {
+    d.notes.push(`Purpose code ${purpose}${PURPOSES[purpose] ? ` (${PURPOSES[purpose]})` : ''}`);
+    if (purpose === '1') {
+      d.findings.push(
+        finding(
+          'not_an_order',
+          'warning',
+          null,
+          `The document cancels order ${reference ?? ''} instead of placing one`,
+        ),
+      );
+    }
+  }
+  for (const note of childrenOf(exchanged, 'IncludedNote'))
+    if (textAt(note, 'Content')) d.notes.push(textAt(note, 'Content')!);
+  buyer(d, buyerParty);
+  const delivery = child(tx, 'ApplicableHeaderTradeDelivery');
+  setDate(
+    d,
+    'deliveryDate',
+    dateString(at(delivery, 'RequestedDeliverySupplyChainEvent/OccurrenceDateTime')),
+  );
+  const shipTo = child(delivery, 'ShipToTradeParty');
+  if (shipTo) {
+    const address = addressOf(textAt(shipTo, 'Name'), child(shipTo, 'PostalTradeAddress'));
+    if (address) {
+      d.order.shipTo = address;
+      d.source('shipTo', xmlSource(shipTo));
+    }
+  }
+  const settlement = child(tx, 'ApplicableHeaderTradeSettlement');
+  setText(d, 'currency', child(settlement, 'OrderCurrencyCode') ?? child(settlement, 'InvoiceCurrencyCode'));
+  const sums = child(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation');
+  d.order.total = numberOf(d, child(sums, 'TaxBasisTotalAmount') ?? child(sums, 'LineTotalAmount'), 'total');
+  for (const item of childrenOf(tx, 'IncludedSupplyChainTradeLineItem')) line(d, item);
+  if (d.order.lines.length === 0) {
+    d.findings.push(
+      finding('invalid_message', 'error', 'lines', 'The order has no IncludedSupplyChainTradeLineItem.'),
+    );
+  }
+  return { kind: 'orders', orders: [d.finish({ reference, sourceText: null })], findings: [] };
+}
+
+function partyIds(party: XmlElement | null): string[] {
+  const ids = [
+    ...childrenOf(party, 'GlobalID'),
+    ...childrenOf(party, 'ID'),
+    at(party, 'URIUniversalCommunication/URIID'),
+  ];
+  return ids
+    .filter((e) => e && e.attrs.schemeID !== 'EM')
+    .map((e) => textAt(e))
+    .filter((v): v is string => v !== null);
+}
+
+function buyer(d: Draft, party: XmlElement | null): void {
+  if (!party) {
+    d.findings.push(finding('invalid_message', 'warning', 'customer', 'The order names no BuyerTradeParty.'));
+    return;
+  }
+  d.evidence.partyIds.push(...partyIds(party));
+  const nameEl = child(party, 'Name');
+  const name = textAt(nameEl);
+  if (name) {
+    d.order.customer.name = sourced(d, 'customer.name', nameEl, name);
+    d.evidence.name = name;
+  }
+  const taxEl =
+    childrenOf(party, 'SpecifiedTaxRegistration')
+      .map((r) => child(r, 'ID'))
+      .find((e) => textAt(e) !== null) ?? null;
+  const taxId = textAt(taxEl);
+  if (taxId) {
+    d.order.customer.taxId = sourced(d, 'customer.taxId', taxEl, taxId);
+    d.evidence.taxId = taxId;
+  }
+  const uri = at(party, 'URIUniversalCommunication/URIID');
+  if (uri?.attrs.schemeID === 'EM') d.evidence.email = textAt(uri);
+  d.evidence.email ??= textAt(party, 'DefinedTradeContact/EmailURIUniversalCommunication/URIID');
+}
+
+function addressOf(name: string | null, a: XmlElement | null): Address | null {
+  const street = [textAt(a, 'LineOne'), textAt(a, 'LineTwo'), textAt(a, 'LineThree')]
+    .filter((v): v is string => v !== null)
+    .join(', ');
+  const address: Address = {
+    name,
+    street: street || null,
+    postalCode: textAt(a, 'PostcodeCode'),
+    city: textAt(a, 'CityName'),
+    country: textAt(a, 'CountryID')?.toUpperCase() ?? null,
+  };
+  return Object.values(address).some((v) => v !== null) ? address : null;
+}
+
+function line(d: Draft, item: XmlElement): void {
+  const { line: l, index } = d.addLine(textAt(item, 'AssociatedDocumentLineDocument/LineID'));
+  const p = `lines[${index}]`;
+  const product = child(item, 'SpecifiedTradeProduct');
+  const text = (el: XmlElement | null, field: 'sku' | 'customerRef' | 'description') => {
+    const v = textAt(el);
+    if (v && l[field] === null) l[field] = sourced(d, `${p}.${field}`, el, v);
+  };
+  text(child(product, 'SellerAssignedID'), 'sku');
+  text(child(product, 'BuyerAssignedID'), 'customerRef');
+  text(child(product, 'Name'), 'description');
+  const gtinEl = child(product, 'GlobalID');
+  l.gtin = sourced(d, `${p}.gtin`, gtinEl, gtinOf(textAt(gtinEl)));
+  const qty = at(item, 'SpecifiedLineTradeDelivery/RequestedQuantity');
+  l.quantity = numberOf(d, qty, `${p}.quantity`);
+  if (l.quantity === null)
+    d.findings.push(
+      finding(
+        'invalid_message',
+        'warning',
+        `${p}.quantity`,
+        `${item.path}: the line has no RequestedQuantity.`,
+      ),
+    );
+  l.unit = unitCode(qty?.attrs.unitCode);
+  if (l.unit) d.source(`${p}.unit`, xmlSource(qty!));
+  const price = at(item, 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice');
+  const amount = numberOf(d, child(price, 'ChargeAmount'), `${p}.unitPrice`);
+  const basis = numberOf(d, child(price, 'BasisQuantity'), null);
+  l.unitPrice =
+    amount !== null && basis !== null && basis > 0 && basis !== 1
+      ? Number((amount / basis).toPrecision(12))
+      : amount;
+  l.amount = numberOf(
+    d,
+    at(item, 'SpecifiedLineTradeSettlement/SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount'),
+    `${p}.amount`,
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * A PDF that carries its order as an embedded file (Order-X / Factur-X style, or a UBL / cXML /
+ * EDIFACT file attached to it): the embedded order wins, and the pages are still read for
+ * people (review screen, archive). A PDF without one is read as paper by the wrapped format.
+ */
+import type { ReadLimits } from '../../documents/index.ts';
+import { readDocument } from '../../documents/index.ts';
+import type { OcrEngine } from '../../ocr/index.ts';
+import type { DocumentFormat } from '../../pipeline/formats.ts';
+import { readStructured } from '../index.ts';
+import { pdfAttachments } from './read.ts';
+
+/**
+ * The pages of a PDF whose order is an embedded file are kept for people only: a scanned page is
+ * rendered and stored, never OCR'd (its words would decide nothing).
+ */
+const NO_OCR: OcrEngine = {
+  recognize: async () => ({ words: [], confidence: 0 }),
+  close: async () => {},
+};
+
+export function withEmbeddedOrders(paper: DocumentFormat, limits: ReadLimits = {}): DocumentFormat {
+  return {
+    ...paper,
+    extract: async (input) => {
+      for (const a of await pdfAttachments(input.bytes)) {
+        const found = await readStructured({ bytes: a.bytes, filename: a.name, contentType: null });
+        if (!found) continue;
+        const read = await readDocument(input.bytes, 'pdf', { ...limits, ocr: NO_OCR });
+        const pages = read.kind === 'pages' ? read.pages : [];
+        return { ...found.outcome, pages };
+      }
+      return paper.extract(input);
+    },
+  };
+}

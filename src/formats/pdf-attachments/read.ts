@@ -1,0 +1,45 @@
+/**
+ * Orders carried inside a PDF as an embedded file (Order-X, the order counterpart of Factur-X /
+ * ZUGFeRD; also a UBL or cXML file attached to a PDF): the PDF's attachments (the EmbeddedFiles
+ * name tree, where Factur-X writers also list the `AF` associated files) are read with pdfjs,
+ * and the first one a structured reader recognises is the order. Nothing is rendered here.
+ */
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+export interface PdfAttachment {
+  name: string;
+  bytes: Buffer;
+}
+
+/** Larger embedded files are not orders (and not worth holding in memory). */
+const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
+/** The PDF's embedded files; empty when it has none or cannot be opened (the page reader says why). */
+export async function pdfAttachments(bytes: Buffer): Promise<PdfAttachment[]> {
+  // Cheap test first: a PDF with no embedded file names none of these keys in its uncompressed
+  // parts... unless they sit in object streams, so the test only skips when none of the markers
+  // nor an object stream is present.
+  const text = bytes.toString('latin1');
+  if (!/\/EmbeddedFile|\/AF\b|\/ObjStm/.test(text)) return [];
+  let doc: Awaited<ReturnType<typeof pdfjs.getDocument>['promise']> | null = null;
+  try {
+    doc = await pdfjs.getDocument({
+      data: new Uint8Array(bytes),
+      verbosity: pdfjs.VerbosityLevel.ERRORS,
+      isEvalSupported: false,
+      password: '',
+    }).promise;
+    const found = (await doc.getAttachments()) as Record<
+      string,
+      { filename: string; content: Uint8Array }
+    > | null;
+    if (!found) return [];
+    return Object.values(found)
+      .filter((a) => a.content && a.content.length <= MAX_ATTACHMENT_BYTES)
+      .map((a) => ({ name: a.filename, bytes: Buffer.from(a.content) }));
+  } catch {
+    return [];
+  } finally {
+    await doc?.destroy();
+  }
+}
