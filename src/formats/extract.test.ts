@@ -46,14 +46,15 @@ async function orderXPdf(o: SampleOrder): Promise<Buffer> {
 
 let mails = 0;
 
-function eml(name: string, type: string, body: Buffer): Buffer {
+function eml(name: string, type: string, body: Buffer, from: string): Buffer {
   const b64 = body.toString('base64').replace(/.{76}/g, '$&\r\n');
   return Buffer.from(
     [
-      'From: EDI Gateway <gateway@van.example>',
+      // The buyer's own address sends it (docs/threat-model.md: an e-mail is judged by its sender).
+      `From: ${from}`,
       'To: pedidos@proveedor.es',
       'Subject: EDI delivery',
-      `Message-ID: <edi-${++mails}-${Date.now()}@van.example>`,
+      `Message-ID: <edi-${++mails}-${Date.now()}@ferreterialopez.es>`,
       'MIME-Version: 1.0',
       'Content-Type: multipart/mixed; boundary="b1"',
       '',
@@ -94,11 +95,13 @@ const FORMATS: Record<string, { file: string; write: Writer }> = {
   'x12-junk': { file: 'van.edi', write: (o) => Buffer.from(`VAN BATCH 17\r\n${toX12(o)}`) },
   'x12-email': {
     file: 'mail.eml',
-    write: (o) => eml('po.edi', 'application/edi-x12', Buffer.from(toX12(o))),
+    write: (o) =>
+      eml('po.edi', 'application/edi-x12', Buffer.from(toX12(o)), o.email ?? 'compras@ferreterialopez.es'),
   },
   'ubl-email': {
     file: 'mail2.eml',
-    write: (o) => eml('order.xml', 'application/xml', Buffer.from(toUbl(o))),
+    write: (o) =>
+      eml('order.xml', 'application/xml', Buffer.from(toUbl(o)), o.email ?? 'compras@ferreterialopez.es'),
   },
   as2: {
     file: 'message.as2',

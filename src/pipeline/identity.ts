@@ -40,7 +40,10 @@ export function senderIdentity(
     return { kind: 'token', customerId: meta.authenticatedCustomer };
   if (doc.customer_id) return { kind: 'token', customerId: doc.customer_id };
   const supplierInput = meta.via === 'cli' || meta.trusted === true;
-  if (doc.channel === 'email' || origin) return mailIdentity(doc, origin, config);
+  if (origin) return mailIdentity(doc, origin, config);
+  // A sheet or XML file the supplier handed to `extract` is no message: it has no sender to judge.
+  if (doc.channel === 'email')
+    return supplierInput && !doc.sender ? { kind: 'none' } : mailIdentity(doc, origin, config);
   if (doc.channel === 'fax') {
     if (doc.sender) return { kind: 'fax', number: doc.sender, via: null };
     return supplierInput
