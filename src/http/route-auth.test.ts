@@ -29,7 +29,8 @@ vi.mock('fastify', async (importOriginal) => {
  * a security decision: say why it is safe without a principal.
  */
 const PUBLIC: Record<string, string> = {
-  'GET /health': 'load-balancer probe (CONTRACTS section 5: anyone); says ok/unavailable and a queue count',
+  'GET /health':
+    'load-balancer probe (CONTRACTS section 5: anyone); says ok/unavailable and counters; processes and problems for operators only',
   'GET /metrics': 'Prometheus scrape (CONTRACTS section 5); aggregate counters only, no order data',
   'GET /portal/assets/portal.js': 'static script of the portal, no data',
   'GET /portal/assets/portal.css': 'static stylesheet of the portal',

@@ -86,7 +86,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
       .code(404)
       .send({ error: { code: 'not_found', message: `no route for ${request.method} ${pathOf(request)}` } }),
   );
-  await app.register(healthRoutes, { ctx });
+  await app.register(healthRoutes, { ctx, details: 'operators' });
   await app.register(webFormPlugin, { ctx });
   await app.register(reviewRoutes, { ctx, ...(opts.loginLimiter ? { limiter: opts.loginLimiter } : {}) });
   return app;
