@@ -113,6 +113,16 @@ export interface WorkerConfig {
   /** How long a claimed job stays with its worker before another may take it. */
   leaseMs: number;
   maxAttempts: number;
+  /**
+   * Threads reading documents (read + extract of every format), off the event loop that serves
+   * HTTP; 0 reads on the main thread (tests with fake readers). Default: the cores, at most 4.
+   */
+  readerThreads: number;
+  /**
+   * Longest one document may be read, OCR waits not counted: past it, its thread is stopped and
+   * the document rejected with a finding that says so.
+   */
+  readBudgetMs: number;
 }
 
 export interface ConfirmConfig {
@@ -259,6 +269,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       pollMs: r.int('worker.pollMs', 'ORDERCAP_WORKER_POLL_MS', 500, 10, 60_000),
       leaseMs: r.int('worker.leaseMs', 'ORDERCAP_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
       maxAttempts: r.int('worker.maxAttempts', 'ORDERCAP_WORKER_MAX_ATTEMPTS', 5, 1, 100),
+      readerThreads: r.int(
+        'worker.readerThreads',
+        'ORDERCAP_READER_THREADS',
+        Math.max(1, Math.min(4, availableParallelism())),
+        0,
+        64,
+      ),
+      readBudgetMs: r.int('worker.readBudgetMs', 'ORDERCAP_READ_BUDGET_MS', 120_000, 100, 3_600_000),
     },
     erp: {
       adapter: r.oneOf('erp.adapter', 'ORDERCAP_ERP_ADAPTER', ['file', 'http'] as const, 'file'),
