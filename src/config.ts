@@ -115,7 +115,8 @@ export interface WorkerConfig {
   maxAttempts: number;
   /**
    * Threads reading documents (read + extract of every format), off the event loop that serves
-   * HTTP; 0 reads on the main thread (tests with fake readers). Default: the cores, at most 4.
+   * HTTP; 0 reads on the main thread. Default: like the OCR pool (at most the job concurrency
+   * and 4), since a thread waits while OCR reads its pages and each thread costs memory.
    */
   readerThreads: number;
   /**
@@ -245,6 +246,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
   const r = new Reader(flatten(file), env, overrides, problems);
 
   const dataDir = resolve(r.str('dataDir', 'ORDERCAP_DATA_DIR', './data'));
+  const concurrency = r.int('worker.concurrency', 'ORDERCAP_WORKER_CONCURRENCY', 4, 1, 256);
+  const ocrWorkers = r.int('ocr.workers', 'ORDERCAP_OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64);
   const config: Config = {
     roles: r.someOf('roles', 'ORDERCAP_ROLES', ROLES),
     databaseUrl: r.optStr('databaseUrl', 'DATABASE_URL'),
@@ -265,14 +268,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       totalTolerance: r.num('validation.totalTolerance', 'ORDERCAP_TOTAL_TOLERANCE', 0.005, 0, 1),
     },
     worker: {
-      concurrency: r.int('worker.concurrency', 'ORDERCAP_WORKER_CONCURRENCY', 4, 1, 256),
+      concurrency,
       pollMs: r.int('worker.pollMs', 'ORDERCAP_WORKER_POLL_MS', 500, 10, 60_000),
       leaseMs: r.int('worker.leaseMs', 'ORDERCAP_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
       maxAttempts: r.int('worker.maxAttempts', 'ORDERCAP_WORKER_MAX_ATTEMPTS', 5, 1, 100),
+      // Sized like the OCR pool: a thread waits while OCR reads its pages, and each costs memory.
       readerThreads: r.int(
         'worker.readerThreads',
         'ORDERCAP_READER_THREADS',
-        Math.max(1, Math.min(4, availableParallelism())),
+        Math.min(concurrency, ocrWorkers, 4),
         0,
         64,
       ),
@@ -355,7 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sour
       ),
     ),
     ocr: {
-      workers: r.int('ocr.workers', 'ORDERCAP_OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64),
+      workers: ocrWorkers,
     },
     http: {
       bodyLimitBytes: r.int('http.bodyLimitMb', 'ORDERCAP_MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024,
