@@ -58,7 +58,10 @@ export async function startService(config: Config, log: Logger): Promise<Running
               log: log.child({ component: 'reader' }),
             })
           : null;
-      if (reader) parts.push({ name: 'document readers', stop: () => reader.close() });
+      if (reader) {
+        reader.warm();
+        parts.push({ name: 'document readers', stop: () => reader.close() });
+      }
       const worker = new DocumentWorker(
         {
           db,

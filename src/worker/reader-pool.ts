@@ -119,6 +119,14 @@ export class ReaderPool implements DocumentReader {
     });
   }
 
+  /**
+   * Starts every thread now, so the first documents do not wait for their start-up (the thread
+   * loads every reader: seconds, more on a busy machine). The service calls it when it starts.
+   */
+  warm(): void {
+    while (!this.closed && this.threads.length < this.opts.threads) this.spawn();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const task of this.waiting.splice(0)) task.reject(new Error('the reader pool is closed'));
