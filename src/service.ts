@@ -59,7 +59,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
             })
           : null;
       if (reader) {
-        reader.warm();
+        void reader.warm();
         parts.push({ name: 'document readers', stop: () => reader.close() });
       }
       const worker = new DocumentWorker(

@@ -88,6 +88,7 @@ describe('document reading in worker threads', () => {
       config.worker,
       silentLogger,
     );
+    await pool.warm(); // the thread has loaded its readers: what follows is the reading itself
     const app = await buildServer({ db: t.db, config, log: silentLogger });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
@@ -103,13 +104,19 @@ describe('document reading in worker threads', () => {
       const order: string[] = [];
       const done = worker.runUntilIdle().then(() => order.push('document finished'));
       await started;
-      const health = await fetch(`${url}/health`);
-      order.push(`health ${health.status}`);
-      const review = await fetch(`${url}/review/login`);
-      order.push(`sign-in page ${review.status}`);
+      // One after the other: on a blocked event loop the first may slip in, the next cannot.
+      for (let i = 0; i < 5; i++) {
+        const health = await fetch(`${url}/health`);
+        order.push(`health ${health.status}`);
+        const review = await fetch(`${url}/review/login`);
+        order.push(`sign-in page ${review.status}`);
+      }
       await done;
-      // No clock: the server answered both while the document was still being read.
-      expect(order).toEqual(['health 200', 'sign-in page 200', 'document finished']);
+      // No clock: the server answered all of them while the document was still being read.
+      expect(order).toEqual([
+        ...Array.from({ length: 5 }, () => ['health 200', 'sign-in page 200']).flat(),
+        'document finished',
+      ]);
       const [doc] = await t.db.query<{ status: string; status_reason: string }>(
         `SELECT status, status_reason FROM documents WHERE id = $1`,
         [documentId],

@@ -122,9 +122,11 @@ export class ReaderPool implements DocumentReader {
   /**
    * Starts every thread now, so the first documents do not wait for their start-up (the thread
    * loads every reader: seconds, more on a busy machine). The service calls it when it starts.
+   * Resolves once they are all ready.
    */
-  warm(): void {
+  warm(): Promise<void> {
     while (!this.closed && this.threads.length < this.opts.threads) this.spawn();
+    return Promise.all(this.threads.map((t) => t.ready)).then(() => {});
   }
 
   async close(): Promise<void> {
