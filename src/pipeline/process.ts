@@ -20,7 +20,7 @@ import { MasterDataCache, validateOrder } from '../validate/index.ts';
 import { addBusinessHours, type BusinessCalendar, parseCalendar } from '../sla/calendar.ts';
 import { decide } from './decide.ts';
 import { priorityOf } from './priority.ts';
-import { type DocumentFormat, extractDocument } from './formats.ts';
+import { chooseFormat, type DocumentFormat, extractDocument } from './formats.ts';
 import type { DocumentReader } from '../worker/reader-pool.ts';
 
 export interface PipelineOptions {
@@ -77,9 +77,12 @@ export async function processDocument(opts: PipelineOptions, job: Job): Promise<
   timer.lap('read');
 
   const input = { bytes, filename: doc.filename, contentType: doc.content_type, sender: doc.sender };
-  const { format, outcome } = opts.reader
-    ? await opts.reader.read(input)
-    : await extractDocument(input, opts.formats);
+  // Formats whose reading a sender can make expensive go to the reader threads, if there are any.
+  const chosen = chooseFormat(input, opts.formats);
+  const { format, outcome } =
+    opts.reader && chosen && opts.reader.reads(chosen.id)
+      ? await opts.reader.read(input)
+      : await extractDocument(input, opts.formats);
   faultPoint('pipeline.after-extract');
   timer.lap('extract');
   const orders = await validateAll(db, opts, doc, outcome);

@@ -5,6 +5,7 @@ import { buildServer } from '../http/server.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
 import type { OcrEngine } from '../ocr/index.ts';
+import { allFormats, templatesFrom } from '../pipeline/paper.ts';
 import { submit } from '../pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';
@@ -70,6 +71,7 @@ describe('document reading in worker threads', () => {
       reading = resolve;
     });
     const reader: DocumentReader = {
+      reads: (id) => pool.reads(id),
       read: (input) => {
         reading();
         return pool.read(input);
@@ -83,6 +85,7 @@ describe('document reading in worker threads', () => {
         validation: config.validation,
         acceptThreshold: config.acceptThreshold,
         deliverTo: null,
+        formats: allFormats(ocr),
         reader,
       },
       config.worker,
@@ -128,6 +131,9 @@ describe('document reading in worker threads', () => {
         [documentId],
       );
       expect(findings.map((f) => f.code)).toEqual(['unreadable_document']);
+      // An EDIFACT interchange is parsed on the worker's own thread: nothing for the pool.
+      expect(pool.reads('edifact')).toBe(false);
+      expect(pool.reads('email')).toBe(true);
     } finally {
       await app.close();
       await worker.stop();
@@ -140,7 +146,7 @@ describe('document reading in worker threads', () => {
       threads: 1,
       budgetMs: 3000,
       ocr,
-      templates: [],
+      templates: templatesFrom(loadConfig({}).templatesDir, silentLogger), // the shipped ones cross too
       limits: {},
       log: silentLogger,
     });

@@ -20,6 +20,8 @@ export interface ReadResult {
  * reader itself failed (a crashed thread), so that the job is retried.
  */
 export interface DocumentReader {
+  /** Whether documents of this format (a `DocumentFormat.id`) are read here. */
+  reads(formatId: string): boolean;
   read(input: FormatInput): Promise<ReadResult>;
   close(): Promise<void>;
 }
@@ -34,7 +36,16 @@ export interface ReaderPoolOptions {
   templates: TemplateSource;
   limits: ReadLimits;
   log: Logger;
+  /**
+   * The formats read in the threads; default the paper-like ones and e-mail, whose reading
+   * (layout, table and header matching over free text) can be made expensive by the sender.
+   * EDIFACT and order JSON are parsed linearly with line and size limits, on the caller's thread.
+   */
+  formats?: readonly string[];
 }
+
+/** Formats whose reading the pool takes by default. */
+export const THREADED_FORMATS: readonly string[] = ['pdf', 'tiff', 'image', 'email'];
 
 interface Task {
   job: number;
@@ -111,6 +122,10 @@ export class ReaderPool implements DocumentReader {
     if (opts.threads < 1) throw new Error('a reader pool needs at least one thread');
   }
 
+  reads(formatId: string): boolean {
+    return (this.opts.formats ?? THREADED_FORMATS).includes(formatId);
+  }
+
   read(input: FormatInput): Promise<ReadResult> {
     if (this.closed) return Promise.reject(new Error('the reader pool is closed'));
     return new Promise<ReadResult>((resolve, reject) => {
@@ -182,7 +197,18 @@ export class ReaderPool implements DocumentReader {
     }
     if (thread.running !== running) return; // the pool closed meanwhile
     const message: ToThread = { type: 'read', job: task.job, input: task.input, templates };
-    thread.worker.postMessage(message);
+    try {
+      thread.worker.postMessage(message);
+    } catch (err) {
+      // Something in the templates that cannot cross to a thread (a function): fail, never hang.
+      thread.running = null;
+      thread.worker.unref();
+      task.reject(
+        new Error(`the document could not be handed to a reader thread: ${(err as Error).message}`),
+      );
+      this.dispatch();
+      return;
+    }
     this.resume(thread, running);
   }
 
