@@ -114,7 +114,7 @@ export interface WorkerConfig {
   leaseMs: number;
   maxAttempts: number;
   /**
-   * Threads reading documents (read + extract of every format), off the event loop that serves
+   * Threads reading PDFs, faxes, images and e-mails (read + extract), off the event loop that serves
    * HTTP; 0 reads on the main thread. Default: like the OCR pool (at most the job concurrency
    * and 4), since a thread waits while OCR reads its pages and each thread costs memory.
    */
