@@ -58,10 +58,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
               log: log.child({ component: 'reader' }),
             })
           : null;
-      if (reader) {
-        void reader.warm();
-        parts.push({ name: 'document readers', stop: () => reader.close() });
-      }
+      // Threads start with the first PDF, fax, image or e-mail, not with the service: loading every
+      // reader in a thread takes seconds of CPU, which a process that never reads one need not pay.
+      if (reader) parts.push({ name: 'document readers', stop: () => reader.close() });
       const worker = new DocumentWorker(
         {
           db,

@@ -136,8 +136,7 @@ export class ReaderPool implements DocumentReader {
 
   /**
    * Starts every thread now, so the first documents do not wait for their start-up (the thread
-   * loads every reader: seconds, more on a busy machine). The service calls it when it starts.
-   * Resolves once they are all ready.
+   * loads every reader: seconds of CPU, more on a busy machine). Resolves once they are all ready.
    */
   warm(): Promise<void> {
     while (!this.closed && this.threads.length < this.opts.threads) this.spawn();
