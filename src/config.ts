@@ -139,6 +139,17 @@ export interface WorkerConfig {
   /** How long a claimed job stays with its worker before another may take it. */
   leaseMs: number;
   maxAttempts: number;
+  /**
+   * Threads reading PDFs, faxes, images and e-mails (read + extract), off the event loop that serves
+   * HTTP; 0 reads on the main thread. Default: like the OCR pool (at most the job concurrency
+   * and 4), since a thread waits while OCR reads its pages and each thread costs memory.
+   */
+  readerThreads: number;
+  /**
+   * Longest one document may be read, OCR waits not counted: past it, its thread is stopped and
+   * the document rejected with a finding that says so.
+   */
+  readBudgetMs: number;
 }
 
 export interface ConfirmConfig {
@@ -302,6 +313,8 @@ export function loadConfig(
   const r = new Reader(flatten(file), env, overrides, problems);
 
   const dataDir = resolve(r.str('dataDir', 'ORDERCAP_DATA_DIR', './data'));
+  const concurrency = r.int('worker.concurrency', 'ORDERCAP_WORKER_CONCURRENCY', 4, 1, 256);
+  const ocrWorkers = r.int('ocr.workers', 'ORDERCAP_OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64);
   const config: Config = {
     roles: r.someOf('roles', 'ORDERCAP_ROLES', ROLES),
     databaseUrl: r.optStr('databaseUrl', 'DATABASE_URL'),
@@ -322,10 +335,19 @@ export function loadConfig(
       totalTolerance: r.num('validation.totalTolerance', 'ORDERCAP_TOTAL_TOLERANCE', 0.005, 0, 1),
     },
     worker: {
-      concurrency: r.int('worker.concurrency', 'ORDERCAP_WORKER_CONCURRENCY', 4, 1, 256),
+      concurrency,
       pollMs: r.int('worker.pollMs', 'ORDERCAP_WORKER_POLL_MS', 500, 10, 60_000),
       leaseMs: r.int('worker.leaseMs', 'ORDERCAP_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
       maxAttempts: r.int('worker.maxAttempts', 'ORDERCAP_WORKER_MAX_ATTEMPTS', 5, 1, 100),
+      // Sized like the OCR pool: a thread waits while OCR reads its pages, and each costs memory.
+      readerThreads: r.int(
+        'worker.readerThreads',
+        'ORDERCAP_READER_THREADS',
+        Math.min(concurrency, ocrWorkers, 4),
+        0,
+        64,
+      ),
+      readBudgetMs: r.int('worker.readBudgetMs', 'ORDERCAP_READ_BUDGET_MS', 120_000, 100, 3_600_000),
     },
     erp: {
       adapter: r.oneOf('erp.adapter', 'ORDERCAP_ERP_ADAPTER', ['file', 'http'] as const, 'file'),
@@ -413,7 +435,7 @@ export function loadConfig(
       ),
     ),
     ocr: {
-      workers: r.int('ocr.workers', 'ORDERCAP_OCR_WORKERS', Math.max(1, availableParallelism()), 1, 64),
+      workers: ocrWorkers,
     },
     http: {
       bodyLimitBytes: r.int('http.bodyLimitMb', 'ORDERCAP_MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024,

@@ -41,7 +41,7 @@ export function redactSecrets(text: string): string {
   return text
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@/gi, '$1***@')
     .replace(/\b(Bearer|Basic)\s+[^\s"',;]+/gi, '$1 ***')
-    .replace(/\boc_[A-Za-z0-9_-]{16,}/g, 'oc_***');
+    .replace(/\b(ocs?_)[A-Za-z0-9_-]{16,}/g, '$1***');
 }
 
 /**

@@ -61,6 +61,10 @@ describe('redactSecrets', () => {
     expect(redactSecrets('cookie oc_portal=oc_Abcdefghijklmnopqrstuvwxyz0123456789_-ABCDE')).toBe(
       'cookie oc_portal=oc_***',
     );
+    // A portal session cookie is a credential too.
+    expect(redactSecrets('cookie oc_portal=ocs_Abcdefghijklmnopqrstuvwxyz0123456789_-ABCDE')).toBe(
+      'cookie oc_portal=ocs_***',
+    );
     const plain = 'PO-2026-0042 from compras@lopez.es via https://erp.local/orders (oc_portal)';
     expect(redactSecrets(plain)).toBe(plain);
   });

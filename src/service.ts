@@ -19,6 +19,7 @@ import { RetentionSweeper } from './archive/retention.ts';
 import { Heartbeat, type Monitored } from './monitor/status.ts';
 import { startMonitorServer } from './monitor/server.ts';
 import { DocumentWorker, newWorkerId } from './worker/document-worker.ts';
+import { ReaderPool } from './worker/reader-pool.ts';
 
 /** Something `serve` starts and must stop in reverse order on shutdown. */
 interface Part {
@@ -43,6 +44,23 @@ export async function startService(config: Config, log: Logger): Promise<Running
     if (config.roles.has('worker')) {
       const ocr = createOcrEngine({ workers: config.ocr.workers });
       parts.push({ name: 'OCR engine', stop: () => ocr.close() });
+      const templates = learnedTemplates(db, templatesFrom(config.templatesDir, log));
+      // Documents are read in threads of their own: one costly document cannot stall the HTTP
+      // server, the lease renewals or the other jobs of this process.
+      const reader =
+        config.worker.readerThreads > 0
+          ? new ReaderPool({
+              threads: config.worker.readerThreads,
+              budgetMs: config.worker.readBudgetMs,
+              ocr,
+              templates,
+              limits: config.documents,
+              log: log.child({ component: 'reader' }),
+            })
+          : null;
+      // Threads start with the first PDF, fax, image or e-mail, not with the service: loading every
+      // reader in a thread takes seconds of CPU, which a process that never reads one need not pay.
+      if (reader) parts.push({ name: 'document readers', stop: () => reader.close() });
       const worker = new DocumentWorker(
         {
           db,
@@ -50,11 +68,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
           validation: config.validation,
           acceptThreshold: config.acceptThreshold,
           deliverTo: config.erp.adapter,
-          formats: allFormats(
-            ocr,
-            learnedTemplates(db, templatesFrom(config.templatesDir, log)),
-            config.documents,
-          ),
+          formats: allFormats(ocr, templates, config.documents),
+          ...(reader ? { reader } : {}),
           confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
           sla: config.sla,
           identity: config.identity,

@@ -34,6 +34,11 @@ const en = {
   signInNeeded: 'Open the order form with the link that contains your access token.',
   linkInvalid: 'This link is not valid (any more). Please ask us for a new one.',
   signedIn: 'You are signed in.',
+  switchTitle: 'Switch customer account?',
+  switchText:
+    'This browser is signed in to the portal for another customer. The link you followed opens it for {name}. Switch only if you meant to.',
+  switchButton: 'Switch to {name}',
+  stay: 'Stay signed in as before',
   signedOut: 'You are signed out.',
   continue: 'Continue',
   formExpired:
@@ -109,6 +114,11 @@ const es: Texts = {
   signInNeeded: 'Abra el formulario de pedido con el enlace que contiene su clave de acceso.',
   linkInvalid: 'Este enlace no es válido (o ya no lo es). Pídanos uno nuevo, por favor.',
   signedIn: 'Ha iniciado sesión.',
+  switchTitle: '¿Cambiar de cuenta de cliente?',
+  switchText:
+    'Este navegador tiene abierto el portal para otro cliente. El enlace que ha seguido lo abre para {name}. Cambie solo si es lo que quería.',
+  switchButton: 'Cambiar a {name}',
+  stay: 'Seguir con la sesión anterior',
   signedOut: 'Ha cerrado la sesión.',
   continue: 'Continuar',
   formExpired:

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '../../src/customers/tokens.ts';
+import { hashToken, issueToken } from '../../src/customers/tokens.ts';
 import { createTestApp, seedMasterData, type TestApp } from '../../src/http/test-app.ts';
 import { getBlob } from '../../src/store/blobs.ts';
 import { escapeHtml } from './html.ts';
@@ -13,14 +13,23 @@ describe('customer portal', () => {
   let t: TestApp;
   let tokenA: string;
   let tokenX: string;
-  const cookie = (token: string) => ({ cookie: `oc_portal=${token}` });
-  const get = (url: string, token: string | null = tokenA, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'GET', url, headers: { ...(token ? cookie(token) : {}), ...headers } });
-  const postForm = (url: string, fields: Array<[string, string]>, token = tokenA) =>
+  /** The portal session a browser gets by following the token's link: its cookie value. */
+  const openSession = async (token: string) => {
+    const res = await t.app.inject({ method: 'GET', url: `/portal?token=${token}` });
+    return /oc_portal=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1] ?? '';
+  };
+  const sessions = new Map<string, Promise<string>>();
+  const cookie = async (token: string) => {
+    if (!sessions.has(token)) sessions.set(token, openSession(token));
+    return { cookie: `oc_portal=${await sessions.get(token)}` };
+  };
+  const get = async (url: string, token: string | null = tokenA, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'GET', url, headers: { ...(token ? await cookie(token) : {}), ...headers } });
+  const postForm = async (url: string, fields: Array<[string, string]>, token = tokenA) =>
     t.app.inject({
       method: 'POST',
       url,
-      headers: { ...cookie(token), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...(await cookie(token)), 'content-type': 'application/x-www-form-urlencoded' },
       payload: form(fields),
     });
   const csrfFor = async (token: string) => csrfOf((await get('/portal', token)).body);
@@ -33,11 +42,12 @@ describe('customer portal', () => {
   });
   afterAll(() => t.close());
 
-  it('takes the token from the link once, into a strict HttpOnly cookie', async () => {
+  it('opens a session of its own from the link, in a strict HttpOnly cookie', async () => {
     const res = await t.app.inject({ method: 'GET', url: `/portal?token=${tokenA}` });
     expect(res.statusCode).toBe(200);
     const setCookie = String(res.headers['set-cookie']);
-    expect(setCookie).toContain(`oc_portal=${tokenA}`);
+    expect(setCookie).toMatch(/oc_portal=ocs_[\w-]{43}; /);
+    expect(setCookie).not.toContain(tokenA); // the cookie is a session, never the access token
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
     expect(setCookie).toContain('Path=/portal');
@@ -262,5 +272,110 @@ describe('customer portal', () => {
     const res = await postForm('/portal/logout', [['_csrf', await csrfFor(tokenA)]]);
     expect(res.statusCode).toBe(200);
     expect(String(res.headers['set-cookie'])).toContain('oc_portal=; Path=/portal');
+  });
+
+  it('keeps only the hash of a session, and logout ends it for good', async () => {
+    const session = await openSession(tokenA);
+    const headers = { cookie: `oc_portal=${session}` };
+    const rows = await t.db.query<{ token_sha256: string }>(`SELECT token_sha256 FROM portal_sessions`);
+    expect(JSON.stringify(rows)).not.toContain(session);
+    expect((await t.app.inject({ method: 'GET', url: '/portal/orders', headers })).statusCode).toBe(200);
+    const page = await t.app.inject({ method: 'GET', url: '/portal', headers });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/portal/logout',
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form([['_csrf', csrfOf(page.body)]]),
+    });
+    expect(out.statusCode).toBe(200);
+    // The cookie kept by a copy (another tab, a stolen value) opens nothing after logout.
+    expect((await t.app.inject({ method: 'GET', url: '/portal/orders', headers })).statusCode).toBe(401);
+  });
+
+  it('never lets the portal cookie act as a Bearer token on the API', async () => {
+    const session = await openSession(tokenA);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/portal/orders',
+          headers: { cookie: `oc_portal=${session}` },
+        })
+      ).statusCode,
+    ).toBe(200);
+    for (const headers of [{ authorization: `Bearer ${session}` }, { cookie: `oc_portal=${session}` }]) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/orders/1', headers });
+      expect(res.statusCode).toBe(401);
+    }
+    // ... and the access token itself is no portal cookie either.
+    const asCookie = await t.app.inject({
+      method: 'GET',
+      url: '/portal/orders',
+      headers: { cookie: `oc_portal=${tokenA}` },
+    });
+    expect(asCookie.statusCode).toBe(401);
+  });
+
+  it('ends the sessions opened from a token when the token is revoked, and after 12 hours', async () => {
+    const tokenB = await issueToken(t.db, 'C042');
+    const session = await openSession(tokenB);
+    const headers = { cookie: `oc_portal=${session}` };
+    expect((await t.app.inject({ method: 'GET', url: '/portal/orders', headers })).statusCode).toBe(200);
+    await t.db.query(`UPDATE portal_sessions SET expires_at = now() - interval '1 second'`);
+    expect((await t.app.inject({ method: 'GET', url: '/portal/orders', headers })).statusCode).toBe(401);
+    const again = await openSession(tokenB);
+    await t.db.query(`UPDATE customer_tokens SET revoked_at = now() WHERE token_hash = $1`, [
+      hashToken(tokenB),
+    ]);
+    const revoked = { cookie: `oc_portal=${again}` };
+    expect((await t.app.inject({ method: 'GET', url: '/portal/orders', headers: revoked })).statusCode).toBe(
+      401,
+    );
+  });
+
+  it('asks before a link from another site switches a signed-in browser to another customer', async () => {
+    const first = await t.app.inject({ method: 'GET', url: `/portal?token=${tokenA}` });
+    const cookies = [String(first.headers['set-cookie']).match(/oc_portal_who=[^;]+/)?.[0] ?? ''];
+    expect(cookies[0]).toBe('oc_portal_who=C042');
+    // A cross-site click: the browser sends the Lax cookie only, never the Strict session one.
+    const attack = await t.app.inject({
+      method: 'GET',
+      url: `/portal?token=${tokenX}`,
+      headers: { cookie: cookies[0]! },
+    });
+    expect(attack.statusCode).toBe(200);
+    expect(attack.headers['set-cookie']).toBeUndefined(); // nothing switched yet
+    expect(attack.body).toContain('Switch customer account?');
+    expect(attack.body).toContain('action="/portal/switch"');
+    // A form posted from another site to the switch is refused.
+    const payload = form([['token', tokenX]]);
+    const post = (origin: string | null) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/portal/switch',
+        headers: {
+          host: 'portal.example',
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(origin ? { origin } : {}),
+        },
+        payload,
+      });
+    for (const origin of ['https://evil.example', 'null', null]) {
+      const res = await post(origin);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    // The person's own click on this site's button switches.
+    const mine = await post('https://portal.example');
+    expect(mine.statusCode).toBe(200);
+    expect(String(mine.headers['set-cookie'])).toContain('oc_portal_who=C099');
+    // The same customer's link switches nothing and needs no question.
+    const same = await t.app.inject({
+      method: 'GET',
+      url: `/portal?token=${tokenA}`,
+      headers: { cookie: cookies[0]! },
+    });
+    expect(same.body).not.toContain('Switch customer account?');
+    expect(String(same.headers['set-cookie'])).toContain('oc_portal=ocs_');
   });
 });

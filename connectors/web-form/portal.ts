@@ -4,17 +4,22 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../src/context.ts';
 import { errorResponse, HttpError, pathOf } from '../../src/http/errors.ts';
+import { verifyToken } from '../../src/customers/tokens.ts';
 import {
   clearSessionCookie,
   csrfTokenFor,
   csrfValid,
+  endPortalSession,
   findPrincipal,
+  openPortalSession,
   type Principal,
+  portalSessionOwner,
   principalOf,
   readCookie,
   SESSION_COOKIE,
   setSessionCookie,
-  signIn,
+  signedInCustomer,
+  signInWithSession,
 } from './auth.ts';
 import { searchProducts } from './catalog.ts';
 import { emptyForm, type FormValues, formToOrderInput, readForm } from './form.ts';
@@ -35,6 +40,7 @@ import {
   orderFormView,
   ordersView,
   signedInView,
+  switchAccountView,
   type View,
 } from './views.ts';
 
@@ -70,10 +76,22 @@ const tokenInQuery = (request: FastifyRequest): string | null => {
     : null;
 };
 
+/** A form post that did not come from a page of this site (no Origin, or another one). */
+function notFromHere(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * The customer portal: order form, order list and status. The token arrives once in the link
- * (`/portal?token=`), is kept in an HttpOnly SameSite=Strict cookie, and every form post carries
- * a CSRF token bound to that cookie.
+ * (`/portal?token=`) and opens a portal session of its own (hashed, expiring, ended by logout)
+ * kept in an HttpOnly SameSite=Strict cookie; every form post carries a CSRF token bound to that
+ * session. A link for another customer than the browser's session asks before switching.
  */
 export async function portalRoutes(app: FastifyInstance, { ctx }: Options): Promise<void> {
   await app.register(formbody);
@@ -82,7 +100,7 @@ export async function portalRoutes(app: FastifyInstance, { ctx }: Options): Prom
 
   app.addHook('onRequest', async (request) => {
     if (flags(request).open || tokenInQuery(request)) return;
-    if (!(await signIn(ctx, request, readCookie(request, SESSION_COOKIE)))) {
+    if (!(await signInWithSession(ctx, request))) {
       throw new HttpError('unauthorized', 'open the portal with the link that carries your access token');
     }
   });
@@ -102,15 +120,38 @@ export async function portalRoutes(app: FastifyInstance, { ctx }: Options): Prom
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(style),
   );
 
+  const openSession = async (request: FastifyRequest, reply: FastifyReply, token: string) => {
+    const v = viewOf(request);
+    const session = await openPortalSession(ctx.db, token);
+    if (!session) return sendHtml(reply.code(401), messageView(v, v.t.error, v.t.linkInvalid));
+    setSessionCookie(request, reply, session.cookie, session.owner.customerId);
+    return sendHtml(reply, signedInView(v));
+  };
+
   app.get('/portal', async (request, reply) => {
     const token = tokenInQuery(request);
     if (token === null) return sendHtml(reply, formPage(request, emptyForm(), []));
     const v = viewOf(request);
-    if (!(await signIn(ctx, request, token))) {
-      return sendHtml(reply.code(401), messageView(v, v.t.error, v.t.linkInvalid));
+    const owner = await verifyToken(ctx.db, token);
+    if (!owner) return sendHtml(reply.code(401), messageView(v, v.t.error, v.t.linkInvalid));
+    // A followed link from another site brings the Lax "who" cookie, not the Strict session one.
+    const current =
+      (await portalSessionOwner(ctx.db, readCookie(request, SESSION_COOKIE)))?.customerId ??
+      signedInCustomer(request);
+    if (current !== null && current !== owner.customerId) {
+      return sendHtml(reply, switchAccountView(v, owner.customerName, token));
     }
-    setSessionCookie(request, reply, token);
-    return sendHtml(reply, signedInView(viewOf(request)));
+    return openSession(request, reply, token);
+  });
+
+  app.post('/portal/switch', open, async (request, reply) => {
+    const v = viewOf(request);
+    if (notFromHere(request)) return sendHtml(reply.code(403), messageView(v, v.t.error, v.t.formExpired));
+    const token = (request.body as Record<string, unknown> | undefined)?.token;
+    if (typeof token !== 'string')
+      return sendHtml(reply.code(401), messageView(v, v.t.error, v.t.linkInvalid));
+    await endPortalSession(ctx.db, readCookie(request, SESSION_COOKIE));
+    return openSession(request, reply, token);
   });
 
   app.get('/portal/products', { config: { json: true } }, async (request) => {
@@ -140,6 +181,7 @@ export async function portalRoutes(app: FastifyInstance, { ctx }: Options): Prom
   app.post('/portal/logout', async (request, reply) => {
     checkCsrf(request);
     const v = viewOf(request);
+    await endPortalSession(ctx.db, readCookie(request, SESSION_COOKIE));
     clearSessionCookie(reply);
     return sendHtml(reply, messageView({ t: v.t, lang: v.lang }, v.t.signedOut, v.t.signedOut));
   });

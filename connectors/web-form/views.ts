@@ -217,3 +217,20 @@ export function signedInView(v: View): string {
     html`<meta http-equiv="refresh" content="0; url=/portal">`,
   );
 }
+
+/**
+ * `/portal?token=` while this browser is signed in for another customer: a link from anywhere
+ * must not switch accounts silently. The switch is a same-site form post carrying the link's token.
+ */
+export function switchAccountView(v: View, customerName: string, token: string): string {
+  return page(
+    v,
+    v.t.switchTitle,
+    html`<p>${v.t.switchText.replace('{name}', customerName)}</p>
+<form method="post" action="/portal/switch">
+<input type="hidden" name="token" value="${token}">
+<button type="submit">${v.t.switchButton.replace('{name}', customerName)}</button>
+</form>
+<p><a href="/portal">${v.t.stay}</a></p>`,
+  );
+}

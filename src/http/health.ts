@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { loadOperator, requireOperator } from '../review/auth.ts';
 import { OrderCaptureError } from '../errors.ts';
 import type { Queryable } from '../db/db.ts';
 import { problemsOf, processReports } from '../monitor/status.ts';
@@ -50,25 +51,58 @@ async function healthReport(q: Queryable) {
   };
 }
 
+/** Who sees the processes and problems of `/health` (host names, pids, connector details). */
+export type HealthDetails = 'always' | 'operators';
+
+/**
+ * What an anonymous caller is told: the status and counters. Host names, process ids, file paths
+ * and mailbox names (the `problems` texts) are for operators and the monitoring port.
+ */
+function anonymous(report: Awaited<ReturnType<typeof healthReport>>) {
+  return {
+    queue: report.queue,
+    outbox: report.outbox,
+    processCount: report.processes.length,
+    staleProcesses: report.processes.filter((p) => p.stale).length,
+    problemCount: report.problems.length,
+  };
+}
+
 /**
  * `GET /health` (load balancers, monitoring) and `GET /metrics` (Prometheus); both open to anyone.
  * Health is 200 whenever the database answers (a load balancer must keep sending orders in even
- * while an IMAP mailbox is unreachable); what needs a person is listed in `problems`.
+ * while an IMAP mailbox is unreachable); what needs a person is listed in `problems`. With
+ * `details: 'operators'` (the public HTTP server) only a signed-in operator gets the processes and
+ * problems, at `/health` with the session cookie or at `/review/health`; anyone else the status
+ * and counters. The monitoring port (`details: 'always'`) shows all to all who can reach it.
  */
-export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
-  app.get('/health', async (_request, reply) => {
+export async function healthRoutes(
+  app: FastifyInstance,
+  { ctx, details = 'always' }: { ctx: AppContext; details?: HealthDetails },
+): Promise<void> {
+  const health = async (detailed: boolean) => {
     try {
       const report = await withTimeout(
         ctx.db.query('SELECT 1').then(() => healthReport(ctx.db)),
         HEALTH_TIMEOUT_MS,
       );
-      return { status: 'ok', database: 'ok', ...report };
+      return {
+        code: 200,
+        body: { status: 'ok', database: 'ok', ...(detailed ? report : anonymous(report)) },
+      };
     } catch (err) {
       ctx.log.warn('health check failed', { err });
-      return reply
-        .code(503)
-        .send({ status: 'error', database: 'unavailable', message: 'the database is not answering' });
+      return {
+        code: 503,
+        body: { status: 'error', database: 'unavailable', message: 'the database is not answering' },
+      };
     }
+  };
+
+  app.get('/health', async (request, reply) => {
+    const detailed = details === 'always' || (await loadOperator(ctx, request).catch(() => null)) !== null;
+    const { code, body } = await health(detailed);
+    return reply.code(code).send(body);
   });
 
   // Kubernetes-style probes beside /health. livez: the process answers (restart it if not); it
@@ -83,6 +117,14 @@ export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
       return reply.code(503).send({ status: 'error', database: 'unavailable' });
     }
   });
+
+  if (details === 'operators') {
+    // Operators' cookies are scoped to /review: here a browser sends them.
+    app.get('/review/health', { onRequest: requireOperator(ctx) }, async (_request, reply) => {
+      const { code, body } = await health(true);
+      return reply.code(code).send(body);
+    });
+  }
 
   app.get('/metrics', async (_request, reply) => {
     let text: string;

@@ -8,7 +8,7 @@ import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueToken } from '../customers/tokens.ts';
 import { createSession, createUser } from '../review/auth.ts';
-import { createTestApp, seedMasterData, type TestApp } from './test-app.ts';
+import { createTestApp, portalCookie, seedMasterData, type TestApp } from './test-app.ts';
 
 const registered = vi.hoisted(() => new Set<string>());
 
@@ -29,7 +29,8 @@ vi.mock('fastify', async (importOriginal) => {
  * a security decision: say why it is safe without a principal.
  */
 const PUBLIC: Record<string, string> = {
-  'GET /health': 'load-balancer probe (CONTRACTS section 5: anyone); says ok/unavailable and a queue count',
+  'GET /health':
+    'load-balancer probe (CONTRACTS section 5: anyone); says ok/unavailable and counters; processes and problems for operators only',
   'GET /metrics': 'Prometheus scrape (CONTRACTS section 5); aggregate counters only, no order data',
   'GET /livez': 'liveness probe: a constant answer, reads nothing',
   'GET /readyz': 'readiness probe: ok or unavailable, nothing else',
@@ -41,6 +42,8 @@ const PUBLIC: Record<string, string> = {
   'GET /review/assets/review.js': 'static script of the review workspace, no data',
   'GET /review/login': 'the sign-in form',
   'POST /review/login': 'signing in (rate-limited, Origin-checked)',
+  'POST /portal/switch':
+    "the confirmed switch of a portal link: opens a session only for the token it carries, and only from this site's own form (Origin-checked)",
 };
 
 /** Routes of the customer side that take an id, and what kind of row that id names. */
@@ -202,12 +205,14 @@ describe('route authorisation', () => {
       B: { order: [] as number[], document: [] as number[] },
     };
     const SECRET_PO = { A: 'PO-ALPHA-7731', B: 'PO-BRAVO-9917' };
+    const portalCookies = new Map<string, string>();
     const credentials = (route: string, token: string): Record<string, string> =>
       pathOf(route).startsWith('/api')
         ? { authorization: `Bearer ${token}` }
-        : { cookie: `oc_portal=${token}` };
+        : { cookie: portalCookies.get(token) ?? '' };
 
     beforeAll(async () => {
+      for (const token of [tokenA, tokenB]) portalCookies.set(token, await portalCookie(t.app, token));
       for (const [who, token] of [
         ['A', tokenA],
         ['B', tokenB],
@@ -269,7 +274,7 @@ describe('route authorisation', () => {
       const list = await t.app.inject({
         method: 'GET',
         url: '/portal/orders',
-        headers: { cookie: `oc_portal=${tokenA}` },
+        headers: { cookie: portalCookies.get(tokenA)! },
       });
       expect(list.statusCode).toBe(200);
       expect(list.body).toContain(SECRET_PO.A);

@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../customers/tokens.ts';
 import { createSession, createUser } from '../review/auth.ts';
-import { createTestApp, seedMasterData, type TestApp } from './test-app.ts';
+import { createTestApp, seedMasterData, type TestApp, portalCookie } from './test-app.ts';
 
 function expectSecurityHeaders(res: LightMyRequestResponse, what: string): void {
   const h = res.headers;
@@ -29,12 +29,14 @@ function expectSecurityHeaders(res: LightMyRequestResponse, what: string): void 
 describe('security headers', () => {
   let t: TestApp;
   let customer: string;
+  let portal: string;
   let operatorCookie: string;
 
   beforeAll(async () => {
     t = await createTestApp({ 'http.bodyLimitMb': 1 });
     await seedMasterData(t.db);
     customer = await issueToken(t.db, 'C042');
+    portal = await portalCookie(t.app, customer);
     const op = await createUser(
       t.db,
       { login: 'ana', name: 'Ana', role: 'operator', password: 'correct horse battery' },
@@ -55,11 +57,8 @@ describe('security headers', () => {
       'review search',
       () => t.app.inject({ url: '/review/search?text=x', headers: { cookie: operatorCookie } }),
     ],
-    ['portal form', () => t.app.inject({ url: '/portal', headers: { cookie: `oc_portal=${customer}` } })],
-    [
-      'portal orders',
-      () => t.app.inject({ url: '/portal/orders', headers: { cookie: `oc_portal=${customer}` } }),
-    ],
+    ['portal form', () => t.app.inject({ url: '/portal', headers: { cookie: portal } })],
+    ['portal orders', () => t.app.inject({ url: '/portal/orders', headers: { cookie: portal } })],
     ['portal error page', () => t.app.inject({ url: '/portal/orders' })],
     [
       'review error page',
@@ -142,8 +141,15 @@ describe('output escaping', () => {
       if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
       return /\.ts$/.test(name) && !/\.test\.ts$/.test(name) ? [path] : [];
     });
-  /** Renders SVG pictures for OCR tests; nothing it makes is ever served. */
-  const NOT_SERVED = new Set(['src/documents/testing.ts']);
+  /**
+   * Never served as HTML: SVG pictures for OCR tests, sample order files for the format tests,
+   * and the XML order responses written to the outbox folders (every value through `xml()`).
+   */
+  const NOT_SERVED = new Set([
+    'src/documents/testing.ts',
+    'src/formats/testing.ts',
+    'src/confirm/replies.ts',
+  ]);
 
   it('builds markup only with the escaping html tag', () => {
     const offenders: string[] = [];

@@ -21,8 +21,9 @@ describe('HTTP server', () => {
       database: 'ok',
       queue: { pending: 1, dead: 0, oldestSeconds: 0 },
       outbox: { pending: 0, failed: 0, oldestUndeliveredSeconds: 0 },
-      processes: [],
-      problems: [],
+      processCount: 0,
+      staleProcesses: 0,
+      problemCount: 0,
     });
   });
 

@@ -100,7 +100,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   );
   // Before the routes: it learns them as they are added.
   await registerOpenApi(app);
-  await app.register(healthRoutes, { ctx });
+  await app.register(healthRoutes, { ctx, details: 'operators' });
   await app.register(webFormPlugin, { ctx });
   await app.register(reviewRoutes, { ctx, ...(opts.loginLimiter ? { limiter: opts.loginLimiter } : {}) });
   await app.register(openApiRoutes);

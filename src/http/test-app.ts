@@ -55,3 +55,11 @@ export async function seedMasterData(db: Db): Promise<void> {
   );
   await db.query(`INSERT INTO prices (customer_id, sku, unit_price) VALUES ('C042', 'TOR-M8-40', 0.12)`);
 }
+
+/** The `Cookie` header of a portal session opened, as a browser would, by following the token's link. */
+export async function portalCookie(app: FastifyInstance, token: string): Promise<string> {
+  const res = await app.inject({ method: 'GET', url: `/portal?token=${encodeURIComponent(token)}` });
+  const session = /oc_portal=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
+  if (!session) throw new Error(`no portal session for that token (HTTP ${res.statusCode})`);
+  return `oc_portal=${session}`;
+}

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
@@ -7,6 +7,7 @@ import { silentLogger } from '../log.ts';
 import { type RunningService, startService } from '../service.ts';
 import { createTestDatabase, type TestDatabase, testEngine } from '../testing/db.ts';
 import { freePort } from '../testing/dovecot.ts';
+import { createSession, createUser } from '../review/auth.ts';
 import { startMonitorServer } from './server.ts';
 import type { ProcessReport } from './status.ts';
 
@@ -38,6 +39,7 @@ describe('GET /health reports every process and connector', () => {
   let dir: string;
   let pg: TestDatabase | null = null;
   let service: RunningService;
+  let operatorCookie = '';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'oc-health-'));
@@ -58,6 +60,12 @@ describe('GET /health reports every process and connector', () => {
       },
     );
     service = await startService(config, silentLogger);
+    const op = await createUser(
+      service.db,
+      { login: 'mona', name: 'Mona', role: 'operator', password: 'mona-password-1' },
+      'system:test',
+    );
+    operatorCookie = `oc_operator=${(await createSession(service.db, op.id)).token}`;
   });
   afterAll(async () => {
     await service?.stop();
@@ -65,10 +73,34 @@ describe('GET /health reports every process and connector', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** The detailed report: for operators (their session cookie) only. */
   const health = async (): Promise<{ code: number; body: Health }> => {
-    const res = await fetch(`${service.url}/health`);
+    const res = await fetch(`${service.url}/health`, { headers: { cookie: operatorCookie } });
     return { code: res.status, body: (await res.json()) as Health };
   };
+
+  it('tells anonymous callers the status and counters, no host, pid, path or mailbox', async () => {
+    await waitFor('the IMAP connector to report its failure', async () =>
+      (await health()).body.problems.length > 0 ? true : null,
+    );
+    const res = await fetch(`${service.url}/health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { problemCount: number; queue: unknown };
+    expect(body).toMatchObject({ status: 'ok', database: 'ok', processCount: 1 });
+    expect(body).toHaveProperty('staleProcesses');
+    expect(body.problemCount).toBeGreaterThan(0);
+    expect(body.queue).toEqual(expect.objectContaining({ pending: expect.any(Number) }));
+    const text = JSON.stringify(body);
+    for (const leak of [hostname(), String(process.pid), 'orders@127.0.0.1', dir]) {
+      expect(text, `anonymous /health shows ${leak}`).not.toContain(leak);
+    }
+    expect(body).not.toHaveProperty('processes');
+    expect(body).not.toHaveProperty('problems');
+    // A signed-in browser reads the details where its cookie goes: under /review.
+    const review = await fetch(`${service.url}/review/health`, { headers: { cookie: operatorCookie } });
+    expect(((await review.json()) as Health).processes[0]?.pid).toBe(process.pid);
+    expect((await fetch(`${service.url}/review/health`)).status).toBe(401);
+  });
 
   it('names the unreachable mailbox, and the parts that run', async () => {
     const { code, body } = await waitFor('the IMAP connector to report its failure', async () => {

@@ -11,7 +11,8 @@ export async function startMonitorServer(
   port: number,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const app: FastifyInstance = Fastify({ logger: false });
-  await app.register(healthRoutes, { ctx });
+  // Reached by monitoring only (a port kept off the public network): the full report.
+  await app.register(healthRoutes, { ctx, details: 'always' });
   const url = await app.listen({ host: ctx.config.host, port });
   ctx.log.info('metrics server listening', { url });
   return { url, close: () => app.close() };

@@ -82,10 +82,14 @@ export function describeUnsupported({ bytes, filename }: FormatInput): { kind: s
   return { kind: ext(filename) ? `a .${ext(filename)} file` : 'a file of unknown format', channel: 'scan' };
 }
 
-/** Reads and extracts a document with the best format; never throws. */
+/**
+ * Reads and extracts a document with the best format; never throws. `onFormat` hears the chosen
+ * format before the reading starts (the reader pool names it if the reading must be stopped).
+ */
 export async function extractDocument(
   input: FormatInput,
   formats = FORMATS,
+  onFormat?: (id: string) => void,
 ): Promise<{
   format: string | null;
   outcome: ExtractOutcome;
@@ -102,6 +106,7 @@ export async function extractDocument(
       outcome: { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, message)] },
     };
   }
+  onFormat?.(format.id);
   try {
     // Words, names and values read from the file go to the database as they are; PostgreSQL
     // refuses some characters a hostile or broken file can carry (NUL in a PDF's text layer).

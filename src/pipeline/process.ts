@@ -21,7 +21,8 @@ import { addBusinessHours, type BusinessCalendar, parseCalendar } from '../sla/c
 import { decide } from './decide.ts';
 import { DEFAULT_IDENTITY, senderIdentity } from './identity.ts';
 import { priorityOf } from './priority.ts';
-import { type DocumentFormat, extractDocument } from './formats.ts';
+import { chooseFormat, type DocumentFormat, extractDocument } from './formats.ts';
+import type { DocumentReader } from '../worker/reader-pool.ts';
 
 export interface PipelineOptions {
   db: Db;
@@ -31,6 +32,11 @@ export interface PipelineOptions {
   /** ERP adapter to queue accepted orders for; null posts nothing (`extract --data`). */
   deliverTo: string | null;
   formats?: readonly DocumentFormat[];
+  /**
+   * Where documents are read (worker threads, `ReaderPool`); absent: on this thread with
+   * `formats` (the CLI, tests with fake readers).
+   */
+  reader?: DocumentReader;
   /** Confirmations to queue for accepted orders; absent: none (`extract --data`). */
   confirm?: ConfirmationChannels;
   /** The SLA clock; absent: 24 business hours, Monday to Friday 08:00-18:00, Madrid time. */
@@ -73,10 +79,13 @@ export async function processDocument(opts: PipelineOptions, job: Job): Promise<
   faultPoint('pipeline.after-read');
   timer.lap('read');
 
-  const { format, outcome } = await extractDocument(
-    { bytes, filename: doc.filename, contentType: doc.content_type, sender: doc.sender },
-    opts.formats,
-  );
+  const input = { bytes, filename: doc.filename, contentType: doc.content_type, sender: doc.sender };
+  // Formats whose reading a sender can make expensive go to the reader threads, if there are any.
+  const chosen = chooseFormat(input, opts.formats);
+  const { format, outcome } =
+    opts.reader && chosen && opts.reader.reads(chosen.id)
+      ? await opts.reader.read(input)
+      : await extractDocument(input, opts.formats);
   faultPoint('pipeline.after-extract');
   timer.lap('extract');
   const orders = await validateAll(db, opts, doc, outcome);

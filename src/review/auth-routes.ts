@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
@@ -19,6 +19,7 @@ import {
   LoginRateLimiter,
   listUsers,
   loadOperator,
+  normalizeLogin,
   type Operator,
   operatorCookie,
   operatorOf,
@@ -166,6 +167,16 @@ const field = (body: unknown, name: string): string => {
   return typeof v === 'string' ? v : '';
 };
 
+/**
+ * What the audit log keeps of a failed sign-in's login: the login when it is one of ours, else
+ * only a hash of it. People type their password into the login field; it must not be kept.
+ */
+export function auditedLogin(login: string, reason: string): { login: string } | { loginSha256: string } {
+  const normalized = normalizeLogin(login);
+  if (reason !== 'unknown_login') return { login: normalized };
+  return { loginSha256: createHash('sha256').update(normalized, 'utf8').digest('hex').slice(0, 16) };
+}
+
 /** Form posts whose Origin names another site are refused (defence in depth next to SameSite). */
 function foreignOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
@@ -248,7 +259,8 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
     const password = field(request.body, 'password');
     const next = safeNext(field(request.body, 'next'));
     const t = reviewViewOf(request).t;
-    const wait = limiter.retryAfter(request.ip, login);
+    // Counted before the password is checked: parallel guesses cannot all pass a check made first.
+    const wait = await limiter.attempt(ctx.db, request.ip, login);
     if (wait > 0) {
       ctx.log.warn('review sign-in rate-limited', { reqId: request.id, ip: request.ip });
       const text = t.tooMany.replace('{minutes}', String(Math.ceil(wait / 60)));
@@ -259,15 +271,14 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
     }
     const result = await authenticate(ctx.db, login, password);
     if (!result.ok) {
-      limiter.fail(request.ip, login);
       await logEvent(ctx.db, {
         actor: 'system:review-login',
         kind: 'user.sign_in_failed',
-        detail: { login, ip: request.ip, reason: result.reason },
+        detail: { ...auditedLogin(login, result.reason), ip: request.ip, reason: result.reason },
       });
       return sendHtml(reply.code(401), loginForm(request, { login, next }, t.wrongLogin));
     }
-    limiter.succeed(login);
+    await limiter.succeed(ctx.db, request.ip, login);
     const { user } = result;
     const session = await ctx.db.transaction(async (tx) => {
       const s = await createSession(tx, user.id);

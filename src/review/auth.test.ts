@@ -72,8 +72,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-beforeEach(() => {
-  limiter.reset();
+beforeEach(async () => {
+  await limiter.reset(t.db);
 });
 
 describe('passwords', () => {
@@ -166,8 +166,39 @@ describe('sign-in', () => {
     expect(unknown.statusCode).toBe(401);
     expect(unknown.body).toContain('Wrong login or password.');
     const evs = await events('user.sign_in_failed');
-    expect(evs.map((e) => e.detail?.login)).toEqual(expect.arrayContaining(['olga', 'nobody']));
+    expect(evs.map((e) => e.detail?.login)).toContain('olga');
+    expect(evs.map((e) => e.detail?.login)).not.toContain('nobody'); // not ours: only its hash
     expect(JSON.stringify(evs)).not.toContain('wrong password!');
+  });
+
+  it('keeps no password typed into the login field in the audit log, only its hash', async () => {
+    // The person typed their password where the login goes: an unknown login, kept as a hash.
+    const res = await failLogin('Correct-Horse-Battery-9', 'olga');
+    expect(res.statusCode).toBe(401);
+    const [ev] = (await events('user.sign_in_failed')).slice(-1);
+    expect(JSON.stringify(ev)).not.toMatch(/correct-horse-battery-9/i);
+    expect(ev?.detail).toMatchObject({
+      loginSha256: expect.stringMatching(/^[0-9a-f]{16}$/),
+      reason: 'unknown_login',
+    });
+    expect(ev?.detail).not.toHaveProperty('login');
+  });
+
+  it('counts parallel attempts before checking them: 40 guesses at once check at most 5', async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => failLogin('olga', `guess number ${i}`)),
+    );
+    const checked = guesses.filter((r) => r.statusCode === 401).length;
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(guesses.filter((r) => r.statusCode === 429).length).toBe(40 - checked);
+    // ... and the right password, coming after them, is refused too.
+    expect((await failLogin('olga', 'olga-password-1')).statusCode).toBe(429);
+  });
+
+  it("shares the count across processes: a second server on the database sees the first one's", async () => {
+    const other = new LoginRateLimiter({ now: () => clock });
+    for (let i = 0; i < 5; i++) expect(await other.attempt(t.db, '10.0.0.9', 'olga')).toBe(0);
+    expect((await failLogin('olga', 'olga-password-1')).statusCode).toBe(429);
   });
 
   it('refuses the 6th failed attempt within 15 minutes with 429 and Retry-After', async () => {
@@ -186,19 +217,18 @@ describe('sign-in', () => {
     expect(later.statusCode).toBe(303);
   });
 
-  it('limits per login and per IP; success clears the login only', () => {
-    let now = 0;
+  it('limits per login and per IP; success clears the login only', async () => {
+    let now = Date.parse('2031-01-01T00:00:00Z');
     const l = new LoginRateLimiter({ now: () => now });
-    for (let i = 0; i < 4; i++) l.fail('1.1.1.1', 'a');
-    expect(l.retryAfter('1.1.1.1', 'a')).toBe(0);
-    l.fail('2.2.2.2', 'a');
-    expect(l.retryAfter('3.3.3.3', 'A')).toBe(900); // the login, from anywhere
-    l.succeed('a');
-    expect(l.retryAfter('3.3.3.3', 'a')).toBe(0);
-    l.fail('1.1.1.1', 'b');
-    expect(l.retryAfter('1.1.1.1', 'c')).toBe(900); // the IP, for any login
+    for (let i = 0; i < 4; i++) expect(await l.attempt(t.db, '1.1.1.1', 'a')).toBe(0);
+    expect(await l.attempt(t.db, '2.2.2.2', 'a')).toBe(0);
+    expect(await l.attempt(t.db, '3.3.3.3', 'A')).toBe(900); // the login, from anywhere
+    await l.succeed(t.db, '3.3.3.3', 'a');
+    expect(await l.attempt(t.db, '3.3.3.3', 'a')).toBe(0);
+    expect(await l.attempt(t.db, '1.1.1.1', 'b')).toBe(0);
+    expect(await l.attempt(t.db, '1.1.1.1', 'c')).toBe(900); // the IP, for any login
     now += 60_000;
-    expect(l.retryAfter('1.1.1.1', 'c')).toBe(840);
+    expect(await l.attempt(t.db, '1.1.1.1', 'c')).toBe(840);
   });
 
   it('does not let a disabled user sign in', async () => {

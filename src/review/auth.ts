@@ -353,80 +353,66 @@ function submittedCsrf(request: FastifyRequest): unknown {
 // Login rate limit
 
 export interface RateLimitOptions {
-  /** Failures allowed within the window; the next attempt is refused. Default 5. */
+  /** Attempts allowed within the window, per client IP and per login; the next is refused. Default 5. */
   maxFailures?: number;
   /** Default 15 minutes. */
   windowMs?: number;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
-  /** Keys remembered at most (oldest dropped first), so a flood cannot exhaust memory. */
-  maxKeys?: number;
 }
 
 /**
- * Failed sign-ins per client IP and per login, in memory (one process; enough for one server).
- * After `maxFailures` failures within `windowMs` either key is refused until the oldest failure
- * leaves the window.
+ * Sign-in attempts per client IP and per login, counted in the database (table login_throttle),
+ * so every process serving `/review/login` shares one count. `attempt` counts an attempt before
+ * its password is checked, in one upsert per key whose row lock orders concurrent attempts: of
+ * forty parallel requests, `maxFailures` are checked and the rest refused. A successful sign-in
+ * gives its attempt back: the login starts again from nothing, the IP from one fewer.
  */
 export class LoginRateLimiter {
-  private readonly failures = new Map<string, number[]>();
   private readonly maxFailures: number;
   private readonly windowMs: number;
   private readonly now: () => number;
-  private readonly maxKeys: number;
 
   constructor(opts: RateLimitOptions = {}) {
     this.maxFailures = opts.maxFailures ?? 5;
     this.windowMs = opts.windowMs ?? 15 * 60 * 1000;
     this.now = opts.now ?? Date.now;
-    this.maxKeys = opts.maxKeys ?? 100_000;
   }
 
-  /** Seconds until an attempt is allowed again, or 0 when it is allowed now. */
-  retryAfter(ip: string, login: string): number {
-    const wait = Math.max(this.waitMs(`ip:${ip}`), this.waitMs(`login:${normalizeLogin(login)}`));
-    return wait > 0 ? Math.ceil(wait / 1000) : 0;
-  }
-
-  fail(ip: string, login: string): void {
-    this.push(`ip:${ip}`);
-    this.push(`login:${normalizeLogin(login)}`);
-  }
-
-  /** A successful sign-in clears the login's failures (the IP's stay). */
-  succeed(login: string): void {
-    this.failures.delete(`login:${normalizeLogin(login)}`);
-  }
-
-  reset(): void {
-    this.failures.clear();
-  }
-
-  private recent(key: string): number[] {
-    const since = this.now() - this.windowMs;
-    const list = (this.failures.get(key) ?? []).filter((t) => t > since);
-    if (list.length === 0) this.failures.delete(key);
-    else this.failures.set(key, list);
-    return list;
-  }
-
-  private waitMs(key: string): number {
-    const list = this.recent(key);
-    if (list.length < this.maxFailures) return 0;
-    // Allowed again once enough failures have left the window.
-    const oldestThatMatters = list[list.length - this.maxFailures]!;
-    return oldestThatMatters + this.windowMs - this.now();
-  }
-
-  private push(key: string): void {
-    const list = this.recent(key);
-    list.push(this.now());
-    this.failures.delete(key); // re-insert: Map order is least recently failed first
-    this.failures.set(key, list.slice(-this.maxFailures));
-    while (this.failures.size > this.maxKeys) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest === undefined) break;
-      this.failures.delete(oldest);
+  /**
+   * Counts one attempt for the IP and the login. Returns 0 when the password may be checked, or
+   * the seconds until an attempt is allowed again (the attempt is then refused, unchecked).
+   */
+  async attempt(db: Queryable, ip: string, login: string): Promise<number> {
+    const now = this.now();
+    await db.query(`DELETE FROM login_throttle WHERE window_start <= $1`, [new Date(now - this.windowMs)]);
+    let waitMs = 0;
+    // One key after the other, each its own atomic statement: no lock is held across both.
+    for (const key of [`ip:${ip}`, `login:${normalizeLogin(login)}`]) {
+      const [row] = await db.query<{ attempts: number; window_start: Date }>(
+        `INSERT INTO login_throttle AS t (key, window_start, attempts) VALUES ($1, $2, 1)
+         ON CONFLICT (key) DO UPDATE SET
+           attempts = CASE WHEN t.window_start <= $3 THEN 1 ELSE t.attempts + 1 END,
+           window_start = CASE WHEN t.window_start <= $3 THEN EXCLUDED.window_start ELSE t.window_start END
+         RETURNING attempts, window_start`,
+        [key, new Date(now), new Date(now - this.windowMs)],
+      );
+      if (row && row.attempts > this.maxFailures) {
+        waitMs = Math.max(waitMs, row.window_start.getTime() + this.windowMs - now);
+      }
     }
+    return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
+  }
+
+  /** A successful sign-in: the login's count is cleared, the IP's attempt given back. */
+  async succeed(db: Queryable, ip: string, login: string): Promise<void> {
+    await db.query(`DELETE FROM login_throttle WHERE key = $1`, [`login:${normalizeLogin(login)}`]);
+    await db.query(`UPDATE login_throttle SET attempts = greatest(attempts - 1, 0) WHERE key = $1`, [
+      `ip:${ip}`,
+    ]);
+  }
+
+  async reset(db: Queryable): Promise<void> {
+    await db.query(`DELETE FROM login_throttle`);
   }
 }

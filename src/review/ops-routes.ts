@@ -12,6 +12,7 @@ import { logEvents } from '../store/events.ts';
 import { oldestUndeliveredSeconds } from '../erp/outbox.ts';
 import { retryFailedDeliveries } from '../erp/retry.ts';
 import { checkCsrf, operatorOf, requireOperator } from './auth.ts';
+import { dateParam } from './input.ts';
 import { idParam, pageOf, sendHtml } from './page.ts';
 import { problemsOf, processReports } from '../monitor/status.ts';
 import {
@@ -101,11 +102,11 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
 
     const periodOf = (request: FastifyRequest) => {
       const raw = request.query as Record<string, string | undefined>;
-      const ok = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
       const today = new Date().toISOString().slice(0, 10);
-      const to = ok(raw.to) ?? today;
+      const to = dateParam(raw.to, 'to') ?? today;
       const from =
-        ok(raw.from) ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+        dateParam(raw.from, 'from') ??
+        new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
       // `to` is inclusive for people: the period ends at the start of the next day.
       return {
         from,
@@ -142,7 +143,7 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
       const op = operatorOf(request);
       const p = pageOf(request, op);
       const raw = request.query as Record<string, string | undefined>;
-      const date = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+      const date = (v: string | undefined) => dateParam(v, 'date');
       const query: SearchQuery = {
         text: raw.text,
         customer: raw.customer,

@@ -11,9 +11,10 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { getBlob } from '../store/blobs.ts';
 import { pagesOf } from '../store/pages.ts';
-import { authRoutes } from './auth-routes.ts';
+import { authRoutes, reviewErrorHandler } from './auth-routes.ts';
 import { checkCsrf, type LoginRateLimiter, operatorOf, requireOperator } from './auth.ts';
 import { opsRoutes } from './ops-routes.ts';
+import { ageParam, checkReviewInput, isIsoDate } from './input.ts';
 import { idParam, LANG_COOKIE, pageOf, sendHtml } from './page.ts';
 import { approveOrder, type Correction, parkOrder, rejectOrder } from './decisions.ts';
 import {
@@ -38,6 +39,12 @@ export function humanNumber(raw: unknown): number | null {
   return /^-?\d+(\.\d+)?$/.test(normal) ? Number(normal) : Number.NaN;
 }
 
+/** The order version a form carries; -1 (matches no order) when it is no whole number. */
+const versionOf = (v: unknown): number => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : -1;
+};
+
 const text = (v: unknown): string | null => {
   const s = String(v ?? '').trim();
   return s === '' ? null : s;
@@ -61,12 +68,11 @@ export function correctionOf(body: Record<string, unknown>): { correction: Corre
   };
   const date = (v: unknown, what: string) => {
     const s = text(v);
-    if (s && !/^\d{4}-\d{2}-\d{2}$/.test(s)) problems.push(`${what}: "${s}" is not a date (YYYY-MM-DD)`);
+    if (s && !isIsoDate(s)) problems.push(`${what}: "${s}" is not a date (YYYY-MM-DD)`);
     return s;
   };
-  const version = Number(body.version);
   const correction: Correction = {
-    version: Number.isSafeInteger(version) ? version : -1,
+    version: versionOf(body.version),
     customerId: text(body.customerId),
     poNumber: text(body.poNumber),
     orderDate: date(body.orderDate, 'orderDate'),
@@ -94,6 +100,9 @@ export async function reviewRoutes(
   { ctx, limiter }: { ctx: AppContext; limiter?: LoginRateLimiter },
 ): Promise<void> {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+  // Bad input is a readable 400 page on every review route, never a 500 from a query.
+  app.addHook('preHandler', checkReviewInput);
+  app.setErrorHandler(reviewErrorHandler(ctx));
   await app.register(authRoutes, { ctx, ...(limiter ? { limiter } : {}) });
 
   const asset = (name: string) => readFile(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -118,12 +127,12 @@ export async function reviewRoutes(
     scoped.get('/review', async (request, reply) => {
       const op = operatorOf(request);
       const q = request.query as Record<string, string | undefined>;
-      const age = Number(q.age);
+      const age = ageParam(q.age);
       const filters: QueueFilters = {
         channel: q.channel,
         customer: q.customer,
         code: q.code,
-        ...(q.age && Number.isFinite(age) && age > 0 ? { olderThanHours: age } : {}),
+        ...(age !== undefined ? { olderThanHours: age } : {}),
       };
       const items = await listQueue(ctx.db, filters, op.id);
       const p = pageOf(request, op);
@@ -237,7 +246,7 @@ export async function reviewRoutes(
       checkCsrf(request, body._csrf);
       const op = operatorOf(request);
       const id = idParam(request);
-      const r = await parkOrder(ctx, op, id, Number(body.version), text(body.reason));
+      const r = await parkOrder(ctx, op, id, versionOf(body.version), text(body.reason));
       if (!r.ok) return showOrder(request, reply, id, [pageOf(request, op).t.changed], 409);
       return reply.redirect(`/review/next?after=${id}`, 303);
     });
@@ -250,7 +259,7 @@ export async function reviewRoutes(
       const t = pageOf(request, op).t;
       const reason = text(body.reason);
       if (!reason) return showOrder(request, reply, id, [t.reasonNeeded], 422);
-      const r = await rejectOrder(ctx, op, id, Number(body.version), reason);
+      const r = await rejectOrder(ctx, op, id, versionOf(body.version), reason);
       if (!r.ok) return showOrder(request, reply, id, [t.changed], 409);
       return reply.redirect(`/review/next?after=${id}`, 303);
     });
