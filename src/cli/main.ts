@@ -95,6 +95,10 @@ try {
     // The user's input is wrong (no such folder, unknown customer): say so, without a stack trace.
     process.stderr.write(`order-capture: ${err.message}\n`);
     process.exitCode = 2;
+  } else if (err instanceof OrderCaptureError && err.code === 'database_busy') {
+    // Another process holds the embedded database: what to do instead, not a stack trace.
+    process.stderr.write(`order-capture: ${err.message}\n`);
+    process.exitCode = 3;
   } else {
     process.stderr.write(`order-capture: ${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 1;
