@@ -96,11 +96,13 @@ export async function computeKpis(q: Queryable, p: Period): Promise<Kpis> {
     span,
   );
 
-  // Why orders went to a person: the findings that kept them from passing.
+  // Why orders went to a person: the machine's findings that kept them from passing, not what is
+  // left after the operator's approval re-validated the order.
   const reasons = await q.query<{ code: string; orders: number }>(
     `SELECT f.code, count(DISTINCT o.id)::int AS orders
        FROM orders o JOIN documents d ON d.id = o.document_id JOIN findings f ON f.order_id = o.id
-      WHERE (o.decided_by IS NOT NULL OR o.status = 'review') AND f.severity <> 'info' AND ${inPeriod}
+      WHERE (o.decided_by IS NOT NULL OR o.status = 'review') AND f.origin = 'machine'
+        AND f.severity <> 'info' AND ${inPeriod}
       GROUP BY f.code ORDER BY orders DESC, f.code`,
     span,
   );

@@ -161,8 +161,9 @@ export async function approveOrder(
       tx,
       order.lines.map((line) => ({ orderId: id, line })),
     );
-    await tx.query(`DELETE FROM findings WHERE order_id = $1`, [id]);
-    await insertFindings(tx, current.document_id, id, v.findings);
+    // The machine's findings stay (why the order went to review); the operator's become current.
+    await tx.query(`UPDATE findings SET current = false WHERE order_id = $1`, [id]);
+    await insertFindings(tx, current.document_id, id, v.findings, 'operator');
     const learned =
       c.remember && order.customer.id
         ? await learnReferences(tx, order.customer.id, current.data, order)

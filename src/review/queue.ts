@@ -47,7 +47,7 @@ export async function listQueue(
             d.received_at, o.priority,
             coalesce(o.due_at, d.received_at + make_interval(secs => coalesce(c.sla_hours, 24) * 3600)) AS deadline,
             (SELECT array_agg(DISTINCT f.code ORDER BY f.code) FROM findings f
-              WHERE f.order_id = o.id AND f.severity <> 'info') AS codes,
+              WHERE f.order_id = o.id AND f.current AND f.severity <> 'info') AS codes,
             CASE WHEN o.held_until > now() AND o.held_by IS DISTINCT FROM $4 THEN u.name END AS held_by_name,
             CASE WHEN o.held_until > now() THEN o.held_by END AS held_by, o.on_hold
        FROM orders o JOIN documents d ON d.id = o.document_id
@@ -56,7 +56,7 @@ export async function listQueue(
       WHERE o.status = 'review'
         AND ($1::text IS NULL OR d.channel = $1)
         AND ($2::text IS NULL OR o.customer_id = $2)
-        AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM findings f WHERE f.order_id = o.id AND f.code = $3))
+        AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM findings f WHERE f.order_id = o.id AND f.current AND f.code = $3))
         AND ($5::float8 IS NULL OR d.received_at <= now() - make_interval(secs => $5 * 3600))
       ORDER BY (o.on_hold IS NOT NULL), (o.priority IS NOT NULL) DESC, deadline, o.id
       LIMIT 500`,
@@ -91,8 +91,9 @@ export async function loadReviewOrder(q: Queryable, id: number): Promise<ReviewO
             CASE WHEN o.held_until > now() THEN o.held_by END AS held_by,
             CASE WHEN o.held_until > now() THEN u.name END AS held_by_name,
             coalesce((SELECT json_agg(json_build_object('code', f.code, 'severity', f.severity,
-                                                        'field', f.field, 'message', f.message) ORDER BY f.id)
-                        FROM findings f WHERE f.order_id = o.id), '[]') AS findings
+                                                        'field', f.field, 'message', f.message,
+                                                        'params', f.params) ORDER BY f.id)
+                        FROM findings f WHERE f.order_id = o.id AND f.current), '[]') AS findings
        FROM orders o JOIN documents d ON d.id = o.document_id LEFT JOIN users u ON u.id = o.held_by
       WHERE o.id = $1`,
     [id],

@@ -5,6 +5,7 @@ import { layout } from '../../scripts/eval/layout.ts';
 import { CUSTOMERS, makeOrder, random } from '../../scripts/eval/orders.ts';
 import { textPdf } from '../../scripts/eval/render.ts';
 import { submit } from '../pipeline/submit.ts';
+import { computeKpis } from '../kpi/kpis.ts';
 import { OPERATOR_COOKIE } from './auth.ts';
 import { correctionOf, humanNumber } from './routes.ts';
 import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
@@ -170,6 +171,27 @@ describe('review queue', () => {
       [id],
     );
     expect(approvals).toHaveLength(1);
+  });
+
+  it("the dashboard counts why orders went to review, not what was left after the operator's approval", async () => {
+    const before = new Date(Date.now() - 1000);
+    const doc = await orderWithNewReference(5, '4796', 300);
+    const [id] = await arrive(bench, doc.pdf, 'doc-5');
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const form = formOf((await ana.get(`/review/orders/${id}`)).body);
+    const ok = await ana.post(`/review/orders/${id}/approve`, {
+      ...form,
+      'lines[0][sku]': doc.g.expected.lines[0]!.sku!,
+    });
+    expect(ok.statusCode, ok.body.slice(0, 1500)).toBe(303);
+    const kpis = await computeKpis(bench.p.db, { from: before, to: new Date(Date.now() + 1000) });
+    expect(kpis.reviewReasons.map((r) => r.code)).toContain('unknown_sku');
+    // The order's current findings are the operator's: the unknown article is no longer one.
+    const current = await bench.p.db.query<{ code: string }>(
+      `SELECT code FROM findings WHERE order_id = $1 AND current`,
+      [id],
+    );
+    expect(current.map((f) => f.code)).not.toContain('unknown_sku');
   });
 
   it('an approval that leaves an error standing is refused with the reason', async () => {
