@@ -4,6 +4,7 @@ import { html, type SafeHtml } from './html.ts';
 import { customerState, type Lang, say, type Texts } from './i18n.ts';
 import type { OrderSummary, OwnOrder, Receipt } from './orders.ts';
 import type { FieldError } from './schema.ts';
+import { dayIn } from '../../src/sla/calendar.ts';
 
 /** What every page needs: wording, and who is signed in (none on sign-in and error pages). */
 export interface View {
@@ -136,7 +137,7 @@ ${findingsList(t, r.findings)}
   return page(v, t.order, body);
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+const day = (d: Date, timeZone = 'UTC') => dayIn(d, timeZone);
 /** `YYYY-MM-DD HH:MM` in the time zone given (Swedish writes dates the ISO way). */
 const minute = (d: Date, timeZone = 'UTC') =>
   new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(d);
@@ -176,7 +177,7 @@ export function orderDetailView(v: View, o: OwnOrder): string {
 <dl>
 <dt>${t.poNumber}</dt><dd>${o.order.poNumber ?? ''}</dd>
 <dt>${t.deliveryDate}</dt><dd>${o.order.deliveryDate ?? ''}</dd>
-<dt>${t.received}</dt><dd>${day(o.createdAt)}</dd>
+<dt>${t.received}</dt><dd>${day(o.createdAt, v.timeZone)}</dd>
 </dl>
 <table class="order-lines">
 <thead><tr><th>${t.line}</th><th>${t.sku}</th><th>${t.product}</th><th>${t.quantity}</th></tr></thead>

@@ -9,10 +9,11 @@ import { customerOfRequest } from '../../connectors/web-form/auth.ts';
 import { webFormPlugin } from '../../connectors/web-form/index.ts';
 import type { AppContext } from '../context.ts';
 import type { Logger } from '../log.ts';
-import { errorResponse, pathOf } from './errors.ts';
+import { errorResponse, HttpError, pathOf } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import type { LoginRateLimiter } from '../review/auth.ts';
 import { reviewRoutes } from '../review/routes.ts';
+import { reviewErrorHandler } from '../review/auth-routes.ts';
 
 /** No external sources at all: scripts, styles and forms come from this server only. */
 export const CONTENT_SECURITY_POLICY = [
@@ -81,11 +82,13 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
       reply.header('WWW-Authenticate', 'Bearer realm="order-capture"');
     return reply.code(r.status).type('application/json; charset=utf-8').send(r.body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${pathOf(request)}` } }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const message = `no route for ${request.method} ${pathOf(request)}`;
+    // A person who mistyped a review address gets a page in their language.
+    if (pathOf(request).startsWith('/review/'))
+      return reviewErrorHandler(ctx)(new HttpError('not_found', message), request, reply);
+    return reply.code(404).send({ error: { code: 'not_found', message } });
+  });
   await app.register(healthRoutes, { ctx });
   await app.register(webFormPlugin, { ctx });
   await app.register(reviewRoutes, { ctx, ...(opts.loginLimiter ? { limiter: opts.loginLimiter } : {}) });

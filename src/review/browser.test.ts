@@ -59,6 +59,32 @@ describe('review workspace and archive in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`${url}/review/orders/${id}`);
     expect(await page.locator('svg image').count()).toBe(1);
+    // The per-input attributes are markup, not text: the article field has its catalogue.
+    const attrs = await page.evaluate(`(() => {
+      const sku = document.querySelector('input[name="lines[0][sku]"]');
+      const qty = document.querySelector('input[name="lines[0][quantity]"]');
+      const date = document.querySelector('input[name="orderDate"]');
+      return { list: sku.list && sku.list.id, options: sku.list ? sku.list.options.length : 0,
+        skuClass: sku.className, inputmode: qty.inputMode, placeholder: date.placeholder };
+    })()`);
+    expect(attrs).toMatchObject({
+      list: 'catalog',
+      skuClass: 'sku',
+      inputmode: 'decimal',
+      placeholder: 'AAAA-MM-DD',
+    });
+    expect((attrs as { options: number }).options).toBeGreaterThan(3);
+    // Times are the business's (Europe/Madrid), as on the portal, whatever the server's zone.
+    const [doc0] = await bench.p.db.query<{ received_at: Date }>(
+      `SELECT d.received_at FROM documents d JOIN orders o ON o.document_id = d.id WHERE o.id = $1`,
+      [id],
+    );
+    const madrid = new Intl.DateTimeFormat('es-ES', {
+      dateStyle: 'short',
+      timeStyle: 'short',
+      timeZone: bench.p.config.sla.calendar.timeZone,
+    }).format(doc0!.received_at);
+    expect(await page.locator('h1 small').textContent()).toContain(madrid);
 
     // The customer field has the focus; five Tabs reach the first line's article.
     for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
@@ -130,6 +156,7 @@ describe('review workspace and archive in Chromium', () => {
     await page.waitForURL(`${url}/review`);
     await page.keyboard.press('Alt+S'); // accesskey of the search link in Chromium on Linux
     if (!page.url().includes('/review/search')) await page.goto(`${url}/review/search`);
+    expect(await page.locator('input[name="from"]').getAttribute('type')).toBe('date');
     await page.locator('input[name="text"]').fill('cantos');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/review\/search\?/);

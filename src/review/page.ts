@@ -20,12 +20,13 @@ export function cookie(request: FastifyRequest, name: string): string | undefine
   return undefined;
 }
 
-export function pageOf(request: FastifyRequest, op: Operator): Page {
+/** `timeZone`: the business's (config sla.calendar.timeZone), for every time shown. */
+export function pageOf(request: FastifyRequest, op: Operator, timeZone: string): Page {
   const lang: Lang = chooseReviewLang(
     cookie(request, LANG_COOKIE) ?? op.language ?? undefined,
     request.headers['accept-language'],
   );
-  return { lang, t: reviewTexts(lang), operator: { name: op.name, csrf: op.csrf } };
+  return { lang, t: reviewTexts(lang), operator: { name: op.name, csrf: op.csrf }, timeZone };
 }
 
 export const sendHtml = (reply: FastifyReply, body: string, status = 200) =>

@@ -194,6 +194,32 @@ describe('review queue', () => {
     expect(current.map((f) => f.code)).not.toContain('unknown_sku');
   });
 
+  it('answers a person with a page in their language: impossible and Spanish dates, unknown orders and paths', async () => {
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const page = (url: string) =>
+      bench.app.inject({
+        method: 'GET',
+        url,
+        headers: { cookie: ana.cookie, accept: 'text/html', 'accept-language': 'es-ES' },
+      });
+    const impossible = await page('/review/search?from=2026-02-30');
+    expect(impossible.statusCode).toBe(400);
+    expect(impossible.headers['content-type']).toContain('text/html');
+    expect(impossible.body).toContain('«2026-02-30» no es una fecha');
+    const spanish = await page('/review/search?from=30/11/2020&to=31.12.2099');
+    expect(spanish.statusCode).toBe(200);
+    expect(spanish.body).toContain('name="from" value="2020-11-30"');
+    expect(spanish.body).toContain('name="to" value="2099-12-31"');
+    expect(spanish.body).toMatch(/documento\(s\)|No se ha encontrado nada/);
+    for (const url of ['/review/orders/987654', '/review/no-such-page']) {
+      const res = await page(url);
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).not.toContain('"error"');
+      expect(res.body).toContain('<html lang="es"');
+    }
+  });
+
   it('an approval that leaves an error standing is refused with the reason', async () => {
     const doc = await orderWithNewReference(4, '4797', 300);
     const [id] = await arrive(bench, doc.pdf, 'doc-4');

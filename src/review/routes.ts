@@ -11,7 +11,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { getBlob } from '../store/blobs.ts';
 import { pagesOf } from '../store/pages.ts';
-import { authRoutes } from './auth-routes.ts';
+import { authRoutes, reviewErrorHandler } from './auth-routes.ts';
 import { checkCsrf, type LoginRateLimiter, operatorOf, requireOperator } from './auth.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { idParam, LANG_COOKIE, pageOf, sendHtml } from './page.ts';
@@ -94,6 +94,8 @@ export async function reviewRoutes(
   { ctx, limiter }: { ctx: AppContext; limiter?: LoginRateLimiter },
 ): Promise<void> {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+  // Every review page answers a person with a page in their language, errors too.
+  app.setErrorHandler(reviewErrorHandler(ctx));
   await app.register(authRoutes, { ctx, ...(limiter ? { limiter } : {}) });
 
   const asset = (name: string) => readFile(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -126,7 +128,7 @@ export async function reviewRoutes(
         ...(q.age && Number.isFinite(age) && age > 0 ? { olderThanHours: age } : {}),
       };
       const items = await listQueue(ctx.db, filters, op.id);
-      const p = pageOf(request, op);
+      const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const flash = typeof q.done === 'string' ? q.done : null;
       return sendHtml(reply, layout(p, p.t.title, queueView(p, items, filters), flash, 20));
     });
@@ -181,7 +183,7 @@ export async function reviewRoutes(
           [id],
         ),
       ]);
-      const p = pageOf(request, op);
+      const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const context = await orderContext(ctx.db, order.data);
       const readOnly = order.status !== 'review' || !mine;
       const body = reviewView(p, {
@@ -216,7 +218,7 @@ export async function reviewRoutes(
       checkCsrf(request, body._csrf);
       const op = operatorOf(request);
       const id = idParam(request);
-      const t = pageOf(request, op).t;
+      const t = pageOf(request, op, ctx.config.sla.calendar.timeZone).t;
       const { correction, problems } = correctionOf(body);
       if (problems.length > 0) return showOrder(request, reply, id, problems, 422);
       const r = await approveOrder(ctx, op, id, correction);
@@ -238,7 +240,14 @@ export async function reviewRoutes(
       const op = operatorOf(request);
       const id = idParam(request);
       const r = await parkOrder(ctx, op, id, Number(body.version), text(body.reason));
-      if (!r.ok) return showOrder(request, reply, id, [pageOf(request, op).t.changed], 409);
+      if (!r.ok)
+        return showOrder(
+          request,
+          reply,
+          id,
+          [pageOf(request, op, ctx.config.sla.calendar.timeZone).t.changed],
+          409,
+        );
       return reply.redirect(`/review/next?after=${id}`, 303);
     });
 
@@ -247,7 +256,7 @@ export async function reviewRoutes(
       checkCsrf(request, body._csrf);
       const op = operatorOf(request);
       const id = idParam(request);
-      const t = pageOf(request, op).t;
+      const t = pageOf(request, op, ctx.config.sla.calendar.timeZone).t;
       const reason = text(body.reason);
       if (!reason) return showOrder(request, reply, id, [t.reasonNeeded], 422);
       const r = await rejectOrder(ctx, op, id, Number(body.version), reason);
