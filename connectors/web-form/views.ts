@@ -1,3 +1,4 @@
+import { findingText } from '../../src/domain/finding-texts.ts';
 import type { Finding } from '../../src/domain/findings.ts';
 import type { FormValues } from './form.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -116,12 +117,12 @@ function errorSummary(t: Texts, errors: FieldError[]): SafeHtml {
 </section>`;
 }
 
-function findingsList(t: Texts, findings: Finding[]): SafeHtml {
+function findingsList(t: Texts, findings: Finding[], lang: Lang): SafeHtml {
   if (findings.length === 0) return html``;
   return html`<p>${t.remarks}</p>
 <ul class="findings">${findings.map(
     (f) =>
-      html`<li class="${f.severity}">${say(t, 'finding_', f.code)} <span class="detail">${f.message}</span></li>`,
+      html`<li class="${f.severity}">${say(t, 'finding_', f.code)} <span class="detail">${findingText(f, lang)}</span></li>`,
   )}</ul>`;
 }
 
@@ -132,7 +133,7 @@ export function confirmationView(v: View, r: Receipt, poNumber: string | null): 
 <dt>${t.poNumber}</dt><dd>${poNumber ?? ''}</dd>
 ${r.id ? html`<dt>${t.order}</dt><dd><a href="/portal/orders/${r.id}">${r.id}</a></dd>` : ''}
 </dl>
-${findingsList(t, r.findings)}
+${findingsList(t, r.findings, v.lang)}
 <p><a href="/portal">${t.newOrder}</a> · <a href="/portal/orders">${t.myOrders}</a></p>`;
   return page(v, t.order, body);
 }
@@ -188,7 +189,7 @@ export function orderDetailView(v: View, o: OwnOrder): string {
 <td>${l.quantity ?? ''} ${l.unit ?? ''}</td></tr>`,
   )}</tbody>
 </table>
-${findingsList(t, o.findings)}
+${findingsList(t, o.findings, v.lang)}
 <p><a href="/portal/orders">${t.myOrders}</a></p>`;
   return page(v, `${t.order} ${o.id}`, body);
 }

@@ -95,7 +95,10 @@ export async function extractDocument(
         : `The file is ${kind}, which this version of order-capture cannot read yet.`;
     return {
       format: null,
-      outcome: { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, message)] },
+      outcome: {
+        kind: 'rejected',
+        findings: [finding('unreadable_document', 'error', null, message, { reason: message })],
+      },
     };
   }
   try {
@@ -106,7 +109,10 @@ export async function extractDocument(
     const message = `The ${format.id} reader failed on this file: ${(err as Error).message}`;
     return {
       format: format.id,
-      outcome: { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, message)] },
+      outcome: {
+        kind: 'rejected',
+        findings: [finding('unreadable_document', 'error', null, message, { reason: message })],
+      },
     };
   }
 }

@@ -67,7 +67,9 @@ describe('review queue', () => {
     // The page image with the fields' boxes, and the unknown reference said in plain words.
     expect(screen.body).toMatch(/<image href="\/review\/documents\/\d+\/pages\/1.png"/);
     expect(screen.body).toContain('data-field="poNumber"');
-    expect(screen.body).toContain('no product matches customer reference 4799');
+    // Told in the operator's language (Spanish by default), not the stored English sentence.
+    expect(screen.body).toContain('ningún producto coincide con la referencia del cliente 4799');
+    expect(screen.body).not.toContain('no product matches');
     const img = await ana.get(screen.body.match(/href="(\/review\/documents\/\d+\/pages\/1.png)"/)![1]!);
     expect(img.headers['content-type']).toBe('image/png');
 
@@ -230,10 +232,10 @@ describe('review queue', () => {
       'lines[0][quantity]': 'doscientos',
     });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('is not a number');
+    expect(res.body).toContain('línea 1, cantidad: «doscientos» no es un número');
     const res2 = await ana.post(`/review/orders/${id}/approve`, form);
     expect(res2.statusCode).toBe(422);
-    expect(res2.body).toContain('no product matches customer reference 4797');
+    expect(res2.body).toContain('ningún producto coincide con la referencia del cliente 4797');
     const rejected = await ana.post(`/review/orders/${id}/reject`, {
       _csrf: form._csrf!,
       version: form.version!,

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { fieldText, findingText, type TextLang } from '../domain/finding-texts.ts';
 import { HttpError } from '../http/errors.ts';
 import { getBlob } from '../store/blobs.ts';
 import { pagesOf } from '../store/pages.ts';
@@ -44,7 +45,10 @@ const text = (v: unknown): string | null => {
 };
 
 /** The review form as a Correction; the line inputs arrive as `lines[i][field]`. */
-export function correctionOf(body: Record<string, unknown>): { correction: Correction; problems: string[] } {
+export function correctionOf(
+  body: Record<string, unknown>,
+  lang: TextLang = 'en',
+): { correction: Correction; problems: string[] } {
   const problems: string[] = [];
   const lines = new Map<number, Record<string, unknown>>();
   for (const [k, v] of Object.entries(body)) {
@@ -56,12 +60,22 @@ export function correctionOf(body: Record<string, unknown>): { correction: Corre
   }
   const num = (v: unknown, what: string) => {
     const n = humanNumber(v);
-    if (Number.isNaN(n)) problems.push(`${what}: "${String(v)}" is not a number`);
+    if (Number.isNaN(n))
+      problems.push(
+        lang === 'es'
+          ? `${fieldText(what, lang)}: «${String(v)}» no es un número`
+          : `${fieldText(what, lang)}: "${String(v)}" is not a number`,
+      );
     return Number.isNaN(n) ? null : n;
   };
   const date = (v: unknown, what: string) => {
     const s = text(v);
-    if (s && !/^\d{4}-\d{2}-\d{2}$/.test(s)) problems.push(`${what}: "${s}" is not a date (YYYY-MM-DD)`);
+    if (s && !/^\d{4}-\d{2}-\d{2}$/.test(s))
+      problems.push(
+        lang === 'es'
+          ? `${fieldText(what, lang)}: «${s}» no es una fecha (AAAA-MM-DD)`
+          : `${fieldText(what, lang)}: "${s}" is not a date (YYYY-MM-DD)`,
+      );
     return s;
   };
   const version = Number(body.version);
@@ -79,9 +93,9 @@ export function correctionOf(body: Record<string, unknown>): { correction: Corre
         sku: text(l.sku),
         customerRef: text(l.customerRef),
         description: text(l.description),
-        quantity: num(l.quantity, `line ${i + 1} quantity`),
+        quantity: num(l.quantity, `lines[${i}].quantity`),
         unit: text(l.unit)?.toUpperCase() ?? null,
-        unitPrice: num(l.unitPrice, `line ${i + 1} price`),
+        unitPrice: num(l.unitPrice, `lines[${i}].unitPrice`),
       }))
       // A row left completely empty (added and not used) is no line.
       .filter((l) => Object.values(l).some((v) => v !== null)),
@@ -218,13 +232,16 @@ export async function reviewRoutes(
       checkCsrf(request, body._csrf);
       const op = operatorOf(request);
       const id = idParam(request);
-      const t = pageOf(request, op, ctx.config.sla.calendar.timeZone).t;
-      const { correction, problems } = correctionOf(body);
+      const { t, lang } = pageOf(request, op, ctx.config.sla.calendar.timeZone);
+      const { correction, problems } = correctionOf(body, lang);
       if (problems.length > 0) return showOrder(request, reply, id, problems, 422);
       const r = await approveOrder(ctx, op, id, correction);
       if (r.ok)
         return reply.redirect(`/review/next?after=${id}&done=${encodeURIComponent(t.approved(id))}`, 303);
-      if (r.reason === 'invalid') return showOrder(request, reply, id, r.messages, 422);
+      if (r.reason === 'invalid') {
+        const said = r.findings?.map((f) => findingText(f, lang)) ?? r.messages;
+        return showOrder(request, reply, id, said, 422);
+      }
       const message =
         r.reason === 'decided'
           ? t.alreadyDecided(r.messages[0] ?? '')

@@ -1,6 +1,7 @@
 /** The review workspace's pages, server-rendered; every value from a document or a person is escaped. */
 import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
+import { channelText, codeText, fieldText, findingText, statusText } from '../domain/finding-texts.ts';
 import type { Lang, ReviewTexts } from './i18n.ts';
 import type { SearchHit, SearchQuery } from '../archive/search.ts';
 import type { Kpis } from '../kpi/kpis.ts';
@@ -56,9 +57,9 @@ export function queueView(p: Page, items: QueueItem[], f: QueueFilters, now = ne
   const codes = [...new Set(items.flatMap((i) => i.codes ?? []))].sort();
   return html`<h1>${t.title} (${items.length})</h1>
 <form method="get" action="/review" class="filters">
-<label>${t.channel} <select name="channel">${channels.map((c) => option(c, f.channel, c || t.all))}</select></label>
+<label>${t.channel} <select name="channel">${channels.map((c) => option(c, f.channel, c ? channelText(c, p.lang) : t.all))}</select></label>
 <label>${t.customer} <input name="customer" value="${f.customer ?? ''}" size="8"></label>
-<label>${t.findings} <select name="code">${['', ...codes].map((c) => option(c, f.code, c || t.anyCode))}</select></label>
+<label>${t.findings} <select name="code">${['', ...codes].map((c) => option(c, f.code, c ? codeText(c, p.lang) : t.anyCode))}</select></label>
 <label>${t.olderThan} <input name="age" value="${f.olderThanHours ?? ''}" size="3" inputmode="numeric"> h</label>
 <button type="submit">${t.filter}</button>
 </form>
@@ -71,10 +72,10 @@ ${
         (i) => html`<tr class="${i.priority ? 'priority' : ''}${i.deadline < now ? ' overdue' : ''}">
 <td>${i.priority ? html`<span class="badge" title="${i.priority}">!</span>` : ''}</td>
 <td>${time(i.deadline, p)}${i.deadline < now ? html` <em>${t.overdue}</em>` : ''}</td>
-<td>${time(i.received_at, p)}</td><td>${i.channel}</td>
+<td>${time(i.received_at, p)}</td><td>${channelText(i.channel, p.lang)}</td>
 <td>${i.customer_name ?? html`<em>${t.unknownCustomer}</em>`}</td>
 <td><a href="/review/orders/${i.id}">${i.po_number ?? `#${i.id}`}</a>${i.on_hold ? html` <span class="on-hold">${t.onHold}: ${i.on_hold}</span>` : ''}</td>
-<td>${(i.codes ?? []).join(', ')}</td><td>${i.held_by_name ?? ''}</td></tr>`,
+<td>${(i.codes ?? []).map((c) => codeText(c, p.lang)).join(', ')}</td><td>${i.held_by_name ?? ''}</td></tr>`,
       )}</tbody></table>`
 }`;
 }
@@ -118,7 +119,10 @@ export function reviewView(p: Page, d: ReviewViewData): SafeHtml {
       (f) => f.field === field || (field === 'customer.id' && f.code === 'unknown_customer'),
     );
   const notes = (field: string) =>
-    findingsOf(field).map((f) => html`<span class="finding ${f.severity}">${f.message}</span>`);
+    findingsOf(field).map(
+      (f) =>
+        html`<span class="finding ${f.severity}" title="${codeText(f.code, p.lang)}">${findingText(f, p.lang)}</span>`,
+    );
   const dis = d.readOnly ? html` disabled` : '';
   const input = (
     name: string,
@@ -160,12 +164,12 @@ export function reviewView(p: Page, d: ReviewViewData): SafeHtml {
   return html`<div class="review">
 <section class="document">${left}</section>
 <section class="order">
-<h1>${o.poNumber ?? `#${d.order.id}`} <small>${d.order.channel} · ${time(d.order.received_at, p)}</small></h1>
+<h1>${o.poNumber ?? `#${d.order.id}`} <small>${channelText(d.order.channel, p.lang)} · ${time(d.order.received_at, p)}</small></h1>
 ${d.order.priority ? html`<p class="priority-note"><span class="badge">!</span> ${d.order.priority}</p>` : ''}
 ${d.order.on_hold ? html`<p class="flash warn">${t.onHold}: ${d.order.on_hold}</p>` : ''}
 ${d.context.creditLeft !== null ? html`<p class="credit${d.context.creditLeft < 0 ? ' over' : ''}">${t.creditLeft}: ${d.context.creditLeft.toFixed(2)} ${d.context.currency ?? ''}</p>` : ''}
 ${d.readOnly && d.order.status === 'review' && d.order.held_by_name ? html`<p class="flash warn">${t.heldByOther(d.order.held_by_name)}</p>` : ''}
-${d.readOnly && d.order.status !== 'review' ? html`<p class="flash">${t.readOnly} (${t.status}: ${d.order.status})</p>` : ''}
+${d.readOnly && d.order.status !== 'review' ? html`<p class="flash">${t.readOnly} (${t.status}: ${statusText(d.order.status, p.lang)})</p>` : ''}
 ${d.errors.length > 0 ? html`<div class="errors" role="alert"><p>${t.cannotApprove}</p><ul>${d.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 <form method="post" action="/review/orders/${d.order.id}/approve" id="order-form">
 <input type="hidden" name="_csrf" value="${p.operator.csrf}"><input type="hidden" name="version" value="${d.order.version}">
@@ -203,7 +207,7 @@ ${
 <p class="help">${t.shortcuts}</p>
 <details><summary>${t.history}</summary><ul class="history">${d.history.map(
     (h) =>
-      html`<li>${time(h.at, p)} · ${h.actor} · ${h.kind}${h.field ? html` · ${h.field}: ${JSON.stringify(h.old_value)} → ${JSON.stringify(h.new_value)}` : ''}</li>`,
+      html`<li>${time(h.at, p)} · ${h.actor} · ${h.kind}${h.field ? html` · ${fieldText(h.field, p.lang)}: ${JSON.stringify(h.old_value)} → ${JSON.stringify(h.new_value)}` : ''}</li>`,
   )}</ul></details>
 </section></div>`;
 }
@@ -256,7 +260,7 @@ export function searchView(
   const statuses = ['', 'review', 'accepted', 'delivered', 'rejected', 'failed', 'processed', 'received'];
   const channels = ['', 'email', 'fax', 'edi', 'web', 'scan'];
   const select = (name: 'status' | 'channel', values: string[], label: string) =>
-    html`<label>${label} <select name="${name}">${values.map((v) => html`<option value="${v}"${v === (s[name] ?? '') ? html` selected` : ''}>${v || t.all}</option>`)}</select></label>`;
+    html`<label>${label} <select name="${name}">${values.map((v) => html`<option value="${v}"${v === (s[name] ?? '') ? html` selected` : ''}>${v ? (name === 'status' ? statusText(v, p.lang) : channelText(v, p.lang)) : t.all}</option>`)}</select></label>`;
   return html`<h1>${t.searchTitle}</h1>
 <form method="get" action="/review/search" class="filters search">
 ${field('text', t.words, html`autofocus size="30"`)} ${field('customer', t.customer, html`size="10"`)} ${field('po', t.po, html`size="12"`)}
@@ -272,11 +276,11 @@ ${
       : html`<p>${t.results(hits.length)}</p><table class="queue" id="results">
 <thead><tr><th>${t.received}</th><th>${t.channel}</th><th>${t.document}</th><th>${t.customer}</th><th>${t.po}</th><th>${t.status}</th><th></th></tr></thead>
 <tbody>${hits.map(
-          (h) => html`<tr><td>${time(h.received_at, p)}</td><td>${h.channel}</td>
+          (h) => html`<tr><td>${time(h.received_at, p)}</td><td>${channelText(h.channel, p.lang)}</td>
 <td>${h.filename ?? `#${h.id}`}${h.sender ? html` <small>${h.sender}</small>` : ''}${h.snippet ? html`<div class="snippet">${h.snippet}</div>` : ''}${h.status_reason ? html`<div class="finding">${h.status_reason}</div>` : ''}</td>
 <td>${h.orders.map((o) => html`<div>${o.customer_name ?? o.customer_id ?? ''}</div>`)}</td>
 <td>${h.orders.map((o) => html`<div><a href="/review/orders/${o.id}">${o.po_number ?? `#${o.id}`}</a></div>`)}</td>
-<td>${h.orders.length > 0 ? h.orders.map((o) => html`<div>${o.status}</div>`) : h.status}</td>
+<td>${h.orders.length > 0 ? h.orders.map((o) => html`<div>${statusText(o.status, p.lang)}</div>`) : statusText(h.status, p.lang)}</td>
 <td><a href="/review/documents/${h.id}/original" class="download">${t.original}</a></td></tr>`,
         )}</tbody></table>`
 }`;

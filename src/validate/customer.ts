@@ -1,3 +1,4 @@
+import type { FindingParams } from '../domain/findings.ts';
 import type { Channel } from '../domain/document.ts';
 import type { CustomerEvidence } from '../domain/extraction.ts';
 import { emailDomain, normaliseEmail, normaliseFax, taxIdVariants } from '../masterdata/normalise.ts';
@@ -50,7 +51,7 @@ function bareAddress(s: string): string {
 
 export type CustomerResolution =
   | { customer: CustomerFacts; via: string }
-  | { customer: null; message: string };
+  | { customer: null; message: string; params: FindingParams };
 
 interface Step {
   via: string;
@@ -93,6 +94,7 @@ export function resolveCustomer(candidates: CustomerFacts[], k: CustomerKeys): C
     return {
       customer: null,
       message: `The channel authenticated customer ${k.channelId}, which is not in master data`,
+      params: { t: 'unknown_customer.channel', customer: k.channelId },
     };
   }
   const ambiguous: string[] = [];
@@ -103,7 +105,11 @@ export function resolveCustomer(candidates: CustomerFacts[], k: CustomerKeys): C
     if (ids.length === 1) return { customer: candidates.find((c) => c.id === ids[0])!, via: step.via };
     if (ids.length > 1) ambiguous.push(`${step.via} fits several customers (${ids.join(', ')})`);
   }
-  return { customer: null, message: unknownMessage(tried, ambiguous) };
+  return {
+    customer: null,
+    message: unknownMessage(tried, ambiguous),
+    params: { t: tried.length === 0 ? 'unknown_customer.nothing' : 'unknown_customer.noMatch' },
+  };
 }
 
 function unknownMessage(tried: string[], ambiguous: string[]): string {

@@ -50,6 +50,7 @@ export async function validateOrder(
         'error',
         'customer.id',
         `The order is for customer ${customer.id}, but it was sent with the access token of customer ${sentBy}.`,
+        { t: 'customer_mismatch', customer: customer.id, sentBy },
       ),
     );
   }
@@ -137,7 +138,7 @@ function applyCustomer(
   if (!c) {
     // Whatever id the document claimed is not a master-data id: never pass it on.
     order.customer.id = null;
-    found.push(finding('unknown_customer', 'error', 'customer.id', resolution.message));
+    found.push(finding('unknown_customer', 'error', 'customer.id', resolution.message, resolution.params));
     return null;
   }
   const byName = resolution.via.startsWith('name ');
