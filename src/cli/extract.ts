@@ -181,7 +181,14 @@ async function finish(db: Db, worker: DocumentWorker, documentId: number): Promi
 }
 
 function rejectedLine(source: string, channel: Channel, findings: Finding[]): ExtractLine {
-  return { source, channel, status: 'rejected', confidence: 0, order: null, findings: findings.map(contractFinding) };
+  return {
+    source,
+    channel,
+    status: 'rejected',
+    confidence: 0,
+    order: null,
+    findings: findings.map(contractFinding),
+  };
 }
 
 function humanLine(l: ExtractLine): string {
