@@ -18,7 +18,7 @@ interface LockEntry {
 const read = (name: string) => JSON.parse(readFileSync(new URL(`../${name}`, import.meta.url), 'utf8'));
 
 /** What in `lock` would make npm rewrite it or fail on another platform; empty when none. */
-export function lockProblems(
+function lockProblems(
   pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> },
   lock: { lockfileVersion: number; packages: Record<string, LockEntry> },
 ): string[] {
@@ -53,7 +53,9 @@ describe('package-lock.json', () => {
     const linuxOnly = {
       ...lock,
       packages: Object.fromEntries(
-        Object.entries(lock.packages as Record<string, LockEntry>).filter(([, e]) => !e.os?.includes('darwin')),
+        Object.entries(lock.packages as Record<string, LockEntry>).filter(
+          ([, e]) => !e.os?.includes('darwin'),
+        ),
       ),
     };
     expect(lockProblems(read('package.json'), linuxOnly)).toContain('no darwin packages');
