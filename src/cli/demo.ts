@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { issueToken } from '../customers/tokens.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { createUser, findUserByLogin, setPassword } from '../review/auth.ts';
+import { writeDemoPaper } from './demo-paper.ts';
 import { runServe } from './serve.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -33,6 +34,9 @@ export async function runDemo(): Promise<number> {
       for (const f of (await readdir(join(fixtures, 'demo'))).filter((f) => !f.startsWith('.'))) {
         await copyFile(join(fixtures, 'demo', f), join(config.edifact.dropDir, f));
       }
+      // Paper too: a fax, a scanned PDF and an e-mail with a PDF order, read by OCR in the background.
+      const paper = await writeDemoPaper({ faxDir: config.fax.dropDir, mailDir: config.mail.dropDir });
+      process.stdout.write(`demo documents:\n${paper.map((p) => `  ${p}`).join('\n')}\n`);
     }
     if (!url) return;
     process.stdout.write(
