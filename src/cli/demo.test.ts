@@ -10,11 +10,24 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/open.ts';
 import { waitFor } from '../testing/wait.ts';
+import { demoPassword } from './demo.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/order-capture.js', import.meta.url));
 
 describe('npm start (order-capture demo)', () => {
   let dir: string;
+
+  it('prints the same demo password at every start', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'oc-demo-pw-'));
+    try {
+      const first = await demoPassword(data);
+      expect(first.length).toBeGreaterThanOrEqual(12);
+      expect(await demoPassword(data)).toBe(first);
+    } finally {
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+
   afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
 
   it('seeds a fax, a scanned PDF and an e-mail with a PDF order, read into orders', async () => {

@@ -104,7 +104,7 @@ function logRequest(log: Logger, request: FastifyRequest, reply: FastifyReply): 
     ms: Math.round(reply.elapsedTime),
     customer: customerOfRequest(request),
   };
+  // Requests at debug: at info they scroll the start-up banner (URL, token, password) away.
   if (reply.statusCode >= 500) log.warn('http request', fields);
-  else if (fields.path === '/health' || fields.path === '/metrics') log.debug('http request', fields);
-  else log.info('http request', fields);
+  else log.debug('http request', fields);
 }

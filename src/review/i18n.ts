@@ -3,7 +3,9 @@
 const en = {
   title: 'Review queue',
   signOut: 'Sign out',
-  queueEmpty: 'Nothing to review. New orders appear here as they arrive.',
+  queueEmpty: 'Nothing to review. New orders are announced here as they arrive.',
+  newItems: 'The queue has changed since this page was shown.',
+  showThem: 'Show it now',
   received: 'Received',
   deadline: 'Due',
   overdue: 'overdue',
@@ -114,7 +116,9 @@ export type ReviewTexts = typeof en;
 const es: ReviewTexts = {
   title: 'Pedidos a revisar',
   signOut: 'Salir',
-  queueEmpty: 'Nada que revisar. Los pedidos nuevos aparecen aquí al llegar.',
+  queueEmpty: 'Nada que revisar. Los pedidos nuevos se anuncian aquí al llegar.',
+  newItems: 'La cola ha cambiado desde que se mostró esta página.',
+  showThem: 'Verla ahora',
   received: 'Recibido',
   deadline: 'Vence',
   overdue: 'vencido',

@@ -5,7 +5,9 @@ import { layout } from '../../scripts/eval/layout.ts';
 import { CUSTOMERS, makeOrder, random } from '../../scripts/eval/orders.ts';
 import { textPdf } from '../../scripts/eval/render.ts';
 import { submit } from '../pipeline/submit.ts';
+import { buildServer } from '../http/server.ts';
 import { computeKpis } from '../kpi/kpis.ts';
+import { createLogger } from '../log.ts';
 import { OPERATOR_COOKIE } from './auth.ts';
 import { correctionOf, humanNumber } from './routes.ts';
 import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
@@ -219,6 +221,45 @@ describe('review queue', () => {
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.body).not.toContain('"error"');
       expect(res.body).toContain('<html lang="es"');
+    }
+  });
+
+  it('says an approval was done on the page it lands on; the queue announces news instead of reloading; requests log at debug', async () => {
+    const doc = await orderWithNewReference(6, '4795', 300);
+    const [id] = await arrive(bench, doc.pdf, 'doc-6');
+    const other = await orderWithNewReference(8, '4794', 300);
+    await arrive(bench, other.pdf, 'doc-8');
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const form = formOf((await ana.get(`/review/orders/${id}`)).body);
+    const ok = await ana.post(`/review/orders/${id}/approve`, {
+      ...form,
+      'lines[0][sku]': doc.g.expected.lines[0]!.sku!,
+    });
+    const next = await ana.get(String(ok.headers.location));
+    expect(next.statusCode).toBe(303);
+    const landing = await ana.get(String(next.headers.location));
+    expect(landing.body).toContain(
+      `<p class="flash" role="status">Pedido ${id} aprobado y enviado al ERP.</p>`,
+    );
+    const queue = await ana.get('/review');
+    expect(queue.body).not.toContain('http-equiv="refresh"');
+    expect(queue.body).toMatch(/<h1 data-queue-count="\d+">/);
+    expect(queue.body).toContain('id="queue-news" class="flash" role="status" hidden');
+    // The sign-in page has the workspace's styles.
+    const login = await bench.app.inject({ method: 'GET', url: '/review/login' });
+    expect(login.body).toContain('<link rel="stylesheet" href="/review/assets/review.css">');
+    // A request is no news at info: the start-up banner stays on the screen.
+    const lines: string[] = [];
+    const app = await buildServer({
+      db: bench.p.db,
+      config: bench.p.config,
+      log: createLogger('info', {}, (l) => lines.push(l)),
+    });
+    try {
+      await app.inject({ method: 'GET', url: '/review/login' });
+      expect(lines.filter((l) => l.includes('http request'))).toEqual([]);
+    } finally {
+      await app.close();
     }
   });
 

@@ -144,7 +144,7 @@ export async function reviewRoutes(
       const items = await listQueue(ctx.db, filters, op.id);
       const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const flash = typeof q.done === 'string' ? q.done : null;
-      return sendHtml(reply, layout(p, p.t.title, queueView(p, items, filters), flash, 20));
+      return sendHtml(reply, layout(p, p.t.title, queueView(p, items, filters), flash));
     });
 
     scoped.get('/review/lang', async (request, reply) => {
@@ -161,8 +161,9 @@ export async function reviewRoutes(
       const q = request.query as { after?: string; done?: string };
       const after = Number(q.after);
       const next = await nextInQueue(ctx.db, op.id, Number.isSafeInteger(after) ? after : undefined);
+      // What was just done stays said on the page the operator lands on, the next order too.
       const done = q.done ? `?done=${encodeURIComponent(q.done)}` : '';
-      return reply.redirect(next ? `/review/orders/${next}` : `/review${done}`, 303);
+      return reply.redirect(next ? `/review/orders/${next}${done}` : `/review${done}`, 303);
     });
 
     const showOrder = async (
@@ -209,7 +210,9 @@ export async function reviewRoutes(
         history,
         context,
       });
-      return sendHtml(reply, layout(p, order.data.poNumber ?? `#${id}`, body), status);
+      const done = (request.query as { done?: unknown }).done;
+      const flash = typeof done === 'string' && errors.length === 0 ? done : null;
+      return sendHtml(reply, layout(p, order.data.poNumber ?? `#${id}`, body, flash), status);
     };
 
     scoped.get('/review/orders/:id', async (request, reply) => showOrder(request, reply, idParam(request)));
@@ -278,7 +281,7 @@ export async function reviewRoutes(
       if (!reason) return showOrder(request, reply, id, [t.reasonNeeded], 422);
       const r = await rejectOrder(ctx, op, id, Number(body.version), reason);
       if (!r.ok) return showOrder(request, reply, id, [t.changed], 409);
-      return reply.redirect(`/review/next?after=${id}`, 303);
+      return reply.redirect(`/review/next?after=${id}&done=${encodeURIComponent(t.rejected(id))}`, 303);
     });
   });
 }

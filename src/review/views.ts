@@ -55,7 +55,8 @@ export function queueView(p: Page, items: QueueItem[], f: QueueFilters, now = ne
     html`<option value="${v}"${v === (current ?? '') ? html` selected` : ''}>${label}</option>`;
   const channels = ['', 'email', 'fax', 'edi', 'web', 'scan'];
   const codes = [...new Set(items.flatMap((i) => i.codes ?? []))].sort();
-  return html`<h1>${t.title} (${items.length})</h1>
+  return html`<h1 data-queue-count="${items.length}">${t.title} (${items.length})</h1>
+<p id="queue-news" class="flash" role="status" hidden>${t.newItems} <a href="">${t.showThem}</a></p>
 <form method="get" action="/review" class="filters">
 <label>${t.channel} <select name="channel">${channels.map((c) => option(c, f.channel, c ? channelText(c, p.lang) : t.all))}</select></label>
 <label>${t.customer} <input name="customer" value="${f.customer ?? ''}" size="8"></label>
