@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAX_LINES, faxTiff } from '../documents/testing.ts';
+import { issueToken } from '../customers/tokens.ts';
 import { submit } from '../pipeline/submit.ts';
 import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
 
@@ -175,6 +176,30 @@ describe('review workspace and archive in Chromium', () => {
     expect(download.suggestedFilename()).toBe('fax-0042.tif');
     const path = await download.path();
     expect(Buffer.compare(await readFile(path), tiff)).toBe(0);
+    await page.close();
+  });
+
+  it('Enter in a portal line moves on instead of sending the half-typed order', async () => {
+    const token = await issueToken(bench.p.db, 'C042');
+    const page = await browser.newPage({ locale: 'es-ES', viewport: { width: 1300, height: 900 } });
+    await page.goto(`${url}/portal?token=${token}`);
+    const count = async () =>
+      (
+        await bench.p.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM documents WHERE channel = 'web'`,
+        )
+      )[0]!.n;
+    const before = await count();
+    await page.locator('#lines input[name="sku"]').first().fill('TOR-M8-40');
+    await page.locator('#lines input[name="sku"]').first().press('Enter');
+    expect(
+      await page.evaluate<string | undefined>('document.activeElement && document.activeElement.name'),
+    ).toBe('quantity');
+    await page.locator('#lines input[name="quantity"]').first().fill('200');
+    await page.locator('#lines input[name="quantity"]').first().press('Enter');
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).pathname).toBe('/portal');
+    expect(await count()).toBe(before);
     await page.close();
   });
 });
