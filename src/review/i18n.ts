@@ -81,6 +81,8 @@ const en = {
   document: 'Document',
   original: 'Original file',
   noResults: 'Nothing found.',
+  rejectedDocuments: (n: number) => `Documents rejected in the last 7 days (${n}): no order came of them`,
+  reason: 'Reason',
   badDate: (typed: string) => `"${typed}" is not a date; write it as 30/11/2026 or 2026-11-30.`,
   results: (n: number) => `${n} document(s)`,
   dashboard: 'Dashboard',
@@ -195,6 +197,9 @@ const es: ReviewTexts = {
   document: 'Documento',
   original: 'Fichero original',
   noResults: 'No se ha encontrado nada.',
+  rejectedDocuments: (n: number) =>
+    `Documentos rechazados en los últimos 7 días (${n}): no salió ningún pedido de ellos`,
+  reason: 'Motivo',
   badDate: (typed: string) => `«${typed}» no es una fecha; escríbala como 30/11/2026 o 2026-11-30.`,
   results: (n: number) => `${n} documento(s)`,
   dashboard: 'Indicadores',

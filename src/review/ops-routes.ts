@@ -16,13 +16,16 @@ import {
   dashboardView,
   type LearnedFieldRow,
   layout,
+  rejectedView,
   learnedView,
   searchView,
   type SystemState,
 } from './views.ts';
 import type { Queryable } from '../db/db.ts';
 import { dayIn, startOfDay } from '../sla/calendar.ts';
+import { html } from '../../connectors/web-form/html.ts';
 import { personDate } from './person-date.ts';
+import { listRejectedDocuments } from './queue.ts';
 
 /** Types an original is served as; anything else (say, text/html from a sender) as bytes. */
 const SERVED_AS = new Set([
@@ -105,7 +108,11 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
       const period = periodOf(request);
       const k = await computeKpis(ctx.db, period.range);
       const system = await systemState(ctx.db);
-      return sendHtml(reply, layout(p, p.t.dashboard, dashboardView(p, k, period, system)));
+      const rejected = rejectedView(p, await listRejectedDocuments(ctx.db));
+      return sendHtml(
+        reply,
+        layout(p, p.t.dashboard, html`${dashboardView(p, k, period, system)}${rejected}`),
+      );
     });
 
     scoped.get('/review/dashboard.csv', async (request, reply) => {

@@ -168,3 +168,30 @@ export async function orderContext(q: Queryable, order: CanonicalOrder): Promise
     currency: credit.currency,
   };
 }
+
+export interface RejectedDocument {
+  id: number;
+  channel: string;
+  filename: string | null;
+  sender: string | null;
+  received_at: Date;
+  status_reason: string | null;
+  /** Its first finding, to be told in the reader's language. */
+  finding: Pick<Finding, 'code' | 'message' | 'params'> | null;
+}
+
+/**
+ * Documents the machine rejected (unreadable, not an order) in the last `days`: no order came of
+ * them, so without this list a file dropped in a folder would be seen only by archive search.
+ */
+export async function listRejectedDocuments(q: Queryable, days = 7, limit = 50): Promise<RejectedDocument[]> {
+  return q.query<RejectedDocument>(
+    `SELECT d.id, d.channel, d.filename, d.sender, d.received_at, d.status_reason,
+            (SELECT json_build_object('code', f.code, 'message', f.message, 'params', f.params)
+               FROM findings f WHERE f.document_id = d.id AND f.current ORDER BY f.id LIMIT 1) AS finding
+       FROM documents d
+      WHERE d.status = 'rejected' AND d.received_at > now() - make_interval(days => $1)
+      ORDER BY d.received_at DESC, d.id DESC LIMIT $2`,
+    [days, limit],
+  );
+}

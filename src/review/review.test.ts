@@ -8,7 +8,7 @@ import { submit } from '../pipeline/submit.ts';
 import { buildServer } from '../http/server.ts';
 import { computeKpis } from '../kpi/kpis.ts';
 import { createLogger } from '../log.ts';
-import { OPERATOR_COOKIE } from './auth.ts';
+import { createUser, OPERATOR_COOKIE } from './auth.ts';
 import { correctionOf, humanNumber } from './routes.ts';
 import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
 
@@ -261,6 +261,32 @@ describe('review queue', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('shows admins the documents rejected without an order, in the queue and on the dashboard', async () => {
+    await submit(bench.p.db, {
+      channel: 'fax',
+      sourceRef: 'broken-fax',
+      sender: '+34912345678',
+      receivedAt: new Date(),
+      filename: 'fax-broken-0099.tif',
+      contentType: 'image/tiff',
+      bytes: Buffer.from('II*\u0000 this is no tiff at all'),
+    });
+    await bench.p.worker.runUntilIdle();
+    await createUser(
+      bench.p.db,
+      { login: 'marta', name: 'Marta Admin', role: 'admin', password: 'an admin long secret' },
+      'system:test',
+    );
+    const marta = await signIn(bench, 'marta', 'an admin long secret');
+    const queue = (await marta.get('/review')).body;
+    expect(queue).toContain('Documentos rechazados en los últimos 7 días');
+    expect(queue).toContain('fax-broken-0099.tif');
+    expect(queue).toMatch(/No se puede leer el documento|documento ilegible/);
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    expect((await ana.get('/review')).body).not.toContain('fax-broken-0099.tif');
+    expect((await ana.get('/review/dashboard')).body).toContain('fax-broken-0099.tif');
   });
 
   it('an approval that leaves an error standing is refused with the reason', async () => {

@@ -16,16 +16,18 @@ import { authRoutes, reviewErrorHandler } from './auth-routes.ts';
 import { checkCsrf, type LoginRateLimiter, operatorOf, requireOperator } from './auth.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { idParam, LANG_COOKIE, pageOf, sendHtml } from './page.ts';
+import { html } from '../../connectors/web-form/html.ts';
 import { approveOrder, type Correction, parkOrder, rejectOrder } from './decisions.ts';
 import {
   holdOrder,
   listQueue,
+  listRejectedDocuments,
   loadReviewOrder,
   nextInQueue,
   orderContext,
   type QueueFilters,
 } from './queue.ts';
-import { layout, queueView, reviewView } from './views.ts';
+import { layout, queueView, rejectedView, reviewView } from './views.ts';
 
 /** A number as people type it: `1.234,5`, `1234.5`, `0,12`; null when empty; NaN when not a number. */
 export function humanNumber(raw: unknown): number | null {
@@ -144,7 +146,9 @@ export async function reviewRoutes(
       const items = await listQueue(ctx.db, filters, op.id);
       const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const flash = typeof q.done === 'string' ? q.done : null;
-      return sendHtml(reply, layout(p, p.t.title, queueView(p, items, filters), flash));
+      // Admins also see what was rejected without an order (a drop-folder file nobody could read).
+      const rejected = op.role === 'admin' ? rejectedView(p, await listRejectedDocuments(ctx.db)) : html``;
+      return sendHtml(reply, layout(p, p.t.title, html`${queueView(p, items, filters)}${rejected}`, flash));
     });
 
     scoped.get('/review/lang', async (request, reply) => {

@@ -5,7 +5,7 @@ import { channelText, codeText, fieldText, findingText, statusText } from '../do
 import type { Lang, ReviewTexts } from './i18n.ts';
 import type { SearchHit, SearchQuery } from '../archive/search.ts';
 import type { Kpis } from '../kpi/kpis.ts';
-import type { OrderContext, QueueFilters, QueueItem, ReviewOrder } from './queue.ts';
+import type { OrderContext, QueueFilters, QueueItem, RejectedDocument, ReviewOrder } from './queue.ts';
 
 export interface Page {
   lang: Lang;
@@ -385,4 +385,18 @@ ${table(
     [t.takenBy, t.approvedCol, t.rejectedCol, t.correctedCol],
     k.operators.map((r) => [r.operator, r.approved, r.rejected, r.corrected]),
   )}`;
+}
+
+/** Documents rejected by the machine, with the reason in the reader's language and the original. */
+export function rejectedView(p: Page, docs: RejectedDocument[]): SafeHtml {
+  const { t } = p;
+  if (docs.length === 0) return html``;
+  return html`<section id="rejected"><h2>${t.rejectedDocuments(docs.length)}</h2>
+<table class="queue"><thead><tr><th>${t.received}</th><th>${t.channel}</th><th>${t.document}</th><th>${t.reason}</th><th></th></tr></thead>
+<tbody>${docs.map(
+    (d) => html`<tr><td>${time(d.received_at, p)}</td><td>${channelText(d.channel, p.lang)}</td>
+<td>${d.filename ?? `#${d.id}`}${d.sender ? html` <small>${d.sender}</small>` : ''}</td>
+<td>${d.finding ? findingText(d.finding, p.lang) : (d.status_reason ?? '')}</td>
+<td><a href="/review/documents/${d.id}/original" class="download">${t.original}</a></td></tr>`,
+  )}</tbody></table></section>`;
 }
