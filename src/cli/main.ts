@@ -26,7 +26,7 @@ order-capture token revoke CUSTOMER_ID
   serve with demo master data and documents: EDIFACT, a fax, a scanned PDF and an e-mail (npm start)`,
 };
 
-const USAGE = `usage: order-capture <command> [options]      (order-capture <command> --help for one)
+const USAGE = `usage: order-capture COMMAND [options]      (order-capture COMMAND --help for one)
 
 commands:
 ${Object.values(COMMANDS)
