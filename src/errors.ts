@@ -2,6 +2,7 @@
 export type ErrorCode =
   | 'config_invalid'
   | 'database_unavailable'
+  | 'database_busy'
   | 'lease_lost'
   | 'document_missing'
   | 'erp_rejected'

@@ -158,7 +158,7 @@ export async function findOwnOrder(db: Db, customerId: string, orderId: number):
   );
   if (!row) return null;
   const findings = await db.query<Finding>(
-    `SELECT code, severity, field, message FROM findings WHERE order_id = $1 ORDER BY id`,
+    `SELECT code, severity, field, message, params FROM findings WHERE order_id = $1 AND current ORDER BY id`,
     [orderId],
   );
   return {

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../src/context.ts';
 import { errorResponse, HttpError, pathOf } from '../../src/http/errors.ts';
 import { verifyToken } from '../../src/customers/tokens.ts';
+import { dayIn } from '../../src/sla/calendar.ts';
 import {
   clearSessionCookie,
   csrfTokenFor,
@@ -175,7 +176,10 @@ export async function portalRoutes(app: FastifyInstance, { ctx }: Options): Prom
     const id = parseId((request.params as { id?: unknown }).id);
     const own = id === null ? null : await findOwnOrder(ctx.db, principalOf(request).customerId, id);
     if (!own) throw new HttpError('not_found', 'no such order');
-    return sendHtml(reply, orderDetailView(viewOf(request), own));
+    return sendHtml(
+      reply,
+      orderDetailView({ ...viewOf(request), timeZone: ctx.config.sla.calendar.timeZone }, own),
+    );
   });
 
   app.post('/portal/logout', async (request, reply) => {
@@ -207,7 +211,7 @@ function formPage(
 async function postOrder(ctx: AppContext, request: FastifyRequest, reply: FastifyReply) {
   const principal = checkCsrf(request);
   const values = readForm(request.body);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = dayIn(new Date(), ctx.config.sla.calendar.timeZone);
   const checked = validateOrderInput({ ...formToOrderInput(values), orderDate: today });
   if (!checked.ok) return sendHtml(reply.code(400), formPage(request, values, checked.errors));
   const raw = (request.body as Record<string, unknown>).submissionId;

@@ -1,9 +1,11 @@
+import { findingText } from '../../src/domain/finding-texts.ts';
 import type { Finding } from '../../src/domain/findings.ts';
 import type { FormValues } from './form.ts';
 import { html, type SafeHtml } from './html.ts';
 import { customerState, type Lang, say, type Texts } from './i18n.ts';
 import type { OrderSummary, OwnOrder, Receipt } from './orders.ts';
 import type { FieldError } from './schema.ts';
+import { dayIn } from '../../src/sla/calendar.ts';
 
 /** What every page needs: wording, and who is signed in (none on sign-in and error pages). */
 export interface View {
@@ -115,12 +117,12 @@ function errorSummary(t: Texts, errors: FieldError[]): SafeHtml {
 </section>`;
 }
 
-function findingsList(t: Texts, findings: Finding[]): SafeHtml {
+function findingsList(t: Texts, findings: Finding[], lang: Lang): SafeHtml {
   if (findings.length === 0) return html``;
   return html`<p>${t.remarks}</p>
 <ul class="findings">${findings.map(
     (f) =>
-      html`<li class="${f.severity}">${say(t, 'finding_', f.code)} <span class="detail">${f.message}</span></li>`,
+      html`<li class="${f.severity}">${say(t, 'finding_', f.code)} <span class="detail">${findingText(f, lang)}</span></li>`,
   )}</ul>`;
 }
 
@@ -131,12 +133,12 @@ export function confirmationView(v: View, r: Receipt, poNumber: string | null): 
 <dt>${t.poNumber}</dt><dd>${poNumber ?? ''}</dd>
 ${r.id ? html`<dt>${t.order}</dt><dd><a href="/portal/orders/${r.id}">${r.id}</a></dd>` : ''}
 </dl>
-${findingsList(t, r.findings)}
+${findingsList(t, r.findings, v.lang)}
 <p><a href="/portal">${t.newOrder}</a> · <a href="/portal/orders">${t.myOrders}</a></p>`;
   return page(v, t.order, body);
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+const day = (d: Date, timeZone = 'UTC') => dayIn(d, timeZone);
 /** `YYYY-MM-DD HH:MM` in the time zone given (Swedish writes dates the ISO way). */
 const minute = (d: Date, timeZone = 'UTC') =>
   new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(d);
@@ -176,7 +178,7 @@ export function orderDetailView(v: View, o: OwnOrder): string {
 <dl>
 <dt>${t.poNumber}</dt><dd>${o.order.poNumber ?? ''}</dd>
 <dt>${t.deliveryDate}</dt><dd>${o.order.deliveryDate ?? ''}</dd>
-<dt>${t.received}</dt><dd>${day(o.createdAt)}</dd>
+<dt>${t.received}</dt><dd>${day(o.createdAt, v.timeZone)}</dd>
 </dl>
 <table class="order-lines">
 <thead><tr><th>${t.line}</th><th>${t.sku}</th><th>${t.product}</th><th>${t.quantity}</th></tr></thead>
@@ -187,7 +189,7 @@ export function orderDetailView(v: View, o: OwnOrder): string {
 <td>${l.quantity ?? ''} ${l.unit ?? ''}</td></tr>`,
   )}</tbody>
 </table>
-${findingsList(t, o.findings)}
+${findingsList(t, o.findings, v.lang)}
 <p><a href="/portal/orders">${t.myOrders}</a></p>`;
   return page(v, `${t.order} ${o.id}`, body);
 }

@@ -2,7 +2,7 @@ import { runUserCommand } from '../review/users-cli.ts';
 import { FILE_SPECS } from '../masterdata/files.ts';
 import { createProgress } from './progress.ts';
 import { loadConfig } from '../config.ts';
-import { issueToken } from '../customers/tokens.ts';
+import { issueToken, knownCustomerId, revokeTokens } from '../customers/tokens.ts';
 import { openDatabase } from '../db/open.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 
@@ -25,12 +25,21 @@ export async function runImport(dir: string): Promise<number> {
   }
 }
 
-/** `order-capture token CUSTOMER_ID`: prints the new token once; only its hash is kept. */
-export async function runToken(customerId: string): Promise<number> {
+/**
+ * `order-capture token CUSTOMER_ID`: prints the new token once; only its hash is kept.
+ * `order-capture token revoke CUSTOMER_ID`: every live token of the customer stops working.
+ */
+export async function runToken(customerId: string, action: 'issue' | 'revoke' = 'issue'): Promise<number> {
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
-    process.stdout.write(`${await issueToken(db, customerId)}\n`);
+    if (action === 'revoke') {
+      const id = await knownCustomerId(db, customerId);
+      const n = await revokeTokens(db, id);
+      process.stdout.write(`revoked ${n} token(s) of customer ${id}\n`);
+    } else {
+      process.stdout.write(`${await issueToken(db, customerId)}\n`);
+    }
     return 0;
   } finally {
     await db.close();

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueToken } from '../customers/tokens.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { createUser, findUserByLogin, setPassword } from '../review/auth.ts';
+import { writeDemoPaper } from './demo-paper.ts';
 import { runServe } from './serve.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -22,8 +23,9 @@ export async function runDemo(): Promise<number> {
       process.stdout.write(`demo master data:\n${formatImportReport(report)}\n`);
     }
     const token = await issueToken(db, 'C042');
-    // An operator for the review queue, with a new password each start (printed below).
-    const password = randomBytes(12).toString('base64url');
+    // An operator for the review queue; its password is made once and kept beside the data, so
+    // every start prints the same one (and a browser's saved password keeps working).
+    const password = await demoPassword(config.dataDir);
     const demoUser = await findUserByLogin(db, 'demo');
     if (demoUser) await setPassword(db, demoUser.id, password, 'system:demo');
     else
@@ -33,6 +35,9 @@ export async function runDemo(): Promise<number> {
       for (const f of (await readdir(join(fixtures, 'demo'))).filter((f) => !f.startsWith('.'))) {
         await copyFile(join(fixtures, 'demo', f), join(config.edifact.dropDir, f));
       }
+      // Paper too: a fax, a scanned PDF and an e-mail with a PDF order, read by OCR in the background.
+      const paper = await writeDemoPaper({ faxDir: config.fax.dropDir, mailDir: config.mail.dropDir });
+      process.stdout.write(`demo documents:\n${paper.map((p) => `  ${p}`).join('\n')}\n`);
     }
     if (!url) return;
     process.stdout.write(
@@ -53,4 +58,19 @@ export async function runDemo(): Promise<number> {
       ].join('\n'),
     );
   });
+}
+
+/** The demo operator's password: read from DATA_DIR/demo-password, made there on first start. */
+export async function demoPassword(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'demo-password');
+  try {
+    const kept = (await readFile(file, 'utf8')).trim();
+    if (kept.length >= 12) return kept;
+  } catch {
+    // First start: made below.
+  }
+  const password = randomBytes(12).toString('base64url');
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
 }

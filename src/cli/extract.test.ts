@@ -65,7 +65,6 @@ describe('order-capture extract (the program)', () => {
       join(FINDINGS, 'price_mismatch.edi'),
       join(FINDINGS, 'unreadable_document.bin'),
       join(FINDINGS, 'price_mismatch.edi'),
-      '/nonexistent/order.edi',
       join(FIXTURES, 'findings', 'not_an_order.edi'),
     ];
     const { stdout } = await run(process.execPath, [
@@ -85,7 +84,6 @@ describe('order-capture extract (the program)', () => {
       [files[1], 'rejected'],
       [files[2], 'review'],
       [files[3], 'rejected'],
-      [files[4], 'rejected'],
     ]);
     for (const l of lines) {
       expect(Object.keys(l)).toEqual(['source', 'channel', 'status', 'confidence', 'order', 'findings']);
@@ -94,7 +92,6 @@ describe('order-capture extract (the program)', () => {
     // The same order given twice: the second is a duplicate.
     expect(lines[0].findings.map((f: { code: string }) => f.code)).not.toContain('duplicate_order');
     expect(lines[2].findings.map((f: { code: string }) => f.code)).toContain('duplicate_order');
-    expect(lines[3].findings[0].message).toMatch(/ENOENT/);
     expect(Object.keys(lines[0].order)).toEqual([
       'customer',
       'poNumber',
@@ -106,9 +103,24 @@ describe('order-capture extract (the program)', () => {
       'total',
       'notes',
     ]);
-  });
+  }, 120_000);
 
   it('answers a usage error with exit status 2', async () => {
+    // A file that is not there is a mistake in the command: said at once, nothing processed.
+    await expect(
+      run(process.execPath, [
+        BIN,
+        'extract',
+        '--data',
+        DEMO_MASTER_DATA,
+        join(FINDINGS, 'price_mismatch.edi'),
+        '/nonexistent/order.edi',
+      ]),
+    ).rejects.toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringContaining('no such file: /nonexistent/order.edi'),
+    });
     await expect(run(process.execPath, [BIN, 'extract'])).rejects.toMatchObject({ code: 2 });
     await expect(run(process.execPath, [BIN, 'frobnicate'])).rejects.toMatchObject({ code: 2 });
     await expect(
@@ -117,7 +129,7 @@ describe('order-capture extract (the program)', () => {
       code: 2,
       stderr: 'order-capture: cannot read the master-data folder /nonexistent\n',
     });
-  });
+  }, 120_000);
 });
 
 const HUGE = join(FIXTURES, '..', '..', 'shared', 'corpus', 'pydifact', 'huge_file2.edi');

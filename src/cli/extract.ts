@@ -160,8 +160,13 @@ async function extractFile(
     status: o.status,
     confidence: o.confidence,
     order: o.order,
-    findings: o.findings,
+    findings: o.findings.map(contractFinding),
   }));
+}
+
+/** A finding as CONTRACTS.md section 3 prints it: code, severity, field and the English message. */
+function contractFinding(f: Finding): Finding {
+  return { code: f.code, severity: f.severity, field: f.field, message: f.message };
 }
 
 /**
@@ -179,7 +184,14 @@ async function finish(db: Db, worker: DocumentWorker, documentId: number): Promi
 }
 
 function rejectedLine(source: string, channel: Channel, findings: Finding[]): ExtractLine {
-  return { source, channel, status: 'rejected', confidence: 0, order: null, findings };
+  return {
+    source,
+    channel,
+    status: 'rejected',
+    confidence: 0,
+    order: null,
+    findings: findings.map(contractFinding),
+  };
 }
 
 function humanLine(l: ExtractLine): string {

@@ -9,13 +9,23 @@ export async function runServe(
 ): Promise<number> {
   const config = loadConfig(process.env, overrides);
   const log = createLogger(config.logLevel);
+  // Listening from the start: Ctrl-C during a slow start still stops cleanly (and gives the
+  // embedded database's lock back) once the parts are up.
+  let stopped = false;
+  let wake = () => {};
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const service = await startService(config, log);
-  await onStarted?.(service, config);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  if (!stopped) await onStarted?.(service, config);
+  if (!stopped) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
   log.info('shutting down');
   await service.stop();
   return 0;

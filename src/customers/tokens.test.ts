@@ -33,6 +33,12 @@ describe('customer tokens', () => {
     await expect(issueToken(t.db, 'NOPE')).rejects.toThrow(/no customer with id "NOPE"/);
   });
 
+  it('takes the customer id in any case, and hints at the right one when it is wrong', async () => {
+    const token = await issueToken(t.db, 'c1');
+    expect((await verifyToken(t.db, token))?.customerId).toBe('C1');
+    await expect(issueToken(t.db, 'lopez')).rejects.toThrow(/did you mean C1\?/);
+  });
+
   it('verifies a token to its own customer', async () => {
     const token = await issueToken(t.db, 'C1');
     expect(await verifyToken(t.db, token)).toEqual({ customerId: 'C1', customerName: 'Ferreteria Lopez SL' });

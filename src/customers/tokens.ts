@@ -24,19 +24,39 @@ export function hashToken(token: string): string {
  * once and only its hash is stored; earlier tokens stay valid until revoked.
  */
 export async function issueToken(db: Queryable, customerId: string): Promise<string> {
-  const [customer] = await db.query<{ id: string }>(`SELECT id FROM customers WHERE id = $1`, [customerId]);
-  if (!customer) {
-    throw new OrderCaptureError(
-      'input_invalid',
-      `no customer with id "${customerId}" in the master data (import customers.csv first)`,
-    );
-  }
+  const id = await knownCustomerId(db, customerId);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   await db.query(`INSERT INTO customer_tokens (customer_id, token_hash) VALUES ($1, $2)`, [
-    customerId,
+    id,
     hashToken(token),
   ]);
   return token;
+}
+
+/**
+ * The master-data id a person means: `c042` is `C042`. An exact match wins; a spelling that fits
+ * several ids, or none, is refused with the ids that come closest.
+ */
+export async function knownCustomerId(db: Queryable, typed: string): Promise<string> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM customers WHERE lower(id) = lower($1) ORDER BY (id = $1) DESC, id LIMIT 5`,
+    [typed.trim()],
+  );
+  if (rows.length === 1 || rows[0]?.id === typed.trim()) return rows[0]!.id;
+  if (rows.length > 1) {
+    throw new OrderCaptureError(
+      'input_invalid',
+      `"${typed}" fits several customer ids (${rows.map((r) => r.id).join(', ')}); give the exact one`,
+    );
+  }
+  const near = await db.query<{ id: string }>(
+    `SELECT id FROM customers WHERE lower(id) LIKE '%' || lower($1) || '%' OR lower(name) LIKE '%' || lower($1) || '%'
+      ORDER BY id LIMIT 5`,
+    [typed.trim()],
+  );
+  const hint =
+    near.length > 0 ? `; did you mean ${near.map((r) => r.id).join(', ')}?` : ' (import customers.csv first)';
+  throw new OrderCaptureError('input_invalid', `no customer with id "${typed}" in the master data${hint}`);
 }
 
 /**

@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './db.ts';
+import { type DirectoryLock, lockDirectory } from './lock.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { dumpPglite, openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
@@ -22,13 +23,38 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Db> {
     db = await openPostgres(opts.databaseUrl, opts.maxConnections);
   } else {
     const dir = join(opts.dataDir, 'pglite');
-    // A new PGlite folder costs ~7 s to initialise; starting from the migrated template dump is fast.
-    const seed = existsSync(dir) ? undefined : await embeddedTemplate();
     await mkdir(opts.dataDir, { recursive: true });
-    db = await openPglite(dir, seed);
+    const lock = lockDirectory(join(opts.dataDir, 'pglite.lock'), `in ${dir}`);
+    try {
+      // A new PGlite folder costs ~7 s to initialise; starting from the migrated template dump is fast.
+      const seed = existsSync(dir) ? undefined : await embeddedTemplate();
+      db = releasingOnClose(await openPglite(dir, seed), lock);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
   }
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   return db;
+}
+
+/** The same database, whose close() also gives the folder's lock back. */
+function releasingOnClose(db: Db, lock: DirectoryLock): Db {
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    close: async () => {
+      try {
+        await close();
+      } finally {
+        lock.release();
+      }
+    },
+  });
 }
 
 /** A new, migrated, in-memory database: `extract --data`, tests, benchmarks. */

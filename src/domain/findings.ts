@@ -30,14 +30,23 @@ export interface Finding {
   severity: Severity;
   /** Path into the canonical order, e.g. `lines[2].unitPrice`; null for the whole order/document. */
   field: string | null;
+  /** The English sentence (CLI output, CONTRACTS.md); people read it rendered from code and params. */
   message: string;
+  /**
+   * The values the finding speaks of (line, article, prices...), so it can be told in the
+   * reader's language (src/i18n/findings.ts). Absent: the reader gets `message` as it is.
+   */
+  params?: FindingParams;
 }
+
+export type FindingParams = Record<string, string | number | null>;
 
 export function finding(
   code: FindingCode,
   severity: Severity,
   field: string | null,
   message: string,
+  params?: FindingParams,
 ): Finding {
-  return { code, severity, field, message };
+  return params ? { code, severity, field, message, params } : { code, severity, field, message };
 }

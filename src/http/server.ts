@@ -9,12 +9,13 @@ import { customerOfRequest } from '../../connectors/web-form/auth.ts';
 import { webFormPlugin } from '../../connectors/web-form/index.ts';
 import type { AppContext } from '../context.ts';
 import type { Logger } from '../log.ts';
-import { errorResponse, pathOf } from './errors.ts';
+import { errorResponse, HttpError, pathOf } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { httpSeconds } from '../metrics.ts';
 import { openApiRoutes, registerOpenApi } from './openapi.ts';
 import type { LoginRateLimiter } from '../review/auth.ts';
 import { reviewRoutes } from '../review/routes.ts';
+import { reviewErrorHandler } from '../review/auth-routes.ts';
 
 /** No external sources at all: scripts, styles and forms come from this server only. */
 export const CONTENT_SECURITY_POLICY = [
@@ -93,11 +94,13 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
       reply.header('WWW-Authenticate', 'Bearer realm="order-capture"');
     return reply.code(r.status).type('application/json; charset=utf-8').send(r.body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${pathOf(request)}` } }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const message = `no route for ${request.method} ${pathOf(request)}`;
+    // A person who mistyped a review address gets a page in their language.
+    if (pathOf(request).startsWith('/review/'))
+      return reviewErrorHandler(ctx)(new HttpError('not_found', message), request, reply);
+    return reply.code(404).send({ error: { code: 'not_found', message } });
+  });
   // Before the routes: it learns them as they are added.
   await registerOpenApi(app);
   await app.register(healthRoutes, { ctx, details: 'operators' });
@@ -106,9 +109,6 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   await app.register(openApiRoutes);
   return app;
 }
-
-/** Asked every few seconds by machines: logged at debug only. */
-const PROBES = new Set(['/health', '/metrics', '/livez', '/readyz']);
 
 function logRequest(log: Logger, request: FastifyRequest, reply: FastifyReply): void {
   const fields = {
@@ -119,7 +119,7 @@ function logRequest(log: Logger, request: FastifyRequest, reply: FastifyReply): 
     ms: Math.round(reply.elapsedTime),
     customer: customerOfRequest(request),
   };
+  // Requests at debug: at info they scroll the start-up banner (URL, token, password) away.
   if (reply.statusCode >= 500) log.warn('http request', fields);
-  else if (PROBES.has(fields.path)) log.debug('http request', fields);
-  else log.info('http request', fields);
+  else log.debug('http request', fields);
 }

@@ -9,6 +9,8 @@ import type { Queryable } from '../db/db.ts';
 export interface Period {
   from: Date;
   to: Date;
+  /** Whose days `perDay` counts (default UTC): the business's time zone on the dashboard. */
+  timeZone?: string;
 }
 
 export interface Kpis {
@@ -89,18 +91,20 @@ export async function computeKpis(q: Queryable, p: Period): Promise<Kpis> {
   );
 
   const perDay = await q.query<{ day: string; orders: number; lines: number }>(
-    `SELECT to_char(d.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(DISTINCT o.id)::int AS orders,
+    `SELECT to_char(d.received_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, count(DISTINCT o.id)::int AS orders,
             count(l.*)::int AS lines
        FROM orders o JOIN documents d ON d.id = o.document_id LEFT JOIN order_lines l ON l.order_id = o.id
       WHERE ${inPeriod} GROUP BY 1 ORDER BY 1`,
-    span,
+    [...span, p.timeZone ?? 'UTC'],
   );
 
-  // Why orders went to a person: the findings that kept them from passing.
+  // Why orders went to a person: the machine's findings that kept them from passing, not what is
+  // left after the operator's approval re-validated the order.
   const reasons = await q.query<{ code: string; orders: number }>(
     `SELECT f.code, count(DISTINCT o.id)::int AS orders
        FROM orders o JOIN documents d ON d.id = o.document_id JOIN findings f ON f.order_id = o.id
-      WHERE (o.decided_by IS NOT NULL OR o.status = 'review') AND f.severity <> 'info' AND ${inPeriod}
+      WHERE (o.decided_by IS NOT NULL OR o.status = 'review') AND f.origin = 'machine'
+        AND f.severity <> 'info' AND ${inPeriod}
       GROUP BY f.code ORDER BY orders DESC, f.code`,
     span,
   );

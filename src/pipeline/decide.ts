@@ -29,7 +29,16 @@ export function decide(input: DecisionInput, threshold: number): { status: Decis
     const msg = `Extraction confidence ${input.confidence.toFixed(2)} is under the threshold ${threshold}.`;
     return {
       status: 'review',
-      findings: said ? findings : [...findings, finding('low_confidence', 'warning', null, msg)],
+      findings: said
+        ? findings
+        : [
+            ...findings,
+            finding('low_confidence', 'warning', null, msg, {
+              t: 'low_confidence.threshold',
+              confidence: Number(input.confidence.toFixed(2)),
+              threshold,
+            }),
+          ],
     };
   }
   return { status: blocking || unresolved ? 'review' : 'accepted', findings };

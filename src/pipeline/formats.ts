@@ -103,7 +103,10 @@ export async function extractDocument(
         : `The file is ${kind}, which this version of order-capture cannot read yet.`;
     return {
       format: null,
-      outcome: { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, message)] },
+      outcome: {
+        kind: 'rejected',
+        findings: [finding('unreadable_document', 'error', null, message, { reason: message })],
+      },
     };
   }
   onFormat?.(format.id);
@@ -115,7 +118,10 @@ export async function extractDocument(
     const message = `The ${format.id} reader failed on this file: ${(err as Error).message}`;
     return {
       format: format.id,
-      outcome: { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, message)] },
+      outcome: {
+        kind: 'rejected',
+        findings: [finding('unreadable_document', 'error', null, message, { reason: message })],
+      },
     };
   }
 }

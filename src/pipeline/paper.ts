@@ -30,7 +30,10 @@ export function paperFormats(
       const read = await readDocument(bytes, kind, { ...limits, ocr });
       const templates = await templatesOf(source);
       if (read.kind === 'unreadable') {
-        return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, read.reason)] };
+        return {
+          kind: 'rejected',
+          findings: [finding('unreadable_document', 'error', null, read.reason, { reason: read.reason })],
+        };
       }
       const hints = sender?.includes('@')
         ? { email: sender, fax: null }
@@ -40,7 +43,13 @@ export function paperFormats(
       await secondLook(outcome, read.pages, ocr, () => pattern);
       if (read.totalPages > read.pages.length) {
         const msg = `Only the first ${read.pages.length} of ${read.totalPages} pages were read.`;
-        outcome.findings.push(finding('low_confidence', 'warning', null, msg));
+        outcome.findings.push(
+          finding('low_confidence', 'warning', null, msg, {
+            t: 'low_confidence.pages',
+            read: read.pages.length,
+            total: read.totalPages,
+          }),
+        );
       }
       return { ...outcome, pages: read.pages };
     },

@@ -298,6 +298,7 @@ async function recheckDuplicates(tx: Queryable, documentId: number, orders: NewO
       'error',
       'poNumber',
       `PO ${o.order.poNumber} of customer ${hit.customer_id} was already received (order ${hit.id}).`,
+      { t: 'duplicate_order.order', po: o.order.poNumber, customer: hit.customer_id, order: hit.id },
     );
     return { ...o, status: 'review' as const, findings: [...o.findings, dup] };
   });

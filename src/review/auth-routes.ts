@@ -128,6 +128,7 @@ export function reviewPage(v: ReviewView, title: string, body: SafeHtml): string
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · order-capture</title>
+<link rel="stylesheet" href="/review/assets/review.css">
 </head>
 <body>
 ${v.operator ? nav(v.t, v.operator) : ''}

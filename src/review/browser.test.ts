@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAX_LINES, faxTiff } from '../documents/testing.ts';
+import { issueToken } from '../customers/tokens.ts';
 import { submit } from '../pipeline/submit.ts';
 import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
 
@@ -59,6 +60,32 @@ describe('review workspace and archive in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`${url}/review/orders/${id}`);
     expect(await page.locator('svg image').count()).toBe(1);
+    // The per-input attributes are markup, not text: the article field has its catalogue.
+    const attrs = await page.evaluate(`(() => {
+      const sku = document.querySelector('input[name="lines[0][sku]"]');
+      const qty = document.querySelector('input[name="lines[0][quantity]"]');
+      const date = document.querySelector('input[name="orderDate"]');
+      return { list: sku.list && sku.list.id, options: sku.list ? sku.list.options.length : 0,
+        skuClass: sku.className, inputmode: qty.inputMode, placeholder: date.placeholder };
+    })()`);
+    expect(attrs).toMatchObject({
+      list: 'catalog',
+      skuClass: 'sku',
+      inputmode: 'decimal',
+      placeholder: 'AAAA-MM-DD',
+    });
+    expect((attrs as { options: number }).options).toBeGreaterThan(3);
+    // Times are the business's (Europe/Madrid), as on the portal, whatever the server's zone.
+    const [doc0] = await bench.p.db.query<{ received_at: Date }>(
+      `SELECT d.received_at FROM documents d JOIN orders o ON o.document_id = d.id WHERE o.id = $1`,
+      [id],
+    );
+    const madrid = new Intl.DateTimeFormat('es-ES', {
+      dateStyle: 'short',
+      timeStyle: 'short',
+      timeZone: bench.p.config.sla.calendar.timeZone,
+    }).format(doc0!.received_at);
+    expect(await page.locator('h1 small').textContent()).toContain(madrid);
 
     // The customer field has the focus; five Tabs reach the first line's article.
     for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
@@ -130,6 +157,7 @@ describe('review workspace and archive in Chromium', () => {
     await page.waitForURL(`${url}/review`);
     await page.keyboard.press('Alt+S'); // accesskey of the search link in Chromium on Linux
     if (!page.url().includes('/review/search')) await page.goto(`${url}/review/search`);
+    expect(await page.locator('input[name="from"]').getAttribute('type')).toBe('date');
     await page.locator('input[name="text"]').fill('cantos');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/review\/search\?/);
@@ -148,6 +176,30 @@ describe('review workspace and archive in Chromium', () => {
     expect(download.suggestedFilename()).toBe('fax-0042.tif');
     const path = await download.path();
     expect(Buffer.compare(await readFile(path), tiff)).toBe(0);
+    await page.close();
+  });
+
+  it('Enter in a portal line moves on instead of sending the half-typed order', async () => {
+    const token = await issueToken(bench.p.db, 'C042');
+    const page = await browser.newPage({ locale: 'es-ES', viewport: { width: 1300, height: 900 } });
+    await page.goto(`${url}/portal?token=${token}`);
+    const count = async () =>
+      (
+        await bench.p.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM documents WHERE channel = 'web'`,
+        )
+      )[0]!.n;
+    const before = await count();
+    await page.locator('#lines input[name="sku"]').first().fill('TOR-M8-40');
+    await page.locator('#lines input[name="sku"]').first().press('Enter');
+    expect(
+      await page.evaluate<string | undefined>('document.activeElement && document.activeElement.name'),
+    ).toBe('quantity');
+    await page.locator('#lines input[name="quantity"]').first().fill('200');
+    await page.locator('#lines input[name="quantity"]').first().press('Enter');
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).pathname).toBe('/portal');
+    expect(await count()).toBe(before);
     await page.close();
   });
 });

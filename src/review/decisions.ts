@@ -12,6 +12,7 @@ import { enqueueDelivery } from '../erp/outbox.ts';
 import { wakeWorkers } from '../queue/signal.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
 import { insertFindings, insertLines, orderValue } from '../store/orders.ts';
+import type { Finding } from '../domain/findings.ts';
 import { validateOrder } from '../validate/index.ts';
 import { learnHeaderFields } from './learn.ts';
 import { loadReviewOrder } from './queue.ts';
@@ -37,7 +38,13 @@ export interface Correction {
 
 export type DecisionResult =
   | { ok: true; learned: Array<{ customerRef: string; sku: string }> }
-  | { ok: false; reason: 'changed' | 'decided' | 'held' | 'invalid' | 'not_found'; messages: string[] };
+  | {
+      ok: false;
+      reason: 'changed' | 'decided' | 'held' | 'invalid' | 'not_found';
+      messages: string[];
+      /** 'invalid': the findings that stand in the way, to be told in the operator's language. */
+      findings?: Finding[];
+    };
 
 const actorOf = (op: Operator) => `user:${op.login}`;
 
@@ -132,7 +139,8 @@ export async function approveOrder(
     ctx.config.validation,
   );
   const errors = v.findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) return { ok: false, reason: 'invalid', messages: errors.map((f) => f.message) };
+  if (errors.length > 0)
+    return { ok: false, reason: 'invalid', messages: errors.map((f) => f.message), findings: errors };
   const order = { ...v.order, total: v.order.total ?? orderValue(v.order) };
   // What the operator changed, not what validation filled in afterwards (a unit from the catalog).
   const diff = changes(current.data, edited);
@@ -161,8 +169,9 @@ export async function approveOrder(
       tx,
       order.lines.map((line) => ({ orderId: id, line })),
     );
-    await tx.query(`DELETE FROM findings WHERE order_id = $1`, [id]);
-    await insertFindings(tx, current.document_id, id, v.findings);
+    // The machine's findings stay (why the order went to review); the operator's become current.
+    await tx.query(`UPDATE findings SET current = false WHERE order_id = $1`, [id]);
+    await insertFindings(tx, current.document_id, id, v.findings, 'operator');
     const learned =
       c.remember && order.customer.id
         ? await learnReferences(tx, order.customer.id, current.data, order)

@@ -12,18 +12,22 @@ import { logEvents } from '../store/events.ts';
 import { oldestUndeliveredSeconds } from '../erp/outbox.ts';
 import { retryFailedDeliveries } from '../erp/retry.ts';
 import { checkCsrf, operatorOf, requireOperator } from './auth.ts';
-import { dateParam } from './input.ts';
 import { idParam, pageOf, sendHtml } from './page.ts';
 import { problemsOf, processReports } from '../monitor/status.ts';
 import {
   dashboardView,
   type LearnedFieldRow,
   layout,
+  rejectedView,
   learnedView,
   searchView,
   type SystemState,
 } from './views.ts';
 import type { Queryable } from '../db/db.ts';
+import { dayIn, startOfDay } from '../sla/calendar.ts';
+import { html } from '../../connectors/web-form/html.ts';
+import { personDate } from './person-date.ts';
+import { listRejectedDocuments } from './queue.ts';
 
 /** Types an original is served as; anything else (say, text/html from a sender) as bytes. */
 const SERVED_AS = new Set([
@@ -43,7 +47,7 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
     admin.addHook('onRequest', requireOperator(ctx, { admin: true }));
     admin.get('/review/admin/learned', async (request, reply) => {
       const op = operatorOf(request);
-      const p = pageOf(request, op);
+      const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const fields = await ctx.db.query<LearnedFieldRow>(
         `SELECT id, customer_id, field, label, version, active, created_by, created_at, order_id
            FROM learned_fields ORDER BY customer_id, field, version DESC`,
@@ -102,29 +106,35 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
 
     const periodOf = (request: FastifyRequest) => {
       const raw = request.query as Record<string, string | undefined>;
-      const today = new Date().toISOString().slice(0, 10);
-      const to = dateParam(raw.to, 'to') ?? today;
-      const from =
-        dateParam(raw.from, 'from') ??
-        new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+      const ok = (v: string | undefined) => {
+        const d = personDate(v);
+        return d?.ok ? d.iso : null;
+      };
+      // Days are the business's days (its time zone), as every time a person reads.
+      const zone = ctx.config.sla.calendar.timeZone;
+      const shift = (day: string, days: number) =>
+        new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+      const to = ok(raw.to) ?? dayIn(new Date(), zone);
+      const from = ok(raw.from) ?? shift(to, -6);
       // `to` is inclusive for people: the period ends at the start of the next day.
       return {
         from,
         to,
-        range: {
-          from: new Date(`${from}T00:00:00Z`),
-          to: new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000),
-        },
+        range: { from: startOfDay(from, zone), to: startOfDay(shift(to, 1), zone), timeZone: zone },
       };
     };
 
     scoped.get('/review/dashboard', async (request, reply) => {
       const op = operatorOf(request);
-      const p = pageOf(request, op);
+      const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const period = periodOf(request);
       const k = await computeKpis(ctx.db, period.range);
       const system = await systemState(ctx.db);
-      return sendHtml(reply, layout(p, p.t.dashboard, dashboardView(p, k, period, system)));
+      const rejected = rejectedView(p, await listRejectedDocuments(ctx.db));
+      return sendHtml(
+        reply,
+        layout(p, p.t.dashboard, html`${dashboardView(p, k, period, system)}${rejected}`),
+      );
     });
 
     scoped.get('/review/dashboard.csv', async (request, reply) => {
@@ -141,9 +151,15 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
 
     scoped.get('/review/search', async (request, reply) => {
       const op = operatorOf(request);
-      const p = pageOf(request, op);
+      const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const raw = request.query as Record<string, string | undefined>;
-      const date = (v: string | undefined) => dateParam(v, 'date');
+      // A date the person typed and we cannot read is said, never silently dropped nor a 500.
+      const problems: string[] = [];
+      const date = (v: string | undefined) => {
+        const d = personDate(v);
+        if (d && !d.ok) problems.push(p.t.badDate(d.typed));
+        return d?.ok ? d.iso : undefined;
+      };
       const query: SearchQuery = {
         text: raw.text,
         customer: raw.customer,
@@ -155,8 +171,13 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
         channel: raw.channel,
       };
       const asked = Object.values(query).some((v) => v !== undefined && v.trim() !== '');
-      const hits = asked ? await searchArchive(ctx.db, query) : null;
-      return sendHtml(reply, layout(p, p.t.searchTitle, searchView(p, query, hits)));
+      const hits = asked && problems.length === 0 ? await searchArchive(ctx.db, query) : null;
+      const shown = { ...query, from: query.from ?? raw.from, to: query.to ?? raw.to };
+      return sendHtml(
+        reply,
+        layout(p, p.t.searchTitle, searchView(p, shown, hits, problems)),
+        problems.length > 0 ? 400 : 200,
+      );
     });
 
     scoped.get('/review/documents/:id/original', async (request, reply) => {

@@ -20,7 +20,8 @@ export function cookie(request: FastifyRequest, name: string): string | undefine
   return undefined;
 }
 
-export function pageOf(request: FastifyRequest, op: Operator): Page {
+/** `timeZone`: the business's (config sla.calendar.timeZone), for every time shown. */
+export function pageOf(request: FastifyRequest, op: Operator, timeZone: string): Page {
   const lang: Lang = chooseReviewLang(
     cookie(request, LANG_COOKIE) ?? op.language ?? undefined,
     request.headers['accept-language'],
@@ -29,6 +30,7 @@ export function pageOf(request: FastifyRequest, op: Operator): Page {
     lang,
     t: reviewTexts(lang),
     operator: { name: op.name, csrf: op.csrf, admin: op.role === 'admin' },
+    timeZone,
   };
 }
 

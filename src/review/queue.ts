@@ -47,7 +47,7 @@ export async function listQueue(
             d.received_at, o.priority,
             coalesce(o.due_at, d.received_at + make_interval(secs => coalesce(c.sla_hours, 24) * 3600)) AS deadline,
             (SELECT array_agg(DISTINCT f.code ORDER BY f.code) FROM findings f
-              WHERE f.order_id = o.id AND f.severity <> 'info') AS codes,
+              WHERE f.order_id = o.id AND f.current AND f.severity <> 'info') AS codes,
             CASE WHEN o.held_until > now() AND o.held_by IS DISTINCT FROM $4 THEN u.name END AS held_by_name,
             CASE WHEN o.held_until > now() THEN o.held_by END AS held_by, o.on_hold
        FROM orders o JOIN documents d ON d.id = o.document_id
@@ -56,7 +56,7 @@ export async function listQueue(
       WHERE o.status = 'review'
         AND ($1::text IS NULL OR d.channel = $1)
         AND ($2::text IS NULL OR o.customer_id = $2)
-        AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM findings f WHERE f.order_id = o.id AND f.code = $3))
+        AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM findings f WHERE f.order_id = o.id AND f.current AND f.code = $3))
         AND ($5::float8 IS NULL OR d.received_at <= now() - make_interval(secs => $5 * 3600))
       ORDER BY (o.on_hold IS NOT NULL), (o.priority IS NOT NULL) DESC, deadline, o.id
       LIMIT 500`,
@@ -96,8 +96,9 @@ export async function loadReviewOrder(q: Queryable, id: number): Promise<ReviewO
             CASE WHEN o.held_until > now() THEN o.held_by END AS held_by,
             CASE WHEN o.held_until > now() THEN u.name END AS held_by_name,
             coalesce((SELECT json_agg(json_build_object('code', f.code, 'severity', f.severity,
-                                                        'field', f.field, 'message', f.message) ORDER BY f.id)
-                        FROM findings f WHERE f.order_id = o.id), '[]') AS findings
+                                                        'field', f.field, 'message', f.message,
+                                                        'params', f.params) ORDER BY f.id)
+                        FROM findings f WHERE f.order_id = o.id AND f.current), '[]') AS findings
        FROM orders o JOIN documents d ON d.id = o.document_id LEFT JOIN users u ON u.id = o.held_by
             LEFT JOIN erp_outbox b ON b.order_id = o.id
       WHERE o.id = $1`,
@@ -172,4 +173,31 @@ export async function orderContext(q: Queryable, order: CanonicalOrder): Promise
     creditLeft: credit.left,
     currency: credit.currency,
   };
+}
+
+export interface RejectedDocument {
+  id: number;
+  channel: string;
+  filename: string | null;
+  sender: string | null;
+  received_at: Date;
+  status_reason: string | null;
+  /** Its first finding, to be told in the reader's language. */
+  finding: Pick<Finding, 'code' | 'message' | 'params'> | null;
+}
+
+/**
+ * Documents the machine rejected (unreadable, not an order) in the last `days`: no order came of
+ * them, so without this list a file dropped in a folder would be seen only by archive search.
+ */
+export async function listRejectedDocuments(q: Queryable, days = 7, limit = 50): Promise<RejectedDocument[]> {
+  return q.query<RejectedDocument>(
+    `SELECT d.id, d.channel, d.filename, d.sender, d.received_at, d.status_reason,
+            (SELECT json_build_object('code', f.code, 'message', f.message, 'params', f.params)
+               FROM findings f WHERE f.document_id = d.id AND f.current ORDER BY f.id LIMIT 1) AS finding
+       FROM documents d
+      WHERE d.status = 'rejected' AND d.received_at > now() - make_interval(days => $1)
+      ORDER BY d.received_at DESC, d.id DESC LIMIT $2`,
+    [days, limit],
+  );
 }

@@ -5,7 +5,10 @@ import { layout } from '../../scripts/eval/layout.ts';
 import { CUSTOMERS, makeOrder, random } from '../../scripts/eval/orders.ts';
 import { textPdf } from '../../scripts/eval/render.ts';
 import { submit } from '../pipeline/submit.ts';
-import { OPERATOR_COOKIE } from './auth.ts';
+import { buildServer } from '../http/server.ts';
+import { computeKpis } from '../kpi/kpis.ts';
+import { createLogger } from '../log.ts';
+import { createUser, OPERATOR_COOKIE } from './auth.ts';
 import { correctionOf, humanNumber } from './routes.ts';
 import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
 
@@ -66,7 +69,9 @@ describe('review queue', () => {
     // The page image with the fields' boxes, and the unknown reference said in plain words.
     expect(screen.body).toMatch(/<image href="\/review\/documents\/\d+\/pages\/1.png"/);
     expect(screen.body).toContain('data-field="poNumber"');
-    expect(screen.body).toContain('no product matches customer reference 4799');
+    // Told in the operator's language (Spanish by default), not the stored English sentence.
+    expect(screen.body).toContain('ningún producto coincide con la referencia del cliente 4799');
+    expect(screen.body).not.toContain('no product matches');
     const img = await ana.get(screen.body.match(/href="(\/review\/documents\/\d+\/pages\/1.png)"/)![1]!);
     expect(img.headers['content-type']).toBe('image/png');
 
@@ -172,6 +177,118 @@ describe('review queue', () => {
     expect(approvals).toHaveLength(1);
   });
 
+  it("the dashboard counts why orders went to review, not what was left after the operator's approval", async () => {
+    const before = new Date(Date.now() - 1000);
+    const doc = await orderWithNewReference(5, '4796', 300);
+    const [id] = await arrive(bench, doc.pdf, 'doc-5');
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const form = formOf((await ana.get(`/review/orders/${id}`)).body);
+    const ok = await ana.post(`/review/orders/${id}/approve`, {
+      ...form,
+      'lines[0][sku]': doc.g.expected.lines[0]!.sku!,
+    });
+    expect(ok.statusCode, ok.body.slice(0, 1500)).toBe(303);
+    const kpis = await computeKpis(bench.p.db, { from: before, to: new Date(Date.now() + 1000) });
+    expect(kpis.reviewReasons.map((r) => r.code)).toContain('unknown_sku');
+    // The order's current findings are the operator's: the unknown article is no longer one.
+    const current = await bench.p.db.query<{ code: string }>(
+      `SELECT code FROM findings WHERE order_id = $1 AND current`,
+      [id],
+    );
+    expect(current.map((f) => f.code)).not.toContain('unknown_sku');
+  });
+
+  it('answers a person with a page in their language: impossible and Spanish dates, unknown orders and paths', async () => {
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const page = (url: string) =>
+      bench.app.inject({
+        method: 'GET',
+        url,
+        headers: { cookie: ana.cookie, accept: 'text/html', 'accept-language': 'es-ES' },
+      });
+    const impossible = await page('/review/search?from=2026-02-30');
+    expect(impossible.statusCode).toBe(400);
+    expect(impossible.headers['content-type']).toContain('text/html');
+    expect(impossible.body).toContain('«2026-02-30» no es una fecha');
+    const spanish = await page('/review/search?from=30/11/2020&to=31.12.2099');
+    expect(spanish.statusCode).toBe(200);
+    expect(spanish.body).toContain('name="from" value="2020-11-30"');
+    expect(spanish.body).toContain('name="to" value="2099-12-31"');
+    expect(spanish.body).toMatch(/documento\(s\)|No se ha encontrado nada/);
+    for (const url of ['/review/orders/987654', '/review/no-such-page']) {
+      const res = await page(url);
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).not.toContain('"error"');
+      expect(res.body).toContain('<html lang="es"');
+    }
+  });
+
+  it('says an approval was done on the page it lands on; the queue announces news instead of reloading; requests log at debug', async () => {
+    const doc = await orderWithNewReference(6, '4795', 300);
+    const [id] = await arrive(bench, doc.pdf, 'doc-6');
+    const other = await orderWithNewReference(8, '4794', 300);
+    await arrive(bench, other.pdf, 'doc-8');
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    const form = formOf((await ana.get(`/review/orders/${id}`)).body);
+    const ok = await ana.post(`/review/orders/${id}/approve`, {
+      ...form,
+      'lines[0][sku]': doc.g.expected.lines[0]!.sku!,
+    });
+    const next = await ana.get(String(ok.headers.location));
+    expect(next.statusCode).toBe(303);
+    const landing = await ana.get(String(next.headers.location));
+    expect(landing.body).toContain(
+      `<p class="flash" role="status">Pedido ${id} aprobado y enviado al ERP.</p>`,
+    );
+    const queue = await ana.get('/review');
+    expect(queue.body).not.toContain('http-equiv="refresh"');
+    expect(queue.body).toMatch(/<h1 data-queue-count="\d+">/);
+    expect(queue.body).toContain('id="queue-news" class="flash" role="status" hidden');
+    // The sign-in page has the workspace's styles.
+    const login = await bench.app.inject({ method: 'GET', url: '/review/login' });
+    expect(login.body).toContain('<link rel="stylesheet" href="/review/assets/review.css">');
+    // A request is no news at info: the start-up banner stays on the screen.
+    const lines: string[] = [];
+    const app = await buildServer({
+      db: bench.p.db,
+      config: bench.p.config,
+      log: createLogger('info', {}, (l) => lines.push(l)),
+    });
+    try {
+      await app.inject({ method: 'GET', url: '/review/login' });
+      expect(lines.filter((l) => l.includes('http request'))).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shows admins the documents rejected without an order, in the queue and on the dashboard', async () => {
+    await submit(bench.p.db, {
+      channel: 'fax',
+      sourceRef: 'broken-fax',
+      sender: '+34912345678',
+      receivedAt: new Date(),
+      filename: 'fax-broken-0099.tif',
+      contentType: 'image/tiff',
+      bytes: Buffer.from('II*\u0000 this is no tiff at all'),
+    });
+    await bench.p.worker.runUntilIdle();
+    await createUser(
+      bench.p.db,
+      { login: 'marta', name: 'Marta Admin', role: 'admin', password: 'an admin long secret' },
+      'system:test',
+    );
+    const marta = await signIn(bench, 'marta', 'an admin long secret');
+    const queue = (await marta.get('/review')).body;
+    expect(queue).toContain('Documentos rechazados en los últimos 7 días');
+    expect(queue).toContain('fax-broken-0099.tif');
+    expect(queue).toMatch(/No se puede leer el documento|documento ilegible/);
+    const ana = await signIn(bench, 'ana', 'correct horse battery');
+    expect((await ana.get('/review')).body).not.toContain('fax-broken-0099.tif');
+    expect((await ana.get('/review/dashboard')).body).toContain('fax-broken-0099.tif');
+  });
+
   it('an approval that leaves an error standing is refused with the reason', async () => {
     const doc = await orderWithNewReference(4, '4797', 300);
     const [id] = await arrive(bench, doc.pdf, 'doc-4');
@@ -182,10 +299,10 @@ describe('review queue', () => {
       'lines[0][quantity]': 'doscientos',
     });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('is not a number');
+    expect(res.body).toContain('línea 1, cantidad: «doscientos» no es un número');
     const res2 = await ana.post(`/review/orders/${id}/approve`, form);
     expect(res2.statusCode).toBe(422);
-    expect(res2.body).toContain('no product matches customer reference 4797');
+    expect(res2.body).toContain('ningún producto coincide con la referencia del cliente 4797');
     const rejected = await ana.post(`/review/orders/${id}/reject`, {
       _csrf: form._csrf!,
       version: form.version!,

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { fieldText, findingText, type TextLang } from '../domain/finding-texts.ts';
 import { HttpError } from '../http/errors.ts';
 import { getBlob } from '../store/blobs.ts';
 import { pagesOf } from '../store/pages.ts';
@@ -16,16 +17,18 @@ import { checkCsrf, type LoginRateLimiter, operatorOf, requireOperator } from '.
 import { opsRoutes } from './ops-routes.ts';
 import { ageParam, checkReviewInput, isIsoDate } from './input.ts';
 import { idParam, LANG_COOKIE, pageOf, sendHtml } from './page.ts';
+import { html } from '../../connectors/web-form/html.ts';
 import { approveOrder, type Correction, parkOrder, rejectOrder } from './decisions.ts';
 import {
   holdOrder,
   listQueue,
+  listRejectedDocuments,
   loadReviewOrder,
   nextInQueue,
   orderContext,
   type QueueFilters,
 } from './queue.ts';
-import { layout, queueView, reviewView } from './views.ts';
+import { layout, queueView, rejectedView, reviewView } from './views.ts';
 
 /** A number as people type it: `1.234,5`, `1234.5`, `0,12`; null when empty; NaN when not a number. */
 export function humanNumber(raw: unknown): number | null {
@@ -51,7 +54,10 @@ const text = (v: unknown): string | null => {
 };
 
 /** The review form as a Correction; the line inputs arrive as `lines[i][field]`. */
-export function correctionOf(body: Record<string, unknown>): { correction: Correction; problems: string[] } {
+export function correctionOf(
+  body: Record<string, unknown>,
+  lang: TextLang = 'en',
+): { correction: Correction; problems: string[] } {
   const problems: string[] = [];
   const lines = new Map<number, Record<string, unknown>>();
   for (const [k, v] of Object.entries(body)) {
@@ -63,12 +69,22 @@ export function correctionOf(body: Record<string, unknown>): { correction: Corre
   }
   const num = (v: unknown, what: string) => {
     const n = humanNumber(v);
-    if (Number.isNaN(n)) problems.push(`${what}: "${String(v)}" is not a number`);
+    if (Number.isNaN(n))
+      problems.push(
+        lang === 'es'
+          ? `${fieldText(what, lang)}: «${String(v)}» no es un número`
+          : `${fieldText(what, lang)}: "${String(v)}" is not a number`,
+      );
     return Number.isNaN(n) ? null : n;
   };
   const date = (v: unknown, what: string) => {
     const s = text(v);
-    if (s && !isIsoDate(s)) problems.push(`${what}: "${s}" is not a date (YYYY-MM-DD)`);
+    if (s && !isIsoDate(s))
+      problems.push(
+        lang === 'es'
+          ? `${fieldText(what, lang)}: «${s}» no es una fecha (AAAA-MM-DD)`
+          : `${fieldText(what, lang)}: "${s}" is not a date (YYYY-MM-DD)`,
+      );
     return s;
   };
   const correction: Correction = {
@@ -85,9 +101,9 @@ export function correctionOf(body: Record<string, unknown>): { correction: Corre
         sku: text(l.sku),
         customerRef: text(l.customerRef),
         description: text(l.description),
-        quantity: num(l.quantity, `line ${i + 1} quantity`),
+        quantity: num(l.quantity, `lines[${i}].quantity`),
         unit: text(l.unit)?.toUpperCase() ?? null,
-        unitPrice: num(l.unitPrice, `line ${i + 1} price`),
+        unitPrice: num(l.unitPrice, `lines[${i}].unitPrice`),
       }))
       // A row left completely empty (added and not used) is no line.
       .filter((l) => Object.values(l).some((v) => v !== null)),
@@ -135,9 +151,11 @@ export async function reviewRoutes(
         ...(age !== undefined ? { olderThanHours: age } : {}),
       };
       const items = await listQueue(ctx.db, filters, op.id);
-      const p = pageOf(request, op);
+      const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const flash = typeof q.done === 'string' ? q.done : null;
-      return sendHtml(reply, layout(p, p.t.title, queueView(p, items, filters), flash, 20));
+      // Admins also see what was rejected without an order (a drop-folder file nobody could read).
+      const rejected = op.role === 'admin' ? rejectedView(p, await listRejectedDocuments(ctx.db)) : html``;
+      return sendHtml(reply, layout(p, p.t.title, html`${queueView(p, items, filters)}${rejected}`, flash));
     });
 
     scoped.get('/review/lang', async (request, reply) => {
@@ -154,8 +172,9 @@ export async function reviewRoutes(
       const q = request.query as { after?: string; done?: string };
       const after = Number(q.after);
       const next = await nextInQueue(ctx.db, op.id, Number.isSafeInteger(after) ? after : undefined);
+      // What was just done stays said on the page the operator lands on, the next order too.
       const done = q.done ? `?done=${encodeURIComponent(q.done)}` : '';
-      return reply.redirect(next ? `/review/orders/${next}` : `/review${done}`, 303);
+      return reply.redirect(next ? `/review/orders/${next}${done}` : `/review${done}`, 303);
     });
 
     const showOrder = async (
@@ -190,7 +209,7 @@ export async function reviewRoutes(
           [id],
         ),
       ]);
-      const p = pageOf(request, op);
+      const p = pageOf(request, op, ctx.config.sla.calendar.timeZone);
       const context = await orderContext(ctx.db, order.data);
       const readOnly = order.status !== 'review' || !mine;
       const body = reviewView(p, {
@@ -202,7 +221,9 @@ export async function reviewRoutes(
         history,
         context,
       });
-      return sendHtml(reply, layout(p, order.data.poNumber ?? `#${id}`, body), status);
+      const done = (request.query as { done?: unknown }).done;
+      const flash = typeof done === 'string' && errors.length === 0 ? done : null;
+      return sendHtml(reply, layout(p, order.data.poNumber ?? `#${id}`, body, flash), status);
     };
 
     scoped.get('/review/orders/:id', async (request, reply) => showOrder(request, reply, idParam(request)));
@@ -225,13 +246,16 @@ export async function reviewRoutes(
       checkCsrf(request, body._csrf);
       const op = operatorOf(request);
       const id = idParam(request);
-      const t = pageOf(request, op).t;
-      const { correction, problems } = correctionOf(body);
+      const { t, lang } = pageOf(request, op, ctx.config.sla.calendar.timeZone);
+      const { correction, problems } = correctionOf(body, lang);
       if (problems.length > 0) return showOrder(request, reply, id, problems, 422);
       const r = await approveOrder(ctx, op, id, correction);
       if (r.ok)
         return reply.redirect(`/review/next?after=${id}&done=${encodeURIComponent(t.approved(id))}`, 303);
-      if (r.reason === 'invalid') return showOrder(request, reply, id, r.messages, 422);
+      if (r.reason === 'invalid') {
+        const said = r.findings?.map((f) => findingText(f, lang)) ?? r.messages;
+        return showOrder(request, reply, id, said, 422);
+      }
       const message =
         r.reason === 'decided'
           ? t.alreadyDecided(r.messages[0] ?? '')
@@ -247,7 +271,14 @@ export async function reviewRoutes(
       const op = operatorOf(request);
       const id = idParam(request);
       const r = await parkOrder(ctx, op, id, versionOf(body.version), text(body.reason));
-      if (!r.ok) return showOrder(request, reply, id, [pageOf(request, op).t.changed], 409);
+      if (!r.ok)
+        return showOrder(
+          request,
+          reply,
+          id,
+          [pageOf(request, op, ctx.config.sla.calendar.timeZone).t.changed],
+          409,
+        );
       return reply.redirect(`/review/next?after=${id}`, 303);
     });
 
@@ -256,12 +287,12 @@ export async function reviewRoutes(
       checkCsrf(request, body._csrf);
       const op = operatorOf(request);
       const id = idParam(request);
-      const t = pageOf(request, op).t;
+      const t = pageOf(request, op, ctx.config.sla.calendar.timeZone).t;
       const reason = text(body.reason);
       if (!reason) return showOrder(request, reply, id, [t.reasonNeeded], 422);
       const r = await rejectOrder(ctx, op, id, versionOf(body.version), reason);
       if (!r.ok) return showOrder(request, reply, id, [t.changed], 409);
-      return reply.redirect(`/review/next?after=${id}`, 303);
+      return reply.redirect(`/review/next?after=${id}&done=${encodeURIComponent(t.rejected(id))}`, 303);
     });
   });
 }

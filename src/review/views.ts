@@ -1,16 +1,19 @@
 /** The review workspace's pages, server-rendered; every value from a document or a person is escaped. */
 import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
+import { channelText, codeText, fieldText, findingText, statusText } from '../domain/finding-texts.ts';
 import type { Lang, ReviewTexts } from './i18n.ts';
 import type { SearchHit, SearchQuery } from '../archive/search.ts';
 import type { Kpis } from '../kpi/kpis.ts';
-import type { OrderContext, QueueFilters, QueueItem, ReviewOrder } from './queue.ts';
+import type { OrderContext, QueueFilters, QueueItem, RejectedDocument, ReviewOrder } from './queue.ts';
 
 export interface Page {
   lang: Lang;
   t: ReviewTexts;
   /** `admin`: may use the admin actions (send failed ERP deliveries again). */
   operator: { name: string; csrf: string; admin?: boolean };
+  /** The business's time zone (sla.timeZone): every time a person reads is in it. */
+  timeZone: string;
 }
 
 /** An admin's button that sends failed ERP deliveries again: one order's, or all of them. */
@@ -61,10 +64,11 @@ ${flash ? html`<p class="flash" role="status">${flash}</p>` : ''}
 </body></html>`.value;
 }
 
-const time = (d: Date, lang: Lang) =>
-  new Intl.DateTimeFormat(lang === 'es' ? 'es-ES' : 'en-GB', {
+const time = (d: Date, p: Page) =>
+  new Intl.DateTimeFormat(p.lang === 'es' ? 'es-ES' : 'en-GB', {
     dateStyle: 'short',
     timeStyle: 'short',
+    timeZone: p.timeZone,
   }).format(d);
 
 export function queueView(p: Page, items: QueueItem[], f: QueueFilters, now = new Date()): SafeHtml {
@@ -73,11 +77,12 @@ export function queueView(p: Page, items: QueueItem[], f: QueueFilters, now = ne
     html`<option value="${v}"${v === (current ?? '') ? html` selected` : ''}>${label}</option>`;
   const channels = ['', 'email', 'fax', 'edi', 'web', 'scan'];
   const codes = [...new Set(items.flatMap((i) => i.codes ?? []))].sort();
-  return html`<h1>${t.title} (${items.length})</h1>
+  return html`<h1 data-queue-count="${items.length}">${t.title} (${items.length})</h1>
+<p id="queue-news" class="flash" role="status" hidden>${t.newItems} <a href="">${t.showThem}</a></p>
 <form method="get" action="/review" class="filters">
-<label>${t.channel} <select name="channel">${channels.map((c) => option(c, f.channel, c || t.all))}</select></label>
+<label>${t.channel} <select name="channel">${channels.map((c) => option(c, f.channel, c ? channelText(c, p.lang) : t.all))}</select></label>
 <label>${t.customer} <input name="customer" value="${f.customer ?? ''}" size="8"></label>
-<label>${t.findings} <select name="code">${['', ...codes].map((c) => option(c, f.code, c || t.anyCode))}</select></label>
+<label>${t.findings} <select name="code">${['', ...codes].map((c) => option(c, f.code, c ? codeText(c, p.lang) : t.anyCode))}</select></label>
 <label>${t.olderThan} <input name="age" value="${f.olderThanHours ?? ''}" size="3" inputmode="numeric"> h</label>
 <button type="submit">${t.filter}</button>
 </form>
@@ -89,11 +94,11 @@ ${
 <tbody>${items.map(
         (i) => html`<tr class="${i.priority ? 'priority' : ''}${i.deadline < now ? ' overdue' : ''}">
 <td>${i.priority ? html`<span class="badge" title="${i.priority}">!</span>` : ''}</td>
-<td>${time(i.deadline, p.lang)}${i.deadline < now ? html` <em>${t.overdue}</em>` : ''}</td>
-<td>${time(i.received_at, p.lang)}</td><td>${i.channel}</td>
+<td>${time(i.deadline, p)}${i.deadline < now ? html` <em>${t.overdue}</em>` : ''}</td>
+<td>${time(i.received_at, p)}</td><td>${channelText(i.channel, p.lang)}</td>
 <td>${i.customer_name ?? html`<em>${t.unknownCustomer}</em>`}</td>
 <td><a href="/review/orders/${i.id}">${i.po_number ?? `#${i.id}`}</a>${i.on_hold ? html` <span class="on-hold">${t.onHold}: ${i.on_hold}</span>` : ''}</td>
-<td>${(i.codes ?? []).join(', ')}</td><td>${i.held_by_name ?? ''}</td></tr>`,
+<td>${(i.codes ?? []).map((c) => codeText(c, p.lang)).join(', ')}</td><td>${i.held_by_name ?? ''}</td></tr>`,
       )}</tbody></table>`
 }`;
 }
@@ -137,9 +142,18 @@ export function reviewView(p: Page, d: ReviewViewData): SafeHtml {
       (f) => f.field === field || (field === 'customer.id' && f.code === 'unknown_customer'),
     );
   const notes = (field: string) =>
-    findingsOf(field).map((f) => html`<span class="finding ${f.severity}">${f.message}</span>`);
+    findingsOf(field).map(
+      (f) =>
+        html`<span class="finding ${f.severity}" title="${codeText(f.code, p.lang)}">${findingText(f, p.lang)}</span>`,
+    );
   const dis = d.readOnly ? html` disabled` : '';
-  const input = (name: string, field: string, value: string | number | null, label: string, extra = '') =>
+  const input = (
+    name: string,
+    field: string,
+    value: string | number | null,
+    label: string,
+    extra: SafeHtml | null = null,
+  ) =>
     html`<label class="field" data-field="${field}"><span>${label} ${badge(meta[field], t)}</span>
 <input name="${name}" value="${value ?? ''}" data-field="${field}"${extra ? html` ${extra}` : ''}${dis}>${notes(field)}</label>`;
   const boxes = (page: number) =>
@@ -160,35 +174,35 @@ export function reviewView(p: Page, d: ReviewViewData): SafeHtml {
         )
       : html`<h2>${t.sourceText}</h2><pre class="source">${d.order.source_text ?? ''}</pre>`;
   const lineRow = (l: (typeof o.lines)[number] | null, i: number | string) => {
-    const cell = (f: string, v: string | number | null | undefined, extra = '') =>
+    const cell = (f: string, v: string | number | null | undefined, extra: SafeHtml | null = null) =>
       html`<td><input name="lines[${i}][${f}]" value="${v ?? ''}" data-field="lines[${i}].${f}" aria-label="${(t as unknown as Record<string, string>)[f] ?? f}"${extra ? html` ${extra}` : ''}${dis}>${typeof i === 'number' ? notes(`lines[${i}].${f}`) : ''}</td>`;
     const ctx = typeof i === 'number' ? d.context.lines[i] : undefined;
     const hint =
       ctx && (ctx.customerPrice !== null || ctx.usualQuantity !== null)
         ? html`<tr class="context"><td colspan="7">${ctx.customerPrice !== null ? html`${t.customerPrice}: ${ctx.customerPrice}` : ''}${ctx.customerPrice !== null && ctx.usualQuantity !== null ? ' · ' : ''}${ctx.usualQuantity !== null ? html`${t.usualQuantity}: ${ctx.usualQuantity}` : ''}</td></tr>`
         : '';
-    return html`<tr class="line">${cell('sku', l?.sku, 'list="catalog" class="sku"')}${cell('customerRef', l?.customerRef)}${cell('description', l?.description, 'class="desc"')}${cell('quantity', l?.quantity, 'inputmode="decimal" class="num"')}${cell('unit', l?.unit, 'class="unit"')}${cell('unitPrice', l?.unitPrice, 'inputmode="decimal" class="num"')}
+    return html`<tr class="line">${cell('sku', l?.sku, html`list="catalog" class="sku"`)}${cell('customerRef', l?.customerRef)}${cell('description', l?.description, html`class="desc"`)}${cell('quantity', l?.quantity, html`inputmode="decimal" class="num"`)}${cell('unit', l?.unit, html`class="unit"`)}${cell('unitPrice', l?.unitPrice, html`inputmode="decimal" class="num"`)}
 <td>${d.readOnly ? '' : html`<button type="button" class="delete-line">${t.deleteLine}</button>`}</td></tr>${hint}`;
   };
   return html`<div class="review">
 <section class="document">${left}</section>
 <section class="order">
-<h1>${o.poNumber ?? `#${d.order.id}`} <small>${d.order.channel} · ${time(d.order.received_at, p.lang)}</small></h1>
+<h1>${o.poNumber ?? `#${d.order.id}`} <small>${channelText(d.order.channel, p.lang)} · ${time(d.order.received_at, p)}</small></h1>
 ${d.order.priority ? html`<p class="priority-note"><span class="badge">!</span> ${d.order.priority}</p>` : ''}
 ${d.order.on_hold ? html`<p class="flash warn">${t.onHold}: ${d.order.on_hold}</p>` : ''}
 ${d.context.creditLeft !== null ? html`<p class="credit${d.context.creditLeft < 0 ? ' over' : ''}">${t.creditLeft}: ${d.context.creditLeft.toFixed(2)} ${d.context.currency ?? ''}</p>` : ''}
 ${d.readOnly && d.order.status === 'review' && d.order.held_by_name ? html`<p class="flash warn">${t.heldByOther(d.order.held_by_name)}</p>` : ''}
-${d.readOnly && d.order.status !== 'review' ? html`<p class="flash">${t.readOnly} (${t.status}: ${d.order.status})</p>` : ''}
+${d.readOnly && d.order.status !== 'review' ? html`<p class="flash">${t.readOnly} (${t.status}: ${statusText(d.order.status, p.lang)})</p>` : ''}
 ${erpLine(p, d.order)}
 ${d.errors.length > 0 ? html`<div class="errors" role="alert"><p>${t.cannotApprove}</p><ul>${d.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
 <form method="post" action="/review/orders/${d.order.id}/approve" id="order-form">
 <input type="hidden" name="_csrf" value="${p.operator.csrf}"><input type="hidden" name="version" value="${d.order.version}">
 <fieldset class="header">
-${input('customerId', 'customer.id', o.customer.id, `${t.customerId}${o.customer.name ? ` (${o.customer.name})` : ''}`, 'autofocus')}
+${input('customerId', 'customer.id', o.customer.id, `${t.customerId}${o.customer.name ? ` (${o.customer.name})` : ''}`, html`autofocus`)}
 ${input('poNumber', 'poNumber', o.poNumber, t.po)}
-${input('orderDate', 'orderDate', o.orderDate, t.orderDate, 'placeholder="AAAA-MM-DD"')}
-${input('deliveryDate', 'deliveryDate', o.deliveryDate, t.deliveryDate, 'placeholder="AAAA-MM-DD"')}
-${input('currency', 'currency', o.currency, t.currency, 'size="3"')}
+${input('orderDate', 'orderDate', o.orderDate, t.orderDate, p.lang === 'es' ? html`placeholder="AAAA-MM-DD"` : html`placeholder="YYYY-MM-DD"`)}
+${input('deliveryDate', 'deliveryDate', o.deliveryDate, t.deliveryDate, p.lang === 'es' ? html`placeholder="AAAA-MM-DD"` : html`placeholder="YYYY-MM-DD"`)}
+${input('currency', 'currency', o.currency, t.currency, html`size="3"`)}
 </fieldset>
 <h2>${t.lines}</h2>
 <table class="lines"><thead><tr><th>${t.sku}</th><th>${t.customerRef}</th><th>${t.description}</th><th>${t.quantity}</th><th>${t.unit}</th><th>${t.unitPrice}</th><th></th></tr></thead>
@@ -217,7 +231,7 @@ ${
 <p class="help">${t.shortcuts}</p>
 <details><summary>${t.history}</summary><ul class="history">${d.history.map(
     (h) =>
-      html`<li>${time(h.at, p.lang)} · ${h.actor} · ${h.kind}${h.field ? html` · ${h.field}: ${JSON.stringify(h.old_value)} → ${JSON.stringify(h.new_value)}` : ''}</li>`,
+      html`<li>${time(h.at, p)} · ${h.actor} · ${h.kind}${h.field ? html` · ${fieldText(h.field, p.lang)}: ${JSON.stringify(h.old_value)} → ${JSON.stringify(h.new_value)}` : ''}</li>`,
   )}</ul></details>
 </section></div>`;
 }
@@ -245,7 +259,7 @@ export function learnedView(
 <table class="queue"><thead><tr><th>${t.customer}</th><th>${t.field}</th><th>${t.label}</th><th>v</th><th>${t.taughtBy}</th><th></th></tr></thead>
 <tbody>${fields.map(
     (f) => html`<tr><td>${f.customer_id}</td><td>${f.field}</td><td>${f.label}</td><td>${f.version}</td>
-<td>${f.created_by} · ${time(f.created_at, p.lang)}${f.order_id ? html` · <a href="/review/orders/${f.order_id}">#${f.order_id}</a>` : ''}</td>
+<td>${f.created_by} · ${time(f.created_at, p)}${f.order_id ? html` · <a href="/review/orders/${f.order_id}">#${f.order_id}</a>` : ''}</td>
 <td>${
       f.active
         ? html`<form method="post" action="/review/admin/learned/${f.id}/deactivate" class="inline"><input type="hidden" name="_csrf" value="${p.operator.csrf}"><button type="submit">${t.deactivate}</button></form>`
@@ -254,24 +268,30 @@ export function learnedView(
   )}</tbody></table>
 <h2>${t.crossRefs}</h2>
 <table class="queue"><thead><tr><th>${t.customer}</th><th>${t.customerRef}</th><th>${t.sku}</th><th>${t.received}</th></tr></thead>
-<tbody>${refs.map((r) => html`<tr><td>${r.customer_id}</td><td>${r.customer_ref}</td><td>${r.sku}</td><td>${time(r.updated_at, p.lang)}</td></tr>`)}</tbody></table>`;
+<tbody>${refs.map((r) => html`<tr><td>${r.customer_id}</td><td>${r.customer_ref}</td><td>${r.sku}</td><td>${time(r.updated_at, p)}</td></tr>`)}</tbody></table>`;
 }
 
 /** The archive search: a form and the documents found, with their orders and where the words are. */
-export function searchView(p: Page, s: SearchQuery, hits: SearchHit[] | null): SafeHtml {
+export function searchView(
+  p: Page,
+  s: SearchQuery,
+  hits: SearchHit[] | null,
+  problems: string[] = [],
+): SafeHtml {
   const { t } = p;
-  const field = (name: keyof SearchQuery, label: string, extra = '') =>
+  const field = (name: keyof SearchQuery, label: string, extra: SafeHtml | null = null) =>
     html`<label>${label} <input name="${name}" value="${String(s[name] ?? '')}"${extra ? html` ${extra}` : ''}></label>`;
   const statuses = ['', 'review', 'accepted', 'delivered', 'rejected', 'failed', 'processed', 'received'];
   const channels = ['', 'email', 'fax', 'edi', 'web', 'scan'];
   const select = (name: 'status' | 'channel', values: string[], label: string) =>
-    html`<label>${label} <select name="${name}">${values.map((v) => html`<option value="${v}"${v === (s[name] ?? '') ? html` selected` : ''}>${v || t.all}</option>`)}</select></label>`;
+    html`<label>${label} <select name="${name}">${values.map((v) => html`<option value="${v}"${v === (s[name] ?? '') ? html` selected` : ''}>${v ? (name === 'status' ? statusText(v, p.lang) : channelText(v, p.lang)) : t.all}</option>`)}</select></label>`;
   return html`<h1>${t.searchTitle}</h1>
 <form method="get" action="/review/search" class="filters search">
-${field('text', t.words, 'autofocus size="30"')} ${field('customer', t.customer, 'size="10"')} ${field('po', t.po, 'size="12"')}
-${field('article', t.article, 'size="14"')} ${field('from', t.from, 'type="date"')} ${field('to', t.to, 'type="date"')}
+${field('text', t.words, html`autofocus size="30"`)} ${field('customer', t.customer, html`size="10"`)} ${field('po', t.po, html`size="12"`)}
+${field('article', t.article, html`size="14"`)} ${field('from', t.from, html`type="date"`)} ${field('to', t.to, html`type="date"`)}
 ${select('status', statuses, t.status)} ${select('channel', channels, t.channel)}
 <button type="submit">${t.search}</button></form>
+${problems.length > 0 ? html`<div class="errors" role="alert"><ul>${problems.map((m) => html`<li>${m}</li>`)}</ul></div>` : ''}
 ${
   hits === null
     ? ''
@@ -280,11 +300,11 @@ ${
       : html`<p>${t.results(hits.length)}</p><table class="queue" id="results">
 <thead><tr><th>${t.received}</th><th>${t.channel}</th><th>${t.document}</th><th>${t.customer}</th><th>${t.po}</th><th>${t.status}</th><th></th></tr></thead>
 <tbody>${hits.map(
-          (h) => html`<tr><td>${time(h.received_at, p.lang)}</td><td>${h.channel}</td>
+          (h) => html`<tr><td>${time(h.received_at, p)}</td><td>${channelText(h.channel, p.lang)}</td>
 <td>${h.filename ?? `#${h.id}`}${h.sender ? html` <small>${h.sender}</small>` : ''}${h.snippet ? html`<div class="snippet">${h.snippet}</div>` : ''}${h.status_reason ? html`<div class="finding">${h.status_reason}</div>` : ''}</td>
 <td>${h.orders.map((o) => html`<div>${o.customer_name ?? o.customer_id ?? ''}</div>`)}</td>
 <td>${h.orders.map((o) => html`<div><a href="/review/orders/${o.id}">${o.po_number ?? `#${o.id}`}</a></div>`)}</td>
-<td>${h.orders.length > 0 ? h.orders.map((o) => html`<div>${o.status}</div>`) : h.status}</td>
+<td>${h.orders.length > 0 ? h.orders.map((o) => html`<div>${statusText(o.status, p.lang)}</div>`) : statusText(h.status, p.lang)}</td>
 <td><a href="/review/documents/${h.id}/original" class="download">${t.original}</a></td></tr>`,
         )}</tbody></table>`
 }`;
@@ -396,4 +416,18 @@ ${table(
     [t.takenBy, t.approvedCol, t.rejectedCol, t.correctedCol],
     k.operators.map((r) => [r.operator, r.approved, r.rejected, r.corrected]),
   )}`;
+}
+
+/** Documents rejected by the machine, with the reason in the reader's language and the original. */
+export function rejectedView(p: Page, docs: RejectedDocument[]): SafeHtml {
+  const { t } = p;
+  if (docs.length === 0) return html``;
+  return html`<section id="rejected"><h2>${t.rejectedDocuments(docs.length)}</h2>
+<table class="queue"><thead><tr><th>${t.received}</th><th>${t.channel}</th><th>${t.document}</th><th>${t.reason}</th><th></th></tr></thead>
+<tbody>${docs.map(
+    (d) => html`<tr><td>${time(d.received_at, p)}</td><td>${channelText(d.channel, p.lang)}</td>
+<td>${d.filename ?? `#${d.id}`}${d.sender ? html` <small>${d.sender}</small>` : ''}</td>
+<td>${d.finding ? findingText(d.finding, p.lang) : (d.status_reason ?? '')}</td>
+<td><a href="/review/documents/${d.id}/original" class="download">${t.original}</a></td></tr>`,
+  )}</tbody></table></section>`;
 }

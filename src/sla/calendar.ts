@@ -86,6 +86,16 @@ function fromLocal(timeZone: string, local: number): number {
   return utc;
 }
 
+/** The instant a day (`YYYY-MM-DD`) starts in the time zone. */
+export function startOfDay(day: string, timeZone: string): Date {
+  return new Date(fromLocal(timeZone, Date.parse(`${day}T00:00:00Z`)));
+}
+
+/** The day (`YYYY-MM-DD`) it is in the time zone at that instant. */
+export function dayIn(at: Date, timeZone: string): string {
+  return new Date(at.getTime() + offsetMinutes(timeZone, at.getTime()) * MIN).toISOString().slice(0, 10);
+}
+
 /** `from` plus `hours` of business time on the calendar. */
 export function addBusinessHours(from: Date, hours: number, cal: BusinessCalendar): Date {
   let remaining = Math.round(hours * 60); // minutes

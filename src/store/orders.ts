@@ -139,21 +139,34 @@ export async function insertFindings(
   documentId: number,
   orderId: number | null,
   findings: Finding[],
+  /** Who found them: the pipeline, or the validation of an operator's decision. */
+  origin: 'machine' | 'operator' = 'machine',
 ): Promise<void> {
   await insertFindingRows(
     q,
     findings.map((f) => ({ documentId, orderId, f })),
+    origin,
   );
 }
 
 async function insertFindingRows(
   q: Queryable,
   rows: Array<{ documentId: number; orderId: number | null; f: Finding }>,
+  origin: 'machine' | 'operator' = 'machine',
 ): Promise<void> {
   await insertMany(
     q,
-    'INSERT INTO findings (document_id, order_id, code, severity, field, message)',
-    rows.map(({ documentId, orderId, f }) => [documentId, orderId, f.code, f.severity, f.field, f.message]),
+    'INSERT INTO findings (document_id, order_id, code, severity, field, message, params, origin)',
+    rows.map(({ documentId, orderId, f }) => [
+      documentId,
+      orderId,
+      f.code,
+      f.severity,
+      f.field,
+      f.message,
+      f.params ? JSON.stringify(f.params) : null,
+      origin,
+    ]),
   );
 }
 
@@ -188,7 +201,8 @@ export async function findingsOf(
   documentId: number,
 ): Promise<Array<Finding & { orderId: number | null }>> {
   const rows = await q.query<Finding & { order_id: number | null }>(
-    `SELECT order_id, code, severity, field, message FROM findings WHERE document_id = $1 ORDER BY id`,
+    `SELECT order_id, code, severity, field, message, params FROM findings
+      WHERE document_id = $1 AND current ORDER BY id`,
     [documentId],
   );
   return rows.map((r) => ({
@@ -197,5 +211,6 @@ export async function findingsOf(
     severity: r.severity,
     field: r.field,
     message: r.message,
+    ...(r.params ? { params: r.params } : {}),
   }));
 }

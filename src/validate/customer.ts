@@ -1,3 +1,4 @@
+import type { FindingParams } from '../domain/findings.ts';
 import type { Channel } from '../domain/document.ts';
 import type { CustomerEvidence } from '../domain/extraction.ts';
 import {
@@ -112,7 +113,7 @@ function bareAddress(s: string): string {
 
 export type CustomerResolution =
   | { customer: CustomerFacts; via: string; mismatch?: string }
-  | { customer: null; message: string; mismatch?: string };
+  | { customer: null; message: string; mismatch?: string; params?: FindingParams };
 
 interface Step {
   via: string;
@@ -203,6 +204,7 @@ export function resolveCustomer(candidates: CustomerFacts[], k: CustomerKeys): C
     return {
       customer: null,
       message: `The channel authenticated customer ${k.channelId}, which is not in master data`,
+      params: { t: 'unknown_customer.channel', customer: k.channelId },
     };
   }
   const byId = (id: string) => candidates.find((c) => c.id === id)!;
@@ -246,6 +248,12 @@ export function resolveCustomer(candidates: CustomerFacts[], k: CustomerKeys): C
     return {
       customer: null,
       message: unknownMessage([...sent.tried, ...doc.tried], [...sent.ambiguous, ...doc.ambiguous]),
+      params: {
+        t:
+          sent.tried.length + doc.tried.length === 0
+            ? 'unknown_customer.nothing'
+            : 'unknown_customer.noMatch',
+      },
       ...(k.sender.kind === 'missing' || k.sender.doubt ? { mismatch: why } : {}),
     };
   }

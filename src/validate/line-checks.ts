@@ -1,5 +1,5 @@
 import type { ValidationConfig } from '../config.ts';
-import { type Finding, finding } from '../domain/findings.ts';
+import { type Finding, type FindingParams, finding } from '../domain/findings.ts';
 import type { OrderLine } from '../domain/order.ts';
 import type { ProductFacts } from './types.ts';
 
@@ -155,6 +155,11 @@ export function median(values: number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** The line as findings name it: its number and, once known, its article. */
+function lineParams(line: OrderLine): FindingParams {
+  return { line: line.lineNo, sku: line.sku ?? null };
+}
+
 function label(line: OrderLine): string {
   return line.sku ? `Line ${line.lineNo} (${line.sku})` : `Line ${line.lineNo}`;
 }
@@ -172,6 +177,7 @@ export function checkUnit(line: OrderLine, index: number, product: ProductFacts)
       'warning',
       `lines[${index}].unit`,
       `${label(line)}: unit ${line.unit} differs from the catalog unit ${product.unit}; quantity and price were not checked`,
+      { t: 'quantity_anomaly.unit', ...lineParams(line), unit: line.unit, catalogUnit: product.unit },
     ),
   ];
 }
@@ -194,14 +200,34 @@ export function checkPrice(
   const field = `lines[${index}].unitPrice`;
   if (ctx.currency && refCurrency && ctx.currency !== refCurrency) {
     const msg = `${label(line)}: unit price ${num(line.unitPrice)} ${ctx.currency} cannot be compared with ${what} ${num(reference)} ${refCurrency}`;
-    return [finding('price_mismatch', 'warning', field, msg)];
+    return [
+      finding('price_mismatch', 'warning', field, msg, {
+        t: 'price_mismatch.currency',
+        ...lineParams(line),
+        price: line.unitPrice,
+        currency: ctx.currency,
+        own: own ? 1 : 0,
+        reference,
+        refCurrency,
+      }),
+    ];
   }
   const diff =
     reference === 0 ? (line.unitPrice === 0 ? 0 : 1) : Math.abs(line.unitPrice - reference) / reference;
   if (diff <= ctx.tolerance + 1e-9) return [];
   const by = reference === 0 ? '' : ` by ${percent(diff)}`;
   const msg = `${label(line)}: unit price ${num(line.unitPrice)} differs from ${what} ${num(reference)}${by} (tolerance ${percent(ctx.tolerance)})`;
-  return [finding('price_mismatch', 'warning', field, msg)];
+  return [
+    finding('price_mismatch', 'warning', field, msg, {
+      t: 'price_mismatch.differs',
+      ...lineParams(line),
+      price: line.unitPrice,
+      own: own ? 1 : 0,
+      reference,
+      diff: reference === 0 ? null : diff,
+      tolerance: ctx.tolerance,
+    }),
+  ];
 }
 
 /** Quantity sanity: positive, whole for counted units; then min_qty, pack_size and history. */
@@ -214,21 +240,40 @@ export function checkQuantity(
   const q = line.quantity;
   if (q === null) return [];
   const field = `lines[${index}].quantity`;
-  const anomaly = (severity: 'error' | 'warning', text: string) => [
-    finding('quantity_anomaly', severity, field, `${label(line)}: quantity ${num(q)} ${text}`),
+  const anomaly = (severity: 'error' | 'warning', text: string, params: FindingParams) => [
+    finding('quantity_anomaly', severity, field, `${label(line)}: quantity ${num(q)} ${text}`, {
+      ...lineParams(line),
+      quantity: q,
+      ...params,
+    }),
   ];
-  if (q <= 0) return anomaly('error', 'must be greater than 0');
+  if (q <= 0) return anomaly('error', 'must be greater than 0', { t: 'quantity_anomaly.notPositive' });
   const unit = line.unit ?? product?.unit ?? null;
-  if (isCounted(unit) && !Number.isInteger(q)) return anomaly('error', `is not a whole number of ${unit}`);
+  if (isCounted(unit) && !Number.isInteger(q)) {
+    return anomaly('error', `is not a whole number of ${unit}`, { t: 'quantity_anomaly.notWhole', unit });
+  }
   if (!product || !sameUnit(line, product)) return [];
   if (product.minQty !== null && q < product.minQty) {
-    return anomaly('warning', `is below the minimum order quantity ${num(product.minQty)}`);
+    return anomaly('warning', `is below the minimum order quantity ${num(product.minQty)}`, {
+      t: 'quantity_anomaly.belowMin',
+      min: product.minQty,
+    });
   }
   if (product.packSize !== null && !isMultiple(q, product.packSize)) {
-    return anomaly('warning', `is not a multiple of the pack size ${num(product.packSize)}`);
+    return anomaly('warning', `is not a multiple of the pack size ${num(product.packSize)}`, {
+      t: 'quantity_anomaly.pack',
+      pack: product.packSize,
+    });
   }
   const unusual = historyAnomaly(q, product.history, config);
-  return unusual ? anomaly('warning', unusual) : [];
+  if (!unusual) return [];
+  return anomaly('warning', unusual, {
+    t: 'quantity_anomaly.history',
+    high: q > median(product.history) ? 1 : 0,
+    factor: config.quantityAnomalyFactor,
+    median: median(product.history),
+    orders: product.history.length,
+  });
 }
 
 function isMultiple(q: number, pack: number): boolean {

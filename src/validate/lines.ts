@@ -1,5 +1,5 @@
 import type { FieldMeta } from '../domain/extraction.ts';
-import { type Finding, finding } from '../domain/findings.ts';
+import { type Finding, type FindingParams, finding } from '../domain/findings.ts';
 import type { OrderLine } from '../domain/order.ts';
 import { REPAIRED } from '../extract/meta.ts';
 import { oneSlipAway } from '../extract/shape.ts';
@@ -126,7 +126,12 @@ export function resolveLine(input: OrderLine, ctx: LineContext): LineResolution 
       const was = metaOf(field);
       meta[path(field)] = { ...was, confidence: Math.min(was.confidence, REPAIRED) };
       const msg = `${path(field)} read as "${read}" matches no article; taken as "${slip.code}", the only known code one OCR slip away`;
-      repair = finding('low_confidence', 'warning', path(field), msg);
+      repair = finding('low_confidence', 'warning', path(field), msg, {
+        t: 'low_confidence.slip',
+        field: path(field),
+        read,
+        code: slip.code,
+      });
       hit = findProduct(line, gtin, catalog);
     }
   }
@@ -149,7 +154,15 @@ export function resolveLine(input: OrderLine, ctx: LineContext): LineResolution 
   const conflict = gtin ? catalog.gtins.get(gtin) : undefined;
   if (conflict && conflict !== product.sku) {
     const msg = `Line ${line.lineNo}: article ${product.sku} and GTIN ${gtin} (${conflict}) name different products; check which one the customer meant`;
-    findings.push(finding('low_confidence', 'warning', path('sku'), msg));
+    findings.push(
+      finding('low_confidence', 'warning', path('sku'), msg, {
+        t: 'low_confidence.gtinConflict',
+        line: line.lineNo,
+        sku: product.sku,
+        gtin,
+        other: conflict,
+      }),
+    );
   }
   return { line, product, findings, meta, ...(repair ? { repair } : {}) };
 }
@@ -250,6 +263,12 @@ function checkGtin(line: OrderLine, index: number, findings: Finding[]): string 
       'warning',
       `lines[${index}].gtin`,
       `Line ${line.lineNo}: GTIN ${raw} ${why}; it was not used to find the article`,
+      {
+        t: 'low_confidence.badGtin',
+        line: line.lineNo,
+        gtin: raw,
+        expected: r.reason === 'check_digit' ? r.expected : null,
+      },
     ),
   );
   return null;
@@ -263,7 +282,15 @@ function unknownLine(
 ): LineResolution {
   const path = (f: string) => `lines[${ctx.index}].${f}`;
   const meta: MetaPatch = {};
-  findings.push(finding('unknown_sku', 'error', path('sku'), unknownMessage(line, gtin, ctx)));
+  findings.push(
+    finding(
+      'unknown_sku',
+      'error',
+      path('sku'),
+      unknownMessage(line, gtin, ctx),
+      unknownParams(line, gtin, ctx),
+    ),
+  );
   if (line.sku && !line.customerRef) {
     line.customerRef = line.sku;
     const moved = ctx.fieldMeta[path('sku')];
@@ -272,6 +299,22 @@ function unknownLine(
   if (line.sku) meta[path('sku')] = undefined;
   if (gtin) line.gtin = gtin;
   return { line: { ...line, sku: null }, product: null, findings, meta };
+}
+
+function unknownParams(line: OrderLine, gtin: string | null, ctx: LineContext): FindingParams {
+  if (!line.sku && !line.customerRef && !line.gtin) {
+    return { t: 'unknown_sku.none', line: line.lineNo, description: line.description ?? null };
+  }
+  const dangling = [line.customerRef, line.sku].map((r) => r && ctx.catalog.crossRefs.get(r)).find(Boolean);
+  return {
+    t: 'unknown_sku.written',
+    line: line.lineNo,
+    sku: line.sku ?? null,
+    ref: line.customerRef ?? null,
+    gtin: line.gtin ? (gtin ?? line.gtin) : null,
+    dangling: dangling ?? null,
+    customerKnown: ctx.customerKnown ? 1 : 0,
+  };
 }
 
 function unknownMessage(line: OrderLine, gtin: string | null, ctx: LineContext): string {

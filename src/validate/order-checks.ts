@@ -1,4 +1,4 @@
-import { type Finding, finding } from '../domain/findings.ts';
+import { type Finding, type FindingParams, finding } from '../domain/findings.ts';
 import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
 import { money, num } from './line-checks.ts';
 import type { CustomerFacts, OrderFacts, ProductFacts } from './types.ts';
@@ -7,10 +7,14 @@ import type { CustomerFacts, OrderFacts, ProductFacts } from './types.ts';
 export function checkMissingFields(order: CanonicalOrder): Finding[] {
   const out: Finding[] = [];
   if (!order.poNumber?.trim()) {
-    out.push(finding('missing_field', 'error', 'poNumber', 'The order has no PO number'));
+    out.push(
+      finding('missing_field', 'error', 'poNumber', 'The order has no PO number', { t: 'missing_field.po' }),
+    );
   }
   if (order.lines.length === 0) {
-    out.push(finding('missing_field', 'error', 'lines', 'The order has no lines'));
+    out.push(
+      finding('missing_field', 'error', 'lines', 'The order has no lines', { t: 'missing_field.lines' }),
+    );
   }
   order.lines.forEach((line, i) => {
     if (line.quantity === null) {
@@ -21,6 +25,7 @@ export function checkMissingFields(order: CanonicalOrder): Finding[] {
           'error',
           `lines[${i}].quantity`,
           `Line ${line.lineNo}${what ? ` (${what})` : ''} has no quantity`,
+          { t: 'missing_field.quantity', line: line.lineNo, what: what ?? null },
         ),
       );
     }
@@ -46,6 +51,14 @@ export function checkTotals(order: CanonicalOrder, relative: number): Finding[] 
           'warning',
           `lines[${i}].amount`,
           `Line ${line.lineNo}: amount ${money(line.amount)} is not quantity ${num(line.quantity)} x unit price ${num(line.unitPrice)} = ${money(expected)}`,
+          {
+            t: 'total_mismatch.line',
+            line: line.lineNo,
+            amount: line.amount,
+            quantity: line.quantity,
+            unitPrice: line.unitPrice,
+            expected,
+          },
         ),
       );
     }
@@ -62,6 +75,7 @@ export function checkTotals(order: CanonicalOrder, relative: number): Finding[] 
         'warning',
         'total',
         `Order total ${money(order.total)} does not match the sum of the lines ${money(sum)}`,
+        { t: 'total_mismatch.order', total: order.total, sum },
       ),
     );
   }
@@ -91,19 +105,30 @@ export interface DuplicateContext {
 export function checkDuplicate(c: DuplicateContext): Finding[] {
   const po = c.poNumber?.trim();
   if (!po) return [];
-  const dup = (message: string) => [finding('duplicate_order', 'error', 'poNumber', message)];
+  const dup = (message: string, params: FindingParams) => [
+    finding('duplicate_order', 'error', 'poNumber', message, { ...params, po, customer: c.customerId }),
+  ];
   const prefix = `PO ${po} of customer ${c.customerId}`;
   if (c.earlierInDocument.some((o) => o.customerId === c.customerId && o.poNumber?.trim() === po)) {
-    return dup(`${prefix} appears earlier in this same document`);
+    return dup(`${prefix} appears earlier in this same document`, { t: 'duplicate_order.sameDocument' });
   }
   const earlier = c.facts?.duplicate;
   if (earlier) {
     return dup(
       `${prefix} was already received on ${earlier.receivedAt} as order ${earlier.orderId} (status ${earlier.status})`,
+      {
+        t: 'duplicate_order.received',
+        date: String(earlier.receivedAt),
+        order: earlier.orderId,
+        status: earlier.status,
+      },
     );
   }
   if (c.facts?.historyDate) {
-    return dup(`${prefix} is already in the order history (ordered ${c.facts.historyDate})`);
+    return dup(`${prefix} is already in the order history (ordered ${c.facts.historyDate})`, {
+      t: 'duplicate_order.history',
+      date: c.facts.historyDate,
+    });
   }
   return [];
 }
@@ -135,6 +160,16 @@ export function checkCredit(customer: CustomerFacts, facts: OrderFacts | null, v
       'warning',
       null,
       `Credit limit ${money(customer.creditLimit)}${cur} of customer ${customer.id} would be exceeded: ${open} + this order ${money(value)} = ${money(exposure)}`,
+      {
+        t: 'credit_limit_exceeded',
+        limit: customer.creditLimit,
+        currency: customer.currency ?? null,
+        customer: customer.id,
+        open: facts.openAmount,
+        openCount: facts.openCount,
+        value,
+        exposure,
+      },
     ),
   ];
 }

@@ -131,7 +131,7 @@ function applyCustomer(
   if (!c) {
     // Whatever id the document claimed is not a master-data id: never pass it on.
     order.customer.id = null;
-    found.push(finding('unknown_customer', 'error', 'customer.id', resolution.message));
+    found.push(finding('unknown_customer', 'error', 'customer.id', resolution.message, resolution.params));
     return null;
   }
   const byName = resolution.via.startsWith('name ');

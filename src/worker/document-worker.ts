@@ -228,7 +228,9 @@ async function giveUpOnDocument(p: PipelineOptions, documentId: number, attempts
     // Finished meanwhile by another holder of the job: its result stands, and its events alone.
     if (updated.length === 0) return;
     // The finding carries the reason to every place a person looks (CLI line, API, review).
-    await insertFindings(tx, documentId, null, [finding('unreadable_document', 'error', null, reason)]);
+    await insertFindings(tx, documentId, null, [
+      finding('unreadable_document', 'error', null, reason, { reason }),
+    ]);
     await logEvent(tx, { actor: 'system:worker', kind: 'document.failed', documentId, detail: { reason } });
   });
 }

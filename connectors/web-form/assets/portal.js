@@ -91,3 +91,18 @@
     });
   }
 })();
+
+// Enter in a line's article or quantity picks the suggestion / moves on, as in a spreadsheet;
+// it never sends the whole order half-typed. The send button (or Enter on it) still sends.
+(() => {
+  const form = document.getElementById('order-form');
+  if (!form) return;
+  form.addEventListener('keydown', (e) => {
+    const input = e.target;
+    if (e.key !== 'Enter' || !(input instanceof HTMLInputElement) || !input.closest('#lines')) return;
+    e.preventDefault();
+    const fields = Array.from(form.querySelectorAll('input:not([type="hidden"]), select, textarea, button'));
+    const next = fields[fields.indexOf(input) + 1];
+    if (next) next.focus();
+  });
+})();

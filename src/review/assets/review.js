@@ -65,3 +65,21 @@
     }
   });
 })();
+
+// The queue: new items are announced, never reloaded under the operator's hands (WCAG 2.2.1).
+// Every 20 s the page is fetched in the background; when its count changed, a button offers it.
+(() => {
+  const heading = document.querySelector('h1[data-queue-count]');
+  if (!heading) return;
+  const notice = document.getElementById('queue-news');
+  setInterval(async () => {
+    try {
+      const res = await fetch(location.href, { credentials: 'same-origin' });
+      if (!res.ok) return;
+      const count = /data-queue-count="(\d+)"/.exec(await res.text())?.[1];
+      if (count !== undefined && count !== heading.dataset.queueCount) notice.hidden = false;
+    } catch {
+      // Offline for a moment: try again at the next tick.
+    }
+  }, 20_000);
+})();
