@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/customers/tokens.ts';
-import { createTestApp, seedMasterData, type TestApp } from '../../src/http/test-app.ts';
+import { createTestApp, portalCookie, seedMasterData, type TestApp } from '../../src/http/test-app.ts';
 import { fuzz } from '../../src/testing/fuzz.ts';
 import { interchange } from '../../src/testing/edifact-gen.ts';
-import { csrfTokenFor, SESSION_COOKIE } from './auth.ts';
+import { SESSION_COOKIE } from './auth.ts';
 
 const TARGET = 'http';
 /** HTTP cases cost a database round trip or two: a long run does a twentieth of the cases. */
@@ -159,6 +159,9 @@ function headersOf(token: string, auth: string, ct: string | undefined, key: str
 describe('HTTP API and portal, fuzzed', () => {
   let t: TestApp;
   let token: string;
+  /** The portal's own session cookie, opened from the token (never the token itself). */
+  let portal: string;
+  let csrf: string;
   const docs = async () =>
     (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents`))[0]!.n;
 
@@ -166,6 +169,9 @@ describe('HTTP API and portal, fuzzed', () => {
     t = await createTestApp();
     await seedMasterData(t.db);
     token = await issueToken(t.db, 'C042');
+    portal = await portalCookie(t.app, token);
+    const page = await t.app.inject({ method: 'GET', url: '/portal', headers: { cookie: portal } });
+    csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
   });
   afterAll(() => t.close());
 
@@ -301,7 +307,7 @@ describe('HTTP API and portal, fuzzed', () => {
         const res = await t.app.inject({
           method: 'GET',
           url,
-          headers: { authorization: `Bearer ${token}`, cookie: `${SESSION_COOKIE}=${token}` },
+          headers: { authorization: `Bearer ${token}`, cookie: portal },
         });
         expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
         if (url.startsWith('/portal/products') || url.startsWith('/api/')) {
@@ -317,14 +323,13 @@ describe('HTTP API and portal, fuzzed', () => {
     const res = await t.app.inject({
       method: 'GET',
       url: '/portal/products?q=TOR%00',
-      headers: { cookie: `${SESSION_COOKIE}=${token}` },
+      headers: { cookie: portal },
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().map((p: { sku: string }) => p.sku)).toContain('TOR-M8-40');
   });
 
   it('POST /portal/orders: any form gives a page (2xx with one document, or a 4xx), never a 5xx', async () => {
-    const csrf = csrfTokenFor({ token, customerId: 'C042', customerName: 'Ferreteria Lopez SL' });
     const field = fc.constantFrom(
       'poNumber',
       'deliveryDate',
@@ -349,7 +354,7 @@ describe('HTTP API and portal, fuzzed', () => {
       fields: fc.array(fc.tuple(field, value), { maxLength: 8 }),
     });
     const cookie = fc.oneof(
-      { weight: 5, arbitrary: fc.constant(`${SESSION_COOKIE}=${token}`) },
+      { weight: 5, arbitrary: fc.constant(portal) },
       fc.constantFrom('', `${SESSION_COOKIE}=nope`),
     );
     await fuzz(
@@ -383,18 +388,8 @@ describe('HTTP API and portal, fuzzed', () => {
       50,
       LONG_SHARE,
       [
-        [
-          { base: true, csrf, fields: [] },
-          `${SESSION_COOKIE}=${token}`,
-          'application/x-www-form-urlencoded',
-          'es',
-        ],
-        [
-          { base: true, csrf: 'wrong', fields: [] },
-          `${SESSION_COOKIE}=${token}`,
-          'application/x-www-form-urlencoded',
-          'en',
-        ],
+        [{ base: true, csrf, fields: [] }, portal, 'application/x-www-form-urlencoded', 'es'],
+        [{ base: true, csrf: 'wrong', fields: [] }, portal, 'application/x-www-form-urlencoded', 'en'],
       ],
     );
     expectBothAnswers();

@@ -166,7 +166,8 @@ export async function findOwnOrder(db: Db, customerId: string, orderId: number):
     documentId: String(row.document_id),
     status: row.status,
     order: row.data,
-    findings,
+    // The contract's finding shape; params (for rendering in the reader's language) only when set.
+    findings: findings.map(({ params, ...f }) => (params ? { ...f, params } : f)),
     createdAt: row.created_at,
   };
 }

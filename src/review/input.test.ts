@@ -55,7 +55,9 @@ describe('review inputs', () => {
       const res = await get(url);
       expect(res.statusCode, url).toBe(400);
       expect(res.headers['content-type'], url).toContain('text/html');
-      expect(res.body, url).toMatch(/<p>[^<]*(NUL|more than once|not a date|not a number)[^<]*<\/p>/);
+      expect(res.body, url).toMatch(
+        /<(?:p|li)>[^<]*(NUL|more than once|not a date|not a number|no es una fecha)[^<]*<\/(?:p|li)>/,
+      );
     }
   });
 

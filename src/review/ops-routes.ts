@@ -12,6 +12,7 @@ import { logEvents } from '../store/events.ts';
 import { oldestUndeliveredSeconds } from '../erp/outbox.ts';
 import { retryFailedDeliveries } from '../erp/retry.ts';
 import { checkCsrf, operatorOf, requireOperator } from './auth.ts';
+import { dateParam } from './input.ts';
 import { idParam, pageOf, sendHtml } from './page.ts';
 import { problemsOf, processReports } from '../monitor/status.ts';
 import {
@@ -106,16 +107,18 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
 
     const periodOf = (request: FastifyRequest) => {
       const raw = request.query as Record<string, string | undefined>;
-      const ok = (v: string | undefined) => {
+      // A day-first date is read; one that is no real day is a 400 page, never silently dropped.
+      const ok = (v: string | undefined, what: string) => {
         const d = personDate(v);
+        if (d && !d.ok) dateParam(d.typed, what);
         return d?.ok ? d.iso : null;
       };
       // Days are the business's days (its time zone), as every time a person reads.
       const zone = ctx.config.sla.calendar.timeZone;
       const shift = (day: string, days: number) =>
         new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-      const to = ok(raw.to) ?? dayIn(new Date(), zone);
-      const from = ok(raw.from) ?? shift(to, -6);
+      const to = ok(raw.to, 'to') ?? dayIn(new Date(), zone);
+      const from = ok(raw.from, 'from') ?? shift(to, -6);
       // `to` is inclusive for people: the period ends at the start of the next day.
       return {
         from,
