@@ -13,6 +13,7 @@ import { ConfirmationSender } from './confirm/sender.ts';
 import { mailSourceRef, SmtpListener } from '../connectors/smtp/index.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { learnedTemplates } from './pipeline/templates-source.ts';
+import { learnedLayouts } from './learn/store.ts';
 import { submit } from './pipeline/submit.ts';
 import { createOcrEngine } from './ocr/index.ts';
 import { RetentionSweeper } from './archive/retention.ts';
@@ -54,6 +55,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
             ocr,
             learnedTemplates(db, templatesFrom(config.templatesDir, log)),
             config.documents,
+            learnedLayouts(db),
           ),
           confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
           sla: config.sla,

@@ -5,6 +5,7 @@ import { runDemo } from './demo.ts';
 import { runExtract } from './extract.ts';
 import { runImport, runToken, runUser } from './admin.ts';
 import { runServe } from './serve.ts';
+import { runTeach } from './teach.ts';
 
 const USAGE = `usage: order-capture <command> [options]
 
@@ -22,6 +23,12 @@ commands:
                                       run the whole pipeline on files, one line per order;
                                       --data DIR: on a fresh embedded database loaded from DIR,
                                       posting nothing anywhere
+  extract --data DIR --teach PAIRS.ndjson [--json] FILE...
+                                      first teach each {"source": PATH, "order": {...}} line of
+                                      PAIRS.ndjson (as if approved in review), then extract
+  teach FILE ORDER.json               store FILE as received and ORDER.json as what a person
+                                      confirmed for it; its layout is learned
+  teach --history DIR                 the same for every NAME in DIR with NAME.order.json beside
   demo                                serve with demo master data and documents (npm start)
 
 settings come from the environment (DATABASE_URL, ORDERCAP_DATA_DIR, HOST, PORT, ...) and the
@@ -57,10 +64,33 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals: files } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { data: { type: 'string' }, json: { type: 'boolean', default: false } },
+        options: {
+          data: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          teach: { type: 'string' },
+        },
       });
       if (files.length === 0) throw new UsageError('extract needs at least one file');
-      return runExtract({ files, dataDir: values.data ?? null, json: values.json ?? false });
+      if (values.teach && !values.data) throw new UsageError('extract --teach needs --data DIR');
+      return runExtract({
+        files,
+        dataDir: values.data ?? null,
+        json: values.json ?? false,
+        teach: values.teach ?? null,
+      });
+    }
+    case 'teach': {
+      const { values, positionals: args } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { history: { type: 'string' } },
+      });
+      if (values.history !== undefined) {
+        if (args.length > 0) throw new UsageError('teach --history takes one folder and nothing else');
+        return runTeach({ history: values.history });
+      }
+      if (args.length !== 2) throw new UsageError('teach takes a file and its ORDER.json');
+      return runTeach({ file: args[0]!, order: args[1]! });
     }
     case undefined:
     case '-h':
