@@ -25,8 +25,26 @@ export function numberOf(text: string, format: 'eu' | 'us'): number | null {
   return parseNumber(text.replace(/^[^\d\-−€$£]+|[^\d€$£]+$/gu, ''), format);
 }
 
-export function learnLayout(pages: Page[], order: CanonicalOrder): Learned {
+/** Codes a line's article may be printed as besides those in the order (cross-references, its GTIN). */
+export interface LineCodes {
+  refs: string[];
+  gtins: string[];
+}
+
+export function learnLayout(pages: Page[], confirmed: CanonicalOrder, codes: LineCodes[] = []): Learned {
   const rows = rowsOf(pages);
+  // A confirmed order may leave line amounts out; they are quantity x unit price (CONTRACTS.md).
+  const order = {
+    ...confirmed,
+    lines: confirmed.lines.map((l) => ({
+      ...l,
+      amount:
+        l.amount ??
+        (l.quantity !== null && l.unitPrice !== null
+          ? Math.round(l.quantity * l.unitPrice * 100) / 100
+          : null),
+    })),
+  };
   const number = numberFormatOf(rows, order);
   const valueWords = new Set<Word>();
   const missed: string[] = [];
@@ -47,7 +65,7 @@ export function learnLayout(pages: Page[], order: CanonicalOrder): Learned {
     if (hit.order === 'mdy') date = 'mdy';
     header[field] = ruleFor(rows, hit.row, hit.words);
   }
-  const table = learnTable(rows, order.lines, number);
+  const table = learnTable(rows, order.lines, number, codes);
   if (!table && order.lines.length > 0) missed.push('lines');
   const below = table ? table.lastRow : -1;
   const total = order.total !== null ? findTotal(rows, order.total, number, below) : null;
@@ -154,7 +172,11 @@ function ruleFor(rows: Row[], at: number, words: Word[]): HeaderRule {
     h: first.h / r.height,
   };
   const before = r.words.filter((w) => w.x + w.w <= first.x + 1);
-  const leftLabel = labelRun(before.slice(-4));
+  // The label's own words only: a run with no wide gap inside, ending before the value.
+  let start = before.length - 1;
+  while (start > 0 && before[start]!.x - (before[start - 1]!.x + before[start - 1]!.w) < 1.5 * first.h)
+    start--;
+  const leftLabel = labelRun(before.slice(Math.max(0, start, before.length - 4)));
   if (leftLabel.length > 0) return { label: leftLabel, where: 'right', box, words: words.length };
   for (let i = at - 1; i >= Math.max(0, at - 3); i--) {
     const up = rows[i]!;
@@ -179,16 +201,21 @@ interface TableFound {
   ignore: string[];
 }
 
-function learnTable(rows: Row[], lines: OrderLine[], format: 'eu' | 'us'): TableFound | null {
+function learnTable(
+  rows: Row[],
+  lines: OrderLine[],
+  format: 'eu' | 'us',
+  codes: LineCodes[],
+): TableFound | null {
   if (lines.length === 0) return null;
   const lineRows: number[] = [];
   const picks: Array<Partial<Record<LearnedColumn, Word[]>>> = [];
   let codeField: TableRule['code'] = null;
   let from = 0;
-  for (const line of lines) {
+  for (const [n, line] of lines.entries()) {
     let best: { row: number; pick: Partial<Record<LearnedColumn, Word[]>>; score: number } | null = null;
     for (let i = from; i < rows.length; i++) {
-      const found = pickCells(rows[i]!.words, line, format);
+      const found = pickCells(rows[i]!.words, line, format, codes[n]);
       const score = Object.keys(found.pick).filter((k) => k !== 'description').length;
       if (found.pick.quantity && score >= 2 && (!best || score > best.score)) {
         best = { row: i, pick: found.pick, score };
@@ -253,6 +280,7 @@ function pickCells(
   words: Word[],
   line: OrderLine,
   format: 'eu' | 'us',
+  alt: LineCodes = { refs: [], gtins: [] },
 ): { pick: Partial<Record<LearnedColumn, Word[]>>; code: TableRule['code'] } {
   const pick: Partial<Record<LearnedColumn, Word[]>> = {};
   const used = new Set<Word>();
@@ -262,9 +290,19 @@ function pickCells(
     used.add(w);
   };
   let code: TableRule['code'] = null;
-  for (const field of ['customerRef', 'sku', 'gtin'] as const) {
-    const want = line[field] ? fold(line[field]!) : '';
-    const w = want ? words.find((x) => fold(x.text) === want) : undefined;
+  const printed: Array<[TableRule['code'], string | null]> = [
+    ['customerRef', line.customerRef],
+    ['sku', line.sku],
+    ['gtin', line.gtin],
+    ...alt.refs.map((r): [TableRule['code'], string] => ['customerRef', r]),
+    ...alt.gtins.map((g): [TableRule['code'], string] => ['gtin', g]),
+  ];
+  // A GTIN-14 with its leading zero is printed as an EAN-13.
+  const key = (field: TableRule['code'], text: string) =>
+    field === 'gtin' ? fold(text).replace(/^0+/, '') : fold(text);
+  for (const [field, value] of printed) {
+    const want = value ? key(field, value) : '';
+    const w = want ? words.find((x) => key(field, x.text) === want) : undefined;
     if (w) {
       take('code', w);
       code = field;

@@ -14,7 +14,7 @@ import { getBlob } from '../store/blobs.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
 import { SAME_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
 import { learnHeaderFields } from './labels.ts';
-import { type Learned, learnLayout } from './learn.ts';
+import { type Learned, type LineCodes, learnLayout } from './learn.ts';
 import { HEADER_FIELDS, type KnownLayout, type LayoutModel, withoutParts } from './model.ts';
 import { sameToken } from './words.ts';
 
@@ -165,7 +165,7 @@ export async function recordConfirmed(
     if (events.length > 0) await logEvents(tx, events);
     return { ...none, crossRefs };
   }
-  const learned = learnLayout(pages, p.order);
+  const learned = learnLayout(pages, p.order, await codesOf(tx, customerId, p.order));
   const hasAnything = Object.keys(learned.model.header).length > 0 || learned.model.table !== null;
   if (!hasAnything) {
     if (events.length > 0) await logEvents(tx, events);
@@ -174,6 +174,24 @@ export async function recordConfirmed(
   const result = await storeLayout(tx, customerId, learned, p, events);
   if (events.length > 0) await logEvents(tx, events);
   return { ...result, crossRefs, missed: learned.missed };
+}
+
+/** What each line's article may be printed as: the customer's cross-references to it, its GTIN. */
+async function codesOf(tx: Queryable, customerId: string, order: CanonicalOrder): Promise<LineCodes[]> {
+  const skus = [...new Set(order.lines.map((l) => l.sku).filter((s): s is string => s !== null))];
+  if (skus.length === 0) return [];
+  const refs = await tx.query<{ sku: string; customer_ref: string }>(
+    `SELECT sku, customer_ref FROM cross_refs WHERE customer_id = $1 AND sku = ANY($2)`,
+    [customerId, skus],
+  );
+  const gtins = await tx.query<{ sku: string; gtin: string }>(
+    `SELECT sku, gtin FROM products WHERE sku = ANY($1) AND gtin IS NOT NULL`,
+    [skus],
+  );
+  return order.lines.map((l) => ({
+    refs: refs.filter((r) => r.sku === l.sku).map((r) => r.customer_ref),
+    gtins: gtins.filter((g) => g.sku === l.sku).map((g) => g.gtin),
+  }));
 }
 
 async function storeLayout(
@@ -211,15 +229,9 @@ async function storeLayout(
       ]);
       return { layoutId: same.id, layoutKey: same.layout_key, outcome: 'same' };
     }
-    const id = await insertLayout(
-      tx,
-      customerId,
-      same.layout_key,
-      same.version + 1,
-      learned,
-      p,
-      same.disabled,
-    );
+    // What an admin switched off stays off, unless this order teaches that part anew.
+    const disabled = same.disabled.filter((part) => !conflicts.some((c) => c.startsWith(`${part}:`)));
+    const id = await insertLayout(tx, customerId, same.layout_key, same.version + 1, learned, p, disabled);
     await tx.query(`UPDATE learned_layouts SET replaced_at = now(), replaced_by = $2 WHERE id = $1`, [
       same.id,
       id,

@@ -78,11 +78,15 @@ export function poShape(po: string): string {
 
 export function fitsShape(value: string, shape: string | null): boolean {
   if (!shape) return true;
-  return new RegExp(`^(?:${shape})$`, 'iu').test(value);
+  try {
+    return new RegExp(`^(?:${shape})$`, 'iu').test(value);
+  } catch {
+    return true;
+  }
 }
 
 function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The lowest word confidence, 1 for none. */
