@@ -37,7 +37,7 @@ describe('order-capture extract --teach (the program)', () => {
     const style = oddStyle();
     const first = await oddDocument(style, 1);
     const second = await oddDocument(style, 2);
-    const taught = await writeDocument(join(dir, 'cli', 'taught'), 'first', first);
+    await writeDocument(join(dir, 'cli', 'taught'), 'first', first);
     const next = await writeDocument(join(dir, 'cli'), 'second', second);
     const copy = await writeDocument(join(dir, 'cli'), 'first-again', first);
     const pairs = join(dir, 'cli', 'pairs.ndjson');
@@ -76,7 +76,7 @@ describe('order-capture extract --teach (the program)', () => {
     );
     expect(out[1]!.status).toBe('review');
     expect(out[1]!.findings.map((f) => f.code)).toContain('duplicate_order');
-  }, 180_000);
+  }, 400_000);
 
   it('teach FILE ORDER.json and teach --history DIR work on the configured database', async () => {
     const { DATABASE_URL: _, ...inherited } = process.env;
