@@ -14,6 +14,11 @@ import { fitsShape, fold, labelToken, minConfidence, type Row, rowsOf, sameToken
 
 /** Confidence of a PO number that does not have the shape taught: a person should look. */
 const OFF_SHAPE = 0.6;
+/**
+ * A value taken from its place alone although a label was taught: the label is not where it was,
+ * so the layout is not quite the taught one, and a person should look.
+ */
+const PLACE_ONLY = 0.8;
 
 export interface LearnedReading {
   order: ExtractedOrder['order'];
@@ -29,31 +34,27 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
   };
   const po = model.header.poNumber && valueWords(rows, model.header.poNumber);
   if (po) {
-    const value = poFrom(po, model.formats.poShape);
+    const value = poFrom(po.words, model.formats.poShape);
     if (value) {
       order.poNumber = value.text;
-      put('poNumber', [value.word], value.fits ? 1 : OFF_SHAPE);
+      put('poNumber', [value.word], (value.fits ? 1 : OFF_SHAPE) * po.factor);
     }
   }
   for (const field of ['orderDate', 'deliveryDate'] as const) {
     const rule = model.header[field];
-    const words = rule && valueWords(rows, rule);
-    const hit = words
-      ? dateAtStart(
-          words.map((w) => w.text),
-          model.formats.date,
-        )
-      : null;
-    if (hit && words) {
+    const at = rule && valueWords(rows, rule);
+    const texts = at ? at.words.map((w) => w.text) : [];
+    const hit = at ? dateAtStart(texts, model.formats.date) : null;
+    if (hit && at) {
       order[field] = hit.iso;
-      put(field, words.slice(0, hit.count));
+      put(field, at.words.slice(0, hit.count), at.factor);
     }
   }
-  const totalWords = model.header.total && valueWords(rows, model.header.total);
-  const total = totalWords ? numberIn(totalWords, model.formats.number) : null;
-  if (total) {
+  const totalAt = model.header.total && valueWords(rows, model.header.total);
+  const total = totalAt ? numberIn(totalAt.words, model.formats.number) : null;
+  if (total && totalAt) {
     order.total = total.value;
-    put('total', total.words);
+    put('total', total.words, totalAt.factor);
   }
   if (model.table) {
     const lines = readLines(rows, model.table, model);
@@ -65,14 +66,17 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
   return { order, fieldMeta };
 }
 
-/** The words that hold a header value: after or under its label, or at its place on the page. */
-function valueWords(rows: Row[], rule: HeaderRule): Word[] | null {
+/**
+ * The words that hold a header value: after or under its label, or at its place on the page, with
+ * the factor their confidence takes (lower when a taught label was not found).
+ */
+function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: number } | null {
   const labels = rule.label.length > 0 ? findLabel(rows, rule) : [];
   for (const { row, end, x0 } of labels) {
     const r = rows[row]!;
     if (rule.where === 'right') {
       const after = r.words.filter((w) => w.x >= end - 1);
-      if (after.length > 0) return after.slice(0, Math.max(rule.words, 3));
+      if (after.length > 0) return { words: after.slice(0, Math.max(rule.words, 3)), factor: 1 };
     } else {
       for (let i = row + 1; i < Math.min(rows.length, row + 4); i++) {
         const down = rows[i]!;
@@ -81,7 +85,7 @@ function valueWords(rows: Row[], rule: HeaderRule): Word[] | null {
         const under = down.words.filter(
           (w) => w.x + w.w > x0 - slack && w.x < x0 + rule.box.w * down.width + slack,
         );
-        if (under.length > 0) return under.slice(0, Math.max(rule.words, 3));
+        if (under.length > 0) return { words: under.slice(0, Math.max(rule.words, 3)), factor: 1 };
       }
     }
   }
@@ -95,7 +99,8 @@ function valueWords(rows: Row[], rule: HeaderRule): Word[] | null {
   if (!best) return null;
   const x = rule.box.x * best.row.width;
   const near = best.row.words.filter((w) => w.x + w.w > x - 10 && w.x < x + rule.box.w * best.row.width + 10);
-  return near.length > 0 ? near : null;
+  if (near.length === 0) return null;
+  return { words: near, factor: rule.label.length > 0 ? PLACE_ONLY : 1 };
 }
 
 /** The places where the rule's label is printed, nearest the taught place first. */
