@@ -210,10 +210,7 @@ function settledFields(findings: Finding[], reading: LearnedReading, disagree: F
     if (f.code !== 'missing_field' && f.code !== 'low_confidence') return true;
     if (disagree.some((d) => d.field === f.field)) return false;
     if (f.field === null || f.field === 'lines') return !complete;
-    const base = f.field.replace(/\.(?:sku|customerRef|gtin|description|unit)$/, '');
-    return !(
-      read.has(f.field) || [...read].some((k) => k.startsWith(`${base}.`) && f.field!.startsWith('lines['))
-    );
+    return !read.has(f.field);
   });
 }
 

@@ -14,11 +14,6 @@ import { fitsShape, fold, labelToken, minConfidence, type Row, rowsOf, sameToken
 
 /** Confidence of a PO number that does not have the shape taught: a person should look. */
 const OFF_SHAPE = 0.6;
-/**
- * A value taken from its place alone although a label was taught: the label is not where it was,
- * so the layout is not quite the taught one, and a person should look.
- */
-const PLACE_ONLY = 0.8;
 
 export interface LearnedReading {
   order: ExtractedOrder['order'];
@@ -68,7 +63,7 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
 
 /**
  * The words that hold a header value: after or under its label, or at its place on the page, with
- * the factor their confidence takes (lower when a taught label was not found).
+ * the factor their confidence takes (1: a value is read only where the taught label or place is).
  */
 function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: number } | null {
   const labels = rule.label.length > 0 ? findLabel(rows, rule) : [];
@@ -89,7 +84,9 @@ function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: num
       }
     }
   }
-  // No label found (or none taught): the value's place on the page.
+  // A taught label that is not on the page: this is not quite the taught layout, nothing is read.
+  if (rule.label.length > 0) return null;
+  // A value without a label: its place on the page.
   const r = rows.filter((x) => x.page === rule.box.page);
   let best: { row: Row; d: number } | null = null;
   for (const row of r) {
@@ -100,7 +97,7 @@ function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: num
   const x = rule.box.x * best.row.width;
   const near = best.row.words.filter((w) => w.x + w.w > x - 10 && w.x < x + rule.box.w * best.row.width + 10);
   if (near.length === 0) return null;
-  return { words: near, factor: rule.label.length > 0 ? PLACE_ONLY : 1 };
+  return { words: near, factor: 1 };
 }
 
 /** The places where the rule's label is printed, nearest the taught place first. */
