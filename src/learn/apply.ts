@@ -105,11 +105,20 @@ function merge(
     for (const key of Object.keys(fieldMeta)) if (key.startsWith('lines[')) delete fieldMeta[key];
     order.lines = mergeLines(g, reading, fieldMeta, disagree, from);
   }
-  const evidence: CustomerEvidence = g?.evidence ?? {
-    ...emptyEvidence(),
-    email: hints.email,
-    fax: hints.fax,
-  };
+  if (reading.order.lines.length > 0 && order.total === null) {
+    // Without a total nothing shows that every line was read.
+    disagree.push(
+      finding(
+        'low_confidence',
+        'warning',
+        'total',
+        `${from} read the lines, but no total to check them against.`,
+      ),
+    );
+  }
+  const known: CustomerEvidence = g?.evidence ?? { ...emptyEvidence(), email: hints.email, fax: hints.fax };
+  // The tax id read where it was taught is evidence like any other: master data confirms it or not.
+  const evidence = known.taxId === null && reading.taxId ? { ...known, taxId: reading.taxId } : known;
   const findings = [
     ...settledFields(g?.findings ?? [], reading, disagree),
     ...disagree,
@@ -188,14 +197,17 @@ function mergeLines(
       description: l.description ?? o.description,
     };
   });
-  const missing = generic.map((_, k) => k).filter((k) => !used.has(k) && witness(k));
-  if (missing.length > 0 && generic.length !== reading.order.lines.length) {
+  // Lines the learned columns missed, or rows they took for lines: any count the generic reader
+  // gives otherwise is a disagreement, credible or not, as nothing else would catch a missed line
+  // when the total is not read.
+  const counted = generic.filter((l) => l.quantity !== null).length;
+  if (counted > 0 && counted !== reading.order.lines.length) {
     disagree.push(
       finding(
         'low_confidence',
         'warning',
         'lines',
-        `${from} reads ${reading.order.lines.length} line(s), the generic reader ${generic.length}.`,
+        `${from} reads ${reading.order.lines.length} line(s), the generic reader ${counted}.`,
       ),
     );
   }

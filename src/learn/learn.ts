@@ -31,7 +31,13 @@ export interface LineCodes {
   gtins: string[];
 }
 
-export function learnLayout(pages: Page[], confirmed: CanonicalOrder, codes: LineCodes[] = []): Learned {
+export function learnLayout(
+  pages: Page[],
+  confirmed: CanonicalOrder,
+  codes: LineCodes[] = [],
+  /** The customer's tax id from master data, to learn where it is printed. */
+  taxId: string | null = null,
+): Learned {
   const rows = rowsOf(pages);
   // A confirmed order may leave line amounts out; they are quantity x unit price (CONTRACTS.md).
   const order = {
@@ -77,6 +83,7 @@ export function learnLayout(pages: Page[], confirmed: CanonicalOrder, codes: Lin
     const hit = iso ? findDate(rows, iso) : null;
     for (const w of hit?.words ?? []) valueWords.add(w);
   }
+  const tax = taxId ? findTaxId(rows, taxId) : null;
   const lineWords = new Set<Word>(table ? table.lineRows.flatMap((i) => rows[i]!.words) : []);
   const crossRefs = order.lines
     .filter((l) => l.customerRef && l.sku && l.customerRef !== l.sku)
@@ -85,6 +92,7 @@ export function learnLayout(pages: Page[], confirmed: CanonicalOrder, codes: Lin
     model: {
       version: 1,
       header,
+      ...(tax ? { taxId: ruleFor(rows, tax.row, tax.words) } : {}),
       table: table?.rule ?? null,
       formats: { number, date, poShape: order.poNumber ? poShape(order.poNumber) : null },
       crossRefs,
@@ -121,6 +129,16 @@ function findPo(rows: Row[], po: string): { row: number; words: Word[] } | null 
     }
   }
   return loose;
+}
+
+/** The tax id as printed, with or without its country prefix (`ESB12345678`, `B-12345678`). */
+function findTaxId(rows: Row[], taxId: string): { row: number; words: Word[] } | null {
+  const bare = fold(taxId).replace(/^[a-z]{2}(?=[a-z0-9]*\d)/, '');
+  if (bare.length < 6) return null;
+  for (const [i, r] of rows.entries()) {
+    for (const w of r.words) if (fold(w.text).endsWith(bare)) return { row: i, words: [w] };
+  }
+  return null;
 }
 
 function findDate(rows: Row[], iso: string): { row: number; words: Word[]; order: 'dmy' | 'mdy' } | null {

@@ -12,7 +12,7 @@ export const COLUMNS = ['code', 'description', 'quantity', 'unit', 'price', 'amo
 export type LearnedColumn = (typeof COLUMNS)[number];
 
 /** Parts of a layout an admin can switch off one by one. */
-export const PARTS = [...HEADER_FIELDS, 'table', 'formats', 'crossRefs', 'ignore'] as const;
+export const PARTS = [...HEADER_FIELDS, 'taxId', 'table', 'formats', 'crossRefs', 'ignore'] as const;
 export type LayoutPart = (typeof PARTS)[number];
 
 /** Where a header value sits: after (`right`) or under (`below`) its label, or at a place of the page. */
@@ -53,6 +53,8 @@ export interface TableRule {
 export interface LayoutModel {
   version: 1;
   header: Partial<Record<LearnedHeaderField, HeaderRule>>;
+  /** Where the customer's tax id is printed: read as evidence, which master data then confirms. */
+  taxId?: HeaderRule;
   table: TableRule | null;
   formats: {
     number: 'eu' | 'us';
@@ -85,6 +87,7 @@ export function withoutParts(model: LayoutModel, disabled: readonly string[]): L
   return {
     ...model,
     header,
+    ...(off.has('taxId') ? { taxId: undefined } : {}),
     table: off.has('table') ? null : model.table,
     formats: off.has('formats') ? { ...model.formats, poShape: null } : model.formats,
     crossRefs: off.has('crossRefs') ? [] : model.crossRefs,
@@ -94,8 +97,8 @@ export function withoutParts(model: LayoutModel, disabled: readonly string[]): L
 
 /** What a part holds, in a few words, for the admin page. */
 export function describePart(model: LayoutModel, part: LayoutPart): string | null {
-  if ((HEADER_FIELDS as readonly string[]).includes(part)) {
-    const r = model.header[part as LearnedHeaderField];
+  if ((HEADER_FIELDS as readonly string[]).includes(part) || part === 'taxId') {
+    const r = part === 'taxId' ? model.taxId : model.header[part as LearnedHeaderField];
     if (!r) return null;
     const pos = `${Math.round(r.box.x * 100)}%, ${Math.round(r.box.y * 100)}% of page ${r.box.page}`;
     return r.where === 'place' ? `at ${pos}` : `${r.where} of "${r.label.join(' ')}" (${pos})`;

@@ -17,6 +17,8 @@ const OFF_SHAPE = 0.6;
 
 export interface LearnedReading {
   order: ExtractedOrder['order'];
+  /** The customer's tax id as printed where it was taught, for master data to confirm. */
+  taxId: string | null;
   fieldMeta: Record<string, FieldMeta>;
 }
 
@@ -51,6 +53,9 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
     order.total = total.value;
     put('total', total.words, totalAt.factor);
   }
+  const taxAt = model.taxId ? valueWords(rows, model.taxId) : null;
+  const taxWord = taxAt?.words.find((w) => /\d{4}/.test(w.text));
+  const taxId = taxWord ? trimmed(taxWord.text) : null;
   if (model.table) {
     const lines = readLines(rows, model.table, model);
     order.lines = lines.map((l) => l.line);
@@ -58,7 +63,7 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
       for (const [key, words] of Object.entries(l.words)) if (words) put(`lines[${i}].${key}`, words);
     });
   }
-  return { order, fieldMeta };
+  return { order, taxId, fieldMeta };
 }
 
 /**

@@ -165,7 +165,15 @@ export async function recordConfirmed(
     if (events.length > 0) await logEvents(tx, events);
     return { ...none, crossRefs };
   }
-  const learned = learnLayout(pages, p.order, await codesOf(tx, customerId, p.order));
+  const [customer] = await tx.query<{ tax_id: string | null }>(`SELECT tax_id FROM customers WHERE id = $1`, [
+    customerId,
+  ]);
+  const learned = learnLayout(
+    pages,
+    p.order,
+    await codesOf(tx, customerId, p.order),
+    customer?.tax_id ?? null,
+  );
   const hasAnything = Object.keys(learned.model.header).length > 0 || learned.model.table !== null;
   if (!hasAnything) {
     if (events.length > 0) await logEvents(tx, events);
