@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
 import { emptyLine, emptyOrder } from '../domain/order.ts';
+import { textPage } from '../../connectors/email/format.ts';
 import { extractOrders } from '../extract/index.ts';
 import { at, page } from '../extract/testing.ts';
 import { matchLayout, withLearned } from './apply.ts';
@@ -160,5 +161,87 @@ describe('learning a layout from one confirmed order', () => {
     const b = learnLayout([page(moved)], orderOf(second)).model;
     expect(contradictions(a, b)).toEqual([expect.stringContaining('poNumber: right "vuestro encargo"')]);
     expect(contradictions(a, learnLayout([page(lines(second))], orderOf(second)).model)).toEqual([]);
+  });
+});
+
+describe('learning from a typed e-mail body', () => {
+  const body = (po: string, items: Array<[number, string, string, string]>, total: string) =>
+    [
+      'Buenos dias,',
+      '',
+      `Pedido: ${po}`,
+      'Fecha: 03/11/2026',
+      '',
+      'Por favor enviar:',
+      ...items.map(([q, code, text, price]) => `${q} x ${code} ${text} a ${price}`),
+      '',
+      `Total: ${total}`,
+      'Gracias, Marta',
+    ].join('\n');
+
+  it('learns the order of the words in a line, and reads lines of other lengths', () => {
+    const first = textPage(
+      body(
+        'TQ-1001',
+        [
+          [12, 'A-1001', 'Codo cobre 22 mm', '1,35'],
+          [4, 'A-2040', 'Valvula esfera', '7,80'],
+        ],
+        '47,40',
+      ),
+      1,
+    );
+    const order: CanonicalOrder = {
+      ...emptyOrder(),
+      customer: { id: 'C900', name: null, taxId: null },
+      poNumber: 'TQ-1001',
+      orderDate: '2026-11-03',
+      lines: [
+        {
+          ...emptyLine(1),
+          customerRef: 'A-1001',
+          sku: 'S1',
+          description: 'Codo cobre 22 mm',
+          quantity: 12,
+          unitPrice: 1.35,
+        },
+        {
+          ...emptyLine(2),
+          customerRef: 'A-2040',
+          sku: 'S2',
+          description: 'Valvula esfera',
+          quantity: 4,
+          unitPrice: 7.8,
+        },
+      ],
+      total: 47.4,
+    };
+    const learned = learnLayout([first], order);
+    expect(learned.model.table?.sequence).toEqual([
+      'quantity',
+      'text:x',
+      'code',
+      'description',
+      'text:a',
+      'price',
+    ]);
+    const next = textPage(
+      body(
+        'TQ-1002',
+        [
+          [30, 'A-3300', 'Manguito de cobre soldar 15 mm largo', '0,62'],
+          [2, 'A-2040', 'Valvula', '7,80'],
+        ],
+        '34,20',
+      ),
+      1,
+    );
+    const read = readWithLayout([next], learned.model);
+    expect(read.order.poNumber).toBe('TQ-1002');
+    expect(read.order.total).toBe(34.2);
+    expect(read.order.lines.map((l) => [l.customerRef, l.quantity, l.unitPrice])).toEqual([
+      ['A-3300', 30, 0.62],
+      ['A-2040', 2, 7.8],
+    ]);
   });
 });

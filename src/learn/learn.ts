@@ -339,11 +339,10 @@ function pickCells(
       words.find((w) => !used.has(w) && fold(w.text) === unit),
     );
   }
-  const desc = words.filter(
-    (w) => !used.has(w) && /\p{L}{2,}/u.test(w.text) && (line.description ?? '').length > 0,
-  );
   const wanted = new Set((line.description ?? '').split(/\s+/).map(fold));
-  const inDesc = desc.filter((w) => wanted.has(fold(w.text)));
+  wanted.delete('');
+  // Numbers inside a description ("22 mm") belong to it; words elsewhere on the row do not.
+  const inDesc = words.filter((w) => !used.has(w) && wanted.has(fold(w.text)));
   if (inDesc.length > 0) pick.description = inDesc;
   return { pick, code };
 }

@@ -182,7 +182,11 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
       last.line.description = last.line.description ? `${last.line.description} ${more}` : more;
     }
   }
-  if (out.length === 0 && table.sequence) return readSequences(rows, table, model);
+  // Typed text does not keep columns: rows in the taught order of words win when they give as many lines.
+  if (table.sequence) {
+    const typed = readSequences(rows, table, model);
+    if (typed.length > 0 && typed.length >= out.length) return typed;
+  }
   return out;
 }
 
