@@ -340,7 +340,10 @@ describe('review queue', () => {
     const listed = await jefa.get('/review/admin/learned');
     expect(listed.body).toContain('user:ana');
     const layoutId = listed.body.match(/\/review\/admin\/layouts\/(\d+)\/off/)![1]!;
-    const partOff = await jefa.post(`/review/admin/layouts/${layoutId}/off`, { _csrf: csrf, part: 'poNumber' });
+    const partOff = await jefa.post(`/review/admin/layouts/${layoutId}/off`, {
+      _csrf: csrf,
+      part: 'poNumber',
+    });
     expect(partOff.statusCode).toBe(303);
     expect((await ana.post(`/review/admin/layouts/${layoutId}/off`, { _csrf: csrf })).statusCode).toBe(403);
     const [layoutRow] = await bench.p.db.query<{ disabled: string[] }>(
