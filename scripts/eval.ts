@@ -5,7 +5,10 @@
  * and F1, touchless rate, false accepts (accepted with a wrong field: must be 0) and seconds
  * per page.
  *
- *   npm run eval -- [--per-customer N] [--kinds text-pdf,fax,scan] [--dir DIR] [--verbose] [--no-templates]
+ *   npm run eval -- [--per-customer N] [--kinds text-pdf,fax,scan] [--dir DIR] [--verbose] [--no-templates] [--learn]
+ *
+ * --learn: first teaches the first document of each layout family (customer) with its expected
+ * order, as `extract --teach` does, and scores the others (the taught ones are left out).
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +22,8 @@ import { importMasterData } from '../src/masterdata/import.ts';
 import { createOcrEngine } from '../src/ocr/index.ts';
 import { allFormats, templatesFrom } from '../src/pipeline/paper.ts';
 import { DEMO_MASTER_DATA } from '../src/testing/pipeline.ts';
+import { learnedLayouts } from '../src/learn/store.ts';
+import { teachFiles } from '../src/learn/teach.ts';
 import { type EvalCase, type EvalKind, generateSet } from './eval/generate.ts';
 import { type CaseScore, scoreOrder } from './eval/score.ts';
 
@@ -29,6 +34,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: '.tmp/eval' },
     verbose: { type: 'boolean', default: false },
     'no-templates': { type: 'boolean', default: false },
+    learn: { type: 'boolean', default: false },
   },
 });
 /** --no-templates: the generic extractor alone, as for a customer seen for the first time. */
@@ -51,8 +57,22 @@ interface Result {
 }
 const results: Result[] = [];
 try {
-  const ctx = { db, config, log: silentLogger, deliverTo: null, formats: allFormats(ocr, templates) };
+  const formats = allFormats(ocr, templates, {}, learnedLayouts(db, 0));
+  const ctx = { db, config, log: silentLogger, deliverTo: null, formats };
+  const taught = new Set<EvalCase>();
+  if (values.learn) {
+    for (const c of cases) if (![...taught].some((t) => t.customerId === c.customerId)) taught.add(c);
+    const pairs = await Promise.all(
+      [...taught].map(async (c) => ({
+        file: join(dir, c.file),
+        order: JSON.parse(await readFile(join(dir, `${c.file}.expected.json`), 'utf8')) as CanonicalOrder,
+      })),
+    );
+    await teachFiles(ctx, pairs, { actor: 'system:eval', source: 'teach' });
+    console.log(`learned: taught ${[...taught].map((c) => c.file).join(', ')} (left out of the scores)`);
+  }
   for (const c of cases) {
+    if (taught.has(c)) continue;
     const path = join(dir, c.file);
     const expected: CanonicalOrder = JSON.parse(await readFile(`${path}.expected.json`, 'utf8'));
     const lines: ExtractLine[] = [];

@@ -13,6 +13,7 @@ import { ConfirmationSender } from './confirm/sender.ts';
 import { mailSourceRef, SmtpListener } from '../connectors/smtp/index.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
 import { learnedTemplates } from './pipeline/templates-source.ts';
+import { learnedLayouts } from './learn/store.ts';
 import { submit } from './pipeline/submit.ts';
 import { createOcrEngine } from './ocr/index.ts';
 import { RetentionSweeper } from './archive/retention.ts';
@@ -45,6 +46,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       const ocr = createOcrEngine({ workers: config.ocr.workers });
       parts.push({ name: 'OCR engine', stop: () => ocr.close() });
       const templates = learnedTemplates(db, templatesFrom(config.templatesDir, log));
+      const layouts = learnedLayouts(db);
       // Documents are read in threads of their own: one costly document cannot stall the HTTP
       // server, the lease renewals or the other jobs of this process.
       const reader =
@@ -54,6 +56,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
               budgetMs: config.worker.readBudgetMs,
               ocr,
               templates,
+              layouts,
               limits: config.documents,
               log: log.child({ component: 'reader' }),
             })
@@ -68,7 +71,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
           validation: config.validation,
           acceptThreshold: config.acceptThreshold,
           deliverTo: config.erp.adapter,
-          formats: allFormats(ocr, templates, config.documents),
+          formats: allFormats(ocr, templates, config.documents, layouts),
           ...(reader ? { reader } : {}),
           confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
           sla: config.sla,

@@ -15,6 +15,7 @@ import type { Page, Word } from '../../src/domain/page.ts';
 import { extractOrders, matchTemplate, type Template } from '../../src/extract/index.ts';
 import { readStructured } from '../../src/formats/index.ts';
 import { pdfAttachments } from '../../src/formats/pdf-attachments/read.ts';
+import { type LayoutSource, withLearned } from '../../src/learn/apply.ts';
 import type { OcrEngine } from '../../src/ocr/index.ts';
 import type { DocumentFormat } from '../../src/pipeline/formats.ts';
 import { secondLook } from '../../src/pipeline/second-look.ts';
@@ -67,6 +68,7 @@ interface EmailContext {
   ocr: OcrEngine;
   templates: Template[];
   limits: ReadLimits;
+  learned: LayoutSource;
 }
 
 interface EmailSources {
@@ -74,6 +76,8 @@ interface EmailSources {
   templates: TemplateSource;
   /** What each attachment's reader may decode (pages, pixels); absent: the readers' defaults. */
   limits?: ReadLimits;
+  /** Layouts learned from confirmed orders, attachments' and typed bodies' alike. */
+  learned?: LayoutSource;
 }
 
 /** The order a PDF carries as an embedded file (Order-X), when it carries one. */
@@ -123,7 +127,8 @@ async function readAttachments(
       findings.push(finding('low_confidence', 'warning', null, msg));
     }
     const offset = pages.length;
-    const outcome = extractOrders(read.pages, { hints, templates: ctx.templates });
+    const generic = extractOrders(read.pages, { hints, templates: ctx.templates });
+    const outcome = await withLearned(generic, read.pages, ctx.learned, hints);
     const pattern = matchTemplate(read.pages, ctx.templates, hints)?.fields?.poNumber?.pattern ?? null;
     await secondLook(outcome, read.pages, ctx.ocr, () => pattern);
     pages.push(...read.pages.map((p) => ({ ...p, number: p.number + offset })));
@@ -161,9 +166,14 @@ async function readStructuredParts(msg: ParsedMessage) {
 }
 
 /** Reads the typed body as an order; field sources become body lines (there is no page image). */
-function readBody(body: string, hints: { email: string | null; fax: string | null }, ctx: EmailContext) {
+async function readBody(
+  body: string,
+  hints: { email: string | null; fax: string | null },
+  ctx: EmailContext,
+) {
   const page = textPage(body, 1);
-  const outcome = extractOrders([page], { hints, templates: ctx.templates });
+  const generic = extractOrders([page], { hints, templates: ctx.templates });
+  const outcome = await withLearned(generic, [page], ctx.learned, hints);
   if (outcome.kind === 'rejected') return null;
   const lines = body.split('\n');
   const toLine = (s: FieldSource): FieldSource => {
@@ -198,6 +208,7 @@ export async function readEmail(
     ocr: sources.ocr,
     templates: await templatesOf(sources.templates),
     limits: sources.limits ?? {},
+    learned: sources.learned ?? [],
   };
   const found = await readAttachments(msg, hints, ctx);
   const edi = await readStructuredParts(msg);
@@ -213,7 +224,7 @@ export async function readEmail(
     return { kind: 'orders', orders: found.orders, findings, pages: found.pages, origin };
   }
 
-  const fromBody = msg.body ? readBody(msg.body, hints, ctx) : null;
+  const fromBody = msg.body ? await readBody(msg.body, hints, ctx) : null;
   if (fromBody && fromBody.length > 0) {
     return { kind: 'orders', orders: fromBody, findings, pages: found.pages, origin };
   }
@@ -237,11 +248,12 @@ export function emailFormat(
   ocr: OcrEngine,
   templates: TemplateSource,
   limits: ReadLimits = {},
+  learned: LayoutSource = [],
 ): DocumentFormat {
   return {
     id: 'email',
     channel: 'email',
     score: ({ bytes, filename }) => (looksLikeEmail(bytes) ? 0.8 : /\.eml$/i.test(filename ?? '') ? 0.3 : 0),
-    extract: ({ bytes, sender }) => readEmail(bytes, sender ?? null, { ocr, templates, limits }),
+    extract: ({ bytes, sender }) => readEmail(bytes, sender ?? null, { ocr, templates, limits, learned }),
   };
 }

@@ -11,6 +11,8 @@ import { createLogger, type Logger } from '../log.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { chooseFormat, type DocumentFormat, describeUnsupported } from '../pipeline/formats.ts';
 import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { learnedLayouts } from '../learn/store.ts';
+import { teachPairs } from '../learn/teach.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { createOcrEngine } from '../ocr/index.ts';
 import { submit } from '../pipeline/submit.ts';
@@ -23,6 +25,8 @@ export interface ExtractOptions {
   /** Master-data folder: work on a fresh embedded database loaded from it, post nothing. */
   dataDir: string | null;
   json: boolean;
+  /** PAIRS.ndjson: documents to teach, read as their confirmed orders, before extracting (`--teach`). */
+  teach?: string | null;
 }
 
 /** One line of `extract` output (CONTRACTS.md section 3). */
@@ -47,14 +51,15 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
       const refused = report.files.some((f) => f.errors.length > 0);
       if (refused) process.stderr.write(`${formatImportReport(report)}\n`);
     }
+    const formats = allFormats(
+      ocr,
+      templatesFrom(config.templatesDir, log),
+      config.documents,
+      learnedLayouts(db, 0),
+    );
+    if (opts.teach) await teachPairs({ db, config, log, deliverTo: null, formats }, opts.teach);
     await extractFiles(
-      {
-        db,
-        config,
-        log,
-        deliverTo: opts.dataDir ? null : config.erp.adapter,
-        formats: allFormats(ocr, templatesFrom(config.templatesDir, log), config.documents),
-      },
+      { db, config, log, deliverTo: opts.dataDir ? null : config.erp.adapter, formats },
       opts.files,
       (line) => process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`),
       createProgress(opts.files.length, 'extract'),
@@ -86,8 +91,19 @@ export async function extractFiles(
   onLine: (line: ExtractLine) => void,
   progress?: Progress,
 ): Promise<void> {
+  const worker = createWorker(ctx);
+  const runId = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+  for (const [i, file] of files.entries()) {
+    for (const line of await extractFile(ctx, worker, file, `${runId}.${i}`)) onLine(line);
+    progress?.tick(file);
+  }
+  progress?.done();
+}
+
+/** A pipeline worker for the command line: one document at a time. */
+export function createWorker(ctx: ExtractContext): DocumentWorker {
   const { db, config, log } = ctx;
-  const worker = new DocumentWorker(
+  return new DocumentWorker(
     {
       db,
       log,
@@ -100,37 +116,61 @@ export async function extractFiles(
     { ...config.worker, concurrency: 1 },
     log,
   );
-  const runId = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
-  for (const [i, file] of files.entries()) {
-    for (const line of await extractFile(db, config, worker, file, `${runId}.${i}`, ctx.formats))
-      onLine(line);
-    progress?.tick(file);
-  }
-  progress?.done();
 }
 
 async function extractFile(
-  db: Db,
-  config: Config,
+  ctx: ExtractContext,
   worker: DocumentWorker,
   file: string,
   runRef: string,
-  formats?: readonly DocumentFormat[],
 ): Promise<ExtractLine[]> {
+  const done = await processFile(ctx, worker, file, runRef);
+  if ('line' in done) return [done.line];
+  const { documentId, channel } = done;
+  const orders = await ordersOfDocument(ctx.db, documentId);
+  if (orders.length === 0) {
+    const findings = (await findingsOf(ctx.db, documentId)).map(({ orderId: _, ...f }) => f);
+    return [rejectedLine(file, channel, findings)];
+  }
+  return orders.map((o) => ({
+    source: file,
+    channel,
+    status: o.status,
+    confidence: o.confidence,
+    order: o.order,
+    findings: o.findings.map(contractFinding),
+  }));
+}
+
+/**
+ * Stores one file as a received document and runs the pipeline on it to the end; a file that
+ * cannot be read or is over the size limit gives its rejected line instead.
+ */
+export async function processFile(
+  ctx: ExtractContext,
+  worker: DocumentWorker,
+  file: string,
+  runRef: string,
+): Promise<{ documentId: number; channel: Channel } | { line: ExtractLine }> {
+  const { db, config, formats } = ctx;
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (err) {
     const message = `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-    return [
-      rejectedLine(file, 'scan', [{ code: 'unreadable_document', severity: 'error', field: null, message }]),
-    ];
+    return {
+      line: rejectedLine(file, 'scan', [
+        { code: 'unreadable_document', severity: 'error', field: null, message },
+      ]),
+    };
   }
   if (bytes.length > config.http.bodyLimitBytes) {
     const message = `The file is ${bytes.length} bytes, over the ${config.http.bodyLimitBytes}-byte limit.`;
-    return [
-      rejectedLine(file, 'scan', [{ code: 'unreadable_document', severity: 'error', field: null, message }]),
-    ];
+    return {
+      line: rejectedLine(file, 'scan', [
+        { code: 'unreadable_document', severity: 'error', field: null, message },
+      ]),
+    };
   }
   const input = { bytes, filename: file, contentType: null };
   const format = chooseFormat(input, formats);
@@ -149,19 +189,7 @@ async function extractFile(
     meta: { via: 'cli' },
   });
   await finish(db, worker, documentId);
-  const orders = await ordersOfDocument(db, documentId);
-  if (orders.length === 0) {
-    const findings = (await findingsOf(db, documentId)).map(({ orderId: _, ...f }) => f);
-    return [rejectedLine(file, channel, findings)];
-  }
-  return orders.map((o) => ({
-    source: file,
-    channel,
-    status: o.status,
-    confidence: o.confidence,
-    order: o.order,
-    findings: o.findings.map(contractFinding),
-  }));
+  return { documentId, channel };
 }
 
 /** A finding as CONTRACTS.md section 3 prints it: code, severity, field and the English message. */

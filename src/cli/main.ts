@@ -24,7 +24,14 @@ order-capture token revoke CUSTOMER_ID
   audit event)`,
   extract: `order-capture extract [--data DIR] [--json] FILE...
   run the whole pipeline on files, one line per order; --data DIR: on a fresh embedded database
-  loaded from DIR, posting nothing anywhere; --json: one JSON object per line (CONTRACTS.md)`,
+  loaded from DIR, posting nothing anywhere; --json: one JSON object per line (CONTRACTS.md)
+order-capture extract --data DIR --teach PAIRS.ndjson [--json] FILE...
+  first teach each {"source": PATH, "order": {...}} line of PAIRS.ndjson (as if approved in
+  review), then extract`,
+  teach: `order-capture teach FILE ORDER.json
+  store FILE as received and ORDER.json as what a person confirmed for it; its layout is learned
+order-capture teach --history DIR
+  the same for every NAME in DIR with NAME.order.json beside it, with progress and a summary`,
   demo: `order-capture demo
   serve with demo master data and documents: EDIFACT, a fax, a scanned PDF and an e-mail (npm start)`,
 };
@@ -84,9 +91,14 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals: files } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { data: { type: 'string' }, json: { type: 'boolean', default: false } },
+        options: {
+          data: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          teach: { type: 'string' },
+        },
       });
       if (files.length === 0) throw new UsageError('extract needs at least one file');
+      if (values.teach && !values.data) throw new UsageError('extract --teach needs --data DIR');
       // A file that is not there is a mistake in the command, not a document that cannot be read.
       const missing = files.filter((f) => !existsSync(f));
       if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
@@ -94,7 +106,22 @@ async function main(argv: string[]): Promise<number> {
         files,
         dataDir: values.data ?? null,
         json: values.json ?? false,
+        teach: values.teach ?? null,
       });
+    }
+    case 'teach': {
+      const { values, positionals: args } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { history: { type: 'string' } },
+      });
+      const { runTeach } = await import('./teach.ts');
+      if (values.history !== undefined) {
+        if (args.length > 0) throw new UsageError('teach --history takes one folder and nothing else');
+        return runTeach({ history: values.history });
+      }
+      if (args.length !== 2) throw new UsageError('teach takes a file and its ORDER.json');
+      return runTeach({ file: args[0]!, order: args[1]! });
     }
     case '-v':
     case '--version':

@@ -4,6 +4,7 @@ import type { Channel } from '../domain/document.ts';
 import { finding } from '../domain/findings.ts';
 import { existsSync } from 'node:fs';
 import { extractOrders, loadTemplates, matchTemplate, type Template } from '../extract/index.ts';
+import { type LayoutSource, withLearned } from '../learn/apply.ts';
 import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/index.ts';
 import { type DocumentFormat, FORMATS } from './formats.ts';
@@ -21,6 +22,7 @@ export function paperFormats(
   ocr: OcrEngine,
   source: TemplateSource = [],
   limits: ReadLimits = {},
+  learned: LayoutSource = [],
 ): DocumentFormat[] {
   const formats: DocumentFormat[] = (['pdf', 'tiff', 'image'] as const).map((kind) => ({
     id: kind,
@@ -38,7 +40,12 @@ export function paperFormats(
       const hints = sender?.includes('@')
         ? { email: sender, fax: null }
         : { fax: sender ?? null, email: null };
-      const outcome = extractOrders(read.pages, { hints, templates });
+      const outcome = await withLearned(
+        extractOrders(read.pages, { hints, templates }),
+        read.pages,
+        learned,
+        hints,
+      );
       const pattern = matchTemplate(read.pages, templates, hints)?.fields?.poNumber?.pattern ?? null;
       await secondLook(outcome, read.pages, ocr, () => pattern);
       if (read.totalPages > read.pages.length) {
@@ -63,8 +70,14 @@ export function allFormats(
   ocr: OcrEngine,
   templates: TemplateSource = [],
   limits: ReadLimits = {},
+  /** Layouts learned from confirmed orders (src/learn): documents of one are read with it first. */
+  learned: LayoutSource = [],
 ): DocumentFormat[] {
-  return [...FORMATS, ...paperFormats(ocr, templates, limits), emailFormat(ocr, templates, limits)];
+  return [
+    ...FORMATS,
+    ...paperFormats(ocr, templates, limits, learned),
+    emailFormat(ocr, templates, limits, learned),
+  ];
 }
 
 /** Loads the templates folder; a broken file is reported and skipped, the others load. */

@@ -4,7 +4,6 @@
  * event with the operator as actor; the order's version keeps two people from deciding it twice.
  */
 import type { AppContext } from '../context.ts';
-import type { Queryable } from '../db/db.ts';
 import { enqueueConfirmations } from '../confirm/outbox.ts';
 import { emptyEvidence, type FieldMeta } from '../domain/extraction.ts';
 import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
@@ -14,7 +13,7 @@ import { type EventInput, logEvents } from '../store/events.ts';
 import { insertFindings, insertLines, orderValue } from '../store/orders.ts';
 import type { Finding } from '../domain/findings.ts';
 import { validateOrder } from '../validate/index.ts';
-import { learnHeaderFields } from './learn.ts';
+import { recordConfirmed } from '../learn/store.ts';
 import { loadReviewOrder } from './queue.ts';
 
 export interface Operator {
@@ -172,21 +171,19 @@ export async function approveOrder(
     // The machine's findings stay (why the order went to review); the operator's become current.
     await tx.query(`UPDATE findings SET current = false WHERE order_id = $1`, [id]);
     await insertFindings(tx, current.document_id, id, v.findings, 'operator');
-    const learned =
+    // What the operator confirmed teaches the learner (layout, labels, cross-references), logged there.
+    const taught =
       c.remember && order.customer.id
-        ? await learnReferences(tx, order.customer.id, current.data, order)
-        : [];
-    const layout =
-      c.remember && order.customer.id
-        ? await learnHeaderFields(tx, {
-            customerId: order.customer.id,
+        ? await recordConfirmed(tx, {
             documentId: current.document_id,
             orderId: id,
+            order,
             before: current.data,
-            after: order,
             actor: actorOf(op),
+            source: 'review',
           })
-        : [];
+        : null;
+    const learned = taught?.crossRefs ?? [];
     const events: EventInput[] = [
       ...diff.map((d) => ({
         actor: actorOf(op),
@@ -196,21 +193,6 @@ export async function approveOrder(
         field: d.field,
         oldValue: d.from,
         newValue: d.to,
-      })),
-      ...layout.map((l) => ({
-        actor: actorOf(op),
-        kind: 'template.learned',
-        documentId: current.document_id,
-        orderId: id,
-        field: l.field,
-        detail: { customerId: order.customer.id, label: l.label },
-      })),
-      ...learned.map((l) => ({
-        actor: actorOf(op),
-        kind: 'cross_ref.learned',
-        documentId: current.document_id,
-        orderId: id,
-        detail: { customerId: order.customer.id, ...l },
       })),
       {
         actor: actorOf(op),
@@ -233,36 +215,6 @@ export async function approveOrder(
   });
   if (result.ok) wakeWorkers();
   return result;
-}
-
-/**
- * The customer's references the operator tied to an article (the line had no article before, or
- * another one): saved as cross-references, so the next order with the same reference resolves.
- */
-async function learnReferences(
-  tx: Queryable,
-  customerId: string,
-  before: CanonicalOrder,
-  after: CanonicalOrder,
-): Promise<Array<{ customerRef: string; sku: string }>> {
-  const learned: Array<{ customerRef: string; sku: string }> = [];
-  for (const [i, l] of after.lines.entries()) {
-    if (!l.customerRef || !l.sku) continue;
-    const was = before.lines[i];
-    if (was && was.sku === l.sku && was.customerRef === l.customerRef) continue;
-    const [existing] = await tx.query<{ sku: string }>(
-      `SELECT sku FROM cross_refs WHERE customer_id = $1 AND customer_ref = $2`,
-      [customerId, l.customerRef],
-    );
-    if (existing?.sku === l.sku) continue;
-    await tx.query(
-      `INSERT INTO cross_refs (customer_id, customer_ref, sku) VALUES ($1, $2, $3)
-       ON CONFLICT (customer_id, customer_ref) DO UPDATE SET sku = EXCLUDED.sku`,
-      [customerId, l.customerRef, l.sku],
-    );
-    learned.push({ customerRef: l.customerRef, sku: l.sku });
-  }
-  return learned;
 }
 
 /** Rejects an order with the operator's reason, under the same version check as approval. */

@@ -29,6 +29,9 @@ import { dayIn, startOfDay } from '../sla/calendar.ts';
 import { html } from '../../connectors/web-form/html.ts';
 import { personDate } from './person-date.ts';
 import { listRejectedDocuments } from './queue.ts';
+import { layoutsView } from '../learn/admin-view.ts';
+import { PARTS } from '../learn/model.ts';
+import { listLayouts, switchOff } from '../learn/store.ts';
 
 /** Types an original is served as; anything else (say, text/html from a sender) as bytes. */
 const SERVED_AS = new Set([
@@ -61,7 +64,21 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext
       }>(
         `SELECT customer_id, customer_ref, sku, updated_at FROM cross_refs ORDER BY updated_at DESC LIMIT 200`,
       );
-      return sendHtml(reply, layout(p, p.t.learned, learnedView(p, fields, refs)));
+      const layouts = layoutsView(p, await listLayouts(ctx.db));
+      return sendHtml(reply, layout(p, p.t.learned, html`${learnedView(p, fields, refs)}${layouts}`));
+    });
+    // A learned layout, or one part of it (`part`), switched off; logged with the admin as actor.
+    admin.post('/review/admin/layouts/:id/off', async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      checkCsrf(request, body._csrf);
+      const part = typeof body.part === 'string' && body.part !== '' ? body.part : null;
+      if (part !== null && !(PARTS as readonly string[]).includes(part)) {
+        throw new HttpError('bad_request', `no layout part "${part}"`);
+      }
+      const op = operatorOf(request);
+      const id = idParam(request);
+      await ctx.db.transaction((tx) => switchOff(tx, id, part, `user:${op.login}`));
+      return reply.redirect(`/review/admin/learned#layout-${id}`, 303);
     });
     admin.post('/review/admin/learned/:id/deactivate', async (request, reply) => {
       checkCsrf(request, ((request.body ?? {}) as Record<string, unknown>)._csrf);

@@ -451,6 +451,29 @@ describe('review queue', () => {
       [learnedId],
     );
     expect(off!.active).toBe(false);
+
+    // The layout learned from the approval is listed (when, from which document, by whom); the
+    // admin switches its PO number off, and the next document of the layout needs a person again.
+    const listed = await jefa.get('/review/admin/learned');
+    expect(listed.body).toContain('user:ana');
+    const layoutId = listed.body.match(/\/review\/admin\/layouts\/(\d+)\/off/)![1]!;
+    const partOff = await jefa.post(`/review/admin/layouts/${layoutId}/off`, {
+      _csrf: csrf,
+      part: 'poNumber',
+    });
+    expect(partOff.statusCode).toBe(303);
+    expect((await ana.post(`/review/admin/layouts/${layoutId}/off`, { _csrf: csrf })).statusCode).toBe(403);
+    const [layoutRow] = await bench.p.db.query<{ disabled: string[] }>(
+      `SELECT disabled FROM learned_layouts WHERE id = $1`,
+      [layoutId],
+    );
+    expect(layoutRow!.disabled).toEqual(['poNumber']);
+    const [third] = await arrive(bench, (await make(43)).pdf, 'layout-3');
+    const [again] = await bench.p.db.query<{ status: string; po_number: string | null }>(
+      `SELECT status, po_number FROM orders WHERE id = $1`,
+      [third],
+    );
+    expect(again).toEqual({ status: 'review', po_number: null });
   });
 
   it('puts an order on hold with a reason, after the others; filters by age; shows price, usual quantity and credit', async () => {

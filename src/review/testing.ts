@@ -10,6 +10,7 @@ import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
 import { allFormats, templatesFrom } from '../pipeline/paper.ts';
 import { submit } from '../pipeline/submit.ts';
 import { learnedTemplates } from '../pipeline/templates-source.ts';
+import { learnedLayouts } from '../learn/store.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../testing/pipeline.ts';
 import { createUser } from './auth.ts';
 
@@ -25,7 +26,7 @@ export async function createReviewBench(): Promise<ReviewBench> {
   const templates = templatesFrom(loadConfig({}).templatesDir, silentLogger);
   // Learned fields count at once (no cache): the tests teach and re-send right away.
   const p = await createTestPipeline({ 'worker.concurrency': 1 }, DEMO_MASTER_DATA, (db) =>
-    allFormats(ocr, learnedTemplates(db, templates, 0)),
+    allFormats(ocr, learnedTemplates(db, templates, 0), {}, learnedLayouts(db, 0)),
   );
   const app = await buildServer({ db: p.db, config: p.config, log: createLogger('error') });
   await createUser(

@@ -4,8 +4,10 @@ import type { Template } from '../extract/index.ts';
 import type { OcrResult, RecognizeOptions } from '../ocr/index.ts';
 import type { FormatInput } from '../pipeline/formats.ts';
 
+import type { KnownLayout } from '../learn/model.ts';
+
 export type ToThread =
-  | { type: 'read'; job: number; input: FormatInput; templates: Template[] }
+  | { type: 'read'; job: number; input: FormatInput; templates: Template[]; layouts: KnownLayout[] }
   | { type: 'ocr-result'; ocrId: number; result: OcrResult }
   | { type: 'ocr-result'; ocrId: number; error: string };
 

@@ -5,6 +5,8 @@ import { finding } from '../domain/findings.ts';
 import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/index.ts';
 import type { FormatInput } from '../pipeline/formats.ts';
+import type { LayoutSource } from '../learn/apply.ts';
+import type { KnownLayout } from '../learn/model.ts';
 import { type TemplateSource, templatesOf } from '../pipeline/templates-source.ts';
 import { asBuffer, type FromThread, type ToThread } from './reader-messages.ts';
 
@@ -34,6 +36,8 @@ export interface ReaderPoolOptions {
   /** The process's OCR engine: reader threads send their page images here. */
   ocr: OcrEngine;
   templates: TemplateSource;
+  /** Layouts learned from confirmed orders, sent with each document like the templates. */
+  layouts?: LayoutSource;
   limits: ReadLimits;
   log: Logger;
   /**
@@ -184,8 +188,11 @@ export class ReaderPool implements DocumentReader {
     thread.running = running;
     thread.worker.ref(); // a document in reading keeps the process alive (the CLI has nothing else)
     let templates: Awaited<ReturnType<typeof templatesOf>>;
+    let layouts: KnownLayout[];
     try {
       templates = await templatesOf(this.opts.templates);
+      const l = this.opts.layouts ?? [];
+      layouts = typeof l === 'function' ? await l() : l;
       await thread.ready;
     } catch (err) {
       thread.running = null;
@@ -195,7 +202,7 @@ export class ReaderPool implements DocumentReader {
       return;
     }
     if (thread.running !== running) return; // the pool closed meanwhile
-    const message: ToThread = { type: 'read', job: task.job, input: task.input, templates };
+    const message: ToThread = { type: 'read', job: task.job, input: task.input, templates, layouts };
     try {
       thread.worker.postMessage(message);
     } catch (err) {

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadLimits } from '../documents/index.ts';
 import type { Template } from '../extract/index.ts';
+import type { KnownLayout } from '../learn/model.ts';
 import type { OcrEngine, OcrResult, RecognizeOptions } from '../ocr/index.ts';
 import { extractDocument } from '../pipeline/formats.ts';
 import { allFormats } from '../pipeline/paper.ts';
@@ -20,6 +21,7 @@ const pendingOcr = new Map<number, { resolve(r: OcrResult): void; reject(e: Erro
 let nextOcr = 1;
 let currentJob = 0;
 let templates: Template[] = [];
+let layouts: KnownLayout[] = [];
 
 const post = (message: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
@@ -35,7 +37,12 @@ const ocr: OcrEngine = {
   async close() {},
 };
 
-const formats = allFormats(ocr, () => Promise.resolve(templates), limits);
+const formats = allFormats(
+  ocr,
+  () => Promise.resolve(templates),
+  limits,
+  () => Promise.resolve(layouts),
+);
 
 port.on('message', (message: ToThread) => {
   if (message.type === 'ocr-result') {
@@ -51,6 +58,7 @@ port.on('message', (message: ToThread) => {
   }
   currentJob = message.job;
   templates = message.templates;
+  layouts = message.layouts ?? [];
   const input = { ...message.input, bytes: asBuffer(message.input.bytes) };
   extractDocument(input, formats, (format) => post({ type: 'format', job: message.job, format })).then(
     (result) => post({ type: 'done', job: message.job, result }),

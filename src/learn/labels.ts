@@ -1,5 +1,6 @@
 /**
- * Learning where a customer's documents put a header value. When an operator corrects or fills
+ * The header labels a correction teaches (part of the learner, src/learn/store.ts), for the generic
+ * reader's templates. Learning where a customer's documents put a header value. When an operator corrects or fills
  * in the PO number or a date of a paper document, the value is looked for among the words read
  * on its pages; the words before it on its line are the label this customer uses for it. That
  * label is stored as a learned field (versioned) and joins the customer's template, so the next
@@ -61,24 +62,13 @@ export async function learnHeaderFields(
     before: CanonicalOrder;
     after: CanonicalOrder;
     actor: string;
+    pages: Page[];
   },
 ): Promise<Array<{ field: LearnableField; label: string }>> {
   const changed = LEARNABLE.filter((f) => p.after[f] !== null && p.after[f] !== p.before[f]);
   if (changed.length === 0) return [];
-  const rows = await tx.query<{ page_no: number; width: number; height: number; words: Word[] }>(
-    `SELECT page_no, width, height, words FROM document_pages WHERE document_id = $1 ORDER BY page_no`,
-    [p.documentId],
-  );
-  if (rows.length === 0) return [];
-  const pages: Page[] = rows.map((r) => ({
-    number: r.page_no,
-    width: r.width,
-    height: r.height,
-    words: r.words,
-    source: 'ocr',
-    image: null,
-    confidence: 1,
-  }));
+  if (p.pages.length === 0) return [];
+  const pages = p.pages;
   const learned: Array<{ field: LearnableField; label: string }> = [];
   for (const field of changed) {
     const label = labelFor(pages, field, p.after[field]!);

@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
+import { emptyLine, emptyOrder } from '../domain/order.ts';
+import { textPage } from '../../connectors/email/format.ts';
+import { extractOrders } from '../extract/index.ts';
+import { at, page } from '../extract/testing.ts';
+import { matchLayout, withLearned } from './apply.ts';
+import { learnLayout } from './learn.ts';
+import type { KnownLayout } from './model.ts';
+import { readWithLayout } from './read.ts';
+import { contradictions } from './store.ts';
+
+interface Doc {
+  po: string;
+  date: string;
+  delivery: string;
+  lines: Array<{ qty: number; code: string; text: string; price: number }>;
+}
+
+const eu = (n: number) => n.toFixed(2).replace('.', ',');
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** A layout the generic reader's vocabulary does not know: quantity first, odd labels, total below. */
+function lines(d: Doc, customer = 'Talleres Quintana S.L.'): string[] {
+  const total = round2(d.lines.reduce((s, l) => s + l.qty * l.price, 0));
+  return [
+    customer,
+    'CIF B99887766  Poligono Sur 4, Lugo',
+    at([0, 'Vuestro encargo'], [20, d.po]),
+    at([0, 'Emitido'], [20, d.date]),
+    at([0, 'Servir el'], [20, d.delivery]),
+    '',
+    at([0, 'Cant.'], [8, 'Articulo'], [22, 'Concepto'], [52, 'Neto'], [62, 'Suma']),
+    ...d.lines.map((l) =>
+      at([0, String(l.qty)], [8, l.code], [22, l.text], [52, eu(l.price)], [62, eu(round2(l.qty * l.price))]),
+    ),
+    at([40, 'Suma final'], [62, eu(total)]),
+    'Atentamente, el departamento de compras',
+  ];
+}
+
+const iso = (d: string) => d.split('.').reverse().join('-');
+
+function orderOf(d: Doc, customerId = 'C900'): CanonicalOrder {
+  const ls: OrderLine[] = d.lines.map((l, i) => ({
+    ...emptyLine(i + 1),
+    sku: `SKU-${l.code}`,
+    customerRef: l.code,
+    description: l.text,
+    quantity: l.qty,
+    unitPrice: l.price,
+    amount: round2(l.qty * l.price),
+  }));
+  return {
+    ...emptyOrder(),
+    customer: { id: customerId, name: null, taxId: null },
+    poNumber: d.po,
+    orderDate: iso(d.date),
+    deliveryDate: iso(d.delivery),
+    lines: ls,
+    total: round2(ls.reduce((s, l) => s + l.amount!, 0)),
+  };
+}
+
+const first: Doc = {
+  po: 'TQ/26/0412',
+  date: '03.11.2026',
+  delivery: '10.11.2026',
+  lines: [
+    { qty: 12, code: 'A-1001', text: 'Codo cobre 22 mm', price: 1.35 },
+    { qty: 4, code: 'A-2040', text: 'Valvula esfera 1/2', price: 7.8 },
+  ],
+};
+const second: Doc = {
+  po: 'TQ/26/0519',
+  date: '17.11.2026',
+  delivery: '24.11.2026',
+  lines: [
+    { qty: 30, code: 'A-3300', text: 'Manguito 15 mm', price: 0.62 },
+    { qty: 2, code: 'A-2040', text: 'Valvula esfera 1/2', price: 7.8 },
+    { qty: 6, code: 'A-1001', text: 'Codo cobre 22 mm', price: 1.35 },
+  ],
+};
+
+function known(d: Doc): KnownLayout {
+  const learned = learnLayout([page(lines(d))], orderOf(d));
+  return { id: 1, customerId: 'C900', fingerprint: learned.fingerprint, model: learned.model, documentId: 7 };
+}
+
+describe('learning a layout from one confirmed order', () => {
+  it('learns labels, columns, formats and codes, and reads the next document of the layout', () => {
+    const learned = learnLayout([page(lines(first))], orderOf(first));
+    expect(learned.missed).toEqual([]);
+    expect(learned.model.header.poNumber).toMatchObject({ label: ['vuestro', 'encargo'], where: 'right' });
+    expect(learned.model.table?.columns.map((c) => c.column)).toEqual([
+      'code',
+      'description',
+      'quantity',
+      'price',
+      'amount',
+    ]);
+    expect(learned.model.table?.code).toBe('customerRef');
+    expect(learned.model.formats).toMatchObject({ number: 'eu', date: 'dmy' });
+    expect(learned.model.crossRefs).toEqual([
+      { ref: 'A-1001', sku: 'SKU-A-1001' },
+      { ref: 'A-2040', sku: 'SKU-A-2040' },
+    ]);
+
+    const read = readWithLayout([page(lines(second))], learned.model);
+    const want = orderOf(second);
+    expect(read.order.poNumber).toBe(want.poNumber);
+    expect(read.order.orderDate).toBe(want.orderDate);
+    expect(read.order.deliveryDate).toBe(want.deliveryDate);
+    expect(read.order.total).toBe(want.total);
+    expect(read.order.lines.map((l) => [l.customerRef, l.sku, l.quantity, l.unitPrice, l.amount])).toEqual([
+      ['A-3300', null, 30, 0.62, 18.6],
+      ['A-2040', 'SKU-A-2040', 2, 7.8, 15.6],
+      ['A-1001', 'SKU-A-1001', 6, 1.35, 8.1],
+    ]);
+  });
+
+  it('recognises the layout by its fingerprint, not another customer with other words', () => {
+    const layout = known(first);
+    expect(matchLayout([page(lines(second))], [layout])?.score).toBeGreaterThan(0.9);
+    const other = [
+      'Suministros Atlantico SA',
+      at([0, 'Pedido'], [20, '4711']),
+      at([0, 'Ref.'], [10, 'Descripcion'], [40, 'Cantidad'], [52, 'Precio']),
+      at([0, 'X-1'], [10, 'Tubo'], [40, '3'], [52, '1,00']),
+    ];
+    expect(matchLayout([page(other)], [layout])).toBeNull();
+  });
+
+  it('fills what the generic reader missed, and keeps the acceptance bar where the two disagree', async () => {
+    const pages = [page(lines(second))];
+    const generic = extractOrders(pages);
+    const outcome = await withLearned(generic, pages, [known(first)]);
+    if (outcome.kind !== 'orders') throw new Error('rejected');
+    const o = outcome.orders[0]!;
+    expect(o.order.poNumber).toBe('TQ/26/0519');
+    expect(o.order.lines).toHaveLength(3);
+    expect(o.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+
+    // A generic reading that holds together and says otherwise: both readings go to review.
+    const twisted = structuredClone(generic);
+    if (twisted.kind !== 'orders' || !twisted.orders[0]) throw new Error('no generic order');
+    twisted.orders[0].order.poNumber = 'TQ/26/0999';
+    twisted.orders[0].fieldMeta.poNumber = { confidence: 1, source: null };
+    const checked = await withLearned(twisted, pages, [known(first)]);
+    if (checked.kind !== 'orders') throw new Error('rejected');
+    const warning = checked.orders[0]!.findings.find(
+      (f) => f.field === 'poNumber' && f.severity === 'warning',
+    );
+    expect(warning?.message).toContain('"TQ/26/0519"');
+    expect(warning?.message).toContain('"TQ/26/0999"');
+  });
+
+  it('names what a contradicting order changes', () => {
+    const a = known(first).model;
+    const moved = lines(second).map((l) => l.replace('Vuestro encargo', 'Pedido numero   '));
+    const b = learnLayout([page(moved)], orderOf(second)).model;
+    expect(contradictions(a, b)).toEqual([expect.stringContaining('poNumber: right "vuestro encargo"')]);
+    expect(contradictions(a, learnLayout([page(lines(second))], orderOf(second)).model)).toEqual([]);
+  });
+});
+
+describe('learning from a typed e-mail body', () => {
+  const body = (po: string, items: Array<[number, string, string, string]>, total: string) =>
+    [
+      'Buenos dias,',
+      '',
+      `Pedido: ${po}`,
+      'Fecha: 03/11/2026',
+      '',
+      'Por favor enviar:',
+      ...items.map(([q, code, text, price]) => `${q} x ${code} ${text} a ${price}`),
+      '',
+      `Total: ${total}`,
+      'Gracias, Marta',
+    ].join('\n');
+
+  it('learns the order of the words in a line, and reads lines of other lengths', () => {
+    const first = textPage(
+      body(
+        'TQ-1001',
+        [
+          [12, 'A-1001', 'Codo cobre 22 mm', '1,35'],
+          [4, 'A-2040', 'Valvula esfera', '7,80'],
+        ],
+        '47,40',
+      ),
+      1,
+    );
+    const order: CanonicalOrder = {
+      ...emptyOrder(),
+      customer: { id: 'C900', name: null, taxId: null },
+      poNumber: 'TQ-1001',
+      orderDate: '2026-11-03',
+      lines: [
+        {
+          ...emptyLine(1),
+          customerRef: 'A-1001',
+          sku: 'S1',
+          description: 'Codo cobre 22 mm',
+          quantity: 12,
+          unitPrice: 1.35,
+        },
+        {
+          ...emptyLine(2),
+          customerRef: 'A-2040',
+          sku: 'S2',
+          description: 'Valvula esfera',
+          quantity: 4,
+          unitPrice: 7.8,
+        },
+      ],
+      total: 47.4,
+    };
+    const learned = learnLayout([first], order);
+    expect(learned.model.table?.sequence).toEqual([
+      'quantity',
+      'text:x',
+      'code',
+      'description',
+      'text:a',
+      'price',
+    ]);
+    const next = textPage(
+      body(
+        'TQ-1002',
+        [
+          [30, 'A-3300', 'Manguito de cobre soldar 15 mm largo', '0,62'],
+          [2, 'A-2040', 'Valvula', '7,80'],
+        ],
+        '34,20',
+      ),
+      1,
+    );
+    const read = readWithLayout([next], learned.model);
+    expect(read.order.poNumber).toBe('TQ-1002');
+    expect(read.order.total).toBe(34.2);
+    expect(read.order.lines.map((l) => [l.customerRef, l.quantity, l.unitPrice])).toEqual([
+      ['A-3300', 30, 0.62],
+      ['A-2040', 2, 7.8],
+    ]);
+  });
+});

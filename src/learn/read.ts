@@ -1,0 +1,325 @@
+/**
+ * The learned reader: a document of a known layout read with what was learned about it. Header
+ * values are taken after (or under) the label they followed in the taught document, or from the
+ * same place of the page; lines from the taught columns between the header row and the row that
+ * ended the table. It reads nothing it was not taught: a field it cannot place stays null.
+ */
+import type { ExtractedOrder, FieldMeta } from '../domain/extraction.ts';
+import { emptyLine, emptyOrder, type OrderLine } from '../domain/order.ts';
+import type { Page, Word } from '../domain/page.ts';
+import { dateAtStart } from '../extract/index.ts';
+import { numberOf } from './learn.ts';
+import type { ColumnRule, HeaderRule, LayoutModel, LearnedColumn, TableRule } from './model.ts';
+import { fitsShape, fold, labelToken, minConfidence, type Row, rowsOf, sameToken, trimmed } from './words.ts';
+
+/** Confidence of a PO number that does not have the shape taught: a person should look. */
+const OFF_SHAPE = 0.6;
+
+export interface LearnedReading {
+  order: ExtractedOrder['order'];
+  /** The customer's tax id as printed where it was taught, for master data to confirm. */
+  taxId: string | null;
+  fieldMeta: Record<string, FieldMeta>;
+}
+
+export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReading {
+  const rows = rowsOf(pages);
+  const order = emptyOrder();
+  const fieldMeta: Record<string, FieldMeta> = {};
+  const put = (path: string, words: Word[], factor = 1) => {
+    fieldMeta[path] = { confidence: round3(minConfidence(words) * factor), source: boxOf(rows, words) };
+  };
+  const po = model.header.poNumber && valueWords(rows, model.header.poNumber);
+  if (po) {
+    const value = poFrom(po.words, model.formats.poShape);
+    if (value) {
+      order.poNumber = value.text;
+      put('poNumber', [value.word], (value.fits ? 1 : OFF_SHAPE) * po.factor);
+    }
+  }
+  for (const field of ['orderDate', 'deliveryDate'] as const) {
+    const rule = model.header[field];
+    const at = rule && valueWords(rows, rule);
+    const texts = at ? at.words.map((w) => w.text) : [];
+    const hit = at ? dateAtStart(texts, model.formats.date) : null;
+    if (hit && at) {
+      order[field] = hit.iso;
+      put(field, at.words.slice(0, hit.count), at.factor);
+    }
+  }
+  const totalAt = model.header.total && valueWords(rows, model.header.total);
+  const total = totalAt ? numberIn(totalAt.words, model.formats.number) : null;
+  if (total && totalAt) {
+    order.total = total.value;
+    put('total', total.words, totalAt.factor);
+  }
+  const taxAt = model.taxId ? valueWords(rows, model.taxId) : null;
+  const taxWord = taxAt?.words.find((w) => /\d{4}/.test(w.text));
+  const taxId = taxWord ? trimmed(taxWord.text) : null;
+  if (model.table) {
+    const lines = readLines(rows, model.table, model);
+    order.lines = lines.map((l) => l.line);
+    lines.forEach((l, i) => {
+      for (const [key, words] of Object.entries(l.words)) if (words) put(`lines[${i}].${key}`, words);
+    });
+  }
+  return { order, taxId, fieldMeta };
+}
+
+/**
+ * The words that hold a header value: after or under its label, or at its place on the page, with
+ * the factor their confidence takes (1: a value is read only where the taught label or place is).
+ */
+function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: number } | null {
+  const labels = rule.label.length > 0 ? findLabel(rows, rule) : [];
+  for (const { row, end, x0 } of labels) {
+    const r = rows[row]!;
+    if (rule.where === 'right') {
+      const after = r.words.filter((w) => w.x >= end - 1);
+      if (after.length > 0) return { words: after.slice(0, Math.max(rule.words, 3)), factor: 1 };
+    } else {
+      for (let i = row + 1; i < Math.min(rows.length, row + 4); i++) {
+        const down = rows[i]!;
+        if (down.page !== r.page) break;
+        const slack = rule.box.w * down.width * 0.5 + 20;
+        const under = down.words.filter(
+          (w) => w.x + w.w > x0 - slack && w.x < x0 + rule.box.w * down.width + slack,
+        );
+        if (under.length > 0) return { words: under.slice(0, Math.max(rule.words, 3)), factor: 1 };
+      }
+    }
+  }
+  // A taught label that is not on the page: this is not quite the taught layout, nothing is read.
+  if (rule.label.length > 0) return null;
+  // A value without a label: its place on the page.
+  const r = rows.filter((x) => x.page === rule.box.page);
+  let best: { row: Row; d: number } | null = null;
+  for (const row of r) {
+    const d = Math.abs(row.top / row.height - rule.box.y);
+    if (d < 0.02 && (!best || d < best.d)) best = { row, d };
+  }
+  if (!best) return null;
+  const x = rule.box.x * best.row.width;
+  const near = best.row.words.filter((w) => w.x + w.w > x - 10 && w.x < x + rule.box.w * best.row.width + 10);
+  if (near.length === 0) return null;
+  return { words: near, factor: 1 };
+}
+
+/** The places where the rule's label is printed, nearest the taught place first. */
+function findLabel(rows: Row[], rule: HeaderRule): Array<{ row: number; end: number; x0: number }> {
+  const hits: Array<{ row: number; end: number; x0: number; d: number }> = [];
+  const n = rule.label.length;
+  for (const [i, r] of rows.entries()) {
+    const tokens = r.words.map((w) => fold(w.text));
+    for (let k = 0; k + n <= tokens.length; k++) {
+      let ok = true;
+      for (let j = 0; j < n && ok; j++) ok = sameToken(tokens[k + j]!, rule.label[j]!);
+      if (!ok) continue;
+      const last = r.words[k + n - 1]!;
+      const first = r.words[k]!;
+      const d = Math.abs(first.y / r.height - rule.box.y) + Math.abs(first.x / r.width - rule.box.x) * 0.5;
+      hits.push({ row: i, end: last.x + last.w, x0: rule.where === 'below' ? first.x : last.x + last.w, d });
+    }
+  }
+  return hits.sort((a, b) => a.d - b.d);
+}
+
+function poFrom(words: Word[], shape: string | null): { text: string; word: Word; fits: boolean } | null {
+  const candidates = words
+    .map((w) => ({ word: w, text: trimmed(w.text).replace(/^.*[:#]/, '') }))
+    .filter((c) => /\d/.test(c.text));
+  const fitting = candidates.find((c) => fitsShape(c.text, shape));
+  if (fitting) return { ...fitting, fits: true };
+  return candidates[0] ? { ...candidates[0], fits: shape === null } : null;
+}
+
+function numberIn(words: Word[], format: 'eu' | 'us'): { value: number; words: Word[] } | null {
+  for (let k = 0; k < words.length; k++) {
+    const pair = words[k + 1];
+    if (pair && /^\d{1,3}$/.test(words[k]!.text)) {
+      const joined = numberOf(`${words[k]!.text} ${pair.text}`, format);
+      if (joined !== null) return { value: joined, words: [words[k]!, pair] };
+    }
+    const v = numberOf(words[k]!.text, format);
+    if (v !== null) return { value: v, words: [words[k]!] };
+  }
+  return null;
+}
+
+interface ReadLine {
+  line: OrderLine;
+  words: Partial<Record<string, Word[]>>;
+}
+
+/** The order lines: rows between a header row and the table's end whose quantity column holds a number. */
+function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[] {
+  const out: ReadLine[] = [];
+  const ignore = new Set(model.ignore);
+  let inTable = table.header.length === 0;
+  let last: ReadLine | null = null;
+  for (const r of rows) {
+    const tokens = r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null);
+    if (isHeaderRow(tokens, table.header)) {
+      inTable = true;
+      last = null;
+      continue;
+    }
+    if (!inTable) continue;
+    if (startsWith(tokens, table.end)) {
+      // A later header row (the next page's) opens the table again.
+      inTable = false;
+      continue;
+    }
+    if (tokens[0] && ignore.has(tokens[0])) continue;
+    const cells = assign(r, table.columns);
+    const line = lineOf(cells, table, model, out.length + 1);
+    if (line) {
+      out.push(line);
+      last = line;
+    } else if (last && cells.description && !cells.quantity) {
+      // A description wrapped onto the next row.
+      const more = cells.description.map((w) => w.text).join(' ');
+      last.line.description = last.line.description ? `${last.line.description} ${more}` : more;
+    }
+  }
+  // Typed text does not keep columns: rows in the taught order of words win when they give as many lines.
+  if (table.sequence) {
+    const typed = readSequences(rows, table, model);
+    if (typed.length > 0 && typed.length >= out.length) return typed;
+  }
+  return out;
+}
+
+function isHeaderRow(tokens: string[], header: string[]): boolean {
+  if (header.length < 2) return false;
+  const hits = header.filter((h) => tokens.some((t) => sameToken(t, h))).length;
+  return hits >= Math.max(2, Math.ceil(header.length * 0.6));
+}
+
+function startsWith(tokens: string[], end: string[]): boolean {
+  return end.length > 0 && sameToken(tokens[0] ?? '', end[0]!);
+}
+
+/** Each word to the taught column it overlaps most (or is nearest, within a little). */
+function assign(r: Row, columns: ColumnRule[]): Partial<Record<LearnedColumn, Word[]>> {
+  const out: Partial<Record<LearnedColumn, Word[]>> = {};
+  const slack = 0.015;
+  for (const w of r.words) {
+    const x0 = w.x / r.width;
+    const x1 = (w.x + w.w) / r.width;
+    let best: { c: ColumnRule; score: number } | null = null;
+    for (const c of columns) {
+      const overlap = Math.min(x1, c.x1 + slack) - Math.max(x0, c.x0 - slack);
+      if (overlap > 0 && (!best || overlap > best.score)) best = { c, score: overlap };
+    }
+    if (best) out[best.c.column] = [...(out[best.c.column] ?? []), w];
+  }
+  return out;
+}
+
+function lineOf(
+  cells: Partial<Record<LearnedColumn, Word[]>>,
+  table: TableRule,
+  model: LayoutModel,
+  lineNo: number,
+): ReadLine | null {
+  const fmt = model.formats.number;
+  const quantity = cells.quantity ? numberIn(cells.quantity, fmt) : null;
+  if (!quantity || quantity.value <= 0) return null;
+  const line = emptyLine(lineNo);
+  const words: ReadLine['words'] = { quantity: quantity.words };
+  line.quantity = quantity.value;
+  const codeWord = cells.code?.find((w) => /[\p{L}\d]/u.test(w.text));
+  if (codeWord) {
+    const code = trimmed(codeWord.text);
+    const field = table.code ?? 'customerRef';
+    const mapped = model.crossRefs.find((c) => c.ref === code)?.sku;
+    if (field === 'sku') line.sku = code;
+    else if (field === 'gtin') line.gtin = code;
+    else {
+      line.customerRef = code;
+      if (mapped) line.sku = mapped;
+    }
+    words[field] = [codeWord];
+  }
+  if (cells.description) {
+    line.description = cells.description.map((w) => w.text).join(' ');
+    words.description = cells.description;
+  }
+  if (!codeWord && !line.description) return null;
+  const unit = cells.unit?.[0];
+  if (unit) line.unit = trimmed(unit.text).toUpperCase() || null;
+  const price = cells.price ? numberIn(cells.price, fmt) : null;
+  const amount = cells.amount ? numberIn(cells.amount, fmt) : null;
+  if (amount) {
+    line.amount = amount.value;
+    words.amount = amount.words;
+  }
+  if (table.price === 'amount' && amount) {
+    line.unitPrice = Math.round((amount.value / quantity.value) * 1e6) / 1e6;
+    words.unitPrice = [...amount.words, ...quantity.words];
+  } else if (price) {
+    line.unitPrice = price.value;
+    words.unitPrice = price.words;
+  }
+  return { line, words };
+}
+
+/** Typed e-mails: rows whose words follow the taught sequence of roles. */
+function readSequences(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[] {
+  const seq = table.sequence!;
+  const out: ReadLine[] = [];
+  for (const r of rows) {
+    const cells = matchSequence(r.words, seq);
+    if (!cells) continue;
+    const line = lineOf(cells, table, model, out.length + 1);
+    if (line) out.push(line);
+  }
+  return out;
+}
+
+function matchSequence(words: Word[], seq: string[]): Partial<Record<LearnedColumn, Word[]>> | null {
+  const out: Partial<Record<LearnedColumn, Word[]>> = {};
+  let k = 0;
+  for (const [i, role] of seq.entries()) {
+    if (role === 'description') {
+      // Greedy up to what the rest of the sequence needs.
+      const rest = seq.length - i - 1;
+      const take = words.length - k - rest;
+      if (take < 1) return null;
+      out.description = words.slice(k, k + take);
+      k += take;
+      continue;
+    }
+    const w = words[k++];
+    if (!w) return null;
+    if (role.startsWith('text:')) {
+      if (!sameToken(fold(w.text), role.slice(5))) return null;
+    } else if (role === 'number') {
+      if (!/\d/.test(w.text)) return null;
+    } else {
+      if (['quantity', 'price', 'amount'].includes(role) && !/\d/.test(w.text)) return null;
+      out[role as LearnedColumn] = [w];
+    }
+  }
+  return k === words.length ? out : null;
+}
+
+function boxOf(rows: Row[], words: Word[]): FieldMeta['source'] {
+  if (words.length === 0) return null;
+  const page = rows.find((r) => r.words.includes(words[0]!))?.page ?? 1;
+  const x = Math.min(...words.map((w) => w.x));
+  const y = Math.min(...words.map((w) => w.y));
+  return {
+    kind: 'box',
+    page,
+    x,
+    y,
+    w: Math.max(...words.map((w) => w.x + w.w)) - x,
+    h: Math.max(...words.map((w) => w.y + w.h)) - y,
+  };
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

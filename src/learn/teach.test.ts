@@ -1,0 +1,190 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExtractLine, extractFiles } from '../cli/extract.ts';
+import { loadConfig } from '../config.ts';
+import { silentLogger } from '../log.ts';
+import { importMasterData } from '../masterdata/import.ts';
+import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
+import { allFormats } from '../pipeline/paper.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
+import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';
+import { activeLayouts, learnedLayouts, listLayouts, switchOff } from './store.ts';
+import { teachFiles } from './teach.ts';
+import { oddDocument, oddStyle, writeDocument } from './testing.ts';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/order-capture.js', import.meta.url));
+
+const parse = (stdout: string): ExtractLine[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'learn-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('order-capture extract --teach (the program)', () => {
+  it('accepts the next document of a taught layout untouched, and a copy of the taught order is a duplicate', async () => {
+    const style = oddStyle();
+    const first = await oddDocument(style, 1);
+    const second = await oddDocument(style, 2);
+    await writeDocument(join(dir, 'cli', 'taught'), 'first', first);
+    const next = await writeDocument(join(dir, 'cli'), 'second', second);
+    const copy = await writeDocument(join(dir, 'cli'), 'first-again', first);
+    const pairs = join(dir, 'cli', 'pairs.ndjson');
+    await writeFile(pairs, `${JSON.stringify({ source: 'taught/first.pdf', order: first.order })}\n`);
+
+    // The generic reader alone: no PO number after an unknown label, a person must look.
+    const alone = parse(
+      (await run('node', [BIN, 'extract', '--data', DEMO_MASTER_DATA, '--json', next])).stdout,
+    );
+    expect(alone.map((l) => l.status)).toEqual(['review']);
+    expect(alone[0]!.order?.poNumber).toBeNull();
+
+    const { stdout } = await run('node', [
+      BIN,
+      'extract',
+      '--data',
+      DEMO_MASTER_DATA,
+      '--teach',
+      pairs,
+      '--json',
+      next,
+      copy,
+    ]);
+    const out = parse(stdout);
+    // Taught documents print nothing: one line per extracted file.
+    expect(out.map((l) => l.source)).toEqual([next, copy]);
+    expect(out[0]!.status).toBe('accepted');
+    expect(out[0]!.order).toMatchObject({
+      poNumber: second.order.poNumber,
+      orderDate: second.order.orderDate,
+      deliveryDate: second.order.deliveryDate,
+      total: second.order.total,
+    });
+    expect(out[0]!.order!.lines.map((l) => [l.sku, l.quantity, l.unitPrice])).toEqual(
+      second.order.lines.map((l) => [l.sku, l.quantity, l.unitPrice]),
+    );
+    expect(out[1]!.status).toBe('review');
+    expect(out[1]!.findings.map((f) => f.code)).toContain('duplicate_order');
+  }, 400_000);
+
+  it('teach FILE ORDER.json and teach --history DIR work on the configured database', async () => {
+    const { DATABASE_URL: _, ...inherited } = process.env;
+    const env = { ...inherited, ORDERCAP_DATA_DIR: join(dir, 'data') };
+    await run('node', [BIN, 'import', DEMO_MASTER_DATA], { env });
+    const history = join(dir, 'history');
+    const c042 = oddStyle('C042');
+    const c107 = oddStyle('C107');
+    for (let i = 0; i < 2; i++) {
+      await writeDocument(history, `c042-${i}`, await oddDocument(c042, 10 + i), true);
+      await writeDocument(history, `c107-${i}`, await oddDocument(c107, 20 + i), true);
+    }
+    // A document without its confirmed order beside it is not history.
+    await writeDocument(history, 'loose', await oddDocument(c042, 30));
+    const hist = await run('node', [BIN, 'teach', '--history', history], { env });
+    expect(hist.stderr).toMatch(/teach: 4\/4 \(100 %\)/);
+    expect(hist.stdout).toContain('taught 4 of 4 document(s)');
+    expect(hist.stdout).toMatch(/customer C042 {2}layout C042\/\d+: 2 document\(s\)/);
+    expect(hist.stdout).toMatch(/customer C107 {2}layout C107\/\d+: 2 document\(s\)/);
+
+    const one = await oddDocument(c042, 40);
+    const file = await writeDocument(join(dir, 'one'), 'one', one);
+    await writeFile(join(dir, 'one', 'one.json'), JSON.stringify(one.order));
+    const taught = await run('node', [BIN, 'teach', file, join(dir, 'one', 'one.json')], { env });
+    expect(taught.stdout).toMatch(/one\.pdf: document \d+, customer C042, layout C042\/\d+ \(same\)/);
+
+    const next = await writeDocument(join(dir, 'one'), 'next', await oddDocument(c042, 41));
+    const again = await writeDocument(join(dir, 'one'), 'again', one);
+    const out = parse((await run('node', [BIN, 'extract', '--json', next, again], { env })).stdout);
+    expect(out.map((l) => l.status)).toEqual(['accepted', 'review']);
+    expect(out[1]!.findings.map((f) => f.code)).toContain('duplicate_order');
+  }, 540_000);
+});
+
+describe('forgetting', () => {
+  let t: TestDatabase;
+  let ocr: OcrEngine;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await importMasterData(t.db, DEMO_MASTER_DATA);
+    ocr = createOcrEngine({ workers: 1 });
+  });
+  afterAll(async () => {
+    await ocr.close();
+    await t.close();
+  });
+
+  it('a switched-off layout reads nothing; a contradicting order replaces what was learned, logged', async () => {
+    const config = loadConfig({}, { dataDir: '/nonexistent' });
+    const ctx = {
+      db: t.db,
+      config,
+      log: silentLogger,
+      deliverTo: null,
+      formats: allFormats(ocr, [], {}, learnedLayouts(t.db, 0)),
+    };
+    const style = oddStyle();
+    const first = await oddDocument(style, 50);
+    const f1 = await writeDocument(join(dir, 'forget'), 'first', first);
+    await teachFiles(ctx, [{ file: f1, order: first.order }], { actor: 'user:ana', source: 'review' });
+    const extract = async (n: number) => {
+      const lines: ExtractLine[] = [];
+      await extractFiles(
+        ctx,
+        [await writeDocument(join(dir, 'forget'), `n${n}`, await oddDocument(style, n))],
+        (l) => lines.push(l),
+      );
+      return lines[0]!;
+    };
+    expect((await extract(51)).status).toBe('accepted');
+
+    const [layout] = await listLayouts(t.db);
+    expect(layout).toMatchObject({
+      customer_id: 'C042',
+      version: 1,
+      created_by: 'user:ana',
+      source: 'review',
+    });
+    // Switching off one part (the PO number's place): that part is forgotten, the rest stays.
+    await t.db.transaction((tx) => switchOff(tx, layout!.id, 'poNumber', 'user:jefa'));
+    expect((await activeLayouts(t.db))[0]!.model.header.poNumber).toBeUndefined();
+    const without = await extract(52);
+    expect(without.status).toBe('review');
+    expect(without.order?.poNumber).toBeNull();
+
+    // The same customer's layout with the PO number moved under another label: replaced, logged.
+    const moved = { ...style, labels: { ...style.labels, po: 'Su pedido:' } };
+    const other = await oddDocument(moved, 53);
+    const f2 = await writeDocument(join(dir, 'forget'), 'moved', other);
+    await teachFiles(ctx, [{ file: f2, order: other.order }], { actor: 'user:ana', source: 'review' });
+    const rows = await listLayouts(t.db);
+    expect(rows.map((r) => [r.version, r.replaced_at === null])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    // The part the admin switched off is taught anew by the contradicting order, so it is on again.
+    expect(rows[0]!.disabled).toEqual([]);
+    const [event] = await t.db.query<{ detail: { conflicts: string[] } }>(
+      `SELECT detail FROM events WHERE kind = 'layout.replaced'`,
+    );
+    expect(event!.detail.conflicts.join()).toContain('poNumber');
+
+    // The whole layout off: nothing learned is used.
+    await t.db.transaction((tx) => switchOff(tx, rows[0]!.id, null, 'user:jefa'));
+    expect(await activeLayouts(t.db)).toEqual([]);
+    const [off] = await t.db.query<{ actor: string; field: string | null }>(
+      `SELECT actor, field FROM events WHERE kind = 'layout.switched_off' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(off).toEqual({ actor: 'user:jefa', field: null });
+  }, 120_000);
+});
