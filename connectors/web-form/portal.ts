@@ -223,5 +223,7 @@ async function postOrder(ctx: AppContext, request: FastifyRequest, reply: Fastif
     }
     throw err;
   });
+  // The same form sent twice (a double click, a reload): the first order's page, said as the API says it.
+  if (out.replayed) reply.header('Idempotent-Replayed', 'true');
   return sendHtml(reply, confirmationView(viewOf(request), out.receipt, checked.order.poNumber));
 }

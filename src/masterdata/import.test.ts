@@ -43,7 +43,8 @@ describe('importMasterData', () => {
       tax_id: 'ESB12345678',
       emails: ['compras@ferreterialopez.es', '@ferreterialopez.es'],
       fax_numbers: ['+34912345678'],
-      edi_ids: ['8412345000003'],
+      // Its GLN and its Ariba network id (cXML orders name it by the latter).
+      edi_ids: ['8412345000003', 'AN01000012345'],
       currency: 'EUR',
       credit_limit: 50000,
       sla_hours: 4,
