@@ -272,6 +272,10 @@ class ScenarioRun {
         ORDERCAP_DROP_STABLE_MS: '0',
         ORDERCAP_DROP_POLL_MS: '50',
         ORDERCAP_OCR_WORKERS: '1',
+        // Documents are read in the worker's own thread here: a reader thread costs ~20 s to
+        // start under tsx, paid again after every kill. The kill points and the invariant do not
+        // depend on where reading runs; the thread pool has its own tests (reader-pool.test.ts).
+        ORDERCAP_READER_THREADS: process.env.ORDERCAP_CHAOS_READER_THREADS ?? '0',
         ORDERCAP_ERP_ADAPTER: 'http',
         ORDERCAP_ERP_URL: this.erp.url,
         ORDERCAP_ERP_TIMEOUT_MS: '500',
