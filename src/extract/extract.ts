@@ -1,4 +1,5 @@
 /** Pages of words -> one extracted order: header, table, evidence, cross-checks and confidence. */
+import { notOrderTitle, titleNumber } from './doc-kind.ts';
 import {
   type CustomerEvidence,
   emptyEvidence,
@@ -80,13 +81,19 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
   if (lines.length === 0)
     return rejected('unreadable_document', `no text found on ${pages.length} page(s)`, pages);
   const template = matchTemplate(lines, opts.templates ?? [], opts.hints ?? {});
+  const titledAs = template ? null : notOrderTitle(lines);
+  if (titledAs) {
+    const article = /^[aeiou]/.test(titledAs.kind) ? 'an' : 'a';
+    const what = `the document is titled "${titledAs.title}": ${article} ${titledAs.kind}, not a purchase order`;
+    return rejected('not_an_order', what, pages);
+  }
   const { format, order: dateOrder } = documentFormats(lines, template);
   // A template whose table description no longer fits the layout still gets the generic table.
   const table = findTable(lines, template?.tableHints ?? {}) ?? (template ? findTable(lines) : null);
   const header: HeaderReadings = readHeader(lines, rowLines(table), format, dateOrder, table?.headerLines);
   if (template) applyTemplate(template, lines, header, format, dateOrder);
   // Prose (a typed e-mail, a letter): the number after "pedido", the date after "entrega".
-  header.poNumber ??= prosePoNumber(lines);
+  header.poNumber ??= titleNumber(lines) ?? prosePoNumber(lines);
   header.deliveryDate ??= proseDeliveryDate(lines, dateOrder);
   const lineReadings = chooseRows(table, lines, format);
   if (!header.poLabelSeen && header.poNumber === null && lineReadings.length === 0) {
