@@ -231,3 +231,27 @@ export async function loadOpenAmount(
   );
   return { amount: row?.amount ?? 0, count: row?.count ?? 0 };
 }
+
+/**
+ * The customer's latest PO numbers (order history and orders already received from other
+ * documents, not rejected): the shape a new one should have.
+ */
+export async function loadEarlierPoNumbers(
+  q: Queryable,
+  customerId: string,
+  documentId: number,
+): Promise<string[]> {
+  const rows = await q.query<{ po_number: string }>(
+    `SELECT po_number FROM (
+       SELECT h.po_number, max(h.order_date)::timestamptz AS at FROM order_history h
+        WHERE h.customer_id = $1::text GROUP BY h.po_number
+       UNION ALL
+       SELECT o.po_number, max(o.created_at) FROM orders o
+        WHERE o.customer_id = $1::text AND o.po_number IS NOT NULL AND o.status <> 'rejected'
+          AND o.document_id <> $2::bigint
+        GROUP BY o.po_number
+     ) t ORDER BY at DESC LIMIT 40`,
+    [customerId, documentId],
+  );
+  return rows.map((r) => r.po_number);
+}

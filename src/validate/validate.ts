@@ -1,6 +1,6 @@
 import type { ValidationConfig } from '../config.ts';
 import type { Queryable } from '../db/db.ts';
-import { decidingConfidence } from '../domain/confidence.ts';
+import { decidingConfidence, LOW_CONFIDENCE } from '../domain/confidence.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
@@ -10,7 +10,14 @@ import { corroborateLines } from './corroborate.ts';
 import { checkPrice, checkQuantity, checkUnit, sameUnit } from './line-checks.ts';
 import { catalogKeys, resolveLine } from './lines.ts';
 import { checkCredit, checkDuplicate, checkMissingFields, checkTotals, orderValue } from './order-checks.ts';
-import { findCustomers, findCustomersByName, loadCatalog, loadOrderFacts } from './repository.ts';
+import {
+  findCustomers,
+  findCustomersByName,
+  loadCatalog,
+  loadEarlierPoNumbers,
+  loadOrderFacts,
+} from './repository.ts';
+import { witnessFields, witnessPoNumber } from './witnesses.ts';
 import type {
   CatalogFacts,
   CustomerFacts,
@@ -45,13 +52,22 @@ export async function validateOrder(
   if (resolution.mismatch) {
     found.push(finding('customer_mismatch', 'error', 'customer.id', resolution.mismatch));
   }
+  // A page reading's PO number is held to the shape of the customer's earlier ones.
+  const because = new Map<string, string>();
+  const readPo = order.poNumber;
+  if (read && customer) {
+    const earlier = await loadEarlierPoNumbers(q, customer.id, input.documentId);
+    found.push(...witnessPoNumber(order, fieldMeta, earlier, because));
+  }
+  // The document-wide cache knows the PO numbers as read: a mended one is looked up on its own.
+  const factsCache = order.poNumber === readPo ? cache : undefined;
   const [catalog, facts] = await Promise.all([
     (cache ? cache.loadCatalog.bind(cache) : loadCatalog)(
       q,
       customer?.id ?? null,
       catalogKeys(order.lines, read),
     ),
-    customer ? orderFacts(q, input, customer, order.poNumber?.trim() || null, cache) : null,
+    customer ? orderFacts(q, input, customer, order.poNumber?.trim() || null, factsCache) : null,
   ]);
   const { products, repairs } = resolveLines(order, fieldMeta, catalog, customer !== null, found, read);
   found.push(...checkMissingFields(order));
@@ -81,11 +97,31 @@ export async function validateOrder(
     catalog,
     repairedLines,
   );
+  if (read) {
+    for (const [path, why] of witnessFields(order, products, customer, fieldMeta)) because.set(path, why);
+  }
+  const regraded = graded.map((f) => {
+    const reason = f.field ? because.get(f.field) : undefined;
+    const now = f.field ? fieldMeta[f.field]?.confidence : undefined;
+    if (
+      f.code !== 'low_confidence' ||
+      f.severity === 'info' ||
+      !reason ||
+      now === undefined ||
+      now < LOW_CONFIDENCE
+    )
+      return f;
+    return {
+      ...f,
+      severity: 'info' as const,
+      message: `${f.message}; confirmed (${now.toFixed(2)}): ${reason}`,
+    };
+  });
   const confidence =
     extracted.confidenceCap === undefined
       ? extracted.confidence
       : Math.round(Math.min(extracted.confidenceCap, decidingConfidence(order, fieldMeta)) * 1000) / 1000;
-  return { order, findings: mergeFindings(graded, found), fieldMeta, confidence };
+  return { order, findings: mergeFindings(regraded, found), fieldMeta, confidence };
 }
 
 function orderFacts(

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { FieldMeta } from '../domain/extraction.ts';
+import { type CanonicalOrder, emptyOrder } from '../domain/order.ts';
+import { line } from './testing.ts';
+import type { CustomerFacts, ProductFacts } from './types.ts';
+import { historyShape, witnessFields, witnessPoNumber } from './witnesses.ts';
+
+const box = { kind: 'box' as const, page: 1, x: 0, y: 0, w: 10, h: 10 };
+const meta = (confidence: number, extra: Partial<FieldMeta> = {}): FieldMeta => ({
+  confidence,
+  source: box,
+  ...extra,
+});
+
+describe('historyShape', () => {
+  it('keeps letters all earlier numbers share and turns digits into runs of the lengths seen', () => {
+    const shape = historyShape(['IBC-26-00101', 'IBC-26-00150', 'IBC-25-00999'])!;
+    expect(shape.source).toBe('^(?:IBC-\\d{2,2}-\\d{5,5})$');
+    expect(shape.test('IBC-27-00001')).toBe(true);
+    expect(shape.test('18C-26-00232')).toBe(false);
+  });
+
+  it('says nothing from fewer than three numbers, or numbers of different shapes', () => {
+    expect(historyShape(['IBC-26-00101', 'IBC-26-00150'])).toBeNull();
+    expect(historyShape(['IBC-26-00101', '4500012', 'IBC-26-00150'])).toBeNull();
+    expect(historyShape(['A/1', 'A-2', 'A/3'])).toBeNull();
+  });
+
+  it('lets letter runs that vary be any letters', () => {
+    expect(historyShape(['NE2026/0412', 'NX2026/0413', 'NE2026/0414'])!.test('NQ2026/0001')).toBe(true);
+  });
+});
+
+describe('witnessPoNumber', () => {
+  const earlier = ['IBC-26-00101', 'IBC-26-00150', 'IBC-26-00199'];
+  const order = (po: string): CanonicalOrder => ({ ...emptyOrder(), poNumber: po });
+
+  it("raises a number of the customer's shape", () => {
+    const o = order('IBC-26-00232');
+    const m = { poNumber: meta(0.8) };
+    const because = new Map<string, string>();
+    expect(witnessPoNumber(o, m, earlier, because)).toEqual([]);
+    expect(m.poNumber.confidence).toBe(0.9);
+    expect(because.get('poNumber')).toContain('earlier PO numbers');
+  });
+
+  it('mends slips in the constant letters and keeps the digits read', () => {
+    const o = order('18C-26-00232');
+    const m = { poNumber: meta(0.8) };
+    const [f] = witnessPoNumber(o, m, earlier, new Map());
+    expect(o.poNumber).toBe('IBC-26-00232');
+    expect(m.poNumber.confidence).toBe(0.9);
+    expect(f?.severity).toBe('info');
+    expect(f?.message).toContain('"18C-26-00232"');
+  });
+
+  it('counts a second look that read the mended number as a second reading', () => {
+    const o = order('I1BC-26-00235');
+    const m = { poNumber: meta(0.315, { secondReading: { value: 'IBC-26-00235', before: 0.42 } }) };
+    witnessPoNumber(o, m, earlier, new Map());
+    expect(o.poNumber).toBe('IBC-26-00235');
+    expect(m.poNumber.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('holds a number whose digits had to be mended under review', () => {
+    const o = order('IBC-26-O0232');
+    const m = { poNumber: meta(0.85) };
+    const [f] = witnessPoNumber(o, m, earlier, new Map());
+    expect(o.poNumber).toBe('IBC-26-00232');
+    expect(m.poNumber.confidence).toBeLessThan(0.8);
+    expect(f?.severity).toBe('warning');
+  });
+
+  it('leaves a number that fits no shape as read', () => {
+    const o = order('ZZ-99');
+    const m = { poNumber: meta(0.5) };
+    expect(witnessPoNumber(o, m, earlier, new Map())).toEqual([]);
+    expect(o.poNumber).toBe('ZZ-99');
+    expect(m.poNumber.confidence).toBe(0.5);
+  });
+});
+
+describe('witnessFields', () => {
+  const product: ProductFacts = {
+    sku: 'A-1',
+    description: 'Cable',
+    unit: 'M',
+    unitPrice: 1.5,
+    currency: 'EUR',
+    gtin: null,
+    minQty: null,
+    packSize: null,
+    customerPrice: null,
+    history: [],
+  };
+  const customer = { id: 'C1', currency: 'EUR' } as CustomerFacts;
+
+  it('raises quantity, price and amount that multiply out, a total the lines add up to, unit and currency', () => {
+    const order: CanonicalOrder = {
+      ...emptyOrder(),
+      currency: 'EUR',
+      total: 30,
+      lines: [line({ lineNo: 1, sku: 'A-1', quantity: 20, unit: 'M', unitPrice: 1.5, amount: 30 })],
+    };
+    const m: Record<string, FieldMeta> = {
+      total: meta(0.8),
+      currency: meta(0.5),
+      'lines[0].quantity': meta(0.8),
+      'lines[0].unitPrice': meta(0.8),
+      'lines[0].amount': meta(0.8),
+      'lines[0].unit': meta(0.6),
+    };
+    const because = witnessFields(order, [product], customer, m);
+    expect(m.total!.confidence).toBe(0.9);
+    expect(m['lines[0].quantity']!.confidence).toBe(0.9);
+    expect(m['lines[0].amount']!.confidence).toBe(0.9);
+    expect(m['lines[0].unit']!.confidence).toBe(0.8);
+    expect(m.currency!.confidence).toBe(0.95);
+    expect(because.get('total')).toBe('the lines add up to it');
+  });
+
+  it('raises nothing that disagrees', () => {
+    const order: CanonicalOrder = {
+      ...emptyOrder(),
+      currency: 'USD',
+      total: 31,
+      lines: [line({ lineNo: 1, sku: 'A-1', quantity: 28, unit: 'CJ', unitPrice: 1.5, amount: 30 })],
+    };
+    const m: Record<string, FieldMeta> = {
+      total: meta(0.8),
+      currency: meta(0.5),
+      'lines[0].quantity': meta(0.8),
+      'lines[0].unit': meta(0.6),
+    };
+    expect(witnessFields(order, [product], customer, m).size).toBe(0);
+    expect(m.total!.confidence).toBe(0.8);
+    expect(m['lines[0].quantity']!.confidence).toBe(0.8);
+    expect(m.currency!.confidence).toBe(0.5);
+  });
+});

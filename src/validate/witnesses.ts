@@ -1,0 +1,167 @@
+/**
+ * Witnesses for what a page reading (OCR or a text layer) gave, beyond the article codes that
+ * corroborate.ts confirms. OCR's own confidence in a glyph is one opinion; an independent fact
+ * that agrees with the value is a second, and raises the field's confidence halfway to 1:
+ * - a line's quantity x unit price = its amount (three readings that would not agree by chance);
+ * - the lines adding up to the order's total;
+ * - the unit being the article's unit, the currency the customer's;
+ * - the PO number having the shape of the customer's earlier PO numbers (order history and
+ *   orders already received), which also repairs OCR slips in its constant letters
+ *   ("18C-26-00232" read for "IBC-26-00232").
+ * A witness never lowers the bar: it only says a reading is not an OCR accident.
+ */
+import type { FieldMeta } from '../domain/extraction.ts';
+import { type Finding, finding } from '../domain/findings.ts';
+import type { CanonicalOrder } from '../domain/order.ts';
+import { raise, REPAIRED, round3 } from '../extract/meta.ts';
+import { checkShape } from '../extract/shape.ts';
+import { sameUnit } from './line-checks.ts';
+import type { CustomerFacts, ProductFacts } from './types.ts';
+
+const RUNS = /\p{L}+|\d+|[^\p{L}\d]+/gu;
+
+function runsOf(po: string): string[] {
+  return [...po.matchAll(RUNS)].map((m) => m[0]);
+}
+
+const kindOf = (run: string) => (/^\d/.test(run) ? 'd' : /^\p{L}/u.test(run) ? 'l' : 'p');
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Fewer earlier PO numbers than this say nothing about a customer's format. */
+const MIN_HISTORY = 3;
+
+/**
+ * The pattern all of a customer's earlier PO numbers share: the same runs of letters, digits and
+ * punctuation; letter runs written the same in all of them kept as written, digits as digit runs
+ * of the lengths seen (never as written: next year's numbers differ). Null when they do not share
+ * one, or there are too few.
+ */
+export function historyShape(poNumbers: string[]): RegExp | null {
+  const runs = [...new Set(poNumbers.map((p) => p.trim()).filter((p) => p !== ''))].map(runsOf);
+  if (runs.length < MIN_HISTORY) return null;
+  const first = runs[0]!;
+  const kinds = first.map(kindOf).join('');
+  if (!runs.every((r) => r.map(kindOf).join('') === kinds)) return null;
+  let pattern = '';
+  for (let i = 0; i < first.length; i++) {
+    const column = runs.map((r) => r[i]!);
+    const kind = kindOf(first[i]!);
+    const lengths = column.map((c) => c.length);
+    const span = `{${Math.min(...lengths)},${Math.max(...lengths)}}`;
+    if (kind === 'p') {
+      if (!column.every((c) => c === first[i])) return null;
+      pattern += escape(first[i]!);
+    } else if (kind === 'd') pattern += `\\d${span}`;
+    else pattern += column.every((c) => c === first[i]) ? escape(first[i]!) : `\\p{L}${span}`;
+  }
+  return new RegExp(`^(?:${pattern})$`, 'u');
+}
+
+/** The digit runs of a value, in order. */
+const digitRuns = (s: string) => s.match(/\d+/g) ?? [];
+
+type Meta = Record<string, FieldMeta>;
+
+function witnessed(meta: Meta, path: string, why: string, because: Map<string, string>): void {
+  const m = meta[path];
+  if (!m || m.confidence >= 1) return;
+  meta[path] = { ...m, confidence: round3(raise(m.confidence)) };
+  because.set(path, because.has(path) ? `${because.get(path)}; ${why}` : why);
+}
+
+/**
+ * Checks a read PO number against the customer's earlier ones. Returns the finding to add when the
+ * number was repaired or does not fit. The order and its meta are changed in place.
+ */
+export function witnessPoNumber(
+  order: CanonicalOrder,
+  meta: Meta,
+  earlier: string[],
+  because: Map<string, string>,
+): Finding[] {
+  const read = order.poNumber?.trim();
+  const shape = historyShape(earlier);
+  if (!read || !shape || !meta.poNumber) return [];
+  const check = checkShape(read, shape);
+  if (check.kind === 'fits') {
+    witnessed(meta, 'poNumber', "it has the shape of the customer's earlier PO numbers", because);
+    return [];
+  }
+  if (check.kind === 'misfit') return [];
+  order.poNumber = check.value;
+  // Only the constant letters were mended when the digits are those read: the number stands.
+  const was = digitRuns(read);
+  const now = digitRuns(check.value);
+  const digitsKept = now.length > 0 && now.every((d, i) => d === was[was.length - now.length + i]);
+  // A second look at the box that read exactly the mended number is a second, independent reading.
+  const second = meta.poNumber.secondReading;
+  const base = second?.value === check.value ? raise(raise(second.before)) : meta.poNumber.confidence;
+  const confidence = digitsKept ? raise(base) : Math.min(base, REPAIRED);
+  meta.poNumber = { ...meta.poNumber, confidence: round3(confidence) };
+  const msg = `poNumber read as "${read}", taken as "${check.value}", the shape of the customer's earlier PO numbers`;
+  return [
+    finding('low_confidence', digitsKept && confidence >= 0.8 ? 'info' : 'warning', 'poNumber', msg, {
+      t: 'low_confidence.poShape',
+      read,
+      value: check.value,
+    }),
+  ];
+}
+
+const close = (a: number, b: number, rel = 0.005) => Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * rel);
+
+/**
+ * Raises line and header fields that an independent fact confirms (see the file's comment), in
+ * `meta`; returns why, by field path, for the findings' messages.
+ */
+export function witnessFields(
+  order: CanonicalOrder,
+  products: Array<ProductFacts | null>,
+  customer: CustomerFacts | null,
+  meta: Meta,
+): Map<string, string> {
+  const because = new Map<string, string>();
+  let sum = 0;
+  let summable = order.lines.length > 0;
+  order.lines.forEach((l, i) => {
+    const path = (f: string) => `lines[${i}].${f}`;
+    const product = products[i];
+    if (l.quantity !== null && l.unitPrice !== null && l.amount !== null) {
+      // Per-100 and discounted prices are net per unit here: the amount may round to the cent.
+      if (close(l.quantity * l.unitPrice, l.amount)) {
+        for (const f of ['quantity', 'unitPrice', 'amount'])
+          witnessed(meta, path(f), 'quantity x price = amount', because);
+      }
+    }
+    const amount =
+      l.amount ?? (l.quantity !== null && l.unitPrice !== null ? l.quantity * l.unitPrice : null);
+    if (amount === null) summable = false;
+    else sum += amount;
+    if (product && l.unit !== null && sameUnit(l, product))
+      witnessed(meta, path('unit'), `the unit of ${product.sku}`, because);
+  });
+  if (summable && order.total !== null && close(sum, order.total, 0.0005)) {
+    witnessed(meta, 'total', 'the lines add up to it', because);
+    // Without printed amounts, the quantities are what the total checks.
+    order.lines.forEach((l, i) => {
+      if (l.amount === null)
+        witnessed(meta, `lines[${i}].quantity`, 'the lines add up to the total', because);
+    });
+  }
+  const currencies = new Set(products.filter((p) => p !== null).map((p) => p.currency));
+  const expected = customer?.currency ?? (currencies.size === 1 ? [...currencies][0] : null);
+  if (order.currency !== null && expected && order.currency === expected && meta.currency) {
+    witnessed(
+      meta,
+      'currency',
+      customer?.currency ? "the customer's currency" : 'the currency of the articles',
+      because,
+    );
+    // A currency sign is one small glyph: the master data's currency settles it.
+    meta.currency = { ...meta.currency, confidence: Math.max(meta.currency.confidence, 0.95) };
+  }
+  return because;
+}
