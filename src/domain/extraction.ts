@@ -17,6 +17,11 @@ export interface FieldMeta {
   /** 0..1: how sure the reading is. Structured channels (EDI, JSON) give 1. */
   confidence: number;
   source: FieldSource | null;
+  /**
+   * What a second OCR look at the field's box read when it disagreed (src/pipeline/second-look.ts),
+   * and the confidence before it: master data may show that the second reading was the right one.
+   */
+  secondReading?: { value: string; before: number };
 }
 
 /** Who the document says the customer is; validation resolves it against master data. */

@@ -7,7 +7,7 @@ import { finding } from '../domain/findings.ts';
 import { emptyOrder } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
 import { createOcrEngine } from '../ocr/index.ts';
-import { poNumberFrom, secondLook } from './second-look.ts';
+import { dateFrom, poNumberFrom, secondLook } from './second-look.ts';
 
 /** A page image holding one line, and the box of its PO number as OCR found it on the page. */
 async function pageWith(
@@ -91,5 +91,38 @@ describe('second look at an unsure PO number', () => {
     expect(poNumberFrom(': HWI-1017.', null)).toEqual({ value: 'HWI-1017', repaired: false });
     expect(poNumberFrom('HWI1-1017', 'HWI-\\d{4}')).toEqual({ value: 'HWI-1017', repaired: true });
     expect(poNumberFrom('number', null)).toBeNull();
+  });
+});
+
+describe('second look at an unsure date', () => {
+  const ocr = createOcrEngine({ workers: 1 });
+  afterAll(() => ocr.close());
+
+  function dated(value: string, box: { x: number; y: number; w: number; h: number }, confidence: number) {
+    const { outcome, extracted } = outcomeFor('HWI-1017', box, 1);
+    extracted.order.orderDate = value;
+    extracted.fieldMeta.orderDate = { confidence, source: { kind: 'box', page: 1, ...box } };
+    return { outcome, extracted };
+  }
+
+  it('raises a date the crop reads again, in either day/month order', async () => {
+    const { page, box } = await pageWith('PO number: 03/11/2026');
+    const { outcome, extracted } = dated('2026-11-03', box, 0.8);
+    await secondLook(outcome, [page], ocr, () => null);
+    expect(extracted.fieldMeta.orderDate!.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('lowers a date the crop reads otherwise and keeps the other reading', async () => {
+    const { page, box } = await pageWith('PO number: 08/11/2026');
+    const { outcome, extracted } = dated('2026-11-03', box, 0.8);
+    await secondLook(outcome, [page], ocr, () => null);
+    expect(extracted.fieldMeta.orderDate!.confidence).toBeLessThan(0.8);
+    expect(extracted.fieldMeta.orderDate!.secondReading?.before).toBe(0.8);
+  });
+
+  it('finds every date a crop holds, written with numbers or words', () => {
+    expect(dateFrom('Fecha: 03/11/2026')?.value).toEqual(['2026-11-03', '2026-03-11']);
+    expect(dateFrom('3 de noviembre de 2026')?.value).toEqual(['2026-11-03']);
+    expect(dateFrom('Fecha')).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A second look at fields nothing else can vouch for. Line codes are confirmed by master data and
- * amounts by arithmetic, but a PO number has no witness: when its OCR reading is unsure, the
- * field's box is cut from the page, enlarged and read again on its own. Two readings that agree
+ * amounts by arithmetic, but a PO number or a date has no such witness: when its OCR reading is
+ * unsure, the field's box is cut from the page, enlarged and read again on its own. (A total has
+ * its witness in the lines that add up to it: validation checks that.) Two readings that agree
  * (after the customer's format, when the template gives one) raise the field's confidence; two
  * that disagree lower it, and the finding shows both.
  */
@@ -13,6 +14,7 @@ import type { OcrEngine } from '../ocr/index.ts';
 import { cleanWord } from '../extract/layout.ts';
 import { lower, raise, round3 } from '../extract/meta.ts';
 import { checkShape, shapeOf } from '../extract/shape.ts';
+import { dateAtStart } from '../extract/dates.ts';
 
 /** Fields under this confidence get a second look (the default acceptance threshold). */
 export const SECOND_LOOK_UNDER = 0.9;
@@ -53,16 +55,51 @@ async function cropOf(page: Page, box: { x: number; y: number; w: number; h: num
     .toBuffer();
 }
 
+/** The fields a second look reads, each with how its crop's text gives a value to compare. */
+const LOOKS: Record<
+  string,
+  (text: string, pattern: string | null) => { value: unknown; repaired: boolean } | null
+> = {
+  poNumber: poNumberFrom,
+  orderDate: dateFrom,
+  deliveryDate: dateFrom,
+};
+
+/** Every date the crop's words hold, in either day/month order: the reading agrees if one matches. */
+export function dateFrom(text: string): { value: unknown; repaired: boolean } | null {
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  const dates = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    for (const order of ['dmy', 'mdy'] as const) {
+      const d = dateAtStart(words.slice(i), order);
+      if (d) dates.add(d.iso);
+    }
+  }
+  return dates.size > 0 ? { value: [...dates], repaired: false } : null;
+}
+
+function agrees(again: unknown, value: unknown): boolean {
+  return Array.isArray(again) ? again.includes(value) : again === value;
+}
+
 async function lookAgain(
   order: ExtractedOrder,
+  field: string,
   pages: Page[],
   ocr: OcrEngine,
   pattern: string | null,
 ): Promise<void> {
-  const meta = order.fieldMeta.poNumber;
-  const value = order.order.poNumber;
+  const meta = order.fieldMeta[field];
+  const value = (order.order as unknown as Record<string, unknown>)[field];
   const src = meta?.source;
-  if (!meta || value === null || meta.confidence >= SECOND_LOOK_UNDER || src?.kind !== 'box') return;
+  if (
+    !meta ||
+    value === null ||
+    value === undefined ||
+    meta.confidence >= SECOND_LOOK_UNDER ||
+    src?.kind !== 'box'
+  )
+    return;
   const page = pages.find((p) => p.number === src.page);
   if (!page?.image || page.source !== 'ocr') return;
   const read = await ocr.recognize(await cropOf(page, src), { crop: true });
@@ -71,8 +108,10 @@ async function lookAgain(
     .filter((w) => w !== null)
     .map((w) => w.text)
     .join(' ');
-  const again = poNumberFrom(text, pattern);
-  const agreed = again?.value === value;
+  const again = LOOKS[field]!(text, pattern);
+  // A date crop that reads as no date says nothing either way (a PO crop that reads as nothing does).
+  if (again === null && field !== 'poNumber') return;
+  const agreed = again !== null && agrees(again.value, value);
   // A second reading that needed no repair is the stronger witness.
   const confidence = round3(
     !agreed
@@ -81,17 +120,21 @@ async function lookAgain(
         ? raise(meta.confidence)
         : raise(raise(meta.confidence)),
   );
-  order.fieldMeta.poNumber = { ...meta, confidence };
-  const said = agreed ? 'a second reading agreed' : `a second reading gave "${again?.value ?? text}"`;
+  const second = typeof again?.value === 'string' ? again.value : text;
+  // A disagreeing reading is kept: master data may later show which of the two was right.
+  order.fieldMeta[field] = agreed
+    ? { ...meta, confidence }
+    : { ...meta, confidence, secondReading: { value: second, before: meta.confidence } };
+  const said = agreed ? 'a second reading agreed' : `a second reading gave "${second}"`;
   order.findings = order.findings.map((f) => {
-    if (f.code !== 'low_confidence' || f.field !== 'poNumber') return f;
+    if (f.code !== 'low_confidence' || f.field !== field) return f;
     const severity = agreed && confidence >= LOW_CONFIDENCE ? 'info' : f.severity;
     return { ...f, severity, message: `${f.message}; ${said} (now ${confidence.toFixed(2)})` };
   });
 }
 
 /**
- * Gives unsure PO numbers of OCR'd pages a second look (see above), in place. `patternOf` names
+ * Gives unsure PO numbers and dates of OCR'd pages a second look (see above), in place. `patternOf` names
  * the customer's PO format for an order, when its template has one.
  */
 export async function secondLook(
@@ -102,6 +145,7 @@ export async function secondLook(
 ): Promise<void> {
   if (outcome.kind !== 'orders') return;
   for (const order of outcome.orders) {
-    if (!order.rejected) await lookAgain(order, pages, ocr, patternOf(order));
+    if (order.rejected) continue;
+    for (const field of Object.keys(LOOKS)) await lookAgain(order, field, pages, ocr, patternOf(order));
   }
 }
