@@ -1,3 +1,4 @@
+import { invertBars } from './inverse.ts';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { despeckle, despeckleOptionsFor } from './despeckle.ts';
 import { type Resolution, tiffResolution } from './tiff-ifd.ts';
@@ -149,6 +150,8 @@ async function clean(img: Sharp, size: { width: number; height: number }, dpi: n
     .toColourspace('b-w')
     .raw()
     .toBuffer({ resolveWithObject: true });
+  // Inverse column headers first: despeckling would take their letters for noise.
+  invertBars(data, info.width, info.height, Math.max(6, Math.round(dpi / 12)), Math.round(dpi / 3));
   despeckle(data, info.width, info.height, despeckleOptionsFor(dpi));
   const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
     .png({ compressionLevel: 6 })
