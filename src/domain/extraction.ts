@@ -64,6 +64,11 @@ export interface ExtractedOrder {
   confidenceCap?: number;
   /** The part of the document this order came from, as text a person can read (review screen). */
   sourceText: string | null;
+  /**
+   * Read documents whose PO number no label named: the code-shaped words outside the line table,
+   * for validation to hold against the shape of the customer's earlier PO numbers.
+   */
+  poCandidates?: Array<{ value: string; meta: FieldMeta }>;
   /** Format-specific reference, e.g. EDIFACT message reference number (UNH 0062). */
   reference: string | null;
   /**

@@ -54,6 +54,8 @@ const en: Sentences = {
     `Line ${p.line}: GTIN ${p.gtin} ${p.expected ? `has a wrong check digit (${p.expected} would be valid)` : 'is not a GTIN (8, 12, 13 or 14 digits)'}; it was not used to find the article`,
   'low_confidence.poShape': (p) =>
     `poNumber read as "${p.read}", taken as "${p.value}", the shape of the customer's earlier PO numbers`,
+  'low_confidence.poByShape': (p) =>
+    `poNumber found without a label: "${p.value}" is the one code on the page of the shape of the customer's earlier PO numbers`,
   'low_confidence.threshold': (p, x) =>
     `Extraction confidence ${x.n(p.confidence)} is under the threshold ${x.n(p.threshold)}.`,
   'low_confidence.pages': (p) => `Only the first ${p.read} of ${p.total} pages were read.`,
@@ -125,6 +127,8 @@ const es: Sentences = {
     `Línea ${p.line}: el GTIN ${p.gtin} ${p.expected ? `tiene un dígito de control erróneo (${p.expected} sería válido)` : 'no es un GTIN (8, 12, 13 o 14 cifras)'}; no se usó para buscar el artículo`,
   'low_confidence.poShape': (p) =>
     `El número de pedido se leyó como «${p.read}»; se tomó «${p.value}», la forma de los pedidos anteriores del cliente`,
+  'low_confidence.poByShape': (p) =>
+    `Número de pedido hallado sin etiqueta: «${p.value}» es el único código de la página con la forma de los pedidos anteriores del cliente`,
   'low_confidence.threshold': (p, x) =>
     `La confianza de la lectura, ${x.n(p.confidence)}, está por debajo del umbral ${x.n(p.threshold)}.`,
   'low_confidence.pages': (p) => `Solo se leyeron las primeras ${p.read} de ${p.total} páginas.`,

@@ -10,7 +10,7 @@ import { isSecondaryField, LOW_CONFIDENCE } from '../domain/confidence.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import { type CanonicalOrder, emptyOrder } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
-import { type DateOrder, dateOrderOf } from './dates.ts';
+import { type DateOrder, dateAtStart, dateOrderOf } from './dates.ts';
 import {
   findCompanyName,
   findCurrency,
@@ -22,12 +22,12 @@ import {
 } from './evidence.ts';
 import { type HeaderReadings, readHeader } from './header.ts';
 import { groupLines, type TextLine } from './layout.ts';
-import { lower, metaOf, type Reading, raise, round3 } from './meta.ts';
+import { FOUND_BY, lower, metaOf, type Reading, raise, reading, round3 } from './meta.ts';
 import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
 import { arithmeticAgrees, type LineReading, readRows, sameAmount } from './rows.ts';
 import { arithmeticRows } from './arithmetic-rows.ts';
 import { findTable, type Table } from './table.ts';
-import { proseDeliveryDate, proseLines, prosePoNumber } from './prose.ts';
+import { codeShaped, proseDeliveryDate, proseLines, prosePoNumber } from './prose.ts';
 import { applyTemplate, matchTemplate, type Template } from './templates.ts';
 
 /** What the channel knows about the sender, used as customer evidence beside the document's own. */
@@ -127,6 +127,7 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
         confidence,
         confidenceCap: cap,
         sourceText: lines.map((l) => l.text).join('\n'),
+        ...(order.poNumber === null ? { poCandidates: poCandidates(lines, rowLines(table)) } : {}),
         reference: template ? `template ${template.customer} (${template.file})` : null,
       },
     ],
@@ -145,6 +146,24 @@ function chooseRows(table: Table | null, lines: TextLine[], format: NumberFormat
   if (byArithmetic.length > closing && byArithmetic.length >= fromTable.length) return byArithmetic;
   if (fromTable.length > 0) return fromTable;
   return proseLines(lines, new Set(), format);
+}
+
+/** Most candidates a document offers for its unlabelled PO number. */
+const MAX_PO_CANDIDATES = 40;
+
+/** The code-shaped words outside the line table (not dates): where an unlabelled PO number is. */
+function poCandidates(lines: TextLine[], rows: Set<number>): Array<{ value: string; meta: FieldMeta }> {
+  const out: Array<{ value: string; meta: FieldMeta }> = [];
+  for (const line of lines) {
+    if (rows.has(line.index)) continue;
+    for (const w of line.words) {
+      const value = w.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+      if (!codeShaped(value) || dateAtStart([value]) !== null) continue;
+      out.push({ value, meta: metaOf(reading(value, [w], line.page, FOUND_BY.pattern)) });
+      if (out.length >= MAX_PO_CANDIDATES) return out;
+    }
+  }
+  return out;
 }
 
 /** The table's lines the header search skips: its rows, not its header lines (read left of the table). */

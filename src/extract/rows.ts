@@ -128,7 +128,8 @@ export function arithmeticAgrees(line: OrderLine, discount = 0): boolean | null 
 function crossCheck(line: OrderLine, r: LineReading['readings'], discount: number): void {
   const agree = arithmeticAgrees(line, discount);
   if (agree === null) return;
-  const repaired = !agree && repairLostDecimal(line, r, discount);
+  const repaired =
+    !agree && (repairLostDecimal(line, r, discount) || (discount === 0 && netOfImpliedDiscount(line, r)));
   for (const f of ['quantity', 'unitPrice', 'amount'] as const) {
     if (repaired && f === 'unitPrice') continue;
     const rd = r[f]!;
@@ -154,6 +155,25 @@ function repairLostDecimal(line: OrderLine, r: LineReading['readings'], discount
     return true;
   }
   return false;
+}
+
+/**
+ * A gross price beside an amount that is net of a discount whose column went unrecognised: when
+ * the amount is the quantity at the price less a round percentage (a multiple of 0.5, 0.5 to
+ * 90), the net unit price is amount / quantity (CONTRACTS.md section 1), kept below the
+ * low-confidence bar for a person to confirm. Returns whether it applied.
+ */
+function netOfImpliedDiscount(line: OrderLine, r: LineReading['readings']): boolean {
+  const { quantity: q, unitPrice: p, amount: a } = line;
+  if (q === null || p === null || a === null || q <= 0 || p <= 0 || r.unitPrice === undefined) return false;
+  const percent = (1 - a / (q * p)) * 100;
+  const step = Math.round(percent * 2) / 2;
+  if (step < 0.5 || step > 90 || Math.abs(percent - step) > 0.02) return false;
+  const net = round6(a / q);
+  line.unitPrice = net;
+  r.unitPrice.value = net;
+  r.unitPrice.confidence = Math.min(r.unitPrice.confidence, REPAIRED);
+  return true;
 }
 
 /** Confidence of a value repaired by arithmetic: under LOW_CONFIDENCE, never accepted unseen. */

@@ -17,7 +17,7 @@ import {
   loadEarlierPoNumbers,
   loadOrderFacts,
 } from './repository.ts';
-import { witnessFields, witnessPoNumber } from './witnesses.ts';
+import { poNumberByShape, witnessFields, witnessPoNumber } from './witnesses.ts';
 import type {
   CatalogFacts,
   CustomerFacts,
@@ -58,6 +58,7 @@ export async function validateOrder(
   if (read && customer) {
     const earlier = await loadEarlierPoNumbers(q, customer.id, input.documentId);
     found.push(...witnessPoNumber(order, fieldMeta, earlier, because));
+    found.push(...poNumberByShape(order, fieldMeta, extracted.poCandidates ?? [], earlier));
   }
   // The document-wide cache knows the PO numbers as read: a mended one is looked up on its own.
   const factsCache = order.poNumber === readPo ? cache : undefined;

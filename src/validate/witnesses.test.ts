@@ -3,7 +3,7 @@ import type { FieldMeta } from '../domain/extraction.ts';
 import { type CanonicalOrder, emptyOrder } from '../domain/order.ts';
 import { line } from './testing.ts';
 import type { CustomerFacts, ProductFacts } from './types.ts';
-import { historyShape, witnessFields, witnessPoNumber } from './witnesses.ts';
+import { historyShape, poNumberByShape, witnessFields, witnessPoNumber } from './witnesses.ts';
 
 const box = { kind: 'box' as const, page: 1, x: 0, y: 0, w: 10, h: 10 };
 const meta = (confidence: number, extra: Partial<FieldMeta> = {}): FieldMeta => ({
@@ -136,5 +136,31 @@ describe('witnessFields', () => {
     expect(m.total!.confidence).toBe(0.8);
     expect(m['lines[0].quantity']!.confidence).toBe(0.8);
     expect(m.currency!.confidence).toBe(0.5);
+  });
+});
+
+describe('poNumberByShape', () => {
+  const earlier = ['RB26/0101', 'RB26/0150', 'RB26/0199'];
+  const cand = (...values: string[]) => values.map((value) => ({ value, meta: meta(0.7) }));
+
+  it("takes the one unlabelled code of the customer's PO shape", () => {
+    const o = emptyOrder();
+    const m: Record<string, FieldMeta> = {};
+    const [f] = poNumberByShape(o, m, cand('B36704153', 'RB26/0319', 'MUL-40161'), earlier);
+    expect(o.poNumber).toBe('RB26/0319');
+    expect(m.poNumber!.confidence).toBe(0.7);
+    expect(f?.severity).toBe('warning');
+  });
+
+  it('takes none when two codes fit, when the shape is only digits, or when a PO was read', () => {
+    const two = emptyOrder();
+    expect(poNumberByShape(two, {}, cand('RB26/0319', 'RB26/0320'), earlier)).toEqual([]);
+    expect(two.poNumber).toBeNull();
+    const digits = emptyOrder();
+    expect(poNumberByShape(digits, {}, cand('4500123'), ['4500001', '4500002', '4500003'])).toEqual([]);
+    expect(digits.poNumber).toBeNull();
+    const read = { ...emptyOrder(), poNumber: 'X-1' };
+    expect(poNumberByShape(read, {}, cand('RB26/0319'), earlier)).toEqual([]);
+    expect(read.poNumber).toBe('X-1');
   });
 });

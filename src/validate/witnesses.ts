@@ -165,3 +165,32 @@ export function witnessFields(
   }
   return because;
 }
+
+/**
+ * A PO number no label named (a fax lost its small print): the one code on the page, outside the
+ * line table, of the shape of the customer's earlier PO numbers. Only a shape with letters of its
+ * own ("RB26/0319", not any six digits) singles one out. Its confidence stays the OCR's own.
+ */
+export function poNumberByShape(
+  order: CanonicalOrder,
+  meta: Meta,
+  candidates: Array<{ value: string; meta: FieldMeta }>,
+  earlier: string[],
+): Finding[] {
+  const shape = historyShape(earlier);
+  // Letters of its own: what is left of the pattern without its letter and digit classes.
+  const literal = shape?.source.replace(/\\p\{L\}|\\d|\{\d+,\d+\}/g, '');
+  if (order.poNumber !== null || !shape || !/\p{L}/u.test(literal ?? '')) return [];
+  const fits = candidates.filter((c) => shape.test(c.value));
+  if (new Set(fits.map((c) => c.value)).size !== 1) return [];
+  const found = fits[0]!;
+  order.poNumber = found.value;
+  meta.poNumber = found.meta;
+  const msg = `poNumber found without a label: "${found.value}" is the one code on the page of the shape of the customer's earlier PO numbers`;
+  return [
+    finding('low_confidence', 'warning', 'poNumber', msg, {
+      t: 'low_confidence.poByShape',
+      value: found.value,
+    }),
+  ];
+}
