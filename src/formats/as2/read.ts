@@ -7,7 +7,7 @@
  */
 import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { type Finding, finding } from '../../domain/findings.ts';
-import { readStructured } from '../index.ts';
+import { readStructured, structuredFormatOf } from '../index.ts';
 import { verifyDetached } from './cms.ts';
 
 export interface As2Options {
@@ -141,11 +141,16 @@ export async function readAs2(bytes: Buffer, opts: As2Options = {}): Promise<Ext
       );
   }
   const content = decodeBody(payload);
-  const found = await readStructured({
-    bytes: content,
-    filename: null,
-    contentType: payload.headers.get('content-type') ?? null,
-  });
+  const input = { bytes: content, filename: null, contentType: payload.headers.get('content-type') ?? null };
+  // A payload that is itself an AS2 message (or a message without a header/body break, whose
+  // "payload" is the message itself) would be read again and again: one level is all there is.
+  if (structuredFormatOf(input)?.id === 'as2')
+    return reject(
+      'unreadable_document',
+      'The AS2 payload is another AS2 message, which is not an order.',
+      findings,
+    );
+  const found = await readStructured(input);
   if (!found)
     return reject(
       'unreadable_document',
