@@ -5,7 +5,7 @@
  * message or another signer holds the order for review with `unverified_signature`; a certificate
  * that cannot be read stops the start.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,25 @@ describe('the service checks AS2 signatures with the configured certificates', (
     expect(order!.order.customer.id).toBe('C042');
     expect(sigFindings(order!)).toEqual([]);
     expect(order!.status).toBe('accepted');
+    expect(order!.order.notes).toMatch(/Received by AS2 from FERRLOPEZAS2 \(signature verified\)/);
+    // The document is the X12 it carried, so the customer is answered with an X12 855.
+    const [doc] = await service.db.query<{ format: string }>(
+      'SELECT format FROM documents WHERE filename LIKE $1',
+      ['%good.as2'],
+    );
+    expect(doc!.format).toBe('x12');
+    const outbox = join(dir, 'data', 'outbox', 'x12');
+    const until = Date.now() + 30_000;
+    let reply: string | null = null;
+    while (reply === null) {
+      const names = await readdir(outbox).catch(() => [] as string[]);
+      const name = names.find((n) => n.endsWith('.x12'));
+      if (name) reply = await readFile(join(outbox, name), 'latin1');
+      else if (Date.now() > until) throw new Error('no X12 855 was written');
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(reply).toMatch(/ST\*855\*/);
+    expect(reply).toContain('PO-AS2-OK');
   });
 
   it('a message changed after signing, or signed by someone else, is held with unverified_signature', async () => {

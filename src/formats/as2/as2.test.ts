@@ -129,7 +129,9 @@ describe.skipIf(!hasOpenssl())('the test signatures are real CMS (openssl as the
 describe('an AS2 message that holds itself', () => {
   it('is refused with the reason instead of being read again and again (found by fuzzing)', async () => {
     // No blank line after the headers: the "body" is the whole message, an AS2 message again.
-    const outcome = await readAs2(Buffer.from('AS2-From: X\r\nContent-Type: application/edi-x12\r\nAS2-To: Y'));
+    const outcome = await readAs2(
+      Buffer.from('AS2-From: X\r\nContent-Type: application/edi-x12\r\nAS2-To: Y'),
+    );
     expect(outcome.kind).toBe('rejected');
     expect(outcome.findings.map((f) => f.message).join(' ')).toMatch(/another AS2 message/);
     const nested = as2Message(as2Message(x12, { sign: buyer.sign }), { contentType: 'message/disposition' });

@@ -95,7 +95,9 @@ export async function readAs2(bytes: Buffer, opts: As2Options = {}): Promise<Ext
     ? Object.entries(opts.certificates ?? {}).find(([k]) => k.toLowerCase() === from.toLowerCase())?.[1]
     : undefined;
   let payload: Part;
-  if (/^multipart\/signed/i.test(type)) {
+  const signed = /^multipart\/signed/i.test(type);
+  let checked = false;
+  if (signed) {
     const [signed, sig] = multipart(message.body, param(type, 'boundary') ?? '');
     if (!signed)
       return reject('unreadable_document', 'The AS2 message is signed but its signed part cannot be found.');
@@ -113,6 +115,7 @@ export async function readAs2(bytes: Buffer, opts: As2Options = {}): Promise<Ext
       const check = sig
         ? verifyDetached(signed, decodeBody(splitPart(sig)), cert)
         : { ok: false as const, reason: 'it is missing' };
+      checked = check.ok;
       if (!check.ok)
         findings.push(
           finding(
@@ -158,11 +161,15 @@ export async function readAs2(bytes: Buffer, opts: As2Options = {}): Promise<Ext
       findings,
     );
   const outcome = found.outcome;
-  if (outcome.kind === 'orders' && from) {
+  if (outcome.kind !== 'orders') return { ...outcome, findings: [...findings, ...outcome.findings] };
+  const signature = !signed ? 'unsigned' : checked ? 'signature verified' : 'signature not verified';
+  for (const o of outcome.orders) {
     // The AS2 sender id names the trading partner, after the ids in the payload itself.
-    for (const o of outcome.orders) if (!o.evidence.partyIds.includes(from)) o.evidence.partyIds.push(from);
+    if (from && !o.evidence.partyIds.includes(from)) o.evidence.partyIds.push(from);
+    const note = `Received by AS2 from ${from ?? 'an unnamed sender'} (${signature})`;
+    o.order.notes = o.order.notes ? `${note}. ${o.order.notes}` : note;
   }
-  return { ...outcome, findings: [...findings, ...outcome.findings] };
+  return { ...outcome, format: found.format, findings: [...findings, ...outcome.findings] };
 }
 
 function reject(code: 'unreadable_document', message: string, more: Finding[] = []): ExtractOutcome {
