@@ -50,11 +50,12 @@ describe('the service checks AS2 signatures with the configured certificates', (
     expect(Object.keys(config.as2.certificates)).toEqual(['FERRLOPEZAS2']);
     service = await startService(config, silentLogger);
     await importMasterData(service.db, DEMO_MASTER_DATA);
-  });
+    // A whole service (migrations on a fresh embedded database) starts slowly on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await service?.stop();
     await pg?.close();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
   /** Drops a file into the EDI folder and waits for the orders read from it. */
