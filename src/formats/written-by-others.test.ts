@@ -144,9 +144,9 @@ describe('structured orders written by others, through extract --data', () => {
         }
       }
       for (const k of gold) wrong.push(`${name} #${i + 1} line ${k} not read`);
-      e.amounts?.forEach((a, j) =>
-        expect(o.lines[j]?.amount ?? null, `${name} line ${j + 1} amount`).toBe(a),
-      );
+      for (const [j, a] of (e.amounts ?? []).entries()) {
+        expect(o.lines[j]?.amount ?? null, `${name} line ${j + 1} amount`).toBe(a);
+      }
     });
     expect(wrong.slice(before)).toEqual([]);
   }
