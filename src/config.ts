@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flatten, list, Reader, readConfigFile, type Source } from './config-source.ts';
+import { loadAs2Certificates } from './formats/as2/certificates.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { type BusinessCalendar, parseCalendar } from './sla/calendar.ts';
 
@@ -25,6 +26,11 @@ export interface Config {
   worker: WorkerConfig;
   erp: ErpConfig;
   edifact: { dropDir: string; enabled: boolean; stableMs: number; pollMs: number };
+  /**
+   * AS2 partners' signing certificates (PEM) by AS2-From id: a signed AS2 message from one of them
+   * is checked against it. Read and parsed at start-up.
+   */
+  as2: { certificates: Record<string, string> };
   /**
    * Fax gateway spool folder (PDF, TIFF, images); the sender's number from file name or sidecar.
    * `trusted`: the folder also takes the supplier's own scans, so a file without a caller number
@@ -374,6 +380,12 @@ export function loadConfig(
       dropDir: resolve(r.str('edifact.dropDir', 'ORDERCAP_EDI_DROP_DIR', `${dataDir}/inbox/edifact`)),
       stableMs: r.int('edifact.stableMs', 'ORDERCAP_DROP_STABLE_MS', 1000, 0, 600_000),
       pollMs: r.int('edifact.pollMs', 'ORDERCAP_DROP_POLL_MS', 1000, 10, 600_000),
+    },
+    as2: {
+      certificates: loadAs2Certificates(
+        list(r.str('as2.certificates', 'ORDERCAP_AS2_CERTIFICATES', '')),
+        problems,
+      ),
     },
     fax: {
       enabled: r.bool('fax.enabled', 'ORDERCAP_FAX_DROP', true),

@@ -12,6 +12,7 @@ import { ImapConnector } from '../connectors/imap/index.ts';
 import { ConfirmationSender } from './confirm/sender.ts';
 import { mailSourceRef, SmtpListener } from '../connectors/smtp/index.ts';
 import { allFormats, templatesFrom } from './pipeline/paper.ts';
+import { withAs2Certificates } from './formats/index.ts';
 import { learnedTemplates } from './pipeline/templates-source.ts';
 import { learnedLayouts } from './learn/store.ts';
 import { submit } from './pipeline/submit.ts';
@@ -71,7 +72,10 @@ export async function startService(config: Config, log: Logger): Promise<Running
           validation: config.validation,
           acceptThreshold: config.acceptThreshold,
           deliverTo: config.erp.adapter,
-          formats: allFormats(ocr, templates, config.documents, layouts),
+          formats: withAs2Certificates(
+            allFormats(ocr, templates, config.documents, layouts),
+            config.as2.certificates,
+          ),
           ...(reader ? { reader } : {}),
           confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
           sla: config.sla,

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { chooseFormat, type DocumentFormat, describeUnsupported } from '../pipeline/formats.ts';
 import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { withAs2Certificates } from '../formats/index.ts';
 import { learnedLayouts } from '../learn/store.ts';
 import { teachPairs } from '../learn/teach.ts';
 import { createProgress, type Progress } from './progress.ts';
@@ -51,11 +52,9 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
       const refused = report.files.some((f) => f.errors.length > 0);
       if (refused) process.stderr.write(`${formatImportReport(report)}\n`);
     }
-    const formats = allFormats(
-      ocr,
-      templatesFrom(config.templatesDir, log),
-      config.documents,
-      learnedLayouts(db, 0),
+    const formats = withAs2Certificates(
+      allFormats(ocr, templatesFrom(config.templatesDir, log), config.documents, learnedLayouts(db, 0)),
+      config.as2.certificates,
     );
     if (opts.teach) await teachPairs({ db, config, log, deliverTo: null, formats }, opts.teach);
     await extractFiles(

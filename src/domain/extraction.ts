@@ -108,6 +108,12 @@ export type ExtractOutcome =
       origin?: MessageOrigin;
       /** EDIFACT: the interchange sender (UNB), the envelope's identity of who sent it. */
       interchangeSender?: string | null;
+      /**
+       * The format the orders were written in, when a wrapper read them with another reader (an
+       * AS2 message's X12 payload: `x12`). It is the document's format, so the reply is that
+       * format's (an X12 855), not the wrapper's.
+       */
+      format?: string;
     }
   | { kind: 'rejected'; findings: Finding[]; pages?: Page[]; origin?: MessageOrigin };
 

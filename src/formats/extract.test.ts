@@ -20,6 +20,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { countingOcr } from '../testing/hostile.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';
 import { allFormats } from '../pipeline/paper.ts';
+import { afOnlyPdf } from '../testing/af-pdf.ts';
 import {
   cleanOrder,
   type SampleOrder,
@@ -87,6 +88,11 @@ const FORMATS: Record<string, { file: string; write: Writer }> = {
   },
   'order-x': { file: 'order-x.xml', write: (o) => Buffer.from(toOrderX(o)) },
   'order-x-pdf': { file: 'order.pdf', write: orderXPdf },
+  // Listed only in the catalog's /AF array (PDF 2.0 / PDF/A-3), not in the EmbeddedFiles tree.
+  'order-x-af-pdf': {
+    file: 'factur.pdf',
+    write: (o) => afOnlyPdf(Buffer.from(toOrderX(o)), 'order-x.xml', `Pedido ${o.po}`),
+  },
   csv: {
     file: 'pedido.csv',
     write: (o) => Buffer.from(toCsv(o, { decimalComma: true, shuffle: true }), 'latin1'),
@@ -262,6 +268,7 @@ describe('order-capture extract (the program) on every structured format', () =>
         'edi',
         'edi',
         'edi',
+        'scan',
         'scan',
         'email',
         'email',

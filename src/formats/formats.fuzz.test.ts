@@ -175,6 +175,41 @@ describe('X12 reader, fuzzed', () => {
     );
   });
 
+  it('reads back two interchanges with their own separators, the first wrapped by a VAN', async () => {
+    await fuzz(
+      'x12',
+      fc.property(
+        genOrder,
+        genOrder,
+        x12Options,
+        x12Options,
+        fc.integer({ min: 60, max: 100 }),
+        (a, b, optA, optB, width) => {
+          // Wrapping is for files whose terminator is no line break.
+          const first = toX12(a, {
+            ...optA,
+            segment: optA.segment === '\n' ? '~' : optA.segment,
+            newline: '',
+          });
+          const wrapped = first.replace(new RegExp(`(.{${width}})`, 'gs'), '$1\r\n');
+          const second = toX12(b, optB.segment === '\n' ? { ...optB, newline: '' } : optB);
+          const outcome = readX12(Buffer.from(`${wrapped}\r\n${second}`, 'latin1'));
+          check(outcome);
+          if (outcome.kind !== 'orders') throw new Error(outcome.findings.map((f) => f.message).join('; '));
+          expect(outcome.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+          expect(outcome.orders.map((p) => p.order.poNumber)).toEqual([a.po, b.po]);
+          const lines = (o: SampleOrder) => o.lines.map((l) => [l.sku, l.ref, l.quantity, l.price]);
+          expect(
+            outcome.orders.map((p) =>
+              p.order.lines.map((l) => [l.sku, l.customerRef, l.quantity, l.unitPrice]),
+            ),
+          ).toEqual([lines(a), lines(b)]);
+        },
+      ),
+      100,
+    );
+  });
+
   it('reads any mutation of a valid or real interchange into an outcome', async () => {
     const seed =
       X12_SEEDS.length > 0

@@ -67,6 +67,17 @@ export function as2Format(opts: As2Options = {}): DocumentFormat {
   };
 }
 
+/**
+ * `formats` with its AS2 reader checking signatures against the configured partners' certificates
+ * (Config.as2): what the service and `extract` read with.
+ */
+export function withAs2Certificates(
+  formats: readonly DocumentFormat[],
+  certificates: Record<string, string>,
+): DocumentFormat[] {
+  return formats.map((f) => (f.id === 'as2' ? as2Format({ certificates }) : f));
+}
+
 /** The structured formats, in no particular order: the score decides. */
 export const STRUCTURED_FORMATS: readonly DocumentFormat[] = [
   x12Format,

@@ -320,8 +320,8 @@ export function toCsv(
     .join('\r\n')}\r\n`;
 }
 
-/** A minimal XLSX workbook (stored ZIP, inline strings, numbers as numbers) holding the rows. */
-export function toXlsx(rows: string[][], sheetName = 'Pedido'): Buffer {
+/** A minimal XLSX workbook (stored ZIP, inline strings, numbers as numbers) holding the rows; `merges` as `A1:C1`. */
+export function toXlsx(rows: string[][], sheetName = 'Pedido', merges: string[] = []): Buffer {
   const colName = (i: number) => String.fromCharCode(65 + i);
   const cell = (v: string, r: number, c: number) => {
     const ref = `${colName(c)}${r + 1}`;
@@ -332,7 +332,11 @@ export function toXlsx(rows: string[][], sheetName = 'Pedido'): Buffer {
   const sheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows
     .map((r, i) => `<row r="${i + 1}">${r.map((v, c) => cell(v, i, c)).join('')}</row>`)
-    .join('')}</sheetData></worksheet>`;
+    .join('')}</sheetData>${
+    merges.length > 0
+      ? `<mergeCells count="${merges.length}">${merges.map((m) => `<mergeCell ref="${m}"/>`).join('')}</mergeCells>`
+      : ''
+  }</worksheet>`;
   const files: Record<string, string> = {
     '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,

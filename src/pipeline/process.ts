@@ -92,7 +92,9 @@ export async function processDocument(opts: PipelineOptions, job: Job): Promise<
   faultPoint('pipeline.after-validate');
   timer.lap('validate');
   await db.transaction(async (tx) => {
-    await storeResult(tx, opts, doc, format, outcome, orders, job.locked_by);
+    // A wrapper's payload format (AS2 around X12) is the document's: its reply is that format's.
+    const stored = (outcome.kind === 'orders' && outcome.format) || format;
+    await storeResult(tx, opts, doc, stored, outcome, orders, job.locked_by);
     await completeJob(tx, job);
     // Everything written, the transaction still open: a kill here must leave no trace of it.
     faultPoint('pipeline.before-commit');

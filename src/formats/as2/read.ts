@@ -7,7 +7,7 @@
  */
 import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { type Finding, finding } from '../../domain/findings.ts';
-import { readStructured } from '../index.ts';
+import { readStructured, structuredFormatOf } from '../index.ts';
 import { verifyDetached } from './cms.ts';
 
 export interface As2Options {
@@ -95,7 +95,9 @@ export async function readAs2(bytes: Buffer, opts: As2Options = {}): Promise<Ext
     ? Object.entries(opts.certificates ?? {}).find(([k]) => k.toLowerCase() === from.toLowerCase())?.[1]
     : undefined;
   let payload: Part;
-  if (/^multipart\/signed/i.test(type)) {
+  const signed = /^multipart\/signed/i.test(type);
+  let checked = false;
+  if (signed) {
     const [signed, sig] = multipart(message.body, param(type, 'boundary') ?? '');
     if (!signed)
       return reject('unreadable_document', 'The AS2 message is signed but its signed part cannot be found.');
@@ -113,6 +115,7 @@ export async function readAs2(bytes: Buffer, opts: As2Options = {}): Promise<Ext
       const check = sig
         ? verifyDetached(signed, decodeBody(splitPart(sig)), cert)
         : { ok: false as const, reason: 'it is missing' };
+      checked = check.ok;
       if (!check.ok)
         findings.push(
           finding(
@@ -141,11 +144,16 @@ export async function readAs2(bytes: Buffer, opts: As2Options = {}): Promise<Ext
       );
   }
   const content = decodeBody(payload);
-  const found = await readStructured({
-    bytes: content,
-    filename: null,
-    contentType: payload.headers.get('content-type') ?? null,
-  });
+  const input = { bytes: content, filename: null, contentType: payload.headers.get('content-type') ?? null };
+  // A payload that is itself an AS2 message (or a message without a header/body break, whose
+  // "payload" is the message itself) would be read again and again: one level is all there is.
+  if (structuredFormatOf(input)?.id === 'as2')
+    return reject(
+      'unreadable_document',
+      'The AS2 payload is another AS2 message, which is not an order.',
+      findings,
+    );
+  const found = await readStructured(input);
   if (!found)
     return reject(
       'unreadable_document',
@@ -153,11 +161,15 @@ export async function readAs2(bytes: Buffer, opts: As2Options = {}): Promise<Ext
       findings,
     );
   const outcome = found.outcome;
-  if (outcome.kind === 'orders' && from) {
+  if (outcome.kind !== 'orders') return { ...outcome, findings: [...findings, ...outcome.findings] };
+  const signature = !signed ? 'unsigned' : checked ? 'signature verified' : 'signature not verified';
+  for (const o of outcome.orders) {
     // The AS2 sender id names the trading partner, after the ids in the payload itself.
-    for (const o of outcome.orders) if (!o.evidence.partyIds.includes(from)) o.evidence.partyIds.push(from);
+    if (from && !o.evidence.partyIds.includes(from)) o.evidence.partyIds.push(from);
+    const note = `Received by AS2 from ${from ?? 'an unnamed sender'} (${signature})`;
+    o.order.notes = o.order.notes ? `${note}. ${o.order.notes}` : note;
   }
-  return { ...outcome, findings: [...findings, ...outcome.findings] };
+  return { ...outcome, format: found.format, findings: [...findings, ...outcome.findings] };
 }
 
 function reject(code: 'unreadable_document', message: string, more: Finding[] = []): ExtractOutcome {

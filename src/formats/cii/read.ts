@@ -8,7 +8,7 @@ import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { finding } from '../../domain/findings.ts';
 import type { Address } from '../../domain/order.ts';
 import { Draft, notAnOrderPart } from '../common/draft.ts';
-import { gtinOf, unitCode } from '../common/values.ts';
+import { gtinOf, isoDate, unitCode } from '../common/values.ts';
 import {
   numberOf,
   readXmlDocument,
@@ -96,10 +96,11 @@ function read(root: XmlElement): ExtractOutcome {
     if (textAt(note, 'Content')) d.notes.push(textAt(note, 'Content')!);
   buyer(d, buyerParty);
   const delivery = child(tx, 'ApplicableHeaderTradeDelivery');
+  const event = at(delivery, 'RequestedDeliverySupplyChainEvent');
   setDate(
     d,
     'deliveryDate',
-    dateString(at(delivery, 'RequestedDeliverySupplyChainEvent/OccurrenceDateTime')),
+    dateString(at(event, 'OccurrenceDateTime') ?? at(event, 'OccurrenceSpecifiedPeriod/StartDateTime')),
   );
   const shipTo = child(delivery, 'ShipToTradeParty');
   if (shipTo) {
@@ -114,12 +115,27 @@ function read(root: XmlElement): ExtractOutcome {
   const sums = child(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation');
   d.order.total = numberOf(d, child(sums, 'TaxBasisTotalAmount') ?? child(sums, 'LineTotalAmount'), 'total');
   for (const item of childrenOf(tx, 'IncludedSupplyChainTradeLineItem')) line(d, item);
+  if (d.order.deliveryDate === null) lineDelivery(d, childrenOf(tx, 'IncludedSupplyChainTradeLineItem'));
   if (d.order.lines.length === 0) {
     d.findings.push(
       finding('invalid_message', 'error', 'lines', 'The order has no IncludedSupplyChainTradeLineItem.'),
     );
   }
   return { kind: 'orders', orders: [d.finish({ reference, sourceText: null })], findings: [] };
+}
+
+/** Delivery dates on the lines only (none in the header): the earliest stands for the order. */
+function lineDelivery(d: Draft, items: XmlElement[]): void {
+  let best: { iso: string; el: XmlElement } | null = null;
+  for (const item of items) {
+    const event = at(item, 'SpecifiedLineTradeDelivery/RequestedDeliverySupplyChainEvent');
+    const el = dateString(
+      at(event, 'OccurrenceDateTime') ?? at(event, 'OccurrenceSpecifiedPeriod/StartDateTime'),
+    );
+    const iso = isoDate(textAt(el));
+    if (el && iso && (best === null || iso < best.iso)) best = { iso, el };
+  }
+  if (best) d.set('deliveryDate', best.iso, xmlSource(best.el));
 }
 
 function partyIds(party: XmlElement | null): string[] {

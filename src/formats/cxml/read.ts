@@ -8,7 +8,7 @@ import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { finding } from '../../domain/findings.ts';
 import type { Address } from '../../domain/order.ts';
 import { Draft, notAnOrderPart } from '../common/draft.ts';
-import { isoDate, plainNumber, unitCode } from '../common/values.ts';
+import { gtinOf, isoDate, plainNumber, unitCode } from '../common/values.ts';
 import { attrSource, numberOf, readXmlDocument, sniffRoot, sourced, xmlSource } from '../xml/document.ts';
 import { at, child, childrenOf, textAt, type XmlElement } from '../xml/parse.ts';
 
@@ -159,15 +159,31 @@ function readItem(d: Draft, item: XmlElement): void {
     if (v && l[field] === null)
       l[field] = sourced(d, `${p}.${field}`, el, field === 'unit' ? unitCode(v) : v);
   };
-  text(at(ids, 'SupplierPartID'), 'sku');
-  text(at(ids, 'BuyerPartID'), 'customerRef');
   const detail = child(item, 'ItemDetail');
+  text(at(ids, 'SupplierPartID'), 'sku');
+  // The maker's part number when the supplier gave none (a supplier is often the maker).
+  text(at(detail, 'ManufacturerPartID'), 'sku');
+  text(at(ids, 'BuyerPartID'), 'customerRef');
+  const aux = textAt(at(ids, 'SupplierPartAuxiliaryID'));
+  if (aux) d.notes.push(`Line ${l.lineNo}: supplier part auxiliary id ${aux}`);
+  const eanEl = at(detail, 'ItemDetailIndustry/ItemDetailRetail/EANID');
+  const ean = gtinOf(textAt(eanEl));
+  if (ean) l.gtin = sourced(d, `${p}.gtin`, eanEl, ean);
   l.unitPrice = numberOf(d, at(detail, 'UnitPrice/Money'), `${p}.unitPrice`);
   text(at(detail, 'Description'), 'description');
   text(at(detail, 'UnitOfMeasure'), 'unit');
-  const requested = item.attrs.requestedDeliveryDate ? isoDate(item.attrs.requestedDeliveryDate) : null;
-  if (requested && (d.order.deliveryDate === null || requested < d.order.deliveryDate)) {
-    d.order.deliveryDate = requested;
-    d.source('deliveryDate', attrSource(item, 'requestedDeliveryDate'));
+  // The earliest date asked for, on the item or on its schedule lines, stands for the order.
+  for (const el of [item, ...childrenOf(item, 'ScheduleLine')]) {
+    const requested = el.attrs.requestedDeliveryDate ? isoDate(el.attrs.requestedDeliveryDate) : null;
+    if (requested && (d.order.deliveryDate === null || requested < d.order.deliveryDate)) {
+      d.order.deliveryDate = requested;
+      d.source('deliveryDate', attrSource(el, 'requestedDeliveryDate'));
+    }
+  }
+  // Ship-to on the items only (no header ShipTo): the first item's.
+  const shipTo = at(item, 'ShipTo/Address');
+  if (shipTo && d.order.shipTo === null) {
+    d.order.shipTo = addressOf(shipTo);
+    d.source('shipTo', xmlSource(shipTo));
   }
 }

@@ -103,6 +103,17 @@ const NAMES: Record<Column, string[]> = {
     'net price',
     'precio neto',
     'pvp',
+    // Abbreviated as sheets write them: "Precio/ud", "P. unit.", "Price/ea", "Unit cost".
+    'precio ud',
+    'precio u',
+    'precio unit',
+    'p unit',
+    'p unitario',
+    'price ea',
+    'price each',
+    'price per unit',
+    'unit cost',
+    'cost each',
   ],
   amount: [
     'amount',

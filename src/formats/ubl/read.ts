@@ -8,7 +8,7 @@ import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { finding } from '../../domain/findings.ts';
 import type { Address } from '../../domain/order.ts';
 import { Draft, notAnOrderPart } from '../common/draft.ts';
-import { gtinOf, unitCode } from '../common/values.ts';
+import { gtinOf, isoDate, unitCode } from '../common/values.ts';
 import {
   numberOf,
   readXmlDocument,
@@ -82,6 +82,7 @@ function read(root: XmlElement): ExtractOutcome {
   const total = at(totals, 'TaxExclusiveAmount') ?? at(totals, 'LineExtensionAmount');
   d.order.total = numberOf(d, total, 'total');
   for (const ol of childrenOf(root, 'OrderLine')) line(d, at(ol, 'LineItem'), ol);
+  if (d.order.deliveryDate === null) lineDelivery(d, childrenOf(root, 'OrderLine'));
   if (d.order.lines.length === 0) {
     d.findings.push(
       finding('invalid_message', 'error', 'lines', 'The UBL Order has no OrderLine with a LineItem.'),
@@ -151,6 +152,18 @@ function delivery(d: Draft, del: XmlElement | null): void {
   if (locationId) d.notes.push(`Deliver to location ${locationId}`);
 }
 
+/** A delivery date on the lines only (none in the header): the earliest stands for the order. */
+function lineDelivery(d: Draft, lines: XmlElement[]): void {
+  let best: { iso: string; el: XmlElement } | null = null;
+  for (const ol of lines) {
+    const period = at(ol, 'LineItem/Delivery/RequestedDeliveryPeriod');
+    const el = at(period, 'StartDate') ?? at(period, 'EndDate');
+    const iso = isoDate(textAt(el));
+    if (el && iso && (best === null || iso < best.iso)) best = { iso, el };
+  }
+  if (best) d.set('deliveryDate', best.iso, xmlSource(best.el));
+}
+
 function line(d: Draft, item: XmlElement | null, ol: XmlElement): void {
   if (!item) {
     d.warn(null, `${ol.path}: an OrderLine without a LineItem was skipped`);
@@ -180,6 +193,7 @@ function line(d: Draft, item: XmlElement | null, ol: XmlElement): void {
     if (v && l[field] === null) l[field] = sourced(d, `${p}.${field}`, el, v);
   };
   text('SellersItemIdentification/ID', 'sku');
+  text('ManufacturersItemIdentification/ID', 'sku');
   text('BuyersItemIdentification/ID', 'customerRef');
   text('Name', 'description');
   text('Description', 'description');

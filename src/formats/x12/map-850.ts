@@ -32,10 +32,12 @@ const DELIVERY = ['002', '106', '074', '010', '037', '038'];
 const ORDER_DATE = ['004'];
 /** PO1 product id qualifiers (235): who numbered the article. */
 /** MG (manufacturer's part number) last: the supplier is often the maker. */
-const SUPPLIER_IDS = ['VN', 'VP', 'VA', 'SW', 'MG'];
+const SUPPLIER_IDS = ['VN', 'VP', 'VA', 'VC', 'SW', 'MG'];
 const BUYER_IDS = ['BP', 'IN', 'CB', 'PI', 'SK', 'BL'];
 const GTIN_IDS = ['UP', 'EN', 'UK', 'UA', 'EO', 'UI'];
 const SHIP_TO = ['ST', 'DA', 'SN'];
+/** PO105 unit price basis codes (639) whose price is for more than one unit. */
+const PRICE_BASIS: Record<string, number> = { HP: 100, TP: 1000 };
 const BUYERS = ['BY', 'BT', 'OB'];
 
 interface Party {
@@ -78,6 +80,7 @@ export class X12OrderMapper {
     REF: (s) => this.ref(s),
     PO1: (s) => this.po1(s),
     PID: (s) => this.pid(s),
+    SAC: (s) => this.sac(s),
     SCH: (s) => this.sch(s),
     CTT: (s) => this.ctt(s),
     AMT: (s) => this.amt(s),
@@ -182,6 +185,14 @@ export class X12OrderMapper {
     line.quantity = this.number(s, 1, `${path}.quantity`);
     line.unit = unitCode(el(s, 2));
     line.unitPrice = this.number(s, 3, `${path}.unitPrice`);
+    // PO105 price basis: a price per hundred or per thousand is brought to the price of one unit.
+    const per = PRICE_BASIS[el(s, 4)?.toUpperCase() ?? ''];
+    if (per && line.unitPrice !== null) {
+      line.unitPrice = Number((line.unitPrice / per).toPrecision(12));
+      d.notes.push(
+        `Line ${line.lineNo}: price ${el(s, 3)} per ${per} (PO105 ${el(s, 4)}), ${line.unitPrice} each`,
+      );
+    }
     for (const f of ['quantity', 'unit', 'unitPrice'] as const)
       if (line[f] !== null) d.source(`${path}.${f}`, src);
     const ids = new Map<string, string>();
@@ -201,9 +212,32 @@ export class X12OrderMapper {
     }
   }
 
+  /**
+   * SAC inside a PO1 loop: an allowance (A) or charge (C) on that line, as an amount (SAC05, two
+   * implied decimals) or a percent of the line (SAC07). The line's amount is then its net.
+   */
+  private sac(s: X12Segment): void {
+    if (!this.line) return;
+    const kind = el(s, 0)?.toUpperCase();
+    if (kind !== 'A' && kind !== 'C') return;
+    const { line, index } = this.line;
+    if (line.quantity === null || line.unitPrice === null) return;
+    const gross = line.quantity * line.unitPrice;
+    const cents = el(s, 4);
+    const percent = plainNumber(el(s, 6));
+    let value: number | null = null;
+    if (cents !== null && /^-?\d+$/.test(cents)) value = Number(cents) / 100;
+    else if (typeof percent === 'number') value = (gross * percent) / 100;
+    if (value === null) return;
+    const base = line.amount ?? gross;
+    line.amount = Number((kind === 'A' ? base - Math.abs(value) : base + Math.abs(value)).toPrecision(12));
+    this.draft.source(`lines[${index}].amount`, segmentSource(s));
+  }
+
   private pid(s: X12Segment): void {
     if (!this.line) return;
-    const text = el(s, 4);
+    // PID05 holds free-form text; some writers put it one element early, in PID04.
+    const text = el(s, 4) ?? (el(s, 0)?.toUpperCase() === 'F' ? el(s, 3) : null);
     if (!text) return;
     const { line, index } = this.line;
     line.description = line.description && line.description !== text ? `${line.description} ${text}` : text;

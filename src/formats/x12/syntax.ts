@@ -74,27 +74,65 @@ export function readDelimiters(text: string, at: number): X12Delimiters | string
   };
 }
 
-/** Splits the text into segments from its first ISA on. */
+/**
+ * Splits the text into segments from its first ISA on. Each interchange is read with the
+ * separators its own ISA names (files that concatenate interchanges from several partners mix
+ * them). Where the segment terminator is not a line break, line breaks are no part of the data:
+ * they are dropped everywhere, so files a VAN wrapped at 80 columns read whole.
+ */
 export function tokenize(text: string): X12Text | string {
   const start = isaIndex(text.slice(0, 4096));
   if (start === -1) return 'no ISA interchange header was found';
-  const delimiters = readDelimiters(text, start);
-  if (typeof delimiters === 'string') return delimiters;
+  const first = readDelimiters(text, start);
+  if (typeof first === 'string') return first;
   const segments: X12Segment[] = [];
-  const parts = text.slice(start).split(delimiters.segment);
-  for (const part of parts) {
-    const raw = part.replace(/^[\r\n\s]+|[\r\n]+$/g, '');
+  let delimiters = first;
+  let at = start;
+  while (at < text.length) {
+    const end = readInterchange(text, at, delimiters, segments);
+    const rest = text.slice(end, end + 4096);
+    const next = isaIndex(rest);
+    if (next === -1) {
+      // What follows the last IEA: blanks, or segments the envelope check will report as stray.
+      if (text.slice(end).trim() !== '') readInterchange(text, end, delimiters, segments, false);
+      break;
+    }
+    const own = readDelimiters(text, end + next);
+    if (typeof own !== 'string') delimiters = own;
+    at = end + next;
+  }
+  return { delimiters: first, segments, skipped: text.slice(0, start) };
+}
+
+/** Reads segments from `at` up to and with the IEA trailer (or the end); returns where it stopped. */
+function readInterchange(
+  text: string,
+  at: number,
+  delimiters: X12Delimiters,
+  segments: X12Segment[],
+  stopAtIea = true,
+): number {
+  const wrapped = delimiters.segment !== '\n' && delimiters.segment !== '\r';
+  let pos = at;
+  while (pos < text.length) {
+    let end = text.indexOf(delimiters.segment, pos);
+    if (end === -1) end = text.length;
+    const part = text.slice(pos, end);
+    pos = end + 1;
+    const raw = (wrapped ? part.replace(/[\r\n]/g, '') : part).replace(/^\s+|[\r\n]+$/g, '');
     if (raw === '') continue;
     const fields = raw.split(delimiters.element);
+    const tag = fields[0]!.trim().toUpperCase();
     segments.push({
       index: segments.length + 1,
-      tag: fields[0]!.trim().toUpperCase(),
+      tag,
       // ISA values are fixed width, padded with blanks: no X12 value keeps them.
-      elements: fields.slice(1).map((f) => (fields[0] === 'ISA' ? [f] : f.split(delimiters.component))),
+      elements: fields.slice(1).map((f) => (tag === 'ISA' ? [f] : f.split(delimiters.component))),
       raw,
     });
+    if (stopAtIea && tag === 'IEA') break;
   }
-  return { delimiters, segments, skipped: text.slice(0, start) };
+  return Math.min(pos, text.length);
 }
 
 /** Sub-element `c` of element `e` (both 0-based: e = 0 is XX01), trimmed; null when absent or empty. */
