@@ -121,6 +121,7 @@ function merge(
     linesWitnessed =
       witnessed(supportOf(order.lines, stated, learnedLines && derived)) ||
       (sameLines(order.lines, genericLines) && witnessed(supportOf(genericLines, stated)));
+    if (linesWitnessed && !(learnedLines && derived)) confirmByArithmetic(order.lines, fieldMeta, notes);
   }
   if (learnedLines && order.total === null) {
     // Without a total nothing shows that every line was read.
@@ -305,6 +306,38 @@ function mergeLines(
       description: l.description ?? o.description,
     };
   });
+}
+
+/**
+ * Numbers read one by one that the arithmetic ties together (each line's quantity x price gives its
+ * amount, the amounts give the total): a slip in any of them would break an equation, so each is
+ * raised halfway to 1, as a master-data witness raises a code (src/validate/corroborate.ts).
+ */
+function confirmByArithmetic(lines: OrderLine[], fieldMeta: Record<string, FieldMeta>, notes: Finding[]) {
+  const paths = [
+    'total',
+    ...lines.flatMap((_, i) => ['quantity', 'unitPrice', 'amount'].map((f) => `lines[${i}].${f}`)),
+  ];
+  let raised = 0;
+  for (const path of paths) {
+    const meta = fieldMeta[path];
+    if (!meta || meta.confidence >= 1) continue;
+    fieldMeta[path] = {
+      ...meta,
+      confidence: Math.round((meta.confidence + (1 - meta.confidence) / 2) * 1000) / 1000,
+    };
+    raised++;
+  }
+  if (raised > 0) {
+    notes.push(
+      finding(
+        'low_confidence',
+        'info',
+        null,
+        `Every line's quantity x price gives its amount and the amounts give the total: ${raised} number(s) read with doubt are confirmed.`,
+      ),
+    );
+  }
 }
 
 function describe(lines: OrderLine[]): string {
