@@ -17,7 +17,7 @@ import {
 import { type Finding, finding } from '../domain/findings.ts';
 import { emptyOrder, type OrderLine } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
-import { fingerprintOf, SAME_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
+import { fingerprintOf, READ_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
 import { HEADER_FIELDS, type KnownLayout } from './model.ts';
 import { type LearnedReading, readWithLayout } from './read.ts';
 import { fold } from './words.ts';
@@ -34,7 +34,7 @@ export function matchLayout(
   let best: { layout: KnownLayout; score: number } | null = null;
   for (const layout of layouts) {
     const score = similarity(layout.fingerprint, index);
-    if (score >= SAME_LAYOUT && (!best || score > best.score)) best = { layout, score };
+    if (score >= READ_LAYOUT && (!best || score > best.score)) best = { layout, score };
   }
   return best;
 }
@@ -101,11 +101,29 @@ function merge(
     }
     (order as Record<string, unknown>)[f] = lv;
   }
+  const notes: Finding[] = [];
+  let learnedLines = false;
+  let linesWitnessed = false;
   if (reading.order.lines.length > 0) {
-    for (const key of Object.keys(fieldMeta)) if (key.startsWith('lines[')) delete fieldMeta[key];
-    order.lines = mergeLines(g, reading, fieldMeta, disagree, from);
+    const totals = [order.total, g?.order.total ?? null].filter((t): t is number => t !== null);
+    const lineMeta: Record<string, FieldMeta> = {};
+    const derived = match.layout.model.table?.price === 'amount';
+    const lines = mergeLines(g, reading, totals, derived, lineMeta, disagree, notes, from);
+    if (lines) {
+      for (const key of Object.keys(fieldMeta)) if (key.startsWith('lines[')) delete fieldMeta[key];
+      Object.assign(fieldMeta, lineMeta);
+      order.lines = lines;
+      learnedLines = true;
+    }
+    // The lines kept are witnessed whole themselves, or are the generic reader's lines, witnessed.
+    const stated = order.total === null ? [] : [order.total];
+    const genericLines = (g?.order.lines ?? []).filter((l) => l.quantity !== null);
+    linesWitnessed =
+      witnessed(supportOf(order.lines, stated, learnedLines && derived)) ||
+      (sameLines(order.lines, genericLines) && witnessed(supportOf(genericLines, stated)));
+    if (linesWitnessed && !(learnedLines && derived)) confirmByArithmetic(order.lines, fieldMeta, notes);
   }
-  if (reading.order.lines.length > 0 && order.total === null) {
+  if (learnedLines && order.total === null) {
     // Without a total nothing shows that every line was read.
     disagree.push(
       finding(
@@ -120,8 +138,9 @@ function merge(
   // The tax id read where it was taught is evidence like any other: master data confirms it or not.
   const evidence = known.taxId === null && reading.taxId ? { ...known, taxId: reading.taxId } : known;
   const findings = [
-    ...settledFields(g?.findings ?? [], reading, disagree),
+    ...settledFields(g?.findings ?? [], reading, disagree, learnedLines),
     ...disagree,
+    ...notes,
     finding(
       'low_confidence',
       'info',
@@ -129,7 +148,8 @@ function merge(
       `Read with ${from} (customer ${match.layout.customerId}, match ${match.score.toFixed(2)}).`,
     ),
   ];
-  const strong = match.score >= 0.8 ? 1 : 0.85;
+  // A loose match whose lines no witness checks whole: a person looks.
+  const strong = match.score >= 0.8 || linesWitnessed ? 1 : 0.85;
   const confidence = Math.min(strong, decidingConfidence(order, fieldMeta));
   return {
     order,
@@ -152,28 +172,117 @@ function holdsTogether(l: OrderLine): boolean {
   return Math.abs(l.quantity * l.unitPrice - l.amount) <= Math.max(0.011, Math.abs(l.amount) * 0.001);
 }
 
+/** What the witnesses say of a reading's lines: do they add up to a stated total, do they hold together. */
+export interface LineSupport {
+  /** The lines (amounts, else quantity x price) give one of the stated totals. */
+  sums: boolean;
+  /** Lines whose quantity x printed price gives their printed amount. */
+  held: number;
+  /** Lines with all three printed whose quantity x price does not give the amount. */
+  broken: number;
+  /** Lines whose quantity nothing checks: no amount and no price, or a price worked out from the amount. */
+  unchecked: number;
+}
+
+/**
+ * The witnesses of a reading's lines against the stated totals. `derived`: the unit prices were
+ * worked out from the amounts (a learned layout whose printed price is not the net), so they
+ * witness nothing about the quantities.
+ */
+export function supportOf(lines: OrderLine[], totals: number[], derived = false): LineSupport {
+  let sum = 0;
+  let complete = lines.length > 0;
+  let held = 0;
+  let broken = 0;
+  let unchecked = 0;
+  for (const l of lines) {
+    const amount =
+      l.amount ?? (l.quantity !== null && l.unitPrice !== null ? l.quantity * l.unitPrice : null);
+    if (amount === null) complete = false;
+    else sum += amount;
+    if (derived || l.quantity === null || l.unitPrice === null) unchecked++;
+    else if (l.amount === null) continue;
+    else if (holdsTogether(l)) held++;
+    else broken++;
+  }
+  const sums = complete && totals.some((t) => Math.abs(sum - t) <= Math.max(0.011, Math.abs(t) * 0.0005));
+  return { sums, held, broken, unchecked };
+}
+
+/** Every line's quantity checked, and the lines add up to the total. */
+const witnessed = (s: LineSupport) => s.sums && s.broken === 0 && s.unchecked === 0;
+/** How well the witnesses support a reading none of them settles. */
+const weight = (s: LineSupport) => (s.sums ? 1000 : 0) + s.held - 2 * s.broken - s.unchecked;
+
+/** The same lines: as many, each with the same quantity (and code, where both read one). */
+function sameLines(a: OrderLine[], b: OrderLine[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((l, i) => {
+      const o = b[i]!;
+      return (
+        same(l.quantity, o.quantity) && (codeOf(l) === '' || codeOf(o) === '' || codeOf(l) === codeOf(o))
+      );
+    })
+  );
+}
+
+/**
+ * The lines of the order. The learned reading's lines are laid over the generic reader's where the
+ * witnesses (the lines add up to the stated total, each line's quantity x price gives its amount)
+ * support them at least as well; where the witnesses support the generic reading and not the learned
+ * one, the generic lines stand, as they would have without learning. Two readings that disagree and
+ * that no witness tells apart are both shown, and a person decides.
+ */
 function mergeLines(
   g: ExtractedOrder | null,
   reading: LearnedReading,
+  totals: number[],
+  derived: boolean,
   fieldMeta: Record<string, FieldMeta>,
   disagree: Finding[],
+  notes: Finding[],
   from: string,
-): OrderLine[] {
-  const generic = g?.order.lines ?? [];
+): OrderLine[] | null {
+  const generic = (g?.order.lines ?? []).filter((l) => l.quantity !== null);
+  const learned = reading.order.lines;
+  const sl = supportOf(learned, totals, derived);
+  const sg = supportOf(generic, totals);
+  if (generic.length > 0 && !sameLines(learned, generic)) {
+    // Exactly one of the readings is witnessed whole: the witnesses tell them apart.
+    const decided = witnessed(sl) !== witnessed(sg);
+    const genericWins = decided ? witnessed(sg) : weight(sg) > weight(sl);
+    const both = `${from} reads ${learned.length} line(s) (${describe(learned)}), the generic reader ${generic.length} (${describe(generic)})`;
+    if (decided) {
+      const kept = genericWins ? 'generic' : 'learned';
+      notes.push(
+        finding(
+          'low_confidence',
+          'info',
+          'lines',
+          `${both}; the ${kept} reading adds up and holds together.`,
+        ),
+      );
+    } else {
+      // Neither is witnessed, or both are and they differ: a person sees both.
+      disagree.push(finding('low_confidence', 'warning', 'lines', `${both}.`));
+    }
+    if (genericWins) return null;
+  }
   const witness = (i: number) =>
     holdsTogether(generic[i]!) &&
     credible(g?.fieldMeta[`lines[${i}].quantity`] ?? { confidence: 1, source: null });
   const used = new Set<number>();
-  const lines = reading.order.lines.map((l, i) => {
+  return learned.map((l, i) => {
     let j = generic.findIndex((x, k) => !used.has(k) && codeOf(l) !== '' && codeOf(x) === codeOf(l));
-    if (j === -1 && generic.length === reading.order.lines.length) j = i;
+    if (j === -1 && generic.length === learned.length && !used.has(i)) j = i;
     for (const [k, m] of Object.entries(reading.fieldMeta)) {
       if (k.startsWith(`lines[${i}].`)) fieldMeta[k] = m;
     }
     if (j === -1) return l;
     used.add(j);
     const o = generic[j]!;
-    if (witness(j)) {
+    if (witness(j) && !witnessed(sl)) {
       for (const key of ['quantity', 'unitPrice'] as const) {
         if (l[key] !== null && o[key] !== null && !same(l[key], o[key])) {
           disagree.push(
@@ -197,27 +306,57 @@ function mergeLines(
       description: l.description ?? o.description,
     };
   });
-  // Lines the learned columns missed, or rows they took for lines: any count the generic reader
-  // gives otherwise is a disagreement, credible or not, as nothing else would catch a missed line
-  // when the total is not read.
-  const counted = generic.filter((l) => l.quantity !== null).length;
-  if (counted > 0 && counted !== reading.order.lines.length) {
-    disagree.push(
+}
+
+/**
+ * Numbers read one by one that the arithmetic ties together (each line's quantity x price gives its
+ * amount, the amounts give the total): a slip in any of them would break an equation, so each is
+ * raised halfway to 1, as a master-data witness raises a code (src/validate/corroborate.ts).
+ */
+function confirmByArithmetic(lines: OrderLine[], fieldMeta: Record<string, FieldMeta>, notes: Finding[]) {
+  const paths = [
+    'total',
+    ...lines.flatMap((_, i) => ['quantity', 'unitPrice', 'amount'].map((f) => `lines[${i}].${f}`)),
+  ];
+  let raised = 0;
+  for (const path of paths) {
+    const meta = fieldMeta[path];
+    if (!meta || meta.confidence >= 1) continue;
+    fieldMeta[path] = {
+      ...meta,
+      confidence: Math.round((meta.confidence + (1 - meta.confidence) / 2) * 1000) / 1000,
+    };
+    raised++;
+  }
+  if (raised > 0) {
+    notes.push(
       finding(
         'low_confidence',
-        'warning',
-        'lines',
-        `${from} reads ${reading.order.lines.length} line(s), the generic reader ${counted}.`,
+        'info',
+        null,
+        `Every line's quantity x price gives its amount and the amounts give the total: ${raised} number(s) read with doubt are confirmed.`,
       ),
     );
   }
-  return lines;
+}
+
+function describe(lines: OrderLine[]): string {
+  const shown = lines
+    .slice(0, 12)
+    .map((l) => `${l.quantity ?? '?'} x ${l.customerRef ?? l.sku ?? l.gtin ?? l.description ?? '?'}`);
+  return `${shown.join('; ')}${lines.length > 12 ? '; ...' : ''}`;
 }
 
 /** The generic reader's findings about fields the learned reading has read since. */
-function settledFields(findings: Finding[], reading: LearnedReading, disagree: Finding[]): Finding[] {
-  const read = new Set(Object.keys(reading.fieldMeta));
-  const complete = reading.order.poNumber !== null && reading.order.lines.length > 0;
+function settledFields(
+  findings: Finding[],
+  reading: LearnedReading,
+  disagree: Finding[],
+  learnedLines: boolean,
+): Finding[] {
+  // Where the generic lines were kept, what the generic reader said of them stands.
+  const read = new Set(Object.keys(reading.fieldMeta).filter((k) => learnedLines || !k.startsWith('lines[')));
+  const complete = reading.order.poNumber !== null && (learnedLines ? reading.order.lines.length > 0 : true);
   return findings.filter((f) => {
     if (f.code !== 'missing_field' && f.code !== 'low_confidence') return true;
     if (disagree.some((d) => d.field === f.field)) return false;

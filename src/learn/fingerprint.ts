@@ -64,5 +64,13 @@ export function similarity(learned: string[], doc: TokenIndex): number {
   return hits / learned.length;
 }
 
-/** Below this share a document is not read as the learned layout. */
+/** Below this share a confirmed document is not the same layout as one learned before (a new one is kept). */
 export const SAME_LAYOUT = 0.7;
+
+/**
+ * Below this share a document is not read with a learned layout. Lower than SAME_LAYOUT: a fax of a
+ * layout learned from its PDF loses a third of its label words to OCR slips (0.68 on a 98 dpi fax),
+ * while another customer's layout shares a quarter at most; the witnesses and the generic reader
+ * check what a layout read, whatever the match.
+ */
+export const READ_LAYOUT = 0.6;

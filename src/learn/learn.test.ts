@@ -155,6 +155,45 @@ describe('learning a layout from one confirmed order', () => {
     expect(warning?.message).toContain('"TQ/26/0999"');
   });
 
+  it('keeps the reading the witnesses support: the lines that add up to the total and hold together', async () => {
+    const pages = [page(lines(second))];
+    const generic = extractOrders(pages);
+    if (generic.kind !== 'orders') throw new Error('rejected');
+    expect(generic.orders[0]!.order.lines).toHaveLength(3);
+    // A learned layout that loses a line (its first word taken for a row to ignore): the generic
+    // lines add up to the total, the learned ones do not, so the generic lines stand.
+    const lossy = known(first);
+    lossy.model = { ...lossy.model, ignore: ['manguito'] };
+    const kept = await withLearned(generic, pages, [lossy]);
+    if (kept.kind !== 'orders') throw new Error('rejected');
+    const o = kept.orders[0]!;
+    expect(o.order.lines.map((l) => l.quantity)).toEqual([30, 2, 6]);
+    expect(o.order.poNumber).toBe('TQ/26/0519');
+    expect(o.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(o.findings.find((f) => f.field === 'lines')?.message).toContain('the generic reading adds up');
+    expect(o.confidence).toBeGreaterThanOrEqual(0.9);
+
+    // The other way round: the generic reader lost a line, the learned lines add up and are kept.
+    const short = structuredClone(generic);
+    if (short.kind !== 'orders') throw new Error('rejected');
+    short.orders[0]!.order.lines = short.orders[0]!.order.lines.slice(1);
+    const fixed = await withLearned(short, pages, [known(first)]);
+    if (fixed.kind !== 'orders') throw new Error('rejected');
+    expect(fixed.orders[0]!.order.lines.map((l) => l.quantity)).toEqual([30, 2, 6]);
+    expect(fixed.orders[0]!.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+
+    // Neither adds up (the learned reading loses a line, the generic one another): both go to a person.
+    const other = structuredClone(generic);
+    if (other.kind !== 'orders') throw new Error('rejected');
+    other.orders[0]!.order.lines = other.orders[0]!.order.lines.slice(0, 2);
+    const both = await withLearned(other, pages, [lossy]);
+    if (both.kind !== 'orders') throw new Error('rejected');
+    const warning = both.orders[0]!.findings.find((f) => f.field === 'lines' && f.severity === 'warning');
+    expect(warning?.message).toContain(
+      'reads 2 line(s) (2 x A-2040; 6 x A-1001), the generic reader 2 (30 x',
+    );
+  });
+
   it('names what a contradicting order changes', () => {
     const a = known(first).model;
     const moved = lines(second).map((l) => l.replace('Vuestro encargo', 'Pedido numero   '));

@@ -263,15 +263,20 @@ function learnTable(
     .reverse()
     .find((r) => r.page === first.page && r.words.filter((w) => labelToken(w.text)).length >= 2);
   const lastRow = lineRows[lineRows.length - 1]!;
-  const endRow = rows.slice(lastRow + 1).find((r) => r.words.some((w) => labelToken(w.text)));
   const described = new Set(lines.flatMap((l) => (l.description ?? '').split(/\s+/).map(fold)));
   const ignore = new Set<string>();
+  const leadOf = (r: Row) => r.words.map((w) => labelToken(w.text)).find((t) => t !== null) ?? null;
   for (let i = lineRows[0]!; i < lastRow; i++) {
     if (lineRows.includes(i)) continue;
     const r = rows[i]!;
-    const lead = r.words.map((w) => labelToken(w.text)).find((t) => t !== null);
+    const lead = leadOf(r);
     if (lead && !described.has(lead) && r.words.some((w) => /\d/.test(w.text))) ignore.add(lead);
   }
+  // The row that ends the table: not one that also comes between the lines (`Liefertermin` under each).
+  const endRow = rows.slice(lastRow + 1).find((r) => {
+    const lead = leadOf(r);
+    return lead !== null && !ignore.has(lead);
+  });
   return {
     rule: {
       header: (headerRow?.words ?? []).map((w) => labelToken(w.text)).filter((t): t is string => t !== null),
@@ -331,7 +336,10 @@ function pickCells(
     words.filter((w) => !used.has(w) && v !== null && near(numberOf(w.text, format), v));
   take('amount', valued(line.amount).at(-1));
   take('price', valued(line.unitPrice).at(-1));
-  take('quantity', valued(line.quantity)[0]);
+  // A number inside the description ("Tubo 25 mm" x 25) is not the quantity when another word prints it.
+  const inText = new Set((line.description ?? '').split(/\s+/).map(fold));
+  const quantities = valued(line.quantity);
+  take('quantity', quantities.find((w) => !inText.has(fold(w.text))) ?? quantities[0]);
   if (line.unit) {
     const unit = fold(line.unit);
     take(

@@ -165,12 +165,12 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
       continue;
     }
     if (!inTable) continue;
+    if (tokens[0] && ignore.has(tokens[0])) continue;
     if (startsWith(tokens, table.end)) {
       // A later header row (the next page's) opens the table again.
       inTable = false;
       continue;
     }
-    if (tokens[0] && ignore.has(tokens[0])) continue;
     const cells = assign(r, table.columns);
     const line = lineOf(cells, table, model, out.length + 1);
     if (line) {
@@ -269,7 +269,10 @@ function lineOf(
 function readSequences(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[] {
   const seq = table.sequence!;
   const out: ReadLine[] = [];
+  const ignore = new Set(model.ignore);
   for (const r of rows) {
+    const lead = r.words.map((w) => labelToken(w.text)).find((t) => t !== null);
+    if (lead && ignore.has(lead)) continue;
     const cells = matchSequence(r.words, seq);
     if (!cells) continue;
     const line = lineOf(cells, table, model, out.length + 1);

@@ -13,7 +13,7 @@ import type { Page, Word } from '../domain/page.ts';
 import { getBlob } from '../store/blobs.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
 import { SAME_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
-import { learnHeaderFields } from './labels.ts';
+import { LEARNABLE, learnHeaderFields } from './labels.ts';
 import { type Learned, type LineCodes, learnLayout } from './learn.ts';
 import { HEADER_FIELDS, type KnownLayout, type LayoutModel, withoutParts } from './model.ts';
 import { sameToken } from './words.ts';
@@ -421,12 +421,23 @@ export async function switchOff(
   part: string | null,
   actor: string,
 ): Promise<boolean> {
-  const [row] = await tx.query<LayoutRow & { active: boolean }>(
-    `SELECT id, customer_id, layout_key, version, fingerprint, model, disabled, document_id, active
+  const [row] = await tx.query<LayoutRow & { active: boolean; order_id: number | null }>(
+    `SELECT id, customer_id, layout_key, version, fingerprint, model, disabled, document_id, active, order_id
        FROM learned_layouts WHERE id = $1`,
     [id],
   );
   if (!row?.active) return false;
+  // The header labels the same confirmed order taught the generic reader (learned_fields) are part
+  // of what was learned from it: they go off with the layout, or with the field switched off.
+  const labelsOff =
+    row.order_id === null || (part !== null && !(LEARNABLE as readonly string[]).includes(part))
+      ? []
+      : await tx.query<{ id: number; field: string; label: string }>(
+          `UPDATE learned_fields SET active = false
+            WHERE customer_id = $1 AND order_id = $2 AND active AND ($3::text IS NULL OR field = $3)
+        RETURNING id, field, label`,
+          [row.customer_id, row.order_id, part],
+        );
   if (part === null) {
     await tx.query(`UPDATE learned_layouts SET active = false WHERE id = $1`, [id]);
   } else {
@@ -451,7 +462,7 @@ export async function switchOff(
       kind: 'layout.switched_off',
       documentId: row.document_id,
       field: part,
-      detail: { customerId: row.customer_id, layout: row.layout_key, id, part },
+      detail: { customerId: row.customer_id, layout: row.layout_key, id, part, labelsOff },
     },
   ]);
   return true;

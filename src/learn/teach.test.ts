@@ -85,17 +85,34 @@ describe('order-capture extract --teach (the program)', () => {
     const history = join(dir, 'history');
     const c042 = oddStyle('C042');
     const c107 = oddStyle('C107');
-    for (let i = 0; i < 2; i++) {
-      await writeDocument(history, `c042-${i}`, await oddDocument(c042, 10 + i), true);
-      await writeDocument(history, `c107-${i}`, await oddDocument(c107, 20 + i), true);
+    // Fifty past orders of two customers, each beside its confirmed order.
+    for (let i = 0; i < 25; i++) {
+      await writeDocument(
+        history,
+        `c042-${String(i).padStart(2, '0')}`,
+        await oddDocument(c042, 100 + i),
+        true,
+      );
+      await writeDocument(
+        history,
+        `c107-${String(i).padStart(2, '0')}`,
+        await oddDocument(c107, 200 + i),
+        true,
+      );
     }
     // A document without its confirmed order beside it is not history.
     await writeDocument(history, 'loose', await oddDocument(c042, 30));
-    const hist = await run('node', [BIN, 'teach', '--history', history], { env });
-    expect(hist.stderr).toMatch(/teach: 4\/4 \(100 %\)/);
-    expect(hist.stdout).toContain('taught 4 of 4 document(s)');
-    expect(hist.stdout).toMatch(/customer C042 {2}layout C042\/\d+: 2 document\(s\)/);
-    expect(hist.stdout).toMatch(/customer C107 {2}layout C107\/\d+: 2 document\(s\)/);
+    const hist = await run('node', [BIN, 'teach', '--history', history], { env, maxBuffer: 16 << 20 });
+    // Progress on stderr, every tenth of the way.
+    const steps = hist.stderr.match(/teach: \d+\/50 \(\d+ %\)/g) ?? [];
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+    expect(steps.at(0)).toMatch(/teach: 5\/50 \(10 %\)/);
+    expect(steps.at(-1)).toMatch(/teach: 50\/50 \(100 %\)/);
+    // The summary on stdout: one layout per customer, learned once and confirmed by the others.
+    expect(hist.stdout).toContain('taught 50 of 50 document(s)');
+    expect(hist.stdout).toMatch(/customer C042 {2}layout C042\/\d+: 25 document\(s\)/);
+    expect(hist.stdout).toMatch(/customer C107 {2}layout C107\/\d+: 25 document\(s\)/);
+    expect(hist.stdout).not.toContain('loose');
 
     const one = await oddDocument(c042, 40);
     const file = await writeDocument(join(dir, 'one'), 'one', one);
@@ -108,7 +125,7 @@ describe('order-capture extract --teach (the program)', () => {
     const out = parse((await run('node', [BIN, 'extract', '--json', next, again], { env })).stdout);
     expect(out.map((l) => l.status)).toEqual(['accepted', 'review']);
     expect(out[1]!.findings.map((f) => f.code)).toContain('duplicate_order');
-  }, 540_000);
+  }, 900_000);
 });
 
 describe('forgetting', () => {
