@@ -1,5 +1,5 @@
 /**
- * Runs the property-based (fuzz) tests long: every `*.fuzz.test.ts` with FUZZ_RUNS cases per
+ * Runs the property-based (fuzz) tests long: every `*.fuzz.test.ts` (and `*.fuzz.db.test.ts`, on both engines) with FUZZ_RUNS cases per
  * property (default 20,000; HTTP properties run a twentieth of that), then prints per target the
  * properties, the cases run and the failures. A failure's seed and counterexample are in the
  * vitest output above the summary; replay one with FUZZ_SEED=<seed>.
@@ -26,7 +26,7 @@ function fuzzFiles(dir: string): string[] {
     const path = join(dir, name);
     if (name === 'node_modules') return [];
     if (statSync(path).isDirectory()) return fuzzFiles(path);
-    return name.endsWith('.fuzz.test.ts') ? [relative(ROOT, path)] : [];
+    return /\.fuzz\.(?:[a-z]+\.)*test\.ts$/.test(name) ? [relative(ROOT, path)] : [];
   });
 }
 

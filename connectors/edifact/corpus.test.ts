@@ -1,13 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ExtractedOrder, ExtractOutcome } from '../../src/domain/extraction.ts';
 import { looksLikeEdifact, readEdifact } from './index.ts';
+import { CORPUS } from '../../src/testing/services.ts';
 
 // The shared public corpus sits beside the checkout (/work/shared/corpus); elsewhere these tests skip.
-const CORPUS =
-  process.env.ORDERCAP_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const has = existsSync(join(CORPUS, 'pydifact'));
 const file = (path: string) => readFileSync(join(CORPUS, path));
 

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExtractOutcome } from '../../src/domain/extraction.ts';
@@ -11,10 +10,9 @@ import { looksLikeEdifact, readEdifact } from './index.ts';
 import { readSyntax } from './syntax.ts';
 import { tokenize } from './tokenize.ts';
 import { decimal, isoDate } from './values.ts';
+import { CORPUS } from '../../src/testing/services.ts';
 
 const TARGET = 'edifact';
-const CORPUS =
-  process.env.ORDERCAP_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const CORPUS_SEEDS = ['pydifact/order.edi', 'pydifact/order2.edi', 'pydifact/wikipedia_de.edi'];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

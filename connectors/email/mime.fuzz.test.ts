@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../../src/domain/findings.ts';
@@ -9,10 +8,9 @@ import { fuzz } from '../../src/testing/fuzz.ts';
 import { readEmail } from './format.ts';
 import { looksLikeEmail, parseMessage } from './message.ts';
 import { orderMail, winmailDat } from './testing.ts';
+import { CORPUS } from '../../src/testing/services.ts';
 
 const TARGET = 'mime';
-const CORPUS =
-  process.env.ORDERCAP_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
 function files(dir: string): string[] {
   if (!existsSync(dir)) return [];

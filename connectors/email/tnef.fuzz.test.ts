@@ -1,15 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzz } from '../../src/testing/fuzz.ts';
 import { winmailDat } from './testing.ts';
 import { TnefError, tnefAttachments } from './tnef.ts';
+import { CORPUS } from '../../src/testing/services.ts';
 
 const TARGET = 'tnef';
-const CORPUS =
-  process.env.ORDERCAP_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const TNEF_DIR = join(CORPUS, 'mimekit/tnef');
 const corpus = existsSync(TNEF_DIR)
   ? readdirSync(TNEF_DIR)

@@ -4,12 +4,11 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOcrEngine } from '../ocr/index.ts';
 import { countingOcr, pngBomb } from '../testing/hostile.ts';
+import { CORPUS } from '../testing/services.ts';
 import { decodePage, targetSize } from './image.ts';
 import { readDocument, sniffDocumentKind } from './index.ts';
 import { FAX_LINES, faxTiff, textSvg } from './testing.ts';
 import { tiffResolution } from './tiff-ifd.ts';
-
-const CORPUS = '/work/shared/corpus';
 
 describe('reading images', () => {
   const ocr = createOcrEngine({ workers: 1 });

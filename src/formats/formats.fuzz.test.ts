@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExtractOutcome } from '../domain/extraction.ts';
@@ -19,9 +18,8 @@ import { type SampleOrder, sheetRows, toCsv, toCxml, toOrderX, toUbl, toX12, toX
 import { readUbl } from './ubl/read.ts';
 import { decodeXml, parseXml, XmlError } from './xml/parse.ts';
 import { readX12 } from './x12/index.ts';
+import { CORPUS } from '../testing/services.ts';
 
-const CORPUS =
-  process.env.ORDERCAP_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const X12_SEEDS = ['node-x12/850.edi', 'node-x12/850_3.edi', 'smooks-examples/camel-edi-x12-as2/payload.edi']
   .map((p) => join(CORPUS, p))
   .filter((p) => existsSync(p))

@@ -1,19 +1,21 @@
 /**
  * A real Dovecot IMAP server for tests, on 127.0.0.1 and a free port, configured in a temporary
  * folder (plain-text login, maildir under the folder, nothing of the system's configuration
- * used). `.ci/run` installs dovecot-imapd; tests skip with a clear message where it is missing.
+ * used). `.ci/run` installs dovecot-imapd; files that need it carry `.dovecot.` in their name (see
+ * src/testing/services.ts for what happens where it is missing).
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
+import { DOVECOT_PATH } from './services.ts';
 
 const run = promisify(execFile);
-export const DOVECOT = ['/usr/sbin/dovecot', '/usr/bin/dovecot'].find((p) => existsSync(p)) ?? null;
+/** Where Dovecot is installed (null: missing); src/testing/services.ts finds it. */
+export const DOVECOT = DOVECOT_PATH;
 
 export interface TestImapServer {
   host: string;

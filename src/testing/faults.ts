@@ -4,7 +4,7 @@
  * `order-capture serve` process started with one fault armed (`ORDERCAP_FAULT=point@n`) until it
  * kills itself, then restarted without it until everything has settled, and the invariant
  * checked over the whole database (./fault-invariants.ts). Used by the CI suite
- * (src/worker/fault-injection.test.ts) and at full length by scripts/chaos.ts.
+ * (src/worker/fault-injection.slow.db.test.ts) and at full length by scripts/chaos.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';

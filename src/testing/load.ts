@@ -3,7 +3,7 @@
  * `POST /api/orders` and `POST /api/edifact` for a bounded time each, every request a distinct
  * order, then a check in the database that every 2xx answer's document is stored exactly once
  * and, with the worker in this process (as in `serve`), that every one ended accepted, review or
- * rejected. Shared by scripts/bench-load.ts (prints the speed) and src/http/load.test.ts.
+ * rejected. Shared by scripts/bench-load.ts (prints the speed) and src/http/load.db.test.ts.
  */
 import autocannon from 'autocannon';
 import type { Config } from '../config.ts';

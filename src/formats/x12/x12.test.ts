@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ExtractedOrder, ExtractOutcome } from '../../domain/extraction.ts';
 import { cleanOrder, toX12 } from '../testing.ts';
 import { readX12, x12Format } from './index.ts';
+import { CORPUS } from '../../testing/services.ts';
 
-const CORPUS =
-  process.env.ORDERCAP_CORPUS ?? fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
 const X12 = join(CORPUS, 'node-x12');
 
 function orders(o: ExtractOutcome): ExtractedOrder[] {

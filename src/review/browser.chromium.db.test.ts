@@ -4,7 +4,6 @@
  * customer reference with the keyboard alone, approves; the ERP receives the corrected order and
  * the next order with that reference passes untouched. Screenshots go to test-artifacts/.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -12,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAX_LINES, faxTiff } from '../documents/testing.ts';
 import { issueToken } from '../customers/tokens.ts';
 import { submit } from '../pipeline/submit.ts';
+import { CHROMIUM_PATH } from '../testing/services.ts';
 import { arrive, createReviewBench, orderWithNewReference, type ReviewBench } from './testing.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const CHROMIUM = CHROMIUM_PATH;
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 describe('review workspace and archive in Chromium', () => {

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db, Queryable } from '../db/db.ts';
 import { createLogger, silentLogger } from '../log.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
+import { createTestDatabase, emptyTestDatabase, type TestDatabase } from '../testing/db.ts';
 import type { Delivery, DeliveryResult, ErpAdapter } from './adapter.ts';
 import { OutboxDeliverer, type OutboxDelivererOptions } from './deliverer.ts';
 import { eventsOf, insertAcceptedOrder, outboxRow, sampleOrder, testErpConfig } from './test-support.ts';
@@ -47,10 +47,12 @@ function fakeErp(before: (d: Delivery) => Promise<void> = async () => {}) {
 
 describe('OutboxDeliverer batches', () => {
   let t: TestDatabase;
-  beforeEach(async () => {
+  // One database for the file, emptied before each test.
+  beforeAll(async () => {
     t = await createTestDatabase();
   });
-  afterEach(() => t.close());
+  afterAll(() => t.close());
+  beforeEach(() => emptyTestDatabase(t.db));
 
   const make = (adapter: ErpAdapter, opts: Partial<OutboxDelivererOptions> = {}) =>
     new OutboxDeliverer({

@@ -6,7 +6,7 @@
  * twice, and /health must say the database is gone while it is, and ok after.
  *
  * PostgreSQL only: PGlite runs inside the process, so it cannot restart under a running service;
- * its "restart" is the process's own, which src/worker/crash.test.ts covers.
+ * its "restart" is the process's own, which src/worker/crash.db.test.ts covers.
  */
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

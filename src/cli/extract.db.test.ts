@@ -37,7 +37,7 @@ describe('extract: every finding code from an input file', async () => {
 
   it('covers all the contract codes', () => {
     const covered = new Set(Object.values(expected).flatMap((e) => e.codes));
-    // Arises only when a customer's access token sends the file (src/validate/customer-mismatch.test.ts).
+    // Arises only when a customer's access token sends the file (src/validate/customer-mismatch.db.test.ts).
     const tokenOnly = new Set(['customer_mismatch']);
     expect([...FINDING_CODES].filter((c) => !covered.has(c) && !tokenOnly.has(c))).toEqual([]);
   });
