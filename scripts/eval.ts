@@ -9,9 +9,11 @@
  *
  *   npm run eval -- [--per-family N] [--kinds text-pdf,fax-normal,fax-fine,scan,email]
  *        [--split tuning|held-out|all] [--quick] [--no-problems] [--dir DIR] [--verbose]
- *        [--no-templates] [--learn] [--markdown]
+ *        [--no-templates] [--learn] [--markdown] [--reuse]
  *
  * --quick: one document per family, text PDF, normal fax and e-mail only.
+ * --reuse: score the documents already in --dir (written by an earlier run with at least as much)
+ * instead of generating them again.
  * --verbose: what went wrong on each TUNING document; held-out documents are never detailed.
  * --learn: first teaches the first document of each family with its expected order, as
  * `extract --teach` does, and scores the others (the taught ones are left out).
@@ -30,7 +32,7 @@ import { importMasterData } from '../src/masterdata/import.ts';
 import { createOcrEngine } from '../src/ocr/index.ts';
 import { allFormats, templatesFrom } from '../src/pipeline/paper.ts';
 import type { Split } from './eval/families.ts';
-import { type EvalCase, type EvalKind, generateSet, KINDS } from './eval/generate.ts';
+import { type EvalCase, type EvalKind, generateSet, KINDS, reuseSet } from './eval/generate.ts';
 import { aggregate, formatTable, markdownTable, type Result, type Row } from './eval/report.ts';
 import { problemFound, scoreOrder } from './eval/score.ts';
 
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'no-templates': { type: 'boolean', default: false },
     learn: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
   },
 });
 const kinds = (values.kinds ?? (values.quick ? 'text-pdf,fax-normal,email' : KINDS.join(','))).split(
@@ -61,17 +64,20 @@ const perFamily = Number(values['per-family'] ?? (values.quick ? 1 : 2));
 const templates = values['no-templates'] ? [] : templatesFrom(loadConfig({}).templatesDir, silentLogger);
 const dir = values.dir!;
 
-await rm(dir, { recursive: true, force: true });
 const t0 = performance.now();
-const { cases, families } = await generateSet(dir, {
-  perFamily,
-  kinds,
-  splits,
-  problems: !values['no-problems'],
-});
-console.log(
-  `generated ${cases.length} documents of ${families.length} families (${splits.join(' + ')}) in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${dir}`,
-);
+const setOptions = { perFamily, kinds, splits, problems: !values['no-problems'] };
+let cases: EvalCase[];
+if (values.reuse) {
+  cases = await reuseSet(dir, setOptions);
+  console.log(`reusing ${cases.length} documents written before in ${dir}`);
+} else {
+  await rm(dir, { recursive: true, force: true });
+  cases = (await generateSet(dir, setOptions)).cases;
+  console.log(
+    `generated ${cases.length} documents (${splits.join(' + ')}) in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${dir}`,
+  );
+}
+const families = [...new Set(cases.map((c) => c.family))];
 const config = loadConfig({}, { dataDir: '/nonexistent' });
 const db = await openScratchDatabase();
 await importMasterData(db, join(dir, 'masterdata'));
@@ -83,8 +89,8 @@ try {
   const ctx = { db, config, log: silentLogger, deliverTo: null, formats };
   const taught = new Set<EvalCase>();
   if (values.learn) {
-    for (const f of families) {
-      const first = cases.find((c) => c.family === f.id && c.problem === null);
+    for (const family of families) {
+      const first = cases.find((c) => c.family === family && c.problem === null);
       if (first) taught.add(first);
     }
     const pairs = await Promise.all(

@@ -5,7 +5,7 @@
  * Each document's content and noise come from its own seed, so choosing kinds, splits or the
  * number per family does not change the other documents.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeCatalog } from './catalog.ts';
 import { emailBody, eml } from './email.ts';
@@ -31,6 +31,8 @@ export interface EvalCase {
   family: string;
   split: Split;
   problem: Problem | null;
+  /** The document's number within its family and kind (a planted problem: 100 + family index, or 0 for a duplicate). */
+  n: number;
   pages: number;
 }
 
@@ -43,6 +45,28 @@ export interface SetOptions {
   seed?: number;
   /** Planted problems (one per family, in one of the chosen kinds). */
   problems?: boolean;
+}
+
+/**
+ * The cases of a set written before (`cases.json`) that the options select: generation is
+ * deterministic, so a folder written with more kinds, families or documents can be scored again
+ * for any part of it without writing it anew.
+ */
+export async function reuseSet(dir: string, opts: SetOptions): Promise<EvalCase[]> {
+  const all = JSON.parse(await readFile(join(dir, 'cases.json'), 'utf8')) as EvalCase[];
+  const picked = all.filter(
+    (c) =>
+      opts.kinds.includes(c.kind) &&
+      opts.splits.includes(c.split) &&
+      (!opts.families || opts.families.includes(c.family)) &&
+      (c.problem ? opts.problems !== false : c.n < opts.perFamily),
+  );
+  // A duplicate needs its original.
+  return picked.filter(
+    (c) =>
+      c.problem !== 'duplicate' ||
+      picked.some((o) => o.problem === null && o.family === c.family && o.kind === c.kind && o.n === 0),
+  );
 }
 
 const mix = (...xs: number[]) => xs.reduce((h, x) => Math.imul(h ^ x, 2654435761) >>> 0, 0x811c9dc5);
@@ -147,5 +171,5 @@ async function writeCase(
     join(dir, `${file}.expected.json`),
     `${JSON.stringify(holdsOrder ? g.expected : null, null, 2)}\n`,
   );
-  return { file, kind, family: f.id, split: f.split, problem, pages: laid.pages };
+  return { file, kind, family: f.id, split: f.split, problem, n: i, pages: laid.pages };
 }
