@@ -111,7 +111,18 @@ export function layout(g: GeneratedOrder): Laid {
     x: number,
     y: number,
     o: Partial<Extract<Item, { t: 'text' }>> = {},
-  ) => items.push({ t: 'text', page, text: t, x, y, size: s, ...o });
+  ) => {
+    // A line that would run off the page is printed smaller, as it would have been designed.
+    let size = o.size ?? s;
+    while (
+      !o.anchor &&
+      !o.rotate &&
+      size > 6 &&
+      x + t.length * charWidth(f.font, size) * (o.bold ? 1.08 : 1) > 575
+    )
+      size -= 0.5;
+    items.push({ t: 'text', page, text: t, x, y, ...o, size });
+  };
   const title =
     g.docType === 'invoice' ? w.invoice[0]! : g.docType === 'quotation' ? w.quotation[0]! : f.title;
   const poLabel =
@@ -182,8 +193,8 @@ export function layout(g: GeneratedOrder): Laid {
   }
 
   // The table, page by page.
-  const cols = columnsAt(f);
-  const cw = charWidth(f.font, s);
+  const { cols, size: ts } = columnsAt(f);
+  const cw = charWidth(f.font, ts);
   const priced = f.pricing !== 'none';
   const amountCol = cols.find((k) => k.key === 'amount');
   let page = 0;
@@ -202,6 +213,7 @@ export function layout(g: GeneratedOrder): Laid {
     for (const k of cols)
       text(p, k.title, NUMERIC.includes(k.key) ? k.right : k.x, hy, {
         bold: true,
+        size: ts,
         anchor: NUMERIC.includes(k.key) ? 'end' : undefined,
       });
     if (f.ruled !== 'none')
@@ -239,10 +251,11 @@ export function layout(g: GeneratedOrder): Laid {
     for (const k of cols) {
       if (k.key === 'description')
         desc.forEach((d, j) => {
-          text(page, d, k.x, y + j * (s + 2));
+          text(page, d, k.x, y + j * (s + 2), { size: ts });
         });
-      else if (NUMERIC.includes(k.key)) text(page, cellText(g, i, k.key), k.right, y, { anchor: 'end' });
-      else text(page, cellText(g, i, k.key), k.x, y);
+      else if (NUMERIC.includes(k.key))
+        text(page, cellText(g, i, k.key), k.right, y, { anchor: 'end', size: ts });
+      else text(page, cellText(g, i, k.key), k.x, y, { size: ts });
     }
     carried += l.amount;
     y += (desc.length - 1) * (s + 2) + s + 8;
@@ -279,13 +292,64 @@ export function layout(g: GeneratedOrder): Laid {
   return { pages: page + 1, items, font: f.font };
 }
 
-function columnsAt(
-  f: FamilySpec,
-): Array<{ key: ColumnKey; title: string; x: number; width: number; right: number }> {
-  let x = 40;
-  return f.columns.map((c) => {
-    const col = { key: c.key, title: c.title, x, width: c.width, right: x + c.width - 6 };
-    x += c.width;
-    return col;
-  });
+/** The longest value a column of the family can hold, in characters (codes, formatted numbers). */
+function longest(f: FamilySpec, key: ColumnKey): number {
+  const money = formatNumber(12345.67, f.numberFormat).length;
+  switch (key) {
+    case 'pos':
+      return 3;
+    case 'sku':
+      return 12;
+    case 'custRef':
+      return Math.max(...[...f.refs.values()].map((r) => r.length));
+    case 'ean':
+      return 13;
+    case 'quantity':
+      return formatNumber(12000, f.numberFormat, f.qtyDecimals).length;
+    case 'unit':
+      return f.unitWord.length;
+    case 'unitPrice':
+    case 'per100':
+      return formatNumber(1234.567, f.numberFormat).length;
+    case 'discount':
+      return 5;
+    case 'amount':
+      return money;
+    case 'description':
+      return 0;
+  }
+}
+
+/**
+ * Columns wide enough for their title and their longest value in the family's font, as the
+ * ERP's report designer made them; the description takes what is left of the line.
+ */
+function columnsAt(f: FamilySpec): {
+  size: number;
+  cols: Array<{ key: ColumnKey; title: string; x: number; width: number; right: number }>;
+} {
+  // A table too wide for the page is printed in a smaller size, as a report designer would.
+  for (let size = f.size; ; size -= 0.5) {
+    const cw = charWidth(f.font, size);
+    const widths = f.columns.map((c) =>
+      c.key === 'description'
+        ? 0
+        : Math.max(
+            Math.round((c.width * size) / 10),
+            Math.ceil(c.title.length * cw * 1.12 + 8),
+            Math.ceil(longest(f, c.key) * cw + 10),
+          ),
+    );
+    const others = widths.reduce((a, b) => a + b, 0);
+    if (others + 110 > 520 && size > 6.5) continue;
+    const d = f.columns.findIndex((c) => c.key === 'description');
+    widths[d] = Math.max(110, Math.min(f.columns[d]!.width, 520 - others));
+    let x = 40;
+    const cols = f.columns.map((c, i) => {
+      const col = { key: c.key, title: c.title, x, width: widths[i]!, right: x + widths[i]! - 6 };
+      x += widths[i]!;
+      return col;
+    });
+    return { size, cols };
+  }
 }
