@@ -9,16 +9,18 @@
  *
  *   npm run eval -- [--per-family N] [--kinds text-pdf,fax-normal,fax-fine,scan,email]
  *        [--split tuning|held-out|all] [--quick] [--no-problems] [--dir DIR] [--verbose]
- *        [--no-templates] [--learn] [--markdown] [--reuse]
+ *        [--no-templates] [--learn] [--markdown] [--reuse] [--report-only]
  *
  * --quick: one document per family, text PDF, normal fax and e-mail only.
+ * --report-only: print the table from `<dir>/progress.ndjson` (what a run, finished or not, has
+ * scored so far) without running anything.
  * --reuse: score the documents already in --dir (written by an earlier run with at least as much)
  * instead of generating them again.
  * --verbose: what went wrong on each TUNING document; held-out documents are never detailed.
  * --learn: first teaches the first document of each family with its expected order, as
  * `extract --teach` does, and scores the others (the taught ones are left out).
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ExtractLine, extractFiles } from '../src/cli/extract.ts';
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     learn: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
   },
 });
 const kinds = (values.kinds ?? (values.quick ? 'text-pdf,fax-normal,email' : KINDS.join(','))).split(
@@ -64,6 +67,17 @@ const perFamily = Number(values['per-family'] ?? (values.quick ? 1 : 2));
 const templates = values['no-templates'] ? [] : templatesFrom(loadConfig({}).templatesDir, silentLogger);
 const dir = values.dir!;
 
+const progressFile = join(dir, 'progress.ndjson');
+if (values['report-only']) {
+  const done = (await readFile(progressFile, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Result);
+  console.log(`${done.length} documents scored so far in ${dir}`);
+  console.log(formatTable(tableRows(done)));
+  if (values.markdown) console.log(`\n${markdownTable(tableRows(done))}`);
+  process.exit(0);
+}
 const t0 = performance.now();
 const setOptions = { perFamily, kinds, splits, problems: !values['no-problems'] };
 let cases: EvalCase[];
@@ -78,6 +92,7 @@ if (values.reuse) {
   );
 }
 const families = [...new Set(cases.map((c) => c.family))];
+await writeFile(progressFile, '');
 const config = loadConfig({}, { dataDir: '/nonexistent' });
 const db = await openScratchDatabase();
 await importMasterData(db, join(dir, 'masterdata'));
@@ -117,7 +132,12 @@ try {
     const codes = lines.flatMap((l) => l.findings.map((f) => f.code));
     const score = expected ? scoreOrder(expected, line?.order ?? null) : null;
     const found = c.problem ? problemFound(c.problem, line?.status, codes) : null;
-    results.push({ c, status: line?.status, codes, score, problemFound: found, seconds });
+    const result: Result = { c, status: line?.status, codes, score, problemFound: found, seconds };
+    results.push(result);
+    // Held-out documents are written without what went wrong, only the counts.
+    const kept =
+      c.split === 'tuning' || !score ? result : { ...result, score: { ...score, wrongFields: [] } };
+    await appendFile(progressFile, `${JSON.stringify(kept)}\n`);
     if (values.verbose && c.split === 'tuning') {
       const what = c.problem
         ? `${c.problem} ${found ? 'found' : 'NOT FOUND'} (${[...new Set(codes)].join(', ')})`
@@ -135,20 +155,20 @@ try {
   await db.close();
 }
 
-const rows: Row[] = [];
-for (const split of splits) {
-  for (const kind of kinds) {
-    const rs = results.filter((r) => r.c.split === split && r.c.kind === kind);
-    if (rs.length > 0) rows.push(aggregate(rs, split, kind));
+function tableRows(rs: Result[]): Row[] {
+  const rows: Row[] = [];
+  for (const split of ['tuning', 'held-out'] as const) {
+    const inSplit = rs.filter((r) => r.c.split === split);
+    if (inSplit.length === 0) continue;
+    for (const kind of KINDS) {
+      const these = inSplit.filter((r) => r.c.kind === kind);
+      if (these.length > 0) rows.push(aggregate(these, split, kind));
+    }
+    rows.push(aggregate(inSplit, split, 'all'));
   }
-  rows.push(
-    aggregate(
-      results.filter((r) => r.c.split === split),
-      split,
-      'all',
-    ),
-  );
+  return rows;
 }
+const rows = tableRows(results);
 console.log(
   `templates: ${templates.length === 0 ? 'none (generic reader only)' : templates.map((t) => t.customer).join(', ')}; ${perFamily} per family per kind`,
 );
