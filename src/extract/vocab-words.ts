@@ -97,6 +97,10 @@ export const HEADER_WORDS: Record<HeaderField, string[]> = {
     'Commande:',
     // German
     'Bestellnummer',
+    'Auftragsnummer',
+    'Auftrags-Nr.',
+    'Auftragsnr.',
+    'Auftrag Nr.',
     'Bestell-Nr.',
     'Bestellnr.',
     'Bestellung Nr.',
