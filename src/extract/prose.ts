@@ -77,6 +77,17 @@ export function proseDeliveryDate(lines: TextLine[], order: DateOrder): Reading<
 const UNIT_WORD = /^\p{L}{1,9}\.?$/u;
 const PRICE_LEAD = /^(a|à|@|at|zu|je|por|per|x|un|le|the|each|p\.u\.|pu)$/i;
 
+/** After the description, a number with its unit ("600 Stk", "500 PZ"): the quantity of a listed line. */
+function quantityWithUnit(words: Word[], format: NumberFormat): Word | undefined {
+  for (let i = words.length - 2; i >= 0; i--) {
+    const n = parseNumber(bare(words[i]!.text), format);
+    if (n !== null && n > 0 && UNIT_WORD.test(words[i + 1]!.text) && !PRICE_LEAD.test(words[i + 1]!.text)) {
+      return words[i];
+    }
+  }
+  return undefined;
+}
+
 /**
  * One article line in prose: a quantity (with or without its unit) and a code near the start,
  * the description after it, and the price at the end when one is written.
@@ -88,15 +99,20 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
   const codeAt = ws.slice(0, 5).findIndex((w) => codeShaped(w.text));
   if (codeAt === -1) return null;
   const code = ws[codeAt]!;
-  const qtyBefore = ws.slice(0, codeAt).find((w) => parseNumber(bare(w.text), format) !== null);
+  // "1. 8437… Nitrilhandschuh 600 Stk": a numbered list's "1." is no quantity.
+  const listMark = /^\d{1,3}[.)]$/.test(ws[0]!.text) ? ws[0] : undefined;
+  const qtyBefore = ws
+    .slice(0, codeAt)
+    .find((w) => w !== listMark && parseNumber(bare(w.text), format) !== null);
   const after = ws.slice(codeAt + 1);
   const xQty = /^x$/i.test(after[0]?.text ?? '') ? after[1] : undefined;
-  const qtyWord = qtyBefore ?? xQty;
+  const qtyWord = qtyBefore ?? xQty ?? (listMark ? quantityWithUnit(after, format) : undefined);
   const quantity = qtyWord ? parseNumber(bare(qtyWord.text).replace(/^x/i, ''), format) : null;
   if (quantity === null || quantity <= 0) return null;
-  const unitWord = ws
-    .slice(0, codeAt)
-    .find((w) => w !== qtyWord && UNIT_WORD.test(w.text) && !/^x$/i.test(w.text));
+  const trailing = qtyWord !== undefined && after.includes(qtyWord) && qtyWord !== xQty;
+  const unitWord = trailing
+    ? after[after.indexOf(qtyWord) + 1]
+    : ws.slice(0, codeAt).find((w) => w !== qtyWord && UNIT_WORD.test(w.text) && !/^x$/i.test(w.text));
   // The price: the last number on the line, when a price word or a currency sign marks it.
   let price: { value: number; words: Word[] } | null = null;
   const rest = xQty ? after.slice(2) : after;
@@ -112,7 +128,8 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
     price = numberIn(rest.slice(k), format);
     if (price) break;
   }
-  const descEnd = price ? rest.indexOf(price.words[0]!) - 1 : rest.length;
+  const priceAt = price ? rest.indexOf(price.words[0]!) - 1 : rest.length;
+  const descEnd = trailing ? Math.min(priceAt, rest.indexOf(qtyWord)) : priceAt;
   const descWords = rest
     .slice(0, Math.max(0, descEnd))
     .filter((w) => !PRICE_LEAD.test(w.text) || w.text.length > 2);

@@ -181,3 +181,20 @@ describe('reading layouts without a template', () => {
     expect(x.order.total).toBe(117.4);
   });
 });
+
+describe('numbered lists in e-mails', () => {
+  it('takes the number with its unit after the description, not the list number, as the quantity', () => {
+    const x = only([
+      'Bestellung BST-77',
+      '',
+      '1. 8437001100149 Nitrilhandschuh Gr. M 600 Stk',
+      '2. 8437001100156 Blindniete 4x10 500 Stk',
+      '',
+      'Gruss',
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef ?? l.gtin, l.quantity, l.unit, l.description])).toEqual([
+      ['8437001100149', 600, 'Stk', 'Nitrilhandschuh Gr. M'],
+      ['8437001100156', 500, 'Stk', 'Blindniete 4x10'],
+    ]);
+  });
+});
