@@ -24,6 +24,16 @@ describe('catalogKeys', () => {
 });
 
 describe('resolveLine', () => {
+  it('resolves two codes read as one (a customer code column and the EAN beside it) when they name one article', () => {
+    const r = resolveLine(line({ customerRef: '4711 8412345678905' }), ctx);
+    expect(r.line.sku).toBe('TOR-M8-40');
+    const keys = catalogKeys([line({ customerRef: '4711 8412345678905' })]);
+    expect(keys.refs).toContain('4711');
+    expect(keys.gtins).toContain('08412345678905');
+    // Parts that name two different articles name none.
+    expect(resolveLine(line({ customerRef: '4711 8412345678912' }), ctx).line.sku).toBeNull();
+  });
+
   it('keeps a known SKU and fills description and unit from the catalog', () => {
     const r = resolveLine(line({ sku: 'TOR-M8-40', quantity: 200 }), ctx);
     expect(r.line).toMatchObject({ sku: 'TOR-M8-40', description: 'Tornillo M8x40 zincado', unit: 'EA' });

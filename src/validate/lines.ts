@@ -57,6 +57,12 @@ export function codesIn(description: string | null): string[] {
 
 const trimmed = (s: string | null): string | null => s?.trim() || null;
 
+/** The words of a code field that holds two codes side by side ("M-5964-98 8437001100149"). */
+function partsOf(code: string | null): string[] {
+  const parts = code?.trim().split(/\s+/) ?? [];
+  return parts.length > 1 && parts.length <= 3 ? parts : [];
+}
+
 /**
  * Every key the lines could be found by, for one catalog query. With `neighbours`, also every
  * code one OCR slip away from a read code, so corroboration can tell whether a misreading could
@@ -80,9 +86,11 @@ export function catalogKeys(lines: OrderLine[], neighbours = false): CatalogKeys
       // What a "Ref." or "Artículo" column holds is as often the supplier's own code.
       skus.add(ref).add(ref.toUpperCase());
     }
-    for (const code of codesIn(line.description)) {
+    for (const code of [...codesIn(line.description), ...partsOf(line.sku), ...partsOf(line.customerRef)]) {
       skus.add(code).add(code.toUpperCase());
       refs.add(code);
+      const g = parseGtin(code);
+      if (g.ok) gtins.add(g.gtin);
     }
     if (neighbours) {
       for (const code of [sku, ref]) {
@@ -237,6 +245,26 @@ function findProduct(
   for (const [via, find] of tries) {
     const product = find();
     if (product) return { product, via };
+  }
+  // Two code columns read as one ("M-5964-98 8437001100149", a customer code and its EAN): the
+  // line's article when every part that names one names the same.
+  for (const [field, raw] of [
+    ['customerRef', line.customerRef],
+    ['sku', line.sku],
+  ] as const) {
+    const named = partsOf(raw).map((part) => {
+      const asRef = bySku(crossRefs.get(part));
+      if (asRef)
+        return { product: asRef, via: field === 'sku' ? ('skuAsRef' as const) : ('customerRef' as const) };
+      const asSku = bySku(part);
+      if (asSku) return { product: asSku, via: field === 'sku' ? ('sku' as const) : ('refAsSku' as const) };
+      const asGtin = byGtin(part);
+      return asGtin
+        ? { product: asGtin, via: field === 'sku' ? ('skuAsGtin' as const) : ('refAsGtin' as const) }
+        : null;
+    });
+    const found = named.filter((n) => n !== null);
+    if (found.length > 0 && new Set(found.map((n) => n.product.sku)).size === 1) return found[0]!;
   }
   // No code column held one: a code printed in the description, when exactly one article fits.
   const found = new Set<ProductFacts>();
