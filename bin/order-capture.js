@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npm install` is the only step
-// before the program works (no build output that can go stale).
-import { register } from 'tsx/esm/api';
+// The program: its compiled JavaScript (dist/, built by `npm install`) when that is up to date,
+// else the TypeScript sources through tsx (bin/launch.js), so `npm install` is the only step
+// before it works and an edited source is never shadowed by an old build.
+import { importProjectModule } from './launch.js';
 
-register();
-await import('../src/cli/main.ts');
+await importProjectModule('src/cli/main.ts');

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Db } from './db.ts';
 import { type DirectoryLock, lockDirectory } from './lock.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { dumpPglite, openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
+import { PROJECT_ROOT as projectRoot } from '../project-root.ts';
 
 export interface DatabaseOptions {
   databaseUrl: string | null;
@@ -63,8 +63,6 @@ export async function openScratchDatabase(): Promise<Db> {
   await migrate(db);
   return db;
 }
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * The gzip dump of a freshly migrated PGlite database, built once per schema version and kept
