@@ -3,5 +3,5 @@ export const ROOT: string;
 export const DIST: string;
 export const STAMP: string;
 export const SOURCE_DIRS: string[];
-export function distIsFresh(root?: string): boolean;
+export function distIsFresh(root?: string, dirs?: string[]): boolean;
 export function importProjectModule(sourcePath: string): Promise<unknown>;

@@ -30,8 +30,11 @@ function newest(dir) {
   return max;
 }
 
-/** Whether root/dist/ holds a build at least as new as every source file under root. */
-export function distIsFresh(root = ROOT) {
+/**
+ * Whether root/dist/ holds a build at least as new as every source file in `dirs` (the program
+ * needs src/ and connectors/; a script, scripts/ too).
+ */
+export function distIsFresh(root = ROOT, dirs = SOURCE_DIRS) {
   if (process.env.ORDER_CAPTURE_SOURCES === '1') return false;
   let built;
   try {
@@ -40,7 +43,7 @@ export function distIsFresh(root = ROOT) {
     return false;
   }
   try {
-    return SOURCE_DIRS.every((d) => newest(join(root, d)) <= built);
+    return dirs.every((d) => newest(join(root, d)) <= built);
   } catch {
     return false; // a file vanished while looking: take the sources, they are what exists
   }
@@ -53,8 +56,10 @@ export function distIsFresh(root = ROOT) {
 export async function importProjectModule(sourcePath) {
   const abs = resolve(ROOT, sourcePath);
   const rel = relative(ROOT, abs);
-  const inProject = !rel.startsWith('..') && SOURCE_DIRS.includes(rel.split(/[\\/]/)[0]);
-  if (inProject && rel.endsWith('.ts') && distIsFresh()) {
+  const top = rel.split(/[\\/]/)[0];
+  const inProject = !rel.startsWith('..') && SOURCE_DIRS.includes(top);
+  const needs = top === 'scripts' ? SOURCE_DIRS : ['src', 'connectors'];
+  if (inProject && rel.endsWith('.ts') && distIsFresh(ROOT, needs)) {
     return import(pathToFileURL(join(DIST, rel.replace(/\.ts$/, '.js'))).href);
   }
   const { register } = await import('tsx/esm/api');

@@ -44,6 +44,12 @@ describe('choosing compiled JavaScript or the sources', () => {
     expect(distIsFresh(root)).toBe(false);
   });
 
+  it('runs the compiled program after a script was edited, but that script from its source', () => {
+    at('scripts/bench.ts', 10);
+    expect(distIsFresh(root, ['src', 'connectors'])).toBe(true);
+    expect(distIsFresh(root)).toBe(false);
+  });
+
   it('ignores edited tests, which are not compiled', () => {
     file('src/cli/main.test.ts', 10);
     expect(distIsFresh(root)).toBe(true);
