@@ -57,9 +57,16 @@ function releasingOnClose(db: Db, lock: DirectoryLock): Db {
   });
 }
 
-/** A new, migrated, in-memory database: `extract --data`, tests, benchmarks. */
+/**
+ * A new, migrated, in-memory database: `extract --data`, tests, benchmarks. Its whole data lives
+ * in memory already, so a small buffer cache (16 MB, not 128) costs no reads and ~70-85 MB less
+ * resident memory.
+ */
+export const SCRATCH_SHARED_BUFFERS_MB = 16;
 export async function openScratchDatabase(): Promise<Db> {
-  const db = await openPglite('memory://', await embeddedTemplate());
+  const db = await openPglite('memory://', await embeddedTemplate(), {
+    sharedBuffersMb: SCRATCH_SHARED_BUFFERS_MB,
+  });
   await migrate(db);
   return db;
 }
