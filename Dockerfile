@@ -8,6 +8,8 @@
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# `prepare` (bin/build.js) runs on install; without TypeScript (dev only) it leaves the sources to tsx.
+COPY bin ./bin
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:22-bookworm-slim

@@ -27,7 +27,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { Db } from '../src/db/db.ts';
@@ -40,6 +39,7 @@ import { DEMO_MASTER_DATA } from '../src/testing/pipeline.ts';
 import { layout } from './eval/layout.ts';
 import { CUSTOMERS, makeOrder, random } from './eval/orders.ts';
 import { faxTiff } from './eval/render.ts';
+import { projectPath } from '../src/project-root.ts';
 
 const { values } = parseArgs({
   options: {
@@ -57,7 +57,7 @@ const REPEAT = Number(values.repeat);
 const CONCURRENCY = values.concurrency.split(',').map(Number);
 const OCR_WORKERS = values['ocr-workers'];
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const BIN = fileURLToPath(new URL('../bin/order-capture.js', import.meta.url));
+const BIN = projectPath('bin', 'order-capture.js');
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const HZ = 100;
 

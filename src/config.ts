@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { flatten, list, Reader, readConfigFile, type Source } from './config-source.ts';
 import { loadAs2Certificates } from './formats/as2/certificates.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { type BusinessCalendar, parseCalendar } from './sla/calendar.ts';
+import { projectPath } from './project-root.ts';
 
 /**
  * All settings, read once from the environment (and the optional file named by ORDERCAP_CONFIG),
@@ -439,13 +439,7 @@ export function loadConfig(
       mailboxes: mailboxes(r.optStr('imap.urls', 'ORDERCAP_IMAP_URLS'), problems),
       pollMs: r.int('imap.pollMs', 'ORDERCAP_IMAP_POLL_MS', 30_000, 100, 3_600_000),
     },
-    templatesDir: resolve(
-      r.str(
-        'templatesDir',
-        'ORDERCAP_TEMPLATES_DIR',
-        fileURLToPath(new URL('../templates', import.meta.url)),
-      ),
-    ),
+    templatesDir: resolve(r.str('templatesDir', 'ORDERCAP_TEMPLATES_DIR', projectPath('templates'))),
     ocr: {
       workers: ocrWorkers,
     },

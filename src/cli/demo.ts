@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { issueToken } from '../customers/tokens.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { createUser, findUserByLogin, setPassword } from '../review/auth.ts';
 import { writeDemoPaper } from './demo-paper.ts';
 import { runServe } from './serve.ts';
+import { projectPath } from '../project-root.ts';
 
-const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const fixtures = projectPath('fixtures');
 
 /**
  * `npm start`: the service on the embedded database with demo master data, a customer token

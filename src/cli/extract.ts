@@ -7,6 +7,7 @@ import { openDatabase, openScratchDatabase } from '../db/open.ts';
 import type { Channel } from '../domain/document.ts';
 import type { Finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
+import type { Template } from '../extract/index.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
 import { chooseFormat, type DocumentFormat, describeUnsupported } from '../pipeline/formats.ts';
@@ -15,6 +16,7 @@ import { withAs2Certificates } from '../formats/index.ts';
 import { learnedLayouts } from '../learn/store.ts';
 import { teachPairs } from '../learn/teach.ts';
 import { createProgress, type Progress } from './progress.ts';
+import { ReadAhead } from './read-ahead.ts';
 import { createOcrEngine } from '../ocr/index.ts';
 import { submit } from '../pipeline/submit.ts';
 import { getDocument } from '../store/documents.ts';
@@ -52,13 +54,27 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
       const refused = report.files.some((f) => f.errors.length > 0);
       if (refused) process.stderr.write(`${formatImportReport(report)}\n`);
     }
+    // Templates are parsed on the first paper document (an EDIFACT file never needs them).
+    let templates: Promise<Template[]> | null = null;
     const formats = withAs2Certificates(
-      allFormats(ocr, templatesFrom(config.templatesDir, log), config.documents, learnedLayouts(db, 0)),
+      allFormats(
+        ocr,
+        () => (templates ??= Promise.resolve().then(() => templatesFrom(config.templatesDir, log))),
+        config.documents,
+        learnedLayouts(db, 0),
+      ),
       config.as2.certificates,
     );
     if (opts.teach) await teachPairs({ db, config, log, deliverTo: null, formats }, opts.teach);
     await extractFiles(
-      { db, config, log, deliverTo: opts.dataDir ? null : config.erp.adapter, formats },
+      {
+        db,
+        config,
+        log,
+        deliverTo: opts.dataDir ? null : config.erp.adapter,
+        formats,
+        readAhead: { reader: new ReadAhead(formats), width: config.ocr.workers },
+      },
       opts.files,
       (line) => process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`),
       createProgress(opts.files.length, 'extract'),
@@ -78,6 +94,11 @@ export interface ExtractContext {
   deliverTo: string | null;
   /** Formats to read; default: the structured ones (EDIFACT, order JSON). */
   formats?: readonly DocumentFormat[];
+  /**
+   * Paper and e-mail documents read ahead of their turn, up to `width` at once (the OCR workers);
+   * absent: each is read when the pipeline reaches it.
+   */
+  readAhead?: { reader: ReadAhead; width: number };
 }
 
 /**
@@ -92,11 +113,31 @@ export async function extractFiles(
 ): Promise<void> {
   const worker = createWorker(ctx);
   const runId = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
-  for (const [i, file] of files.entries()) {
-    for (const line of await extractFile(ctx, worker, file, `${runId}.${i}`)) onLine(line);
-    progress?.tick(file);
+  const ahead = ctx.readAhead;
+  let next = 0; // the first file not yet handed to the read-ahead
+  try {
+    for (const [i, file] of files.entries()) {
+      if (ahead) {
+        // This file and the next ones, until the OCR workers each have a document.
+        next = Math.max(next, i);
+        while (next < files.length && (next === i || ahead.reader.pending < ahead.width)) {
+          await prefetch(ctx, ahead.reader, files[next++]!);
+        }
+      }
+      for (const line of await extractFile(ctx, worker, file, `${runId}.${i}`)) onLine(line);
+      progress?.tick(file);
+    }
+  } finally {
+    await ahead?.reader.close();
   }
   progress?.done();
+}
+
+/** Hands a file to the read-ahead; one that cannot be read or is too big is left to the pipeline. */
+async function prefetch(ctx: ExtractContext, reader: ReadAhead, file: string): Promise<void> {
+  const bytes = await readFile(file).catch(() => null);
+  if (!bytes || bytes.length > ctx.config.http.bodyLimitBytes) return;
+  reader.prefetch({ bytes, filename: file, contentType: null, sender: null });
 }
 
 /** A pipeline worker for the command line: one document at a time. */
@@ -110,6 +151,7 @@ export function createWorker(ctx: ExtractContext): DocumentWorker {
       acceptThreshold: config.acceptThreshold,
       deliverTo: ctx.deliverTo,
       formats: ctx.formats,
+      ...(ctx.readAhead ? { reader: ctx.readAhead.reader } : {}),
       identity: config.identity,
     },
     { ...config.worker, concurrency: 1 },

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { USER_USAGE } from '../review/users-cli.ts';
+import { projectPath } from '../project-root.ts';
 
 const COMMANDS: Record<string, string> = {
   import: `order-capture import DIR
@@ -51,7 +52,7 @@ class UsageError extends Error {}
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
 
 async function version(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+  const pkg = JSON.parse(await readFile(projectPath('package.json'), 'utf8'));
   return `order-capture ${pkg.version}`;
 }
 

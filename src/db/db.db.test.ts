@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { migrate } from './migrate.ts';
+import { openScratchDatabase, SCRATCH_SHARED_BUFFERS_MB } from './open.ts';
 
 describe('database', () => {
   let t: TestDatabase;
@@ -37,5 +38,16 @@ describe('database', () => {
     await t.db.query(`INSERT INTO events (actor, kind) VALUES ('test', 'x')`);
     await expect(t.db.query(`UPDATE events SET kind = 'y'`)).rejects.toThrow(/append-only/);
     await expect(t.db.query(`DELETE FROM events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('opens a scratch database migrated and with its small buffer cache', async () => {
+    const db = await openScratchDatabase();
+    try {
+      expect(await migrate(db)).toEqual([]);
+      const [row] = await db.query<{ sb: string }>("SELECT current_setting('shared_buffers') AS sb");
+      expect(row!.sb).toBe(`${SCRATCH_SHARED_BUFFERS_MB}MB`);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -26,6 +26,9 @@ export async function loadMigrations(): Promise<Migration[]> {
 /** Applies the migrations not yet applied, each in its own transaction. Returns their names. */
 export async function migrate(db: Db): Promise<string[]> {
   const migrations = await loadMigrations();
+  // The usual start (a database already migrated, or the embedded template): two reads, no DDL,
+  // no transaction and no lock.
+  if (await upToDate(db, migrations)) return [];
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const applied: string[] = [];
@@ -42,4 +45,16 @@ export async function migrate(db: Db): Promise<string[]> {
     }
   });
   return applied;
+}
+
+/** Whether every migration is recorded as applied already. */
+async function upToDate(db: Db, migrations: Migration[]): Promise<boolean> {
+  const [table] = await db.query<{ name: string | null }>(
+    "SELECT to_regclass('schema_migrations')::text AS name",
+  );
+  if (!table?.name) return false;
+  const done = new Set(
+    (await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
+  );
+  return migrations.every((m) => done.has(m.version));
 }

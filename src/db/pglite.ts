@@ -2,9 +2,18 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from './db.ts';
 import { TYPE_PARSERS } from './db.ts';
 
+export interface PgliteOptions {
+  /** PostgreSQL's shared_buffers in MB; default PGlite's (128 MB). */
+  sharedBuffersMb?: number;
+}
+
 /** Opens an embedded database: a folder path, or `memory://` (optionally from a dump). */
-export async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Db> {
-  const pg = await PGlite.create(dataDir, { parsers: TYPE_PARSERS, loadDataDir });
+export async function openPglite(dataDir: string, loadDataDir?: Blob, opts: PgliteOptions = {}): Promise<Db> {
+  const pg = await PGlite.create(dataDir, {
+    parsers: TYPE_PARSERS,
+    loadDataDir,
+    ...(opts.sharedBuffersMb ? { postgresqlconf: `shared_buffers = ${opts.sharedBuffersMb}MB` } : {}),
+  });
   return new PgliteDb(pg);
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import Tesseract from 'tesseract.js';
+import type Tesseract from 'tesseract.js';
 import type { Word } from '../domain/page.ts';
 import { ocrSeconds, secondsSince } from '../metrics.ts';
 
@@ -86,12 +86,14 @@ interface Pool {
 }
 
 async function createPool(langs: string[], workers: number): Promise<Pool> {
+  // Loaded on the first page to read: a run without paper (EDIFACT, web orders) never pays for it.
+  const tess = (await import('tesseract.js')).default;
   const { dir, cleanup } = languagePath(langs);
-  const scheduler = Tesseract.createScheduler();
+  const scheduler = tess.createScheduler();
   try {
     const created = await Promise.all(
       Array.from({ length: workers }, () =>
-        Tesseract.createWorker(langs.join('+'), Tesseract.OEM.LSTM_ONLY, {
+        tess.createWorker(langs.join('+'), tess.OEM.LSTM_ONLY, {
           langPath: dir,
           gzip: true,
           // The default cache writes the unpacked model into the working folder and prefers it later.
@@ -102,7 +104,7 @@ async function createPool(langs: string[], workers: number): Promise<Pool> {
     for (const w of created) {
       // Mode 3 (automatic layout) reads multi-column order forms far better than the default 6.
       // PNGs carry no trustworthy resolution; without a hint Tesseract guesses 70 dpi.
-      await w.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO, user_defined_dpi: '300' });
+      await w.setParameters({ tessedit_pageseg_mode: tess.PSM.AUTO, user_defined_dpi: '300' });
       scheduler.addWorker(w);
     }
   } catch (err) {
