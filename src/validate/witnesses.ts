@@ -26,7 +26,7 @@ function runsOf(po: string): string[] {
 
 const kindOf = (run: string) => (/^\d/.test(run) ? 'd' : /^\p{L}/u.test(run) ? 'l' : 'p');
 
-function escape(s: string): string {
+function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -53,9 +53,9 @@ export function historyShape(poNumbers: string[]): RegExp | null {
     const span = `{${Math.min(...lengths)},${Math.max(...lengths)}}`;
     if (kind === 'p') {
       if (!column.every((c) => c === first[i])) return null;
-      pattern += escape(first[i]!);
+      pattern += escapeRegex(first[i]!);
     } else if (kind === 'd') pattern += `\\d${span}`;
-    else pattern += column.every((c) => c === first[i]) ? escape(first[i]!) : `\\p{L}${span}`;
+    else pattern += column.every((c) => c === first[i]) ? escapeRegex(first[i]!) : `\\p{L}${span}`;
   }
   return new RegExp(`^(?:${pattern})$`, 'u');
 }
