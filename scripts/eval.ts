@@ -20,7 +20,7 @@ import type { CanonicalOrder } from '../src/domain/order.ts';
 import { silentLogger } from '../src/log.ts';
 import { importMasterData } from '../src/masterdata/import.ts';
 import { createOcrEngine } from '../src/ocr/index.ts';
-import { allFormats, templatesFrom } from '../src/pipeline/paper.ts';
+import { allFormats, templatesFrom } from '../src/formats/paper/format.ts';
 import { DEMO_MASTER_DATA } from '../src/testing/pipeline.ts';
 import { learnedLayouts } from '../src/learn/store.ts';
 import { teachFiles } from '../src/learn/teach.ts';

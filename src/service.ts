@@ -11,7 +11,7 @@ import type { Logger } from './log.ts';
 import { ImapConnector } from '../connectors/imap/index.ts';
 import { ConfirmationSender } from './confirm/sender.ts';
 import { mailSourceRef, SmtpListener } from '../connectors/smtp/index.ts';
-import { allFormats, templatesFrom } from './pipeline/paper.ts';
+import { allFormats, templatesFrom } from './formats/paper/format.ts';
 import { learnedTemplates } from './pipeline/templates-source.ts';
 import { learnedLayouts } from './learn/store.ts';
 import { submit } from './pipeline/submit.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { customerIdOf } from '../../connectors/web-form/reader.ts';
+import { customerIdOf } from '../formats/order-json/read.ts';
 import { type Config, loadConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { openDatabase, openScratchDatabase } from '../db/open.ts';
@@ -9,8 +9,8 @@ import type { Finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { formatImportReport, importMasterData } from '../masterdata/import.ts';
-import { chooseFormat, type DocumentFormat, describeUnsupported } from '../pipeline/formats.ts';
-import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { chooseFormat, type DocumentFormat, describeUnsupported } from '../formats/registry.ts';
+import { allFormats, templatesFrom } from '../formats/paper/format.ts';
 import { learnedLayouts } from '../learn/store.ts';
 import { teachPairs } from '../learn/teach.ts';
 import { createProgress, type Progress } from './progress.ts';

@@ -20,7 +20,7 @@ import { HttpErpAdapter } from '../erp/http-adapter.ts';
 import { buildServer } from '../http/server.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
-import { FORMATS } from '../pipeline/formats.ts';
+import { FORMATS } from '../formats/registry.ts';
 import { submit } from '../pipeline/submit.ts';
 import { testEngine } from '../testing/db.ts';
 import { interchange } from '../testing/edifact-gen.ts';

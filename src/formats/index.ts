@@ -1,11 +1,11 @@
 /**
  * Structured order formats (issue 14): each a DocumentFormat recognised by content and chosen by
- * score in src/pipeline/formats.ts. They read bytes into canonical orders with a source for every
+ * score in src/formats/registry.ts. They read bytes into canonical orders with a source for every
  * field; none touches the database or the network.
  */
-import { edifactStart, readEdifact } from '../../connectors/edifact/index.ts';
+import { edifactStart, readEdifact } from './edifact/index.ts';
 import type { ExtractOutcome } from '../domain/extraction.ts';
-import type { DocumentFormat, FormatInput } from '../pipeline/formats.ts';
+import type { DocumentFormat, FormatInput } from './registry.ts';
 import { type As2Options, looksLikeAs2, readAs2 } from './as2/read.ts';
 import { ciiScore, readCii } from './cii/read.ts';
 import { cxmlScore, readCxml } from './cxml/read.ts';

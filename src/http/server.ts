@@ -5,8 +5,8 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { customerOfRequest } from '../../connectors/web-form/auth.ts';
-import { webFormPlugin } from '../../connectors/web-form/index.ts';
+import { customerOfRequest } from '../../connectors/http/auth.ts';
+import { webFormPlugin } from '../../connectors/http/index.ts';
 import type { AppContext } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { errorResponse, HttpError, pathOf } from './errors.ts';

@@ -7,7 +7,7 @@ import { loadConfig } from '../config.ts';
 import { buildServer } from '../http/server.ts';
 import { createLogger, silentLogger } from '../log.ts';
 import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
-import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { allFormats, templatesFrom } from '../formats/paper/format.ts';
 import { submit } from '../pipeline/submit.ts';
 import { learnedTemplates } from '../pipeline/templates-source.ts';
 import { learnedLayouts } from '../learn/store.ts';

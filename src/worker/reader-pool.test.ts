@@ -5,7 +5,7 @@ import { buildServer } from '../http/server.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
 import type { OcrEngine } from '../ocr/index.ts';
-import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { allFormats, templatesFrom } from '../formats/paper/format.ts';
 import { submit } from '../pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';

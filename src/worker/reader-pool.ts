@@ -4,7 +4,7 @@ import type { ExtractOutcome } from '../domain/extraction.ts';
 import { finding } from '../domain/findings.ts';
 import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/index.ts';
-import type { FormatInput } from '../pipeline/formats.ts';
+import type { FormatInput } from '../formats/registry.ts';
 import type { LayoutSource } from '../learn/apply.ts';
 import type { KnownLayout } from '../learn/model.ts';
 import { type TemplateSource, templatesOf } from '../pipeline/templates-source.ts';

@@ -6,7 +6,7 @@
 import type { ReadLimits } from '../../documents/index.ts';
 import { readDocument } from '../../documents/index.ts';
 import type { OcrEngine } from '../../ocr/index.ts';
-import type { DocumentFormat } from '../../pipeline/formats.ts';
+import type { DocumentFormat } from '../registry.ts';
 import { readStructured } from '../index.ts';
 import { pdfAttachments } from './read.ts';
 
