@@ -1,6 +1,6 @@
 import type { OrderLine } from '../../domain/order.ts';
-import { emptyLine } from '../../domain/order.ts';
-import type { OrderDraft } from './draft.ts';
+import type { Draft } from '../common/draft.ts';
+import type { SegmentReader } from './reading.ts';
 import type { Segment } from './tokenize.ts';
 import { divide, hasGs1CheckDigit, joined, text, unitCode } from './values.ts';
 
@@ -39,19 +39,20 @@ function slotFor(id: string, type: string | null, inLin: boolean): IdSlot | null
 
 /** Fills one order line from LIN and the segments of its group (PIA, IMD, QTY, PRI, MOA, FTX). */
 export class LineMapper {
+  private readonly draft: Draft;
   private readonly line: OrderLine;
   private readonly path: string;
   private quantityRank = 0;
   private priceRank = 0;
 
   constructor(
-    private readonly draft: OrderDraft,
+    private readonly seg: SegmentReader,
     lin: Segment,
-    position: number,
   ) {
-    this.line = emptyLine(draft.lineNumber(text(lin, 0, 0), position));
-    this.path = `lines[${position}]`;
-    draft.order.lines.push(this.line);
+    this.draft = seg.draft;
+    const { line, index } = this.draft.addLine(text(lin, 0, 0));
+    this.line = line;
+    this.path = `lines[${index}]`;
     this.itemId(lin, text(lin, 2, 0), text(lin, 2, 1), true);
   }
 
@@ -84,7 +85,7 @@ export class LineMapper {
 
   private set<K extends keyof OrderLine>(key: K, value: OrderLine[K], s: Segment): void {
     this.line[key] = value;
-    this.draft.source(`${this.path}.${key}`, s);
+    this.seg.source(`${this.path}.${key}`, s);
   }
 
   private itemId(s: Segment, id: string | null, type: string | null, inLin: boolean): void {
@@ -109,9 +110,9 @@ export class LineMapper {
     const rank = QUANTITY_RANK[text(s, 0, 0) ?? ''] ?? 0;
     if (rank <= this.quantityRank) return;
     this.quantityRank = rank;
-    this.set('quantity', this.draft.number(s, 0, 1, `${this.path}.quantity`), s);
+    this.set('quantity', this.seg.number(s, 0, 1, `${this.path}.quantity`), s);
     this.line.unit = unitCode(text(s, 0, 2));
-    if (this.line.unit !== null) this.draft.source(`${this.path}.unit`, s);
+    if (this.line.unit !== null) this.seg.source(`${this.path}.unit`, s);
     else delete this.draft.fieldMeta[`${this.path}.unit`];
   }
 
@@ -120,14 +121,14 @@ export class LineMapper {
     if (rank <= this.priceRank) return;
     this.priceRank = rank;
     const field = `${this.path}.unitPrice`;
-    const price = this.draft.number(s, 0, 1, field);
-    const basis = this.draft.number(s, 0, 4, field);
+    const price = this.seg.number(s, 0, 1, field);
+    const basis = this.seg.number(s, 0, 4, field);
     const perUnit = price !== null && basis !== null && basis > 0 ? divide(price, basis) : price;
     this.set('unitPrice', perUnit, s);
   }
 
   private moa(s: Segment): void {
     if (text(s, 0, 0) !== '203' || this.line.amount !== null) return;
-    this.set('amount', this.draft.number(s, 0, 1, `${this.path}.amount`), s);
+    this.set('amount', this.seg.number(s, 0, 1, `${this.path}.amount`), s);
   }
 }

@@ -1,6 +1,7 @@
 import { finding } from '../../domain/findings.ts';
 import type { Address } from '../../domain/order.ts';
-import { OrderDraft } from './draft.ts';
+import { Draft } from '../common/draft.ts';
+import { SegmentReader } from './reading.ts';
 import type { Interchange } from './envelope.ts';
 import { LineMapper } from './map-lines.ts';
 import type { Segment } from './tokenize.ts';
@@ -42,7 +43,8 @@ interface Dated {
 
 /** Maps the segments of one ORDERS message (UNH..UNT) onto a canonical order, walking them once. */
 export class OrderMapper {
-  readonly draft: OrderDraft;
+  readonly draft = new Draft();
+  private readonly seg: SegmentReader;
   private section: 'header' | 'detail' | 'summary' = 'header';
   private party: string | null = null;
   private line: LineMapper | null = null;
@@ -54,7 +56,7 @@ export class OrderMapper {
   private poSeen = false;
 
   constructor(decimalMark: string) {
-    this.draft = new OrderDraft(decimalMark);
+    this.seg = new SegmentReader(this.draft, decimalMark);
   }
 
   segment(s: Segment): void {
@@ -78,7 +80,7 @@ export class OrderMapper {
 
   private lin(s: Segment): void {
     this.section = 'detail';
-    this.line = new LineMapper(this.draft, s, this.draft.order.lines.length);
+    this.line = new LineMapper(this.seg, s);
   }
 
   private uns(s: Segment): void {
@@ -90,7 +92,7 @@ export class OrderMapper {
     if (s.tag === 'MOA') {
       const qualifier = text(s, 0, 0) ?? '';
       if (TOTALS.includes(qualifier) && !this.totals.has(qualifier)) {
-        this.totals.set(qualifier, { value: this.draft.number(s, 0, 1, 'total'), s });
+        this.totals.set(qualifier, { value: this.seg.number(s, 0, 1, 'total'), s });
       }
     } else if (s.tag === 'CNT') this.cnt(s);
     else if (s.tag === 'FTX') this.ftx(s);
@@ -102,7 +104,7 @@ export class OrderMapper {
     const po = text(s, 1, 0);
     const { order } = this.draft;
     order.poNumber = po;
-    if (po !== null) this.draft.source('poNumber', s);
+    if (po !== null) this.seg.source('poNumber', s);
     const name = text(s, 0, 0);
     if (name && DOCUMENT_NAMES[name]) {
       this.draft.notes.push(`Document type ${name} (${DOCUMENT_NAMES[name]})`);
@@ -125,7 +127,7 @@ export class OrderMapper {
       : DELIVERY_DATES.includes(qualifier)
         ? 'deliveryDate'
         : null;
-    if (field && !this.dates.has(qualifier)) this.dates.set(qualifier, { iso: this.draft.date(s, field), s });
+    if (field && !this.dates.has(qualifier)) this.dates.set(qualifier, { iso: this.seg.date(s, field), s });
   }
 
   private nad(s: Segment): void {
@@ -147,7 +149,7 @@ export class OrderMapper {
     if (name === null) return;
     order.customer.name = name;
     evidence.name = name;
-    this.draft.source('customer.name', s);
+    this.seg.source('customer.name', s);
   }
 
   private setDeliveryParty(s: Segment, qualifier: string): void {
@@ -155,7 +157,7 @@ export class OrderMapper {
     const address = partyAddress(s);
     this.draft.order.shipTo = address;
     this.deliveryPartyId = address === null ? text(s, 1, 0) : null;
-    this.draft.source('shipTo', s);
+    this.seg.source('shipTo', s);
   }
 
   private rff(s: Segment): void {
@@ -164,7 +166,7 @@ export class OrderMapper {
     if (taxId === null || this.draft.order.customer.taxId !== null) return;
     this.draft.order.customer.taxId = taxId;
     this.draft.evidence.taxId = taxId;
-    this.draft.source('customer.taxId', s);
+    this.seg.source('customer.taxId', s);
   }
 
   private com(s: Segment): void {
@@ -181,7 +183,7 @@ export class OrderMapper {
     const currency = text(s, 0, 1);
     if (currency === null) return;
     this.draft.order.currency = currency.toUpperCase();
-    this.draft.source('currency', s);
+    this.seg.source('currency', s);
   }
 
   private ftx(s: Segment): void {
@@ -191,10 +193,10 @@ export class OrderMapper {
 
   private cnt(s: Segment): void {
     const qualifier = text(s, 0, 0);
-    const value = this.draft.number(s, 0, 1, null);
+    const value = this.seg.number(s, 0, 1, null);
     const lines = this.draft.order.lines;
     if (qualifier === '2' && value !== null && value !== lines.length) {
-      this.draft.warn(
+      this.seg.warn(
         null,
         s,
         `control count of ${value} line items does not match ${lines.length} LIN segments`,
@@ -203,27 +205,26 @@ export class OrderMapper {
     if (qualifier === '1' && value !== null) {
       const sum = Number(lines.reduce((acc, l) => acc + (l.quantity ?? 0), 0).toPrecision(12));
       if (Math.abs(sum - value) > 1e-6) {
-        this.draft.warn(null, s, `control total of quantities ${value} does not match their sum ${sum}`);
+        this.seg.warn(null, s, `control total of quantities ${value} does not match their sum ${sum}`);
       }
     }
   }
 
   /** Picks the preferred dates and total, adds the sender, and closes the notes. */
-  finish(interchange: Interchange | null): OrderDraft {
+  finish(interchange: Interchange | null): Draft {
     const d = this.draft;
     this.pickDate('orderDate', ORDER_DATES);
     this.pickDate('deliveryDate', DELIVERY_DATES);
     const total = TOTALS.map((q) => this.totals.get(q)).find((t) => t !== undefined);
     if (total) {
       d.order.total = total.value;
-      d.source('total', total.s);
+      this.seg.source('total', total.s);
     }
     if (this.deliveryPartyId !== null) {
       d.notes.push(`Deliver to party ${this.deliveryPartyId} (NAD+${this.deliveryParty}, no address given)`);
     }
     const sender = interchange?.senderId ?? null;
     if (sender !== null && !d.evidence.partyIds.includes(sender)) d.evidence.partyIds.push(sender);
-    d.order.notes = d.notes.length > 0 ? d.notes.join('\n') : null;
     return d;
   }
 
@@ -231,7 +232,7 @@ export class OrderMapper {
     const found = qualifiers.map((q) => this.dates.get(q)).find((x) => x !== undefined && x.iso !== null);
     if (!found) return;
     this.draft.order[field] = found.iso;
-    this.draft.source(field, found.s);
+    this.seg.source(field, found.s);
   }
 }
 
@@ -254,11 +255,7 @@ function partyAddress(s: Segment): Address | null {
 }
 
 /** Maps one ORDERS message's segments onto an order draft. */
-export function mapOrder(
-  segments: Segment[],
-  decimalMark: string,
-  interchange: Interchange | null,
-): OrderDraft {
+export function mapOrder(segments: Segment[], decimalMark: string, interchange: Interchange | null): Draft {
   const mapper = new OrderMapper(decimalMark);
   // A segment the file ends inside may be missing digits ("PRI+AAA:0."): its values are not used.
   for (const s of segments) if (!s.error && !s.unterminated) mapper.segment(s);

@@ -1,8 +1,7 @@
 import type { ExtractedOrder, ExtractOutcome } from '../../domain/extraction.ts';
-import { emptyEvidence } from '../../domain/extraction.ts';
 import type { Finding, FindingCode } from '../../domain/findings.ts';
 import { finding } from '../../domain/findings.ts';
-import { emptyOrder } from '../../domain/order.ts';
+import { notAnOrderPart } from '../common/draft.ts';
 import type { MessageSlice } from './envelope.ts';
 import { splitEnvelope } from './envelope.ts';
 import { edifactStart } from './sniff.ts';
@@ -97,46 +96,26 @@ function notEdifact(start: string): string {
   return 'The file is not a UN/EDIFACT interchange: it does not start with UNA or UNB.';
 }
 
-/** More lines than any real purchase order: such a message is refused, not reviewed line by line. */
-const MAX_ORDER_LINES = 5000;
-
 function toPart(m: MessageSlice, decimalMark: string): ExtractedOrder {
   const sourceText = m.segments.map((s) => s.raw).join('\n');
   if (m.type !== 'ORDERS') return notAnOrder(m, sourceText);
-  const draft = mapOrder(m.segments, decimalMark, m.interchange);
   // A message whose envelope is broken (wrong UNT count, cut off) still goes to a person when an
-  // order could be mapped from it: the invalid_edifact error keeps it out of automatic acceptance,
-  // and rejecting it would drop an order the customer did send.
-  const broken = m.findings.some((f) => f.severity === 'error');
-  const usable = draft.order.lines.length > 0 && draft.order.lines.length <= MAX_ORDER_LINES;
-  const rejected = broken && !usable;
-  const part: ExtractedOrder = {
-    order: draft.order,
-    evidence: draft.evidence,
-    fieldMeta: draft.fieldMeta,
-    findings: [...m.findings, ...draft.findings],
-    confidence: rejected ? 0 : 1,
-    sourceText,
+  // order could be mapped from it (the shared Draft decides that, as for every structured format).
+  return mapOrder(m.segments, decimalMark, m.interchange).finish({
     reference: m.ref,
-  };
-  if (rejected) part.rejected = true;
-  return part;
+    sourceText,
+    extra: m.findings,
+  });
 }
 
 function notAnOrder(m: MessageSlice, sourceText: string): ExtractedOrder {
   const type = m.type ?? '';
   const what = MESSAGE_NAMES[type] ? `${type} (${MESSAGE_NAMES[type]})` : type || 'of no known type';
   const message = `message ${m.seq}${m.ref ? ` (ref ${m.ref})` : ''} is ${what}, not an ORDERS purchase order`;
-  const evidence = emptyEvidence();
-  if (m.interchange?.senderId) evidence.partyIds.push(m.interchange.senderId);
-  return {
-    order: emptyOrder(),
-    evidence,
-    fieldMeta: {},
-    findings: [...m.findings, finding('not_an_order', 'error', null, message)],
-    confidence: 0,
-    sourceText,
+  return notAnOrderPart(message, {
     reference: m.ref,
-    rejected: true,
-  };
+    sourceText,
+    partyIds: m.interchange?.senderId ? [m.interchange.senderId] : [],
+    extra: m.findings,
+  });
 }

@@ -4,12 +4,7 @@
  * Pages of all attachments are numbered in one sequence, so the review screen shows them all.
  */
 import { DEFAULT_MAX_PAGES, type ReadLimits, readDocument } from '../../documents/index.ts';
-import type {
-  ExtractedOrder,
-  ExtractOutcome,
-  FieldSource,
-  MessageOrigin,
-} from '../../domain/extraction.ts';
+import type { ExtractedOrder, ExtractOutcome, FieldSource, MessageOrigin } from '../../domain/extraction.ts';
 import { type Finding, finding } from '../../domain/findings.ts';
 import type { Page, Word } from '../../domain/page.ts';
 import { extractOrders, matchTemplate, type Template } from '../../extract/index.ts';

@@ -1,5 +1,10 @@
 import { emailFormat } from '../email/format.ts';
-import { type DocumentKind, type ReadLimits, readDocument, sniffDocumentKind } from '../../documents/index.ts';
+import {
+  type DocumentKind,
+  type ReadLimits,
+  readDocument,
+  sniffDocumentKind,
+} from '../../documents/index.ts';
 import type { Channel } from '../../domain/document.ts';
 import { finding } from '../../domain/findings.ts';
 import { existsSync } from 'node:fs';
