@@ -10,7 +10,7 @@ import type { InboundDocument } from '../../src/domain/document.ts';
 import { silentLogger } from '../../src/log.ts';
 import { importMasterData } from '../../src/masterdata/import.ts';
 import { createOcrEngine, type OcrEngine } from '../../src/ocr/index.ts';
-import { allFormats } from '../../src/formats/paper/format.ts';
+import { allFormats } from '../../src/formats/registry.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { startService } from '../../src/service.ts';
 import { freePort, imapClient, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';

@@ -19,7 +19,7 @@ import { importMasterData } from '../masterdata/import.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { countingOcr } from '../testing/hostile.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';
-import { allFormats } from './paper/format.ts';
+import { allFormats } from './registry.ts';
 import {
   cleanOrder,
   type SampleOrder,

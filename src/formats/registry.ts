@@ -1,67 +1,48 @@
-import { edifactStart, readEdifact } from './edifact/index.ts';
-import { looksLikeOrderJson, readOrderJson } from './order-json/read.ts';
+/**
+ * The one registry of formats: every reader this build has, chosen by score (STYLE.md: readers
+ * chosen by score). A new format is a folder under src/formats/ with a DocumentFormat, listed
+ * here (structured ones in structured.ts, so that e-mail attachments and AS2 payloads get it too).
+ */
+import type { ReadLimits } from '../documents/index.ts';
 import type { Channel } from '../domain/document.ts';
 import type { ExtractOutcome } from '../domain/extraction.ts';
 import { finding } from '../domain/findings.ts';
 import { storable } from '../domain/text.ts';
-import { STRUCTURED_FORMATS } from './index.ts';
+import type { LayoutSource } from '../learn/apply.ts';
+import type { OcrEngine } from '../ocr/index.ts';
+import { emailFormat } from './email/format.ts';
+import { bestFormat, type DocumentFormat, ext, type FormatInput } from './format.ts';
+import { paperFormats } from './paper/format.ts';
+import type { TemplateSource } from './paper/read.ts';
+import { orderJsonFormat, STRUCTURED_FORMATS } from './structured.ts';
 
-export interface FormatInput {
-  bytes: Buffer;
-  filename: string | null;
-  contentType: string | null;
-  /** The channel's sender (e-mail address, fax number), a hint for finding the customer. */
-  sender?: string | null;
+export type { DocumentFormat, FormatInput } from './format.ts';
+export { edifactFormat, orderJsonFormat, readStructured, structuredFormatOf } from './structured.ts';
+
+/** Formats that need nothing but the bytes, in no particular order: the score decides. */
+export const FORMATS: readonly DocumentFormat[] = [...STRUCTURED_FORMATS, orderJsonFormat];
+
+/** Every format this build reads: the structured ones, paper (PDF, TIFF, images) and e-mail. */
+export function allFormats(
+  ocr: OcrEngine,
+  templates: TemplateSource = [],
+  limits: ReadLimits = {},
+  /** Layouts learned from confirmed orders (src/learn): documents of one are read with it first. */
+  learned: LayoutSource = [],
+): DocumentFormat[] {
+  return [
+    ...FORMATS,
+    ...paperFormats(ocr, templates, limits, learned),
+    emailFormat(ocr, templates, limits, learned),
+  ];
 }
 
-/**
- * A reader for one document format. The pipeline asks every registered format for its score and
- * hands the document to the best one (STYLE.md: readers chosen by score), so EDIFACT never goes
- * near OCR. An implementation MUST NOT throw on malformed input: it returns a rejected outcome
- * whose findings say, in words a person understands, what is wrong.
- */
-export interface DocumentFormat {
-  readonly id: string;
-  /** The channel a file of this format belongs to when it arrives without one (CLI). */
-  readonly channel: Channel;
-  /** 0: not this format; 1: certain. Content decides; the file name is only a hint. */
-  score(input: FormatInput): number;
-  extract(input: FormatInput): Promise<ExtractOutcome>;
+export function chooseFormat(
+  input: FormatInput,
+  formats: readonly DocumentFormat[] = FORMATS,
+): DocumentFormat | null {
+  return bestFormat(formats, input);
 }
-
-const ext = (name: string | null) => name?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
-
-export const edifactFormat: DocumentFormat = {
-  id: 'edifact',
-  channel: 'edi',
-  // Junk before UNA/UNB scores lower, so an e-mail that quotes an interchange stays an e-mail.
-  score: ({ bytes, filename }) => {
-    const at = edifactStart(bytes);
-    return at === 0 ? 1 : at > 0 ? 0.7 : ['edi', 'edifact'].includes(ext(filename)) ? 0.1 : 0;
-  },
-  extract: async ({ bytes }) => readEdifact(bytes),
-};
-
-export const orderJsonFormat: DocumentFormat = {
-  id: 'order-json',
-  channel: 'web',
-  score: ({ bytes, filename }) => (looksLikeOrderJson(bytes) ? 0.9 : ext(filename) === 'json' ? 0.2 : 0),
-  extract: async ({ bytes }) => readOrderJson(bytes),
-};
-
-/** Formats this build reads, in no particular order: the score decides. */
-export const FORMATS: readonly DocumentFormat[] = [edifactFormat, orderJsonFormat, ...STRUCTURED_FORMATS];
-
-export function chooseFormat(input: FormatInput, formats = FORMATS): DocumentFormat | null {
-  let best: DocumentFormat | null = null;
-  let bestScore = 0;
-  for (const f of formats) {
-    const s = f.score(input);
-    if (s > bestScore) [best, bestScore] = [f, s];
-  }
-  return best;
-}
-
 /** Recognises formats no reader handles yet, to say so plainly instead of "unknown". */
 export function describeUnsupported({ bytes, filename }: FormatInput): { kind: string; channel: Channel } {
   const head = bytes.subarray(0, 16).toString('latin1');

@@ -10,7 +10,7 @@ import type { Template } from '../extract/index.ts';
 import type { KnownLayout } from '../learn/model.ts';
 import type { OcrEngine, OcrResult, RecognizeOptions } from '../ocr/index.ts';
 import { extractDocument } from '../formats/registry.ts';
-import { allFormats } from '../formats/paper/format.ts';
+import { allFormats } from '../formats/registry.ts';
 import { asBuffer, type FromThread, type ToThread } from './reader-messages.ts';
 
 const port = parentPort;

@@ -3,18 +3,24 @@
  * any PDF, fax or scan; when none holds an order, the typed body is read with the same extractor.
  * Pages of all attachments are numbered in one sequence, so the review screen shows them all.
  */
-import { DEFAULT_MAX_PAGES, type ReadLimits, readDocument } from '../../documents/index.ts';
+import { DEFAULT_MAX_PAGES, type ReadLimits } from '../../documents/index.ts';
 import type { ExtractedOrder, ExtractOutcome, FieldSource, MessageOrigin } from '../../domain/extraction.ts';
 import { type Finding, finding } from '../../domain/findings.ts';
 import type { Page, Word } from '../../domain/page.ts';
-import { extractOrders, matchTemplate, type Template } from '../../extract/index.ts';
-import { readStructured } from '../index.ts';
-import { pdfAttachments } from '../pdf-attachments/read.ts';
+import { extractOrders } from '../../extract/index.ts';
 import { type LayoutSource, withLearned } from '../../learn/apply.ts';
 import type { OcrEngine } from '../../ocr/index.ts';
-import type { DocumentFormat } from '../registry.ts';
-import { secondLook } from '../paper/second-look.ts';
-import { type TemplateSource, templatesOf } from '../../pipeline/templates-source.ts';
+import type { DocumentFormat } from '../format.ts';
+import {
+  type Hints,
+  type PaperContext,
+  type PaperSources,
+  paperContext,
+  readPaper,
+  type TemplateSource,
+} from '../paper/read.ts';
+import { embeddedOutcome } from '../pdf-attachments/format.ts';
+import { readStructured } from '../structured.ts';
 import { looksLikeEmail, type ParsedMessage, parseMessage } from './message.ts';
 
 /** Geometry of the page a typed body is laid out on: one character per column, one line per row. */
@@ -59,39 +65,7 @@ function renumber(order: ExtractedOrder, map: (source: FieldSource) => FieldSour
   return { ...order, fieldMeta };
 }
 
-interface EmailContext {
-  ocr: OcrEngine;
-  templates: Template[];
-  limits: ReadLimits;
-  learned: LayoutSource;
-}
-
-interface EmailSources {
-  ocr: OcrEngine;
-  templates: TemplateSource;
-  /** What each attachment's reader may decode (pages, pixels); absent: the readers' defaults. */
-  limits?: ReadLimits;
-  /** Layouts learned from confirmed orders, attachments' and typed bodies' alike. */
-  learned?: LayoutSource;
-}
-
-/** The order a PDF carries as an embedded file (Order-X), when it carries one. */
-async function embeddedOrder(
-  bytes: Buffer,
-): Promise<{ orders: ExtractedOrder[]; findings: Finding[] } | null> {
-  for (const a of await pdfAttachments(bytes)) {
-    const found = await readStructured({ bytes: a.bytes, filename: a.name, contentType: null });
-    if (found?.outcome.kind === 'orders')
-      return { orders: found.outcome.orders, findings: found.outcome.findings };
-  }
-  return null;
-}
-
-async function readAttachments(
-  msg: ParsedMessage,
-  hints: { email: string | null; fax: string | null },
-  ctx: EmailContext,
-) {
+async function readAttachments(msg: ParsedMessage, hints: Hints, ctx: PaperContext) {
   const orders: ExtractedOrder[] = [];
   const pages: Page[] = [];
   const findings: Finding[] = [];
@@ -104,28 +78,22 @@ async function readAttachments(
       continue;
     }
     const limits = { ...ctx.limits, maxPages: budget - pages.length };
-    const embedded = doc.kind === 'pdf' ? await embeddedOrder(doc.bytes) : null;
-    if (embedded) {
+    const embedded = doc.kind === 'pdf' ? await embeddedOutcome(doc.bytes, (o) => o.kind === 'orders') : null;
+    if (embedded?.kind === 'orders') {
       orders.push(...embedded.orders);
       findings.push(...embedded.findings);
       continue;
     }
-    const read = await readDocument(doc.bytes, doc.kind, { ...limits, ocr: ctx.ocr });
+    const read = await readPaper(doc.bytes, doc.kind, hints, { ...ctx, limits }, doc.name);
     if (read.kind === 'unreadable') {
       findings.push(
         finding('unreadable_document', 'warning', null, `Attachment ${doc.name}: ${read.reason}`),
       );
       continue;
     }
-    if (read.totalPages > read.pages.length) {
-      const msg = `Attachment ${doc.name}: only the first ${read.pages.length} of ${read.totalPages} pages were read.`;
-      findings.push(finding('low_confidence', 'warning', null, msg));
-    }
+    if (read.cut) findings.push(read.cut);
+    const { outcome } = read;
     const offset = pages.length;
-    const generic = extractOrders(read.pages, { hints, templates: ctx.templates });
-    const outcome = await withLearned(generic, read.pages, ctx.learned, hints);
-    const pattern = matchTemplate(read.pages, ctx.templates, hints)?.fields?.poNumber?.pattern ?? null;
-    await secondLook(outcome, read.pages, ctx.ocr, () => pattern);
     pages.push(...read.pages.map((p) => ({ ...p, number: p.number + offset })));
     if (outcome.kind === 'rejected') {
       // A leaflet or terms and conditions beside the order: said, not held against the order.
@@ -161,11 +129,7 @@ async function readStructuredParts(msg: ParsedMessage) {
 }
 
 /** Reads the typed body as an order; field sources become body lines (there is no page image). */
-async function readBody(
-  body: string,
-  hints: { email: string | null; fax: string | null },
-  ctx: EmailContext,
-) {
+async function readBody(body: string, hints: Hints, ctx: PaperContext) {
   const page = textPage(body, 1);
   const generic = extractOrders([page], { hints, templates: ctx.templates });
   const outcome = await withLearned(generic, [page], ctx.learned, hints);
@@ -183,7 +147,7 @@ async function readBody(
 export async function readEmail(
   bytes: Buffer,
   sender: string | null,
-  sources: EmailSources,
+  sources: PaperSources,
 ): Promise<ExtractOutcome> {
   let msg: ParsedMessage;
   try {
@@ -199,12 +163,7 @@ export async function readEmail(
     faxNumber: msg.faxNumber,
     authenticationResults: msg.authenticationResults,
   };
-  const ctx: EmailContext = {
-    ocr: sources.ocr,
-    templates: await templatesOf(sources.templates),
-    limits: sources.limits ?? {},
-    learned: sources.learned ?? [],
-  };
+  const ctx = await paperContext(sources);
   const found = await readAttachments(msg, hints, ctx);
   const edi = await readStructuredParts(msg);
   found.orders.unshift(...edi.orders);

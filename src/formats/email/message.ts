@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { type DocumentKind, sniffDocumentKind } from '../../documents/index.ts';
 import { storableText } from '../../domain/text.ts';
-import { structuredFormatOf } from '../index.ts';
+import { structuredFormatOf } from '../structured.ts';
 import { type TnefAttachment, tnefAttachments } from './tnef.ts';
 
 /** A document carried by the message. */

@@ -1,20 +1,40 @@
 /**
- * Structured order formats (issue 14): each a DocumentFormat recognised by content and chosen by
- * score in src/formats/registry.ts. They read bytes into canonical orders with a source for every
- * field; none touches the database or the network.
+ * Structured order formats: each a DocumentFormat recognised by content and chosen by score
+ * (src/formats/registry.ts lists them with the paper and e-mail formats). They read bytes into
+ * canonical orders with a source for every field; none touches the database or the network.
+ * This list is also what reads the structured parts of other documents: e-mail attachments, AS2
+ * payloads, files embedded in a PDF.
  */
-import { edifactStart, readEdifact } from './edifact/index.ts';
 import type { ExtractOutcome } from '../domain/extraction.ts';
-import type { DocumentFormat, FormatInput } from './registry.ts';
 import { type As2Options, looksLikeAs2, readAs2 } from './as2/read.ts';
 import { ciiScore, readCii } from './cii/read.ts';
 import { cxmlScore, readCxml } from './cxml/read.ts';
+import { edifactStart, readEdifact } from './edifact/index.ts';
+import { bestFormat, type DocumentFormat, ext, type FormatInput } from './format.ts';
+import { looksLikeOrderJson, readOrderJson } from './order-json/read.ts';
 import { looksLikeCsv } from './sheet/csv.ts';
 import { looksLikeXlsx, readCsv, readXlsx } from './sheet/read.ts';
 import { readUbl, ublScore } from './ubl/read.ts';
 import { x12Format } from './x12/index.ts';
 
-const ext = (name: string | null) => name?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
+export const edifactFormat: DocumentFormat = {
+  id: 'edifact',
+  channel: 'edi',
+  // Junk before UNA/UNB scores lower, so an e-mail that quotes an interchange stays an e-mail.
+  score: ({ bytes, filename }) => {
+    const at = edifactStart(bytes);
+    return at === 0 ? 1 : at > 0 ? 0.7 : ['edi', 'edifact'].includes(ext(filename)) ? 0.1 : 0;
+  },
+  extract: async ({ bytes }) => readEdifact(bytes),
+};
+
+/** The canonical order as JSON (CONTRACTS.md section 1): the HTTP API's body, or a file. */
+export const orderJsonFormat: DocumentFormat = {
+  id: 'order-json',
+  channel: 'web',
+  score: ({ bytes, filename }) => (looksLikeOrderJson(bytes) ? 0.9 : ext(filename) === 'json' ? 0.2 : 0),
+  extract: async ({ bytes }) => readOrderJson(bytes),
+};
 
 export const ublFormat: DocumentFormat = {
   id: 'ubl',
@@ -67,8 +87,12 @@ export function as2Format(opts: As2Options = {}): DocumentFormat {
   };
 }
 
-/** The structured formats, in no particular order: the score decides. */
+/**
+ * The structured formats, in no particular order: the score decides. Order JSON is not among
+ * them: a JSON file attached to an e-mail or embedded in a PDF is not taken for an order.
+ */
 export const STRUCTURED_FORMATS: readonly DocumentFormat[] = [
+  edifactFormat,
   x12Format,
   ublFormat,
   cxmlFormat,
@@ -78,23 +102,9 @@ export const STRUCTURED_FORMATS: readonly DocumentFormat[] = [
   as2Format(),
 ];
 
-/** EDIFACT as a part of something else (an e-mail attachment, an AS2 payload, a PDF attachment). */
-const edifactPart: DocumentFormat = {
-  id: 'edifact',
-  channel: 'edi',
-  score: ({ bytes }) => (edifactStart(bytes) === 0 ? 1 : edifactStart(bytes) > 0 ? 0.7 : 0),
-  extract: async ({ bytes }) => readEdifact(bytes),
-};
-
-/** The structured format that reads these bytes best (EDIFACT included), when one scores at least `min`. */
+/** The structured format that reads these bytes best, when one scores at least `min`. */
 export function structuredFormatOf(input: FormatInput, min = 0.5): DocumentFormat | null {
-  let best: DocumentFormat | null = null;
-  let bestScore = min;
-  for (const f of [edifactPart, ...STRUCTURED_FORMATS]) {
-    const s = f.score(input);
-    if (s >= bestScore && (best === null || s > bestScore)) [best, bestScore] = [f, s];
-  }
-  return best;
+  return bestFormat(STRUCTURED_FORMATS, input, min);
 }
 
 /** Reads bytes with the best structured format; null when none recognises them. */
