@@ -19,7 +19,7 @@ function sources(dir: string): string[] {
 }
 
 /** The repository paths a file imports (relative specifiers only), static and dynamic. */
-export function importedPaths(file: string, text: string): string[] {
+function importedPaths(file: string, text: string): string[] {
   const re = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)['"](\.[^'"]+)['"]/g;
   return [...text.matchAll(re)].map((m) => relative(ROOT, resolve(dirname(file), m[1]!)));
 }
@@ -27,6 +27,7 @@ export function importedPaths(file: string, text: string): string[] {
 /** Folders that compose the application, or are the HTTP layer: they may import anything. */
 const TOP = [
   'src/service.ts',
+  'src/app.ts',
   'src/cli/',
   'src/http/',
   'src/review/',
@@ -79,6 +80,13 @@ describe('import directions', () => {
   it('nothing below the application reaches into connectors or the HTTP layer', () => {
     const below = all.filter((f) => !under(f, TOP));
     expect(violations(files, below, UP)).toEqual([]);
+  });
+
+  it('the HTTP server knows no plugin: src/app.ts lists them', () => {
+    const http = all.filter((f) => f.startsWith('src/http/') && f !== 'src/http/test-app.ts');
+    expect(
+      violations(files, http, ['connectors/', 'src/review/', 'src/portal/', 'src/monitor/', 'src/app.ts']),
+    ).toEqual([]);
   });
 
   it('formats, documents, extraction, validation and storage never import the pipeline', () => {

@@ -4,6 +4,7 @@ import type { AppContext } from '../../src/context.ts';
 import { hashToken, TOKEN_PREFIX, type TokenOwner, verifyToken } from '../../src/customers/tokens.ts';
 import type { Queryable } from '../../src/db/db.ts';
 import { HttpError } from '../../src/http/errors.ts';
+import { noteCustomer } from '../../src/http/server.ts';
 
 /** The customer a request acts for. A token only ever acts for its own customer. */
 export interface Principal extends TokenOwner {
@@ -40,11 +41,6 @@ export function findPrincipal(request: FastifyRequest): Principal | null {
   return principals.get(request) ?? null;
 }
 
-/** For request logs: who, never with what token. */
-export function customerOfRequest(request: FastifyRequest): string | null {
-  return principals.get(request)?.customerId ?? null;
-}
-
 /** Resolves an API token to its customer and binds it to the request; false when the token is not valid. */
 export async function signIn(
   ctx: AppContext,
@@ -55,6 +51,7 @@ export async function signIn(
   const owner = await verifyToken(ctx.db, token);
   if (!owner) return false;
   principals.set(request, { ...owner, token });
+  noteCustomer(request, owner.customerId);
   return true;
 }
 
@@ -110,6 +107,7 @@ export async function signInWithSession(ctx: AppContext, request: FastifyRequest
   const owner = await portalSessionOwner(ctx.db, cookie);
   if (!owner || !cookie) return false;
   principals.set(request, { ...owner, token: cookie });
+  noteCustomer(request, owner.customerId);
   return true;
 }
 

@@ -1,18 +1,16 @@
-import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../src/context.ts';
+import type { HttpPlugin } from '../../src/http/server.ts';
 import { apiRoutes } from './api.ts';
-import { portalRoutes } from '../../src/portal/portal.ts';
-
-export { customerIdOf, looksLikeOrderJson, readOrderJson } from '../../src/formats/order-json/read.ts';
-export { validateOrderInput } from '../../src/formats/order-json/schema.ts';
 
 /**
- * The web channel: the JSON API (`/api/orders`, `/api/documents`, `/api/edifact`) and the customer
- * portal (`/portal`). Each part is its own encapsulated context, so the portal's form parser and
- * the EDIFACT body parsers apply to their own routes only. It opens no resource: the database
- * belongs to the caller.
+ * HTTP intake: the JSON API (`POST /api/orders`, `POST /api/edifact`, `GET /api/orders/:id`,
+ * `GET /api/documents/:id`) for customers' systems, with their tokens. Its own encapsulated
+ * context, so the EDIFACT body parsers apply to its routes only. It opens no resource: the
+ * database belongs to the caller. (The customer portal's form posts through the same
+ * `submitWebOrder`; its pages live in src/portal.)
  */
-export async function webFormPlugin(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
-  await app.register(apiRoutes, opts);
-  await app.register(portalRoutes, opts);
-}
+export const httpIntake: HttpPlugin = {
+  name: 'HTTP intake',
+  register: async (app, ctx) => {
+    await app.register(apiRoutes, { ctx });
+  },
+};

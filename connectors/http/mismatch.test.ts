@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/customers/tokens.ts';
-import { buildServer } from '../../src/http/server.ts';
+import { buildServer } from '../../src/app.ts';
 import { silentLogger } from '../../src/log.ts';
 import { interchange } from '../../src/testing/edifact-gen.ts';
 import { createTestPipeline, type TestPipeline } from '../../src/testing/pipeline.ts';

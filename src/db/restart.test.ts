@@ -17,7 +17,7 @@ import { DropFolder } from '../../connectors/drop-folder/index.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { OutboxDeliverer } from '../erp/deliverer.ts';
 import { HttpErpAdapter } from '../erp/http-adapter.ts';
-import { buildServer } from '../http/server.ts';
+import { buildServer } from '../app.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
 import { FORMATS } from '../formats/registry.ts';

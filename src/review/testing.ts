@@ -4,7 +4,7 @@ import { layout as pageLayout } from '../../scripts/eval/layout.ts';
 import { CUSTOMERS, makeOrder, random } from '../../scripts/eval/orders.ts';
 import { textPdf } from '../../scripts/eval/render.ts';
 import { loadConfig } from '../config.ts';
-import { buildServer } from '../http/server.ts';
+import { buildServer } from '../app.ts';
 import { createLogger, silentLogger } from '../log.ts';
 import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
 import { allFormats } from '../formats/registry.ts';

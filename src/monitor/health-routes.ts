@@ -3,9 +3,9 @@ import type { AppContext } from '../context.ts';
 import { loadOperator, requireOperator } from '../review/auth.ts';
 import { OrderCaptureError } from '../errors.ts';
 import type { Queryable } from '../db/db.ts';
-import { problemsOf, processReports } from '../monitor/status.ts';
+import { problemsOf, processReports } from './status.ts';
 import { registry } from '../metrics.ts';
-import { renderMetrics } from './metrics.ts';
+import { renderMetrics } from './metrics-text.ts';
 import { oldestUndeliveredSeconds } from '../erp/outbox.ts';
 
 /** A health probe must answer even when the database hangs instead of failing. */
