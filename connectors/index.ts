@@ -4,84 +4,52 @@
  * starts what the configuration switches on and knows no transport by name.
  */
 import { ConfigError, type Config } from '../src/config.ts';
+import type { Channel } from '../src/domain/document.ts';
 import type { Logger } from '../src/log.ts';
 import { type Connector, type ConnectorKind, connector } from './connector.ts';
-import { DropFolder } from './drop-folder/index.ts';
+import { DropFolder, type DropFolderOptions } from './drop-folder/index.ts';
 import { createFaxFolder } from './fax-folder/index.ts';
 import { ImapConnector } from './imap/index.ts';
 import { mailSourceRef, SmtpListener } from './smtp/index.ts';
 
 export type { Connector, ConnectorKind, Submit, Transport } from './connector.ts';
 
+type FolderSettings = Config['edifact'];
+
 /** The drop folders: EDIFACT (and any file), a fax gateway's spool, raw e-mail messages. */
 const folders: ConnectorKind = {
   transport: 'folder',
   fromConfig(config, log, problems) {
     const maxBytes = config.http.bodyLimitBytes;
+    const folder = (
+      id: string,
+      channel: Channel,
+      { dropDir: dir, stableMs, pollMs }: FolderSettings,
+      build: (opts: DropFolderOptions) => DropFolder,
+    ) =>
+      connector({ id, channel, transport: 'folder', name: `${channel} drop folder ${dir}` }, (submit) =>
+        build({ dir, stableMs, pollMs, maxBytes, submit, channel, log: log.child({ connector: id }) }),
+      );
+    const wanted: [string, Channel, FolderSettings, (opts: DropFolderOptions) => DropFolder][] = [
+      ['edifact-folder', 'edi', config.edifact, (opts) => new DropFolder(opts)],
+      ['fax-folder', 'fax', config.fax, (opts) => createFaxFolder({ ...opts, trusted: config.fax.trusted })],
+      [
+        'mail-folder',
+        'email',
+        config.mail,
+        (opts) => new DropFolder({ ...opts, sourceRefOf: mailSourceRef }),
+      ],
+    ];
+    const list: Connector[] = [];
     // Two folders on one directory would take each other's files.
     const dirs = new Map<string, string>();
-    for (const [id, { enabled, dropDir }] of Object.entries({
-      'edifact-folder': config.edifact,
-      'fax-folder': config.fax,
-      'mail-folder': config.mail,
-    })) {
-      const other = dirs.get(dropDir);
-      if (enabled && other)
-        problems.push(`${id} and ${other} both read the folder ${dropDir}: give each its own`);
-      if (enabled) dirs.set(dropDir, id);
-    }
-    const list: Connector[] = [];
-    if (config.edifact.enabled) {
-      const { dropDir: dir, stableMs, pollMs } = config.edifact;
-      const spec = {
-        id: 'edifact-folder',
-        channel: 'edi',
-        transport: 'folder',
-        name: `edi drop folder ${dir}`,
-      } as const;
-      const folderLog = log.child({ connector: 'edifact-folder' });
-      list.push(
-        connector(
-          spec,
-          (submit) =>
-            new DropFolder({ dir, stableMs, pollMs, maxBytes, submit, channel: 'edi', log: folderLog }),
-        ),
-      );
-    }
-    if (config.fax.enabled) {
-      const { dropDir: dir, stableMs, pollMs, trusted } = config.fax;
-      const spec = {
-        id: 'fax-folder',
-        channel: 'fax',
-        transport: 'folder',
-        name: `fax drop folder ${dir}`,
-      } as const;
-      const folderLog = log.child({ connector: 'fax-folder' });
-      list.push(
-        connector(spec, (submit) =>
-          createFaxFolder({ dir, stableMs, pollMs, maxBytes, submit, trusted, log: folderLog }),
-        ),
-      );
-    }
-    if (config.mail.enabled) {
-      const { dropDir: dir, stableMs, pollMs } = config.mail;
-      const spec = {
-        id: 'mail-folder',
-        channel: 'email',
-        transport: 'folder',
-        name: `email drop folder ${dir}`,
-      } as const;
-      const folderLog = log.child({ connector: 'mail-folder' });
-      const opts = {
-        dir,
-        stableMs,
-        pollMs,
-        maxBytes,
-        channel: 'email',
-        log: folderLog,
-        sourceRefOf: mailSourceRef,
-      } as const;
-      list.push(connector(spec, (submit) => new DropFolder({ ...opts, submit })));
+    for (const [id, channel, settings, build] of wanted) {
+      if (!settings.enabled) continue;
+      const other = dirs.get(settings.dropDir);
+      if (other)
+        problems.push(`${id} and ${other} both read the folder ${settings.dropDir}: give each its own`);
+      dirs.set(settings.dropDir, id);
+      list.push(folder(id, channel, settings, build));
     }
     return list;
   },
