@@ -16,7 +16,7 @@
 import { NoPostgresServer, scratchPostgres } from './scratch-db.ts';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { parseArgs } from 'node:util';
-import { orderMail } from '../connectors/email/testing.ts';
+import { orderMail } from '../src/formats/email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from '../connectors/imap/index.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Db } from '../src/db/db.ts';
@@ -24,7 +24,8 @@ import { openScratchDatabase } from '../src/db/open.ts';
 import { createLogger, silentLogger } from '../src/log.ts';
 import { importMasterData } from '../src/masterdata/import.ts';
 import { createOcrEngine } from '../src/ocr/index.ts';
-import { allFormats, templatesFrom } from '../src/pipeline/paper.ts';
+import { allFormats } from '../src/formats/registry.ts';
+import { templatesFrom } from '../src/pipeline/templates-source.ts';
 import { submit } from '../src/pipeline/submit.ts';
 import { imapClient, startDovecot, type TestImapServer } from '../src/testing/dovecot.ts';
 import { DEMO_MASTER_DATA } from '../src/testing/pipeline.ts';

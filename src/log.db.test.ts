@@ -5,7 +5,7 @@ import { OutboxDeliverer } from './erp/deliverer.ts';
 import { OrderCaptureError } from './errors.ts';
 import { createLogger, parseLogLevel, withLogFields } from './log.ts';
 import { importMasterData } from './masterdata/import.ts';
-import { type DocumentFormat, edifactFormat } from './pipeline/formats.ts';
+import { type DocumentFormat, edifactFormat } from './formats/registry.ts';
 import { submit } from './pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from './testing/db.ts';
 import { interchange } from './testing/edifact-gen.ts';

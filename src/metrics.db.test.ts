@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from './log.ts';
-import { buildServer } from './http/server.ts';
+import { buildServer } from './app.ts';
 import { submit } from './pipeline/submit.ts';
 import { interchange } from './testing/edifact-gen.ts';
 import { type ErpServer, startErpServer } from './testing/erp-server.ts';

@@ -1,18 +1,16 @@
-import { DropFolder } from '../connectors/drop-folder/index.ts';
-import { createFaxFolder } from '../connectors/fax-folder/index.ts';
+import { connectorsFor } from '../connectors/index.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { openDatabase } from './db/open.ts';
 import { createErpAdapter } from './erp/adapters.ts';
 import { OutboxDeliverer } from './erp/deliverer.ts';
-import { buildServer } from './http/server.ts';
-import type { InboundDocument } from './domain/document.ts';
+import { buildServer } from './app.ts';
 import type { Logger } from './log.ts';
-import { ImapConnector } from '../connectors/imap/index.ts';
 import { ConfirmationSender } from './confirm/sender.ts';
 import { mailSourceRef, SmtpListener } from '../connectors/smtp/index.ts';
-import { allFormats, templatesFrom } from './pipeline/paper.ts';
-import { withAs2Certificates } from './formats/index.ts';
+import { allFormats } from './formats/registry.ts';
+import { templatesFrom } from './pipeline/templates-source.ts';
+import { withAs2Certificates } from './formats/structured.ts';
 import { learnedTemplates } from './pipeline/templates-source.ts';
 import { learnedLayouts } from './learn/store.ts';
 import { submit } from './pipeline/submit.ts';
@@ -135,34 +133,10 @@ export async function startService(config: Config, log: Logger): Promise<Running
       });
     }
     if (config.roles.has('connectors')) {
-      for (const folder of dropFolders(config, db, log)) {
-        await folder.start();
-        monitored.push(folder);
-        parts.push({ name: `${folder.channel} drop folder`, stop: () => folder.stop() });
-      }
-      if (config.smtp.port !== null) {
-        const smtp = new SmtpListener({
-          ...config.smtp,
-          port: config.smtp.port,
-          maxBytes: config.http.bodyLimitBytes,
-          submit: (doc) => submit(db, doc),
-          log: log.child({ connector: 'smtp' }),
-        });
-        await smtp.start();
-        monitored.push(smtp);
-        parts.push({ name: 'SMTP listener', stop: () => smtp.stop() });
-      }
-      for (const mailbox of config.imap.mailboxes) {
-        const imap = new ImapConnector({
-          mailbox,
-          submit: (doc) => submit(db, doc),
-          log: log.child({ connector: 'imap' }),
-          maxBytes: config.http.bodyLimitBytes,
-          pollMs: config.imap.pollMs,
-        });
-        imap.start();
-        monitored.push(imap);
-        parts.push({ name: imap.name, stop: () => imap.stop() });
+      for (const c of connectorsFor(config, log)) {
+        await c.start((doc) => submit(db, doc));
+        monitored.push(c);
+        parts.push({ name: c.name, stop: () => c.stop() });
       }
     }
     let url: string | null = null;
@@ -184,46 +158,6 @@ export async function startService(config: Config, log: Logger): Promise<Running
     await stopAll(parts, log);
     throw err;
   }
-}
-
-/** The drop folders the configuration switches on, each storing through `submit`. */
-function dropFolders(config: Config, db: Db, log: Logger): DropFolder[] {
-  const common = { maxBytes: config.http.bodyLimitBytes, submit: (doc: InboundDocument) => submit(db, doc) };
-  const folders: DropFolder[] = [];
-  if (config.edifact.enabled) {
-    const { dropDir: dir, stableMs, pollMs } = config.edifact;
-    const folderLog = log.child({ connector: 'edifact-folder' });
-    folders.push(new DropFolder({ ...common, dir, stableMs, pollMs, channel: 'edi', log: folderLog }));
-  }
-  if (config.fax.enabled) {
-    const { dropDir: dir, stableMs, pollMs } = config.fax;
-    folders.push(
-      createFaxFolder({
-        ...common,
-        dir,
-        stableMs,
-        pollMs,
-        trusted: config.fax.trusted,
-        log: log.child({ connector: 'fax-folder' }),
-      }),
-    );
-  }
-  if (config.mail.enabled) {
-    const { dropDir: dir, stableMs, pollMs } = config.mail;
-    const folderLog = log.child({ connector: 'mail-folder' });
-    folders.push(
-      new DropFolder({
-        ...common,
-        dir,
-        stableMs,
-        pollMs,
-        channel: 'email',
-        log: folderLog,
-        sourceRefOf: mailSourceRef,
-      }),
-    );
-  }
-  return folders;
 }
 
 async function stopAll(parts: Part[], log: Logger): Promise<void> {

@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/log.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/db.ts';
 import { DOVECOT, imapClient, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
-import { orderMail } from '../email/testing.ts';
+import { orderMail } from '../../src/formats/email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from './index.ts';
 import { waitFor } from '../../src/testing/wait.ts';
 

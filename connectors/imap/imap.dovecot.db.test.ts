@@ -10,12 +10,12 @@ import type { InboundDocument } from '../../src/domain/document.ts';
 import { silentLogger } from '../../src/log.ts';
 import { importMasterData } from '../../src/masterdata/import.ts';
 import { createOcrEngine, type OcrEngine } from '../../src/ocr/index.ts';
-import { allFormats } from '../../src/pipeline/paper.ts';
+import { allFormats } from '../../src/formats/registry.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { startService } from '../../src/service.ts';
 import { freePort, imapClient, startDovecot, type TestImapServer } from '../../src/testing/dovecot.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../../src/testing/pipeline.ts';
-import { orderMail } from '../email/testing.ts';
+import { orderMail } from '../../src/formats/email/testing.ts';
 import { ImapConnector, type ImapConnectorOptions, parseMailboxUrl } from './index.ts';
 import { waitFor } from '../../src/testing/wait.ts';
 

@@ -10,7 +10,7 @@ import type { Logger } from '../../src/log.ts';
 import { submit } from '../../src/pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/db.ts';
 import { DOVECOT, startDovecot, type TestImapServer, withImapClient } from '../../src/testing/dovecot.ts';
-import { orderMail } from '../email/testing.ts';
+import { orderMail } from '../../src/formats/email/testing.ts';
 import { ImapConnector, parseMailboxUrl } from './index.ts';
 import { waitFor } from '../../src/testing/wait.ts';
 

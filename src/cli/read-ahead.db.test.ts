@@ -7,7 +7,7 @@ import { FAX_LINES, faxTiff } from '../documents/testing.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
 import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
-import { allFormats } from '../pipeline/paper.ts';
+import { allFormats } from '../formats/registry.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';
 import { type ExtractLine, extractFiles } from './extract.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chooseFormat, type DocumentFormat, extractDocument, type FormatInput } from '../pipeline/formats.ts';
+import { chooseFormat, type DocumentFormat, extractDocument, type FormatInput } from '../formats/registry.ts';
 import { type DocumentReader, type ReadResult, THREADED_FORMATS } from '../worker/reader-pool.ts';
 
 /**

@@ -10,7 +10,8 @@ import { learnedLayouts } from '../learn/store.ts';
 import { confirmedOrder, historyPairs, historySummary, teachFiles } from '../learn/teach.ts';
 import { createLogger } from '../log.ts';
 import { createOcrEngine } from '../ocr/index.ts';
-import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { allFormats } from '../formats/registry.ts';
+import { templatesFrom } from '../pipeline/templates-source.ts';
 import { createProgress } from './progress.ts';
 
 export async function runTeach(opts: { file: string; order: string } | { history: string }): Promise<number> {

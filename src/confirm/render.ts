@@ -3,7 +3,7 @@
  * customer's own PO number, the lines with confirmed quantities and prices and the delivery
  * date; or an EDIFACT ORDRSP D.96A (EANCOM) for customers who order by EDI.
  */
-import { html } from '../../connectors/web-form/html.ts';
+import { html } from '../web/html.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 
 export type Language = 'es' | 'en';

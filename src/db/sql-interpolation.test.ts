@@ -36,7 +36,7 @@ const REVIEWED: Reviewed[] = [
     reason: 'a constant column list',
   },
   {
-    file: 'connectors/web-form/orders.ts',
+    file: 'connectors/http/orders.ts',
     expr: /^OWN_ORDER\([12]\)$/,
     reason: 'a constant ownership condition; the number only names which $n placeholder holds the customer',
   },

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORMATS } from '../pipeline/formats.ts';
+import { FORMATS } from '../formats/registry.ts';
 import { submit } from '../pipeline/submit.ts';
 import { ConfirmationSender } from '../confirm/sender.ts';
 import { silentLogger } from '../log.ts';

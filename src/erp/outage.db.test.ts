@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { buildServer } from '../http/server.ts';
+import { buildServer } from '../app.ts';
 import { computeKpis } from '../kpi/kpis.ts';
 import { silentLogger } from '../log.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';

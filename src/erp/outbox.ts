@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../db/db.ts';
 import type { Channel } from '../domain/document.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { OrderCaptureError } from '../errors.ts';
+import { moveOrders } from '../orders/status.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
 import type { Delivery, DeliveryResult } from './adapter.ts';
 
@@ -299,15 +300,14 @@ function updateHeld(tx: Queryable, decisions: Decision[]): Promise<{ order_id: n
 
 /** The order follows its delivery's end: `delivered` (with the instant) or `failed`. */
 async function updateOrders(tx: Queryable, ended: Decision[]): Promise<void> {
-  if (ended.length === 0) return;
-  await tx.query(
-    `UPDATE orders o
-        SET status = u.status,
-            delivered_at = CASE u.status WHEN 'delivered' THEN now() ELSE o.delivered_at END
-       FROM (SELECT * FROM unnest($1::bigint[], $2::text[]) AS t(id, status)) u
-      WHERE o.id = u.id`,
-    [ended.map((x) => x.d.orderId), ended.map((x) => x.outcome)],
-  );
+  for (const to of ['delivered', 'failed'] as const) {
+    await moveOrders(
+      tx,
+      ended.filter((x) => x.outcome === to).map((x) => x.d.orderId),
+      'accepted',
+      to,
+    );
+  }
 }
 
 function eventOf(x: Decision): EventInput {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/db.ts';
 import { OrderCaptureError } from '../errors.ts';
+import { moveOrders } from '../orders/status.ts';
 import { wakeWorkers } from '../queue/signal.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
 
@@ -56,7 +57,7 @@ export async function retryFailedDeliveries(
     );
     const ids = rows.map((r) => r.order_id);
     if (ids.length > 0) {
-      await tx.query(`UPDATE orders SET status = 'accepted' WHERE id = ANY($1) AND status = 'failed'`, [ids]);
+      await moveOrders(tx, ids, 'failed', 'accepted');
       await logEvents(
         tx,
         rows.map(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../log.ts';
-import { templatesFrom } from '../pipeline/paper.ts';
+import { templatesFrom } from '../pipeline/templates-source.ts';
 import { fuzz } from '../testing/fuzz.ts';
 import { extractOrders, matchTemplate, toTemplate } from './index.ts';
 import { englishOrder, spanishOrder } from './samples.ts';

@@ -19,7 +19,7 @@ import { importMasterData } from '../masterdata/import.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { countingOcr } from '../testing/hostile.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';
-import { allFormats } from '../pipeline/paper.ts';
+import { allFormats } from './registry.ts';
 import { afOnlyPdf } from '../testing/af-pdf.ts';
 import {
   cleanOrder,

@@ -16,7 +16,7 @@ import { type ExtractLine, extractFiles } from '../cli/extract.ts';
 import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
-import { allFormats } from '../pipeline/paper.ts';
+import { allFormats } from './registry.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { countingOcr } from '../testing/hostile.ts';
 import { DEMO_MASTER_DATA, FIXTURES } from '../testing/pipeline.ts';

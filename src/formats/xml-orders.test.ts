@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExtractedOrder, ExtractOutcome } from '../domain/extraction.ts';
 import { ciiScore, readCii } from './cii/read.ts';
 import { cxmlScore, readCxml } from './cxml/read.ts';
-import { structuredFormatOf } from './index.ts';
+import { structuredFormatOf } from './structured.ts';
 import { pdfAttachments } from './pdf-attachments/read.ts';
 import { cleanOrder, toCxml, toOrderX, toUbl } from './testing.ts';
 import { readUbl, ublScore } from './ubl/read.ts';

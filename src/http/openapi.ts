@@ -6,8 +6,8 @@
  */
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { html } from '../../connectors/web-form/html.ts';
-import { orderInputSchema } from '../../connectors/web-form/schema.ts';
+import { html } from '../web/html.ts';
+import { orderInputSchema } from '../formats/order-json/schema.ts';
 
 /** A schema for the document: the JSON Schema annotations of our validator taken out. */
 function forDocument(schema: unknown): unknown {

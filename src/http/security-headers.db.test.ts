@@ -157,8 +157,7 @@ describe('output escaping', () => {
     expect(files.length).toBeGreaterThan(100);
     for (const file of files) {
       const text = readFileSync(join(ROOT, file), 'utf8');
-      if (file !== 'connectors/web-form/html.ts' && /new SafeHtml\(/.test(text))
-        offenders.push(`${file}: new SafeHtml`);
+      if (file !== 'src/web/html.ts' && /new SafeHtml\(/.test(text)) offenders.push(`${file}: new SafeHtml`);
       const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
       const visit = (node: ts.Node): void => {
         // An untagged template literal holding markup and a ${}: its value would go in unescaped.

@@ -5,17 +5,11 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { customerOfRequest } from '../../connectors/web-form/auth.ts';
-import { webFormPlugin } from '../../connectors/web-form/index.ts';
 import type { AppContext } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { errorResponse, HttpError, pathOf } from './errors.ts';
-import { healthRoutes } from './health.ts';
 import { httpSeconds } from '../metrics.ts';
 import { openApiRoutes, registerOpenApi } from './openapi.ts';
-import type { LoginRateLimiter } from '../review/auth.ts';
-import { reviewRoutes } from '../review/routes.ts';
-import { reviewErrorHandler } from '../review/auth-routes.ts';
 
 /** No external sources at all: scripts, styles and forms come from this server only. */
 export const CONTENT_SECURITY_POLICY = [
@@ -41,16 +35,39 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * The HTTP server: health and metrics, the web-form channel (API and portal). Not listening yet:
- * the caller listens (service) or injects requests (tests). It owns no resource of its own; the
- * database in `ctx` belongs to the caller.
+ * A part of the HTTP application (intake, portal, review, health): what it adds to the server.
+ * src/app.ts lists them; the server itself knows none.
  */
-export interface ServerOptions {
-  /** The review sign-in's failed-login counter (tests give one with their own clock). */
-  loginLimiter?: LoginRateLimiter;
+export interface HttpPlugin {
+  readonly name: string;
+  /** Adds the plugin's routes, each part in its own encapsulated context if it needs one. */
+  register(app: FastifyInstance, ctx: AppContext): Promise<void>;
+  /**
+   * Unknown paths under `prefix` are answered by `handler` (a page in the person's language)
+   * instead of the JSON 404.
+   */
+  notFound?: {
+    prefix: string;
+    handler: (ctx: AppContext) => (err: HttpError, request: FastifyRequest, reply: FastifyReply) => unknown;
+  };
 }
 
-export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
+/** Who the request acted for, in the request log: set by the plugin that signed the customer in. */
+const customers = new WeakMap<FastifyRequest, string>();
+
+export function noteCustomer(request: FastifyRequest, customerId: string): void {
+  customers.set(request, customerId);
+}
+
+/**
+ * The HTTP server with the given plugins. Not listening yet: the caller listens (service) or
+ * injects requests (tests). It owns no resource of its own; the database in `ctx` belongs to the
+ * caller.
+ */
+export async function buildHttpServer(
+  ctx: AppContext,
+  plugins: readonly HttpPlugin[],
+): Promise<FastifyInstance> {
   const { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = ctx.config.http;
   const app = Fastify({
     bodyLimit: ctx.config.http.bodyLimitBytes,
@@ -96,16 +113,15 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   });
   app.setNotFoundHandler((request, reply) => {
     const message = `no route for ${request.method} ${pathOf(request)}`;
-    // A person who mistyped a review address gets a page in their language.
-    if (pathOf(request).startsWith('/review/'))
-      return reviewErrorHandler(ctx)(new HttpError('not_found', message), request, reply);
+    // A person who mistyped a page's address gets a page in their language.
+    const plugin = plugins.find((p) => p.notFound && pathOf(request).startsWith(p.notFound.prefix));
+    if (plugin?.notFound)
+      return plugin.notFound.handler(ctx)(new HttpError('not_found', message), request, reply);
     return reply.code(404).send({ error: { code: 'not_found', message } });
   });
   // Before the routes: it learns them as they are added.
   await registerOpenApi(app);
-  await app.register(healthRoutes, { ctx, details: 'operators' });
-  await app.register(webFormPlugin, { ctx });
-  await app.register(reviewRoutes, { ctx, ...(opts.loginLimiter ? { limiter: opts.loginLimiter } : {}) });
+  for (const plugin of plugins) await plugin.register(app, ctx);
   await app.register(openApiRoutes);
   return app;
 }
@@ -117,7 +133,7 @@ function logRequest(log: Logger, request: FastifyRequest, reply: FastifyReply): 
     path: pathOf(request),
     status: reply.statusCode,
     ms: Math.round(reply.elapsedTime),
-    customer: customerOfRequest(request),
+    customer: customers.get(request) ?? null,
   };
   // Requests at debug: at info they scroll the start-up banner (URL, token, password) away.
   if (reply.statusCode >= 500) log.warn('http request', fields);

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { silentLogger } from '../log.ts';
 import { createTestDatabase } from '../testing/db.ts';
-import { buildServer, type ServerOptions } from './server.ts';
+import { buildServer, type ServerOptions } from '../app.ts';
 
 /** A server on a fresh test database, for `app.inject()` tests. No worker runs. */
 export interface TestApp {

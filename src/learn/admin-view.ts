@@ -3,7 +3,7 @@
  * when, from which document and by whom it was learned, what each part holds, and a switch to
  * turn the whole layout or any part of it off.
  */
-import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
+import { html, type SafeHtml } from '../web/html.ts';
 import type { Page } from '../review/views.ts';
 import { describePart, PARTS } from './model.ts';
 import type { LearnedLayoutRow } from './store.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
 import { emptyLine, emptyOrder } from '../domain/order.ts';
-import { textPage } from '../../connectors/email/format.ts';
+import { textPage } from '../formats/email/format.ts';
 import { extractOrders } from '../extract/index.ts';
 import { at, page } from '../extract/testing.ts';
 import { matchLayout, withLearned } from './apply.ts';

@@ -5,8 +5,8 @@
  * same one again, or a contradiction that replaces it, logged), with the customer's printed codes
  * as cross-references.
  */
-import { parseMessage } from '../../connectors/email/message.ts';
-import { textPage } from '../../connectors/email/format.ts';
+import { parseMessage } from '../formats/email/message.ts';
+import { textPage } from '../formats/email/format.ts';
 import type { Queryable } from '../db/db.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import type { Page, Word } from '../domain/page.ts';

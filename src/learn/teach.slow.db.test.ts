@@ -10,7 +10,7 @@ import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
 import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
-import { allFormats } from '../pipeline/paper.ts';
+import { allFormats } from '../formats/registry.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';
 import { activeLayouts, learnedLayouts, listLayouts, switchOff } from './store.ts';

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { healthRoutes } from '../http/health.ts';
+import { healthRoutes } from './health-routes.ts';
 
 /**
  * `/health` and `/metrics` alone, for a process without the `api` role (a worker or connector

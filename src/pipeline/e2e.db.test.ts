@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DropFolder } from '../../connectors/drop-folder/index.ts';
 import { issueToken } from '../customers/tokens.ts';
-import { buildServer } from '../http/server.ts';
+import { buildServer } from '../app.ts';
 import { silentLogger } from '../log.ts';
 import { eventsForDocument } from '../store/events.ts';
 import { interchange } from '../testing/edifact-gen.ts';

@@ -10,7 +10,8 @@ import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
 import { pagesOf } from '../store/pages.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../testing/pipeline.ts';
 import { loadConfig } from '../config.ts';
-import { allFormats, templatesFrom } from './paper.ts';
+import { allFormats } from '../formats/registry.ts';
+import { templatesFrom } from './templates-source.ts';
 import { submit } from './submit.ts';
 
 /**

@@ -22,8 +22,8 @@ import {
   withJavaScript,
 } from '../testing/hostile.ts';
 import { createTestPipeline, type TestPipeline } from '../testing/pipeline.ts';
-import { extractDocument } from './formats.ts';
-import { allFormats } from './paper.ts';
+import { extractDocument } from '../formats/registry.ts';
+import { allFormats } from '../formats/registry.ts';
 import { submit } from './submit.ts';
 
 /** A text PDF of an order whose text layer also carries NUL and an unpaired surrogate's bytes. */

@@ -7,7 +7,8 @@ import { loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { createOcrEngine, type OcrEngine } from '../ocr/index.ts';
 import { createTestPipeline, DEMO_MASTER_DATA, type TestPipeline } from '../testing/pipeline.ts';
-import { allFormats, templatesFrom } from './paper.ts';
+import { allFormats } from '../formats/registry.ts';
+import { templatesFrom } from './templates-source.ts';
 import { submit } from './submit.ts';
 
 /**

@@ -21,7 +21,7 @@ import { addBusinessHours, type BusinessCalendar, parseCalendar } from '../sla/c
 import { decide } from './decide.ts';
 import { DEFAULT_IDENTITY, senderIdentity } from './identity.ts';
 import { priorityOf } from './priority.ts';
-import { chooseFormat, type DocumentFormat, extractDocument } from './formats.ts';
+import { chooseFormat, type DocumentFormat, extractDocument } from '../formats/registry.ts';
 import type { DocumentReader } from '../worker/reader-pool.ts';
 
 export interface PipelineOptions {

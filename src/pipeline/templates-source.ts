@@ -5,13 +5,17 @@
  * data. Read from the database at most once every few seconds, so a correction counts for the
  * next document without a restart.
  */
+import { existsSync } from 'node:fs';
 import type { Queryable } from '../db/db.ts';
+import { loadTemplates } from '../extract/index.ts';
 import { type Template, type TemplateFile, toTemplate } from '../extract/templates.ts';
+import type { Logger } from '../log.ts';
 
-export type TemplateSource = Template[] | (() => Promise<Template[]>);
-
-export async function templatesOf(source: TemplateSource): Promise<Template[]> {
-  return typeof source === 'function' ? source() : source;
+/** Loads the templates folder; a broken file is reported and skipped, the others load. */
+export function templatesFrom(dir: string, log: Logger): Template[] {
+  const { templates, errors } = existsSync(dir) ? loadTemplates(dir) : { templates: [], errors: [] };
+  for (const error of errors) log.error('template refused', { error });
+  return templates;
 }
 
 interface LearnedRow {

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
-import { chooseLang, type Lang } from '../../connectors/web-form/i18n.ts';
+import { html, type SafeHtml } from '../web/html.ts';
+import { chooseLang, type Lang } from '../portal/i18n.ts';
 import type { AppContext } from '../context.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { errorResponse, HttpError } from '../http/errors.ts';

@@ -5,6 +5,7 @@
  */
 import type { AppContext } from '../context.ts';
 import { enqueueConfirmations } from '../confirm/outbox.ts';
+import { guardOf } from '../orders/status.ts';
 import { emptyEvidence, type FieldMeta } from '../domain/extraction.ts';
 import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
 import { enqueueDelivery } from '../erp/outbox.ts';
@@ -148,7 +149,7 @@ export async function approveOrder(
       `UPDATE orders SET data = $3::jsonb, customer_id = $4, po_number = $5, order_date = $6, delivery_date = $7,
               currency = $8, total = $9, order_value = $9, status = 'accepted', version = version + 1,
               decided_by = $10, decided_at = now(), held_by = NULL, held_until = NULL
-        WHERE id = $1 AND version = $2 AND status = 'review' RETURNING id`,
+        WHERE id = $1 AND version = $2 AND status = $11 RETURNING id`,
       [
         id,
         c.version,
@@ -160,6 +161,7 @@ export async function approveOrder(
         order.currency,
         order.total,
         op.id,
+        guardOf('review', 'accepted'),
       ],
     );
     if (updated.length === 0) return { ok: false, reason: 'changed', messages: [] };
@@ -229,9 +231,10 @@ export async function rejectOrder(
     const updated = await tx.query<{ document_id: number }>(
       `UPDATE orders SET status = 'rejected', version = version + 1, decided_by = $3, decided_at = now(),
               held_by = NULL, held_until = NULL
-        WHERE id = $1 AND version = $2 AND status = 'review' AND (held_by IS NULL OR held_until < now() OR held_by = $3)
+        WHERE id = $1 AND version = $2 AND status = $4
+          AND (held_by IS NULL OR held_until < now() OR held_by = $3)
         RETURNING document_id`,
-      [id, version, op.id],
+      [id, version, op.id, guardOf('review', 'rejected')],
     );
     if (updated.length === 0) return { ok: false, reason: 'changed', messages: [] };
     await logEvents(tx, [

@@ -26,7 +26,7 @@ import {
 } from './views.ts';
 import type { Queryable } from '../db/db.ts';
 import { dayIn, startOfDay } from '../sla/calendar.ts';
-import { html } from '../../connectors/web-form/html.ts';
+import { html } from '../web/html.ts';
 import { personDate } from './person-date.ts';
 import { listRejectedDocuments } from './queue.ts';
 import { layoutsView } from '../learn/admin-view.ts';

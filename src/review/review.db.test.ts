@@ -5,7 +5,7 @@ import { layout } from '../../scripts/eval/layout.ts';
 import { CUSTOMERS, makeOrder, random } from '../../scripts/eval/orders.ts';
 import { textPdf } from '../../scripts/eval/render.ts';
 import { submit } from '../pipeline/submit.ts';
-import { buildServer } from '../http/server.ts';
+import { buildServer } from '../app.ts';
 import { computeKpis } from '../kpi/kpis.ts';
 import { createLogger } from '../log.ts';
 import { createUser, OPERATOR_COOKIE } from './auth.ts';

@@ -17,7 +17,7 @@ import { checkCsrf, type LoginRateLimiter, operatorOf, requireOperator } from '.
 import { opsRoutes } from './ops-routes.ts';
 import { ageParam, checkReviewInput, isIsoDate } from './input.ts';
 import { idParam, LANG_COOKIE, pageOf, sendHtml } from './page.ts';
-import { html } from '../../connectors/web-form/html.ts';
+import { html } from '../web/html.ts';
 import { approveOrder, type Correction, parkOrder, rejectOrder } from './decisions.ts';
 import {
   holdOrder,

@@ -1,5 +1,5 @@
 /** The review workspace's pages, server-rendered; every value from a document or a person is escaped. */
-import { html, type SafeHtml } from '../../connectors/web-form/html.ts';
+import { html, type SafeHtml } from '../web/html.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import { channelText, codeText, fieldText, findingText, statusText } from '../domain/finding-texts.ts';
 import type { Lang, ReviewTexts } from './i18n.ts';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImapFlow } from 'imapflow';
-import { orderMail } from '../../connectors/email/testing.ts';
+import { orderMail } from '../formats/email/testing.ts';
 import type { Db } from '../db/db.ts';
 import { openDatabase } from '../db/open.ts';
 import { FAX_LINES, faxTiff } from '../documents/testing.ts';

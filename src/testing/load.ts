@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import type { Config } from '../config.ts';
 import { issueToken } from '../customers/tokens.ts';
 import type { Db } from '../db/db.ts';
-import { buildServer } from '../http/server.ts';
+import { buildServer } from '../app.ts';
 import { createLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
 import { DocumentWorker } from '../worker/document-worker.ts';

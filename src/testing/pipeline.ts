@@ -8,7 +8,7 @@ import { createErpAdapter } from '../erp/adapters.ts';
 import { OutboxDeliverer } from '../erp/deliverer.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
-import type { DocumentFormat } from '../pipeline/formats.ts';
+import type { DocumentFormat } from '../formats/registry.ts';
 import type { PipelineOptions } from '../pipeline/process.ts';
 import { DocumentWorker } from '../worker/document-worker.ts';
 import { createTestDatabase } from './db.ts';

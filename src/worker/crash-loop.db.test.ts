@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submit } from '../pipeline/submit.ts';
 import { silentLogger } from '../log.ts';
-import { type DocumentFormat, edifactFormat } from '../pipeline/formats.ts';
+import { type DocumentFormat, edifactFormat } from '../formats/registry.ts';
 import { claimJobs, failJob } from '../queue/jobs.ts';
 import { DocumentWorker } from './document-worker.ts';
 import { interchange } from '../testing/edifact-gen.ts';

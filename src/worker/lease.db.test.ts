@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { edifactFormat, type DocumentFormat } from '../pipeline/formats.ts';
+import { edifactFormat, type DocumentFormat } from '../formats/registry.ts';
 import { loadConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { openPostgres } from '../db/postgres.ts';

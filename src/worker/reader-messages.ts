@@ -2,7 +2,7 @@
 import type { ExtractOutcome } from '../domain/extraction.ts';
 import type { Template } from '../extract/index.ts';
 import type { OcrResult, RecognizeOptions } from '../ocr/index.ts';
-import type { FormatInput } from '../pipeline/formats.ts';
+import type { FormatInput } from '../formats/registry.ts';
 
 import type { KnownLayout } from '../learn/model.ts';
 

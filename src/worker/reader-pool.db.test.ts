@@ -1,11 +1,12 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { buildServer } from '../http/server.ts';
+import { buildServer } from '../app.ts';
 import { silentLogger } from '../log.ts';
 import { importMasterData } from '../masterdata/import.ts';
 import type { OcrEngine } from '../ocr/index.ts';
-import { allFormats, templatesFrom } from '../pipeline/paper.ts';
+import { allFormats } from '../formats/registry.ts';
+import { templatesFrom } from '../pipeline/templates-source.ts';
 import { submit } from '../pipeline/submit.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';

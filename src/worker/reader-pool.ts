@@ -4,10 +4,10 @@ import type { ExtractOutcome } from '../domain/extraction.ts';
 import { finding } from '../domain/findings.ts';
 import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/index.ts';
-import type { FormatInput } from '../pipeline/formats.ts';
+import type { FormatInput } from '../formats/registry.ts';
 import type { LayoutSource } from '../learn/apply.ts';
 import type { KnownLayout } from '../learn/model.ts';
-import { type TemplateSource, templatesOf } from '../pipeline/templates-source.ts';
+import { type TemplateSource, templatesOf } from '../formats/paper/read.ts';
 import { asBuffer, type FromThread, type ToThread } from './reader-messages.ts';
 
 /** What reading a document gave: the format that read it (null: none could) and its outcome. */

@@ -9,8 +9,8 @@ import type { ReadLimits } from '../documents/index.ts';
 import type { Template } from '../extract/index.ts';
 import type { KnownLayout } from '../learn/model.ts';
 import type { OcrEngine, OcrResult, RecognizeOptions } from '../ocr/index.ts';
-import { extractDocument } from '../pipeline/formats.ts';
-import { allFormats } from '../pipeline/paper.ts';
+import { extractDocument } from '../formats/registry.ts';
+import { allFormats } from '../formats/registry.ts';
 import { asBuffer, type FromThread, type ToThread } from './reader-messages.ts';
 
 const port = parentPort;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExtractOutcome } from '../../domain/extraction.ts';
-import { as2Format } from '../index.ts';
+import { as2Format } from '../structured.ts';
 import { cleanOrder, toX12 } from '../testing.ts';
 import { certificatePem, loadAs2Certificates } from './certificates.ts';
 import { readAs2 } from './read.ts';

@@ -7,7 +7,7 @@
  */
 import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { type Finding, finding } from '../../domain/findings.ts';
-import { readStructured, structuredFormatOf } from '../index.ts';
+import { readStructured, structuredFormatOf } from '../structured.ts';
 import { verifyDetached } from './cms.ts';
 
 export interface As2Options {

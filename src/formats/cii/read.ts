@@ -7,12 +7,15 @@
 import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { finding } from '../../domain/findings.ts';
 import type { Address } from '../../domain/order.ts';
-import { Draft, notAnOrderPart } from '../common/draft.ts';
-import { gtinOf, isoDate, unitCode } from '../common/values.ts';
+import { Draft, notAnOrderOutcome } from '../common/draft.ts';
+import { addressFrom, gtinOf, isoDate } from '../common/values.ts';
 import {
   numberOf,
-  readXmlDocument,
+  readXmlOrder,
+  setBuyer,
   setDate,
+  setLineAmounts,
+  setLineText,
   setText,
   sniffRoot,
   sourced,
@@ -42,14 +45,7 @@ export function ciiScore(bytes: Buffer): number {
 }
 
 export function readCii(bytes: Buffer): ExtractOutcome {
-  const doc = readXmlDocument(bytes, 'Order-X document');
-  if ('kind' in doc) return doc;
-  try {
-    return read(doc);
-  } catch (err) {
-    const why = `The Order-X reader failed on this file: ${(err as Error).message}`;
-    return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
-  }
+  return readXmlOrder(bytes, 'Order-X document', 'Order-X', read);
 }
 
 /** `<udt:DateTimeString format="102">20261120</udt:DateTimeString>` under the element. */
@@ -65,11 +61,7 @@ function read(root: XmlElement): ExtractOutcome {
   const other = root.local !== ORDER_ROOT ? OTHER_ROOTS[root.local] : type && TYPE_NAMES[type];
   if (other) {
     const message = `The document is ${other}${reference ? ` (${reference})` : ''}, not a new purchase order.`;
-    return {
-      kind: 'orders',
-      orders: [notAnOrderPart(message, { reference, sourceText: null, partyIds: partyIds(buyerParty) })],
-      findings: [],
-    };
+    return notAnOrderOutcome(message, { reference, sourceText: null, partyIds: partyIds(buyerParty) });
   }
   const d = new Draft();
   setText(d, 'poNumber', at(exchanged, 'ID'));
@@ -156,76 +148,45 @@ function buyer(d: Draft, party: XmlElement | null): void {
     return;
   }
   d.evidence.partyIds.push(...partyIds(party));
-  const nameEl = child(party, 'Name');
-  const name = textAt(nameEl);
-  if (name) {
-    d.order.customer.name = sourced(d, 'customer.name', nameEl, name);
-    d.evidence.name = name;
-  }
   const taxEl =
     childrenOf(party, 'SpecifiedTaxRegistration')
       .map((r) => child(r, 'ID'))
       .find((e) => textAt(e) !== null) ?? null;
-  const taxId = textAt(taxEl);
-  if (taxId) {
-    d.order.customer.taxId = sourced(d, 'customer.taxId', taxEl, taxId);
-    d.evidence.taxId = taxId;
-  }
+  setBuyer(d, child(party, 'Name'), taxEl);
   const uri = at(party, 'URIUniversalCommunication/URIID');
   if (uri?.attrs.schemeID === 'EM') d.evidence.email = textAt(uri);
   d.evidence.email ??= textAt(party, 'DefinedTradeContact/EmailURIUniversalCommunication/URIID');
 }
 
 function addressOf(name: string | null, a: XmlElement | null): Address | null {
-  const street = [textAt(a, 'LineOne'), textAt(a, 'LineTwo'), textAt(a, 'LineThree')]
-    .filter((v): v is string => v !== null)
-    .join(', ');
-  const address: Address = {
-    name,
-    street: street || null,
+  return addressFrom(name, [textAt(a, 'LineOne'), textAt(a, 'LineTwo'), textAt(a, 'LineThree')], {
     postalCode: textAt(a, 'PostcodeCode'),
     city: textAt(a, 'CityName'),
-    country: textAt(a, 'CountryID')?.toUpperCase() ?? null,
-  };
-  return Object.values(address).some((v) => v !== null) ? address : null;
+    country: textAt(a, 'CountryID'),
+  });
 }
 
 function line(d: Draft, item: XmlElement): void {
   const { line: l, index } = d.addLine(textAt(item, 'AssociatedDocumentLineDocument/LineID'));
   const p = `lines[${index}]`;
   const product = child(item, 'SpecifiedTradeProduct');
-  const text = (el: XmlElement | null, field: 'sku' | 'customerRef' | 'description') => {
-    const v = textAt(el);
-    if (v && l[field] === null) l[field] = sourced(d, `${p}.${field}`, el, v);
-  };
-  text(child(product, 'SellerAssignedID'), 'sku');
-  text(child(product, 'BuyerAssignedID'), 'customerRef');
-  text(child(product, 'Name'), 'description');
+  setLineText(d, l, p, 'sku', child(product, 'SellerAssignedID'));
+  setLineText(d, l, p, 'customerRef', child(product, 'BuyerAssignedID'));
+  setLineText(d, l, p, 'description', child(product, 'Name'));
   const gtinEl = child(product, 'GlobalID');
   l.gtin = sourced(d, `${p}.gtin`, gtinEl, gtinOf(textAt(gtinEl)));
-  const qty = at(item, 'SpecifiedLineTradeDelivery/RequestedQuantity');
-  l.quantity = numberOf(d, qty, `${p}.quantity`);
-  if (l.quantity === null)
-    d.findings.push(
-      finding(
-        'invalid_message',
-        'warning',
-        `${p}.quantity`,
-        `${item.path}: the line has no RequestedQuantity.`,
-      ),
-    );
-  l.unit = unitCode(qty?.attrs.unitCode);
-  if (l.unit) d.source(`${p}.unit`, xmlSource(qty!));
   const price = at(item, 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice');
-  const amount = numberOf(d, child(price, 'ChargeAmount'), `${p}.unitPrice`);
-  const basis = numberOf(d, child(price, 'BasisQuantity'), null);
-  l.unitPrice =
-    amount !== null && basis !== null && basis > 0 && basis !== 1
-      ? Number((amount / basis).toPrecision(12))
-      : amount;
-  l.amount = numberOf(
+  const sums = 'SpecifiedLineTradeSettlement/SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount';
+  setLineAmounts(
     d,
-    at(item, 'SpecifiedLineTradeSettlement/SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount'),
-    `${p}.amount`,
+    l,
+    p,
+    {
+      quantity: at(item, 'SpecifiedLineTradeDelivery/RequestedQuantity'),
+      price: child(price, 'ChargeAmount'),
+      basis: child(price, 'BasisQuantity'),
+      amount: at(item, sums),
+    },
+    `${item.path}: the line has no RequestedQuantity.`,
   );
 }

@@ -4,7 +4,13 @@
  * reader records a field's source in its own terms (segment, XML path, cell); confidence is 1,
  * as for EDIFACT: the value was read, not guessed.
  */
-import type { CustomerEvidence, ExtractedOrder, FieldMeta, FieldSource } from '../../domain/extraction.ts';
+import type {
+  CustomerEvidence,
+  ExtractedOrder,
+  ExtractOutcome,
+  FieldMeta,
+  FieldSource,
+} from '../../domain/extraction.ts';
 import { emptyEvidence } from '../../domain/extraction.ts';
 import { type Finding, type FindingCode, finding } from '../../domain/findings.ts';
 import type { CanonicalOrder, OrderLine } from '../../domain/order.ts';
@@ -107,4 +113,12 @@ export function notAnOrderPart(
     reference: opts.reference,
     rejected: true,
   };
+}
+
+/** A whole document that holds no purchase order: one part saying what it is instead. */
+export function notAnOrderOutcome(
+  message: string,
+  opts: { reference: string | null; sourceText: string | null; partyIds?: string[] },
+): ExtractOutcome {
+  return { kind: 'orders', orders: [notAnOrderPart(message, opts)], findings: [] };
 }

@@ -1,4 +1,5 @@
 /** Values as structured orders write them, turned into the canonical order's types. */
+import type { Address } from '../../domain/order.ts';
 
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
@@ -120,4 +121,21 @@ export function unitCode(code: string | null | undefined): string | null {
 export function gtinOf(value: string | null | undefined): string | null {
   const v = value?.trim().replace(/\s+/g, '');
   return v && /^(\d{8}|\d{12,14})$/.test(v) ? v : null;
+}
+
+/** An address from its parts (street lines joined); null when the document gives none of them. */
+export function addressFrom(
+  name: string | null,
+  streetLines: (string | null)[],
+  parts: { postalCode: string | null; city: string | null; country: string | null },
+): Address | null {
+  const street = streetLines.filter((v): v is string => v !== null).join(', ');
+  const address: Address = {
+    name,
+    street: street || null,
+    postalCode: parts.postalCode,
+    city: parts.city,
+    country: parts.country?.toUpperCase() ?? null,
+  };
+  return Object.values(address).some((v) => v !== null) ? address : null;
 }

@@ -7,9 +7,9 @@
 import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { finding } from '../../domain/findings.ts';
 import type { Address } from '../../domain/order.ts';
-import { Draft, notAnOrderPart } from '../common/draft.ts';
+import { Draft, notAnOrderOutcome } from '../common/draft.ts';
 import { gtinOf, isoDate, plainNumber, unitCode } from '../common/values.ts';
-import { attrSource, numberOf, readXmlDocument, sniffRoot, sourced, xmlSource } from '../xml/document.ts';
+import { attrSource, numberOf, readXmlOrder, sniffRoot, sourced, xmlSource } from '../xml/document.ts';
 import { at, child, childrenOf, textAt, type XmlElement } from '../xml/parse.ts';
 
 export function cxmlScore(bytes: Buffer): number {
@@ -17,14 +17,7 @@ export function cxmlScore(bytes: Buffer): number {
 }
 
 export function readCxml(bytes: Buffer): ExtractOutcome {
-  const doc = readXmlDocument(bytes, 'cXML document');
-  if ('kind' in doc) return doc;
-  try {
-    return read(doc);
-  } catch (err) {
-    const why = `The cXML reader failed on this file: ${(err as Error).message}`;
-    return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
-  }
+  return readXmlOrder(bytes, 'cXML document', 'cXML', read);
 }
 
 /** Every credential identity of From and Sender, From first: `AN01000012345`, a DUNS... */
@@ -48,11 +41,7 @@ function read(root: XmlElement): ExtractOutcome {
     const what =
       (request ?? child(root, 'Message') ?? child(root, 'Response'))?.children[0]?.local ?? 'no request';
     const message = `The cXML message holds ${what}, not an OrderRequest.`;
-    return {
-      kind: 'orders',
-      orders: [notAnOrderPart(message, { reference, sourceText: null, partyIds: credentials(root) })],
-      findings: [],
-    };
+    return notAnOrderOutcome(message, { reference, sourceText: null, partyIds: credentials(root) });
   }
   const d = new Draft();
   d.evidence.partyIds.push(...credentials(root));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { afOnlyPdf } from '../../testing/af-pdf.ts';
-import { readStructured } from '../index.ts';
+import { readStructured } from '../structured.ts';
 import { cleanOrder, toOrderX } from '../testing.ts';
 import { associatedFiles } from './associated.ts';
 import { pdfAttachments } from './read.ts';

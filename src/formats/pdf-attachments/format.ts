@@ -5,9 +5,10 @@
  */
 import type { ReadLimits } from '../../documents/index.ts';
 import { readDocument } from '../../documents/index.ts';
+import type { ExtractOutcome } from '../../domain/extraction.ts';
 import type { OcrEngine } from '../../ocr/index.ts';
-import type { DocumentFormat } from '../../pipeline/formats.ts';
-import { readStructured } from '../index.ts';
+import type { DocumentFormat } from '../format.ts';
+import { readStructured } from '../structured.ts';
 import { pdfAttachments } from './read.ts';
 
 /**
@@ -19,18 +20,26 @@ const NO_OCR: OcrEngine = {
   close: async () => {},
 };
 
+/** The outcome of the first embedded file a structured format reads and `wanted` accepts. */
+export async function embeddedOutcome(
+  bytes: Buffer,
+  wanted: (outcome: ExtractOutcome) => boolean = () => true,
+): Promise<ExtractOutcome | null> {
+  for (const a of await pdfAttachments(bytes)) {
+    const found = await readStructured({ bytes: a.bytes, filename: a.name, contentType: null });
+    if (found && wanted(found.outcome)) return found.outcome;
+  }
+  return null;
+}
+
 export function withEmbeddedOrders(paper: DocumentFormat, limits: ReadLimits = {}): DocumentFormat {
   return {
     ...paper,
     extract: async (input) => {
-      for (const a of await pdfAttachments(input.bytes)) {
-        const found = await readStructured({ bytes: a.bytes, filename: a.name, contentType: null });
-        if (!found) continue;
-        const read = await readDocument(input.bytes, 'pdf', { ...limits, ocr: NO_OCR });
-        const pages = read.kind === 'pages' ? read.pages : [];
-        return { ...found.outcome, pages };
-      }
-      return paper.extract(input);
+      const outcome = await embeddedOutcome(input.bytes);
+      if (!outcome) return paper.extract(input);
+      const read = await readDocument(input.bytes, 'pdf', { ...limits, ocr: NO_OCR });
+      return { ...outcome, pages: read.kind === 'pages' ? read.pages : [] };
     },
   };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExtractedOrder, ExtractOutcome } from '../../domain/extraction.ts';
-import { csvFormat, xlsxFormat } from '../index.ts';
+import { csvFormat, xlsxFormat } from '../structured.ts';
 import { cleanOrder, sheetRows, storedZip, toCsv, toXlsx } from '../testing.ts';
 import { looksLikeCsv } from './csv.ts';
 import { readCsv, readXlsx } from './read.ts';

@@ -7,12 +7,15 @@
 import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { finding } from '../../domain/findings.ts';
 import type { Address } from '../../domain/order.ts';
-import { Draft, notAnOrderPart } from '../common/draft.ts';
-import { gtinOf, isoDate, unitCode } from '../common/values.ts';
+import { Draft, notAnOrderOutcome } from '../common/draft.ts';
+import { addressFrom, gtinOf, isoDate } from '../common/values.ts';
 import {
   numberOf,
-  readXmlDocument,
+  readXmlOrder,
+  setBuyer,
   setDate,
+  setLineAmounts,
+  setLineText,
   setText,
   sniffRoot,
   sourced,
@@ -41,14 +44,7 @@ export function ublScore(bytes: Buffer): number {
 }
 
 export function readUbl(bytes: Buffer): ExtractOutcome {
-  const doc = readXmlDocument(bytes, 'UBL document');
-  if ('kind' in doc) return doc;
-  try {
-    return read(doc);
-  } catch (err) {
-    const why = `The UBL reader failed on this file: ${(err as Error).message}`;
-    return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
-  }
+  return readXmlOrder(bytes, 'UBL document', 'UBL', read);
 }
 
 function read(root: XmlElement): ExtractOutcome {
@@ -58,11 +54,7 @@ function read(root: XmlElement): ExtractOutcome {
     const what = DOCUMENT_NAMES[root.local] ?? `a UBL ${root.local}`;
     const ids = buyerIds(at(root, 'BuyerCustomerParty/Party'));
     const message = `The document is ${what}${reference ? ` (${reference})` : ''}, not a new purchase order.`;
-    return {
-      kind: 'orders',
-      orders: [notAnOrderPart(message, { reference, sourceText, partyIds: ids })],
-      findings: [],
-    };
+    return notAnOrderOutcome(message, { reference, sourceText, partyIds: ids });
   }
   const d = new Draft();
   const id = at(root, 'ID');
@@ -105,36 +97,22 @@ function buyer(d: Draft, party: XmlElement | null): void {
   }
   d.evidence.partyIds.push(...buyerIds(party));
   const nameEl = at(party, 'PartyName/Name') ?? at(party, 'PartyLegalEntity/RegistrationName');
-  const name = textAt(nameEl);
-  if (name) {
-    d.order.customer.name = sourced(d, 'customer.name', nameEl, name);
-    d.evidence.name = name;
-  }
   const taxEl =
     childrenOf(party, 'PartyTaxScheme')
       .map((p) => at(p, 'CompanyID'))
       .find((e) => textAt(e) !== null) ?? at(party, 'PartyLegalEntity/CompanyID');
-  const taxId = textAt(taxEl);
-  if (taxId) {
-    d.order.customer.taxId = sourced(d, 'customer.taxId', taxEl, taxId);
-    d.evidence.taxId = taxId;
-  }
+  setBuyer(d, nameEl, taxEl);
   d.evidence.email = textAt(party, 'Contact/ElectronicMail');
   d.evidence.fax = textAt(party, 'Contact/Telefax');
 }
 
 function addressOf(name: string | null, a: XmlElement | null): Address | null {
-  const street = [textAt(a, 'StreetName'), textAt(a, 'AdditionalStreetName'), textAt(a, 'AddressLine/Line')]
-    .filter((v): v is string => v !== null)
-    .join(', ');
-  const address: Address = {
-    name,
-    street: street || null,
+  const street = [textAt(a, 'StreetName'), textAt(a, 'AdditionalStreetName'), textAt(a, 'AddressLine/Line')];
+  return addressFrom(name, street, {
     postalCode: textAt(a, 'PostalZone'),
     city: textAt(a, 'CityName'),
-    country: textAt(a, 'Country/IdentificationCode')?.toUpperCase() ?? null,
-  };
-  return Object.values(address).some((v) => v !== null) ? address : null;
+    country: textAt(a, 'Country/IdentificationCode'),
+  });
 }
 
 function delivery(d: Draft, del: XmlElement | null): void {
@@ -171,32 +149,24 @@ function line(d: Draft, item: XmlElement | null, ol: XmlElement): void {
   }
   const { line: l, index } = d.addLine(textAt(item, 'ID'));
   const p = `lines[${index}]`;
-  const qty = at(item, 'Quantity');
-  l.quantity = numberOf(d, qty, `${p}.quantity`);
-  if (l.quantity === null)
-    d.findings.push(
-      finding('invalid_message', 'warning', `${p}.quantity`, `${item.path}: the line has no cbc:Quantity.`),
-    );
-  l.unit = unitCode(qty?.attrs.unitCode);
-  if (l.unit) d.source(`${p}.unit`, xmlSource(qty!));
-  const price = numberOf(d, at(item, 'Price/PriceAmount'), `${p}.unitPrice`);
-  const base = numberOf(d, at(item, 'Price/BaseQuantity'), null);
-  l.unitPrice =
-    price !== null && base !== null && base > 0 && base !== 1
-      ? Number((price / base).toPrecision(12))
-      : price;
-  l.amount = numberOf(d, at(item, 'LineExtensionAmount'), `${p}.amount`);
+  setLineAmounts(
+    d,
+    l,
+    p,
+    {
+      quantity: at(item, 'Quantity'),
+      price: at(item, 'Price/PriceAmount'),
+      basis: at(item, 'Price/BaseQuantity'),
+      amount: at(item, 'LineExtensionAmount'),
+    },
+    `${item.path}: the line has no cbc:Quantity.`,
+  );
   const it = at(item, 'Item');
-  const text = (path: string, field: 'sku' | 'customerRef' | 'description') => {
-    const el = at(it, path);
-    const v = textAt(el);
-    if (v && l[field] === null) l[field] = sourced(d, `${p}.${field}`, el, v);
-  };
-  text('SellersItemIdentification/ID', 'sku');
-  text('ManufacturersItemIdentification/ID', 'sku');
-  text('BuyersItemIdentification/ID', 'customerRef');
-  text('Name', 'description');
-  text('Description', 'description');
+  setLineText(d, l, p, 'sku', at(it, 'SellersItemIdentification/ID'));
+  setLineText(d, l, p, 'sku', at(it, 'ManufacturersItemIdentification/ID'));
+  setLineText(d, l, p, 'customerRef', at(it, 'BuyersItemIdentification/ID'));
+  setLineText(d, l, p, 'description', at(it, 'Name'));
+  setLineText(d, l, p, 'description', at(it, 'Description'));
   const gtinEl = at(it, 'StandardItemIdentification/ID');
   l.gtin = sourced(d, `${p}.gtin`, gtinEl, gtinOf(textAt(gtinEl)));
 }

@@ -1,5 +1,5 @@
 /** ANSI X12 850 reader: bytes in, ExtractOutcome out. No database, no I/O. */
-import type { DocumentFormat } from '../../pipeline/formats.ts';
+import type { DocumentFormat } from '../registry.ts';
 import { readX12 } from './read.ts';
 import { x12Start } from './syntax.ts';
 

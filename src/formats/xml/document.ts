@@ -2,7 +2,8 @@
 import type { ExtractOutcome, FieldSource } from '../../domain/extraction.ts';
 import { finding } from '../../domain/findings.ts';
 import type { Draft } from '../common/draft.ts';
-import { isoDate, plainNumber } from '../common/values.ts';
+import type { OrderLine } from '../../domain/order.ts';
+import { isoDate, plainNumber, unitCode } from '../common/values.ts';
 import { decodeXml, parseXml, textAt, type XmlElement, XmlError } from './parse.ts';
 
 export const xmlSource = (el: XmlElement): FieldSource => ({
@@ -82,4 +83,80 @@ export function sourced<T extends string | null>(
 ): T {
   if (el && value !== null) d.source(field, xmlSource(el));
   return value;
+}
+
+/**
+ * Reads an XML order document with `read`; never throws. A document that is not well-formed, or
+ * that the reader fails on, is rejected with the reason in words.
+ */
+export function readXmlOrder(
+  bytes: Buffer,
+  what: string,
+  reader: string,
+  read: (root: XmlElement) => ExtractOutcome,
+): ExtractOutcome {
+  const doc = readXmlDocument(bytes, what);
+  if ('kind' in doc) return doc;
+  try {
+    return read(doc);
+  } catch (err) {
+    const why = `The ${reader} reader failed on this file: ${(err as Error).message}`;
+    return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
+  }
+}
+
+/** The buyer's name and tax id from their elements, as order fields and as customer evidence. */
+export function setBuyer(d: Draft, nameEl: XmlElement | null, taxEl: XmlElement | null): void {
+  const name = textAt(nameEl);
+  if (name) {
+    d.order.customer.name = sourced(d, 'customer.name', nameEl, name);
+    d.evidence.name = name;
+  }
+  const taxId = textAt(taxEl);
+  if (taxId) {
+    d.order.customer.taxId = sourced(d, 'customer.taxId', taxEl, taxId);
+    d.evidence.taxId = taxId;
+  }
+}
+
+/** A line's text field from an element, when the line has none yet. */
+export function setLineText(
+  d: Draft,
+  l: OrderLine,
+  path: string,
+  field: 'sku' | 'customerRef' | 'description',
+  el: XmlElement | null,
+): void {
+  const v = textAt(el);
+  if (v && l[field] === null) l[field] = sourced(d, `${path}.${field}`, el, v);
+}
+
+/**
+ * A line's quantity (with its unit code), unit price (per the price's basis quantity) and
+ * amount; a missing quantity is a warning that says what the line lacks.
+ */
+export function setLineAmounts(
+  d: Draft,
+  l: OrderLine,
+  path: string,
+  els: {
+    quantity: XmlElement | null;
+    price: XmlElement | null;
+    basis: XmlElement | null;
+    amount: XmlElement | null;
+  },
+  noQuantity: string,
+): void {
+  l.quantity = numberOf(d, els.quantity, `${path}.quantity`);
+  if (l.quantity === null)
+    d.findings.push(finding('invalid_message', 'warning', `${path}.quantity`, noQuantity));
+  l.unit = unitCode(els.quantity?.attrs.unitCode);
+  if (l.unit) d.source(`${path}.unit`, xmlSource(els.quantity!));
+  const price = numberOf(d, els.price, `${path}.unitPrice`);
+  const basis = numberOf(d, els.basis, null);
+  l.unitPrice =
+    price !== null && basis !== null && basis > 0 && basis !== 1
+      ? Number((price / basis).toPrecision(12))
+      : price;
+  l.amount = numberOf(d, els.amount, `${path}.amount`);
 }
