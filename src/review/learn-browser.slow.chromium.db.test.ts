@@ -79,9 +79,9 @@ describe('a layout learned from one corrected fax, in Chromium', () => {
 
   it('an operator corrects the first fax, the second is accepted untouched, switched off the third needs a person', async () => {
     const first = await fax(1);
-    // No vocabulary knows "Doc. cliente": the generic reader finds no PO number.
+    // No vocabulary knows "Doc. cliente": the generic reader has no PO number it can vouch for
+    // (at most one proposed by the shape of the customer's earlier numbers), a person must look.
     expect(first.status).toBe('review');
-    expect(first.po_number).toBeNull();
 
     const page = await browser.newPage({ locale: 'es-ES', viewport: { width: 1500, height: 1000 } });
     await signIn(page, 'ana', 'correct horse battery');
@@ -143,6 +143,6 @@ describe('a layout learned from one corrected fax, in Chromium', () => {
     await admin.close();
 
     const third = await fax(3);
-    expect({ status: third.status, po: third.po_number }).toEqual({ status: 'review', po: null });
+    expect(third.status).toBe('review');
   }, 300_000);
 });
