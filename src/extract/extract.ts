@@ -112,6 +112,11 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
   const fieldMeta: Record<string, FieldMeta> = {};
   for (const [path, r] of readings) fieldMeta[path] = metaOf(r);
   const findings = lowConfidence(readings, order);
+  if (order.deliveryDate === null && header.deliveryUnread !== null) {
+    // A delivery date is printed and was not made out: the order must not pass without it.
+    const msg = `deliveryDate: the delivery label is followed by "${header.deliveryUnread}", which read as no date`;
+    findings.push(finding('missing_field', 'warning', 'deliveryDate', msg));
+  }
   const cap = confidenceCap(order, template !== null || witnessesAgree(order, readings, header));
   const confidence = orderConfidence(order, readings, cap);
   return {

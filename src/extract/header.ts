@@ -251,6 +251,11 @@ export interface HeaderReadings {
   poLabelSeen: boolean;
   /** True when a delivery-date label was seen whose value is no date ("a convenir", "ASAP"). */
   deliveryLabelSeen: boolean;
+  /**
+   * What follows a delivery-date label that holds digits but read as no date ("by Monday, 9th
+   * November 2026" where no date was found): a date is printed there, and was missed.
+   */
+  deliveryUnread: string | null;
 }
 
 export function readHeader(
@@ -309,7 +314,14 @@ export function readHeader(
       .filter((v): v is string => v !== undefined),
     poLabelSeen: of('poNumber').length > 0,
     deliveryLabelSeen: of('deliveryDate').length > 0,
+    deliveryUnread: unreadWithDigits(of('deliveryDate')),
   };
+}
+
+/** The first label's value, when it holds digits (a date OCR or the reader could not make out). */
+function unreadWithDigits(hits: LabelHit[]): string | null {
+  const text = hits[0]?.value.map((w) => w.text).join(' ') ?? '';
+  return /\d/.test(text) ? text : null;
 }
 
 /**

@@ -62,7 +62,8 @@ export function proseDeliveryDate(lines: TextLine[], order: DateOrder): Reading<
     const ws = line.words;
     for (let i = 0; i < ws.length; i++) {
       if (!DELIVERY_WORDS.has(normalise(ws[i]!.text))) continue;
-      for (let j = i + 1; j <= Math.min(ws.length - 1, i + 6); j++) {
+      // "Delivery: to our stores in Raheen by Monday, 9th November 2026": a few words may come first.
+      for (let j = i + 1; j <= Math.min(ws.length - 1, i + 10); j++) {
         const d = dateAtStart(
           ws.slice(j).map((w) => w.text),
           order,

@@ -198,3 +198,35 @@ describe('numbered lists in e-mails', () => {
     ]);
   });
 });
+
+describe('a delivery date in words after its label', () => {
+  const order = (delivery: string) =>
+    only([
+      'PO Number:   SME-26-0671',
+      'Order date:  02/11/2026',
+      `Delivery:    ${delivery}`,
+      '',
+      at([0, 'Code'], [20, 'Description'], [50, 'Qty'], [58, 'Unit price']),
+      at([0, 'VAL-50034'], [20, 'Brass valve'], [51, '12'], [58, 'EUR 6.90']),
+    ]);
+
+  it('finds the date a few words after the label', () => {
+    expect(order('to our stores in Raheen by Monday, 9th November 2026').order.deliveryDate).toBe(
+      '2026-11-09',
+    );
+  });
+
+  it('holds the order when the label is followed by digits that read as no date', () => {
+    const x = order('to our stores in Raheen by Monday 9/13th');
+    expect(x.order.deliveryDate).toBeNull();
+    expect(x.findings.map((f) => `${f.code}:${f.severity}:${f.field}`)).toContain(
+      'missing_field:warning:deliveryDate',
+    );
+  });
+
+  it('leaves "to be agreed" as no date, without a finding', () => {
+    const x = order('to be agreed');
+    expect(x.order.deliveryDate).toBeNull();
+    expect(x.findings.filter((f) => f.code === 'missing_field')).toEqual([]);
+  });
+});
