@@ -88,7 +88,8 @@ describe('the service checks AS2 signatures with the configured certificates', (
     expect(order!.order.poNumber).toBe('PO-AS2-OK');
     expect(order!.order.customer.id).toBe('C042');
     expect(sigFindings(order!)).toEqual([]);
-    expect(order!.status).toBe('accepted');
+    // Accepted untouched; the ERP deliverer may already have delivered it by the time we look.
+    expect(['accepted', 'delivered']).toContain(order!.status);
     expect(order!.order.notes).toMatch(/Received by AS2 from FERRLOPEZAS2 \(signature verified\)/);
     // The document is the X12 it carried, so the customer is answered with an X12 855.
     const [doc] = await service.db.query<{ format: string }>(
