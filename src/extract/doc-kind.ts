@@ -6,7 +6,7 @@
  */
 import type { Word } from '../domain/page.ts';
 import { dateAtStart } from './dates.ts';
-import { cellsOf, normalise, type TextLine } from './layout.ts';
+import { bare, cellsOf, normalise, type TextLine } from './layout.ts';
 import { FOUND_BY, type Reading, reading } from './meta.ts';
 import { codeShaped } from './prose.ts';
 
@@ -163,7 +163,7 @@ function numberAfterSign(ws: Word[], page: number, signed: boolean): Reading<str
   for (let j = 0; j < Math.min(ws.length, 3); j++) {
     const w = ws[j]!;
     if ((!signed || j > 0) && codeShaped(w.text) && dateAtStart([w.text]) === null) {
-      return reading(w.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''), [w], page, FOUND_BY.pattern);
+      return reading(bare(w.text), [w], page, FOUND_BY.pattern);
     }
     if (!NUMBER_SIGNS.has(normalise(w.text))) return null;
   }

@@ -21,7 +21,7 @@ import {
   findTaxIds,
 } from './evidence.ts';
 import { type HeaderReadings, readHeader } from './header.ts';
-import { groupLines, type TextLine } from './layout.ts';
+import { bare, groupLines, type TextLine } from './layout.ts';
 import { FOUND_BY, lower, metaOf, type Reading, raise, reading, round3 } from './meta.ts';
 import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
 import { arithmeticAgrees, type LineReading, readRows, sameAmount } from './rows.ts';
@@ -162,7 +162,7 @@ function poCandidates(lines: TextLine[], rows: Set<number>): Array<{ value: stri
   for (const line of lines) {
     if (rows.has(line.index)) continue;
     for (const w of line.words) {
-      const value = w.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+      const value = bare(w.text);
       if (!codeShaped(value) || dateAtStart([value]) !== null) continue;
       out.push({ value, meta: metaOf(reading(value, [w], line.page, FOUND_BY.pattern)) });
       if (out.length >= MAX_PO_CANDIDATES) return out;

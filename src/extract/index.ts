@@ -8,7 +8,7 @@ export {
   LOW_CONFIDENCE,
 } from './extract.ts';
 export { findLabels, type LabelHit } from './header.ts';
-export { type Cell, cellsOf, groupLines, type TextLine } from './layout.ts';
+export { bare, type Cell, cellsOf, groupLines, type TextLine } from './layout.ts';
 export { detectNumberFormat, formatEvidence, type NumberFormat, parseNumber } from './numbers.ts';
 export { validGtin } from './rows.ts';
 export { loadTemplates, matchTemplate, type Template, toTemplate } from './templates.ts';

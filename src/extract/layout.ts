@@ -138,6 +138,11 @@ export function minConfidence(words: Word[]): number {
   return words.reduce((m, w) => Math.min(m, w.confidence), 1);
 }
 
+/** A word's text with the punctuation stuck to its ends removed: `(ENC-11875).` -> `ENC-11875`. */
+export function bare(text: string): string {
+  return text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+}
+
 /** Lower-case, accents and ordinal marks folded, punctuation to spaces: `N.º pedido` -> `n o pedido`. */
 export function normalise(text: string): string {
   return (

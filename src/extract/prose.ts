@@ -7,7 +7,7 @@ import type { Word } from '../domain/page.ts';
 import { emptyLine } from '../domain/order.ts';
 import { type DateOrder, dateAtStart } from './dates.ts';
 import { numberIn } from './header.ts';
-import { normalise, type TextLine } from './layout.ts';
+import { bare, normalise, type TextLine } from './layout.ts';
 import { FOUND_BY, type Reading, reading } from './meta.ts';
 import { type NumberFormat, parseNumber } from './numbers.ts';
 import type { LineReading } from './rows.ts';
@@ -27,14 +27,10 @@ const DELIVERY_WORDS = new Set(
 
 /** A document or article code: letters or separators with digits, 4+ characters, not a plain amount. */
 export function codeShaped(text: string): boolean {
-  const t = text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  const t = bare(text);
   if (t.length < 4 || !/\d/.test(t)) return false;
   if (/^\d{1,3}([.,]\d{3})*([.,]\d{1,3})?$/.test(t)) return false;
   return /[\p{L}/_-]/u.test(t) || /^\d{6,}$/.test(t);
-}
-
-function bare(text: string): string {
-  return text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 }
 
 /** "pedido V-004130", "encomenda ENC-11874", "order no. SME-26-0671": the order's number in a sentence. */

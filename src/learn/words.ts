@@ -1,6 +1,6 @@
 /** Small word helpers of the learner: folded tokens, fuzzy equality, rows of words, PO shapes. */
 import type { Page, Word } from '../domain/page.ts';
-import { groupLines, type TextLine } from '../extract/index.ts';
+import { bare, groupLines, type TextLine } from '../extract/index.ts';
 
 /** Lower case, accents folded, only letters and digits: `Nº Pedido:` -> `npedido`. */
 export function fold(text: string): string {
@@ -53,10 +53,8 @@ export function rowsOf(pages: Page[]): Row[] {
   }));
 }
 
-/** A word's text with punctuation stuck to its ends removed. */
-export function trimmed(text: string): string {
-  return text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-}
+/** A word's text with punctuation stuck to its ends removed (the extractor's `bare`). */
+export const trimmed = bare;
 
 /**
  * The shape of a PO number as a pattern: the leading letters as written, other letter runs as
