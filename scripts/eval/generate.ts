@@ -104,7 +104,9 @@ export async function generateSet(
         clean.push(await writeCase(dir, f, kind, i, null, seed, catalog));
     }
     if (opts.problems !== false && opts.kinds.length > 0) {
-      const problem = PROBLEMS[f.index % PROBLEMS.length]!;
+      // A family that prints no prices cannot carry a wrong price: it gets an unknown article.
+      const drawn = PROBLEMS[f.index % PROBLEMS.length]!;
+      const problem = drawn === 'price-off' && f.pricing === 'none' ? 'unknown-article' : drawn;
       const kind = opts.kinds[(f.index + Math.floor(f.index / PROBLEMS.length)) % opts.kinds.length]!;
       planted.push(
         await writeCase(dir, f, kind, problem === 'duplicate' ? 0 : 100 + f.index, problem, seed, catalog),

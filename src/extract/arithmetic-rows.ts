@@ -6,27 +6,55 @@
  */
 import type { Word } from '../domain/page.ts';
 import { emptyLine } from '../domain/order.ts';
-import type { TextLine } from './layout.ts';
+import { charWidth, type TextLine } from './layout.ts';
 import { FOUND_BY, type Reading, raise, reading } from './meta.ts';
 import { type NumberFormat, parseNumber, round } from './numbers.ts';
 import { codeShaped } from './prose.ts';
 import { type LineReading, sameAmount } from './rows.ts';
 
 interface Num {
+  /** Position of the number's last word among the line's words. */
   at: number;
+  /** Position of its first word. */
+  start: number;
   value: number;
   word: Word;
+  /** All the words of the number: "1 200,00" printed in groups is three. */
+  words: Word[];
 }
 
 const UNIT_WORD = /^\p{L}{1,6}\.?$/u;
 
-/** The numbers of a line (each word alone), with their positions among its words. */
+/**
+ * The numbers of a line with their positions among its words; a number printed in groups of
+ * thousands with spaces ("1 200", "2 500,00") is one, when its groups stand a space apart.
+ */
 function numbersOf(words: Word[], format: NumberFormat): Num[] {
   const out: Num[] = [];
-  words.forEach((word, at) => {
-    const value = parseNumber(word.text.replace(/[€$£%]$/, ''), format);
-    if (value !== null && value >= 0) out.push({ at, value, word });
-  });
+  const cw = charWidth(words);
+  for (let at = 0; at < words.length; at++) {
+    const first = words[at]!;
+    const group = [first];
+    if (/^\d{1,3}$/.test(first.text)) {
+      while (at + group.length < words.length) {
+        const next = words[at + group.length]!;
+        const prev = group[group.length - 1]!;
+        if (!/^\d{3}(?:[.,]\d+[€$£%]?)?$/.test(next.text) || next.x - (prev.x + prev.w) > 1.5 * cw) break;
+        group.push(next);
+        if (/[.,]/.test(next.text)) break;
+      }
+    }
+    const text = group.map((w) => w.text).join(' ');
+    const value = parseNumber(text.replace(/[€$£%]$/, ''), format);
+    if (value !== null && value >= 0) {
+      out.push({ at: at + group.length - 1, start: at, value, word: group[group.length - 1]!, words: group });
+      at += group.length - 1;
+    } else {
+      const single = parseNumber(first.text.replace(/[€$£%]$/, ''), format);
+      if (single !== null && single >= 0)
+        out.push({ at, start: at, value: single, word: first, words: [first] });
+    }
+  }
   return out;
 }
 
@@ -84,23 +112,25 @@ function rowOf(line: TextLine, lineNo: number, format: NumberFormat): LineReadin
   l.customerRef = code.text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
   set('customerRef', l.customerRef, [code]);
   // The description: the words after the code up to the first number used (or the unit).
-  const firstUsed = Math.min(fit.q.at, fit.p.at, fit.a.at);
-  const descWords = words.slice(codeAt + 1, fit.q.at > codeAt ? firstUsed : fit.p.at).filter((w, i, all) => {
-    const last = i === all.length - 1;
-    return !(last && UNIT_WORD.test(w.text) && fit.q.at === words.indexOf(w) + 1);
-  });
+  const firstUsed = Math.min(fit.q.start, fit.p.start, fit.a.start);
+  const descWords = words
+    .slice(codeAt + 1, fit.q.start > codeAt ? firstUsed : fit.p.start)
+    .filter((w, i, all) => {
+      const last = i === all.length - 1;
+      return !(last && UNIT_WORD.test(w.text) && fit.q.start === words.indexOf(w) + 1);
+    });
   if (descWords.length > 0) {
     l.description = descWords.map((w) => w.text).join(' ');
     set('description', l.description, descWords);
   }
   l.quantity = fit.q.value;
-  const q = set('quantity', fit.q.value, [fit.q.word]);
+  const q = set('quantity', fit.q.value, fit.q.words);
   const unit = words[fit.q.at + 1] ?? null;
-  const unitBefore = words[fit.q.at - 1] ?? null;
+  const unitBefore = words[fit.q.start - 1] ?? null;
   const u =
     unit && UNIT_WORD.test(unit.text)
       ? unit
-      : unitBefore && UNIT_WORD.test(unitBefore.text) && fit.q.at - 1 > codeAt
+      : unitBefore && UNIT_WORD.test(unitBefore.text) && fit.q.start - 1 > codeAt
         ? unitBefore
         : null;
   if (u) {
@@ -108,9 +138,9 @@ function rowOf(line: TextLine, lineNo: number, format: NumberFormat): LineReadin
     set('unit', l.unit, [u]);
   }
   l.unitPrice = Math.round((fit.p.value / fit.per) * (1 - fit.discount / 100) * 1e6) / 1e6;
-  const p = set('unitPrice', l.unitPrice, [fit.p.word]);
+  const p = set('unitPrice', l.unitPrice, fit.p.words);
   l.amount = fit.a.value;
-  const a = set('amount', fit.a.value, [fit.a.word]);
+  const a = set('amount', fit.a.value, fit.a.words);
   // The arithmetic closing is the witness that made this a row: it vouches for all three.
   for (const r of [q, p, a]) r.confidence = raise(r.confidence);
   return { line: l, readings };

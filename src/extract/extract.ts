@@ -24,10 +24,10 @@ import { type HeaderReadings, readHeader } from './header.ts';
 import { bare, groupLines, type TextLine } from './layout.ts';
 import { FOUND_BY, lower, metaOf, type Reading, raise, reading, round3 } from './meta.ts';
 import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
-import { arithmeticAgrees, type LineReading, readRows, sameAmount } from './rows.ts';
+import { arithmeticAgrees, groupedQuantities, type LineReading, readRows, sameAmount } from './rows.ts';
 import { arithmeticRows } from './arithmetic-rows.ts';
 import { findTable, type Table } from './table.ts';
-import { codeShaped, proseDeliveryDate, proseLines, prosePoNumber } from './prose.ts';
+import { codeShaped, proseDeliveryDate, proseLines, proseOrderDate, prosePoNumber } from './prose.ts';
 import { applyTemplate, matchTemplate, type Template } from './templates.ts';
 
 /** What the channel knows about the sender, used as customer evidence beside the document's own. */
@@ -95,6 +95,8 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
   // Prose (a typed e-mail, a letter): the number after "pedido", the date after "entrega".
   header.poNumber ??= titleNumber(lines) ?? prosePoNumber(lines);
   header.deliveryDate ??= proseDeliveryDate(lines, dateOrder);
+  // "notre commande PC26/3526 du 21-11-2026": a sentence's date beats a letter's date line.
+  header.orderDate ??= proseOrderDate(lines, dateOrder) ?? header.letterDate;
   const lineReadings = chooseRows(table, lines, format);
   if (!header.poLabelSeen && header.poNumber === null && lineReadings.length === 0) {
     const what = `no purchase order found: no PO number label and no line table in ${lines.length} text lines`;
@@ -117,7 +119,11 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
     const msg = `deliveryDate: the delivery label is followed by "${header.deliveryUnread}", which read as no date`;
     findings.push(finding('missing_field', 'warning', 'deliveryDate', msg));
   }
-  const cap = confidenceCap(order, template !== null || witnessesAgree(order, readings, header));
+  const typed = pages.every((p) => p.source === 'text-layer');
+  const cap = confidenceCap(
+    order,
+    template !== null || witnessesAgree(order, readings, header, typed, lines),
+  );
   const confidence = orderConfidence(order, readings, cap);
   return {
     kind: 'orders',
@@ -145,12 +151,22 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
  * either, the article lines of a prose order.
  */
 function chooseRows(table: Table | null, lines: TextLine[], format: NumberFormat): LineReading[] {
+  const chosen = rowsOf(table, lines, format);
+  groupedQuantities(chosen);
+  return chosen;
+}
+
+function rowsOf(table: Table | null, lines: TextLine[], format: NumberFormat): LineReading[] {
   const fromTable = table && table.rows.length > 0 ? readRows(table.rows, format) : [];
   const closing = fromTable.filter((r) => arithmeticAgrees(r.line) === true).length;
   const byArithmetic = arithmeticRows(lines, format);
-  if (byArithmetic.length > closing && byArithmetic.length >= fromTable.length) return byArithmetic;
-  if (fromTable.length > 0) return fromTable;
-  return proseLines(lines, new Set(), format);
+  const prose = fromTable.length === 0 ? proseLines(lines, new Set(), format) : [];
+  if (byArithmetic.length > closing && byArithmetic.length >= fromTable.length) {
+    // A listed order closes no arithmetic of its own, and a figure in one description may happen
+    // to: the list wins when it reads more lines.
+    return prose.length > byArithmetic.length ? prose : byArithmetic;
+  }
+  return fromTable.length > 0 ? fromTable : prose;
 }
 
 /** Most candidates a document offers for its unlabelled PO number. */
@@ -247,7 +263,10 @@ function witnessesAgree(
   order: CanonicalOrder,
   readings: Map<string, Reading<unknown>>,
   header: HeaderReadings,
+  typed: boolean,
+  lines: TextLine[],
 ): boolean {
+  if (typed && unpriced(order, readings, lines)) return !!header.poNumber && order.orderDate !== null;
   if (!header.poNumber || order.orderDate === null || order.total === null || order.lines.length === 0) {
     return false;
   }
@@ -262,6 +281,55 @@ function witnessesAgree(
   }
   const sum = linesSum(order);
   return sum !== null && sameAmount(sum, order.total) && readings.has('total');
+}
+
+/** A price-shaped word: two decimals ("12,50", "1.234,00", "0.45"), or a currency sign on digits. */
+const MONEY = /^[€$£]?\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{2,4}[€$£]?$|[€$£]\d|\d[€$£]/;
+const CURRENCY_WORD = /^(€|\$|£|eur|usd|gbp|chf)$/i;
+
+/**
+ * An order that prints no price, amount or total anywhere (a call-off of catalogue articles, priced
+ * by the supplier): there is no arithmetic to close, so on typed text (a text-layer PDF, an
+ * e-mail), where nothing is guessed from glyphs, it may pass when every line has a quantity and an
+ * article code. Validation still resolves each code against the catalogue and checks each
+ * quantity against the pack size and unit; a scanned or faxed one always goes to a person, since
+ * no second witness would catch a misread digit in a quantity.
+ */
+function unpriced(
+  order: CanonicalOrder,
+  readings: Map<string, Reading<unknown>>,
+  lines: TextLine[],
+): boolean {
+  if (order.lines.length === 0 || order.total !== null || readings.has('total')) return false;
+  // Money printed anywhere but in what the lines were read from (a quantity "1.200,00", a code
+  // "40.669.635") means prices that went unread ("12,50", "€ 3", "1.234,00 EUR").
+  // A description's words are not exempt: an unnamed price column's figures may have run into it.
+  const used = new Set(
+    [...readings]
+      .filter(([path]) => /^lines\[\d+\]\.(sku|customerRef|gtin|quantity|unit)$/.test(path))
+      .flatMap(([, r]) => r.words),
+  );
+  for (const line of lines) {
+    for (const [k, w] of line.words.entries()) {
+      if (used.has(w)) continue;
+      const next = line.words[k + 1]?.text ?? '';
+      const prev = line.words[k - 1]?.text ?? '';
+      if (
+        MONEY.test(w.text) ||
+        (/\d/.test(w.text) && (CURRENCY_WORD.test(next) || CURRENCY_WORD.test(prev)))
+      ) {
+        return false;
+      }
+    }
+  }
+  return order.lines.every(
+    (l) =>
+      l.unitPrice === null &&
+      l.amount === null &&
+      l.quantity !== null &&
+      l.quantity > 0 &&
+      (l.sku !== null || l.customerRef !== null || l.gtin !== null),
+  );
 }
 
 /**

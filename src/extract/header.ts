@@ -61,7 +61,8 @@ function labelsInCell<F extends string>(c: Cell, vocab: Label<F>[]): { at: numbe
   const out: { at: number; m: LabelMatch<F> }[] = [];
   for (let i = 0; i < c.words.length; i++) {
     const m = matchLabel(c.words.slice(i), vocab);
-    if (!m || (i > 0 && m.tokens < 2)) continue;
+    // Inside a cell a one-word label must say it is one ("... einkauf@x.ch Datum: 19-11-2026").
+    if (!m || (i > 0 && m.tokens < 2 && !/:$/.test(c.words[i + m.count - 1]!.text))) continue;
     out.push({ at: i, m });
     i += m.count - 1;
   }
@@ -237,6 +238,8 @@ export function readTaxId(hit: LabelHit<string>, factor = factorOf(hit)): Readin
 export interface HeaderReadings {
   poNumber: Reading<string> | null;
   orderDate: Reading<string> | null;
+  /** Without a labelled order date: a letter's date line ("Köln, 3. November 2026"), the fallback. */
+  letterDate: Reading<string> | null;
   deliveryDate: Reading<string> | null;
   total: Reading<number> | null;
   /** Before tax: what the line amounts add up to when the total includes VAT. */
@@ -295,8 +298,9 @@ export function readHeader(
       readCandidates(h, (x) => readAmount(x, format));
     if (r) amounts.push({ field: h.field, reading: r });
   }
-  const orderDate = first(of('orderDate'), (h) => readDate(h, order)) ?? letterDate(lines, skip, order);
+  const orderDate = first(of('orderDate'), (h) => readDate(h, order));
   return {
+    letterDate: orderDate ? null : letterDate(lines, skip, order),
     poNumber: first(of('poNumber'), (h) => readPoNumber(h)),
     orderDate,
     deliveryDate: first(of('deliveryDate'), (h) => readDate(h, order)),

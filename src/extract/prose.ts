@@ -25,10 +25,20 @@ const DELIVERY_WORDS = new Set(
   ),
 );
 
+/**
+ * A material number printed in dotted groups (`40.669.635`, Swiss and German ERPs): three or more
+ * groups with no decimal part. As a number it would be tens of millions, which no order line
+ * holds, so on an article line it is a code.
+ */
+export function dottedCode(text: string): boolean {
+  return /^\d{2,3}(\.\d{3}){2,}$/.test(bare(text));
+}
+
 /** A document or article code: letters or separators with digits, 4+ characters, not a plain amount. */
 export function codeShaped(text: string): boolean {
   const t = bare(text);
   if (t.length < 4 || !/\d/.test(t)) return false;
+  if (dottedCode(t)) return true;
   if (/^\d{1,3}([.,]\d{3})*([.,]\d{1,3})?$/.test(t)) return false;
   return /[\p{L}/_-]/u.test(t) || /^\d{6,}$/.test(t);
 }
@@ -47,6 +57,28 @@ export function prosePoNumber(lines: TextLine[]): Reading<string> | null {
         }
         if (/\d/.test(w.text)) break;
       }
+    }
+  }
+  return null;
+}
+
+/**
+ * "veuillez trouver notre commande PC26/3526 du 21-11-2026", "segue a nossa encomenda X de
+ * 06/12/2026": the date a few words after the word that names the order, in the same sentence,
+ * read as the order date, unless a delivery word comes between.
+ */
+export function proseOrderDate(lines: TextLine[], order: DateOrder): Reading<string> | null {
+  for (const line of lines) {
+    const ws = line.words;
+    const at = ws.findIndex((w) => ORDER_WORDS.has(normalise(w.text)));
+    if (at === -1) continue;
+    for (let j = at + 1; j <= Math.min(ws.length - 1, at + 6); j++) {
+      if (DELIVERY_WORDS.has(normalise(ws[j]!.text))) break;
+      const d = dateAtStart(
+        ws.slice(j).map((w) => w.text),
+        order,
+      );
+      if (d) return reading(d.iso, ws.slice(j, j + d.count), line.page, FOUND_BY.pattern);
     }
   }
   return null;
@@ -72,6 +104,44 @@ export function proseDeliveryDate(lines: TextLine[], order: DateOrder): Reading<
 }
 
 const UNIT_WORD = /^\p{L}{1,9}\.?$/u;
+
+/**
+ * The first word of a signature's contact or identity line ("Fax: +39 02 3917645", "N° TVA: FR
+ * 27…", "UID: CHE-…"): such a line holds a number and a code-like word but is no article.
+ */
+const CONTACT_LABEL =
+  /^(fax|telefax|tel|tél|tlf|tfno|telf|telefone|telefono|teléfono|phone|mobile|móvil|movil|cell|e-?mail|iban|bic|swift|nif|cif|vat|tva|uid|ust|ust-?id|ust-?idnr|mwst|p\.?iva|partita|nipc|contribuinte|steuernr|siret|siren)$/i;
+
+function contactLine(words: Word[]): boolean {
+  const label = (w: Word | undefined) => CONTACT_LABEL.test(w?.text.replace(/[:.]+$/, '') ?? '');
+  // "N° TVA : FR 27…": the number sign comes before the label.
+  return label(words[0]) || (/^(n°|nº|no\.?)$/i.test(words[0]?.text ?? '') && label(words[1]));
+}
+
+/** The words inside parentheses: a description's "(… 50 mm x 25 m)" holds numbers that are no price. */
+function parenthesised(words: Word[]): Set<Word> {
+  const inside = new Set<Word>();
+  let depth = 0;
+  for (const w of words) {
+    if (w.text.startsWith('(')) depth++;
+    if (depth > 0) inside.add(w);
+    if (w.text.endsWith(')')) depth = Math.max(0, depth - 1);
+  }
+  return inside;
+}
+
+/** "-10%", "-10 %", "dto. 10%" right after a price: the line's discount in percent, 0 when none. */
+function discountAfter(words: Word[], format: NumberFormat): number {
+  const text = words
+    .slice(0, 3)
+    .map((w) => w.text)
+    .join(' ');
+  const m = /^(?:-\s*|(?:dto|desc|rabatt|remise|sconto)\.?:?\s*-?\s*)(\d{1,2}(?:[.,]\d{1,2})?)\s*%/i.exec(
+    text,
+  );
+  const d = m ? parseNumber(m[1]!, format) : null;
+  return d !== null && d > 0 && d < 100 ? d : 0;
+}
 const PRICE_LEAD = /^(a|à|@|at|zu|je|por|per|x|un|le|the|each|p\.u\.|pu)$/i;
 
 /** After the description, a number with its unit ("600 Stk", "500 PZ"): the quantity of a listed line. */
@@ -92,28 +162,38 @@ function quantityWithUnit(words: Word[], format: NumberFormat): Word | undefined
  */
 function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineReading | null {
   const ws = line.words.filter((w) => !/^[-*•·–—>]$/.test(w.text));
-  if (ws.length < 2 || ws.length > 40) return null;
+  if (ws.length < 2 || ws.length > 40 || contactLine(ws)) return null;
   const codeAt = ws.slice(0, 5).findIndex((w) => codeShaped(w.text));
   if (codeAt === -1) return null;
   const code = ws[codeAt]!;
   // "1. 8437… Nitrilhandschuh 600 Stk": a numbered list's "1." is no quantity.
   const listMark = /^\d{1,3}[.)]$/.test(ws[0]!.text) ? ws[0] : undefined;
-  const qtyBefore = ws
-    .slice(0, codeAt)
-    .find((w) => w !== listMark && parseNumber(bare(w.text), format) !== null);
+  const before = ws.slice(0, codeAt);
+  const qtyAt = before.findIndex((w) => w !== listMark && parseNumber(bare(w.text), format) !== null);
+  // "1 200 x …", "5 000,00 un. …": a quantity printed in groups spans several words.
+  const grouped = qtyAt === -1 ? null : numberIn(before.slice(qtyAt), format);
+  const qtyBefore = qtyAt === -1 ? undefined : before[qtyAt];
   const after = ws.slice(codeAt + 1);
   const xQty = /^x$/i.test(after[0]?.text ?? '') ? after[1] : undefined;
   const qtyWord = qtyBefore ?? xQty ?? (listMark ? quantityWithUnit(after, format) : undefined);
-  const quantity = qtyWord ? parseNumber(bare(qtyWord.text).replace(/^x/i, ''), format) : null;
+  const quantity =
+    grouped && qtyBefore
+      ? grouped.value
+      : qtyWord
+        ? parseNumber(bare(qtyWord.text).replace(/^x/i, ''), format)
+        : null;
   if (quantity === null || quantity <= 0) return null;
+  const qtyWords = grouped && qtyBefore ? grouped.words : [qtyWord!];
   const trailing = qtyWord !== undefined && after.includes(qtyWord) && qtyWord !== xQty;
   const unitWord = trailing
     ? after[after.indexOf(qtyWord) + 1]
-    : ws.slice(0, codeAt).find((w) => w !== qtyWord && UNIT_WORD.test(w.text) && !/^x$/i.test(w.text));
+    : before.find((w) => !qtyWords.includes(w) && UNIT_WORD.test(w.text) && !/^x$/i.test(w.text));
   // The price: the last number on the line, when a price word or a currency sign marks it.
   let price: { value: number; words: Word[] } | null = null;
   const rest = xQty ? after.slice(2) : after;
+  const inParens = parenthesised(rest);
   for (let k = rest.length - 1; k > 0; k--) {
+    if (inParens.has(rest[k]!)) continue;
     const lead = rest[k - 1]!.text;
     const tail = rest
       .slice(k + 1)
@@ -136,7 +216,7 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
   l.customerRef = bare(code.text);
   readings.customerRef = reading(l.customerRef, [code], page, FOUND_BY.pattern);
   l.quantity = quantity;
-  readings.quantity = reading(quantity, [qtyWord!], page, FOUND_BY.pattern);
+  readings.quantity = reading(quantity, qtyWords, page, FOUND_BY.pattern);
   if (unitWord) {
     l.unit = bare(unitWord.text);
     readings.unit = reading(l.unit, [unitWord], page, FOUND_BY.pattern);
@@ -146,8 +226,11 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
     readings.description = reading(l.description, descWords, page, FOUND_BY.pattern);
   }
   if (price) {
-    l.unitPrice = price.value;
-    readings.unitPrice = reading(price.value, price.words, page, FOUND_BY.pattern);
+    // "a 0,031 -10%": the canonical unit price is the net one (CONTRACTS.md section 1).
+    const lastPriceWord = price.words[price.words.length - 1]!;
+    const discount = discountAfter(rest.slice(rest.indexOf(lastPriceWord) + 1), format);
+    l.unitPrice = discount > 0 ? Math.round(price.value * (1 - discount / 100) * 1e6) / 1e6 : price.value;
+    readings.unitPrice = reading(l.unitPrice, price.words, page, FOUND_BY.pattern);
   }
   return { line: l, readings };
 }

@@ -183,3 +183,35 @@ const REPAIRED = 0.6;
 export function readRows(rows: Row[], format: NumberFormat): LineReading[] {
   return rows.map((row, i) => rowLine(row, i + 1, format));
 }
+
+/** Units whose quantities are measured, not counted: "1.250 kg" may well be a decimal. */
+const MEASURED = /^(kg|g|t|m|mm|cm|km|m2|m²|m3|m³|l|lt|ml|cl|mts?|metros?|meter|mètres?|metri)\.?$/i;
+
+/**
+ * Quantities are printed alike down a column: where `1.000` or `1,200` (one separator, then three
+ * digits) stands among quantities that never use that separator with other than three digits
+ * after it, it groups thousands, whatever the document's prices said about its number format
+ * ("DIN 933 8.8" in a description must not make "1.000" one piece). Counted units only.
+ * Corrects `lines` in place.
+ */
+export function groupedQuantities(lines: LineReading[]): void {
+  const tokens = lines.map((l) => {
+    const ws = l.readings.quantity?.words ?? [];
+    return ws.length === 1 ? ws[0]!.text.replace(/[^\d.,]/g, '') : null;
+  });
+  for (const sep of ['.', ','] as const) {
+    const grouped = new RegExp(`^[1-9]\\d{0,2}\\${sep}\\d{3}$`);
+    const decimal = new RegExp(`\\${sep}(\\d{1,2}|\\d{4,})$`);
+    if (tokens.some((t) => t !== null && decimal.test(t))) continue;
+    lines.forEach((l, i) => {
+      const t = tokens[i];
+      // A line whose price and amount agree with the quantity as read has settled it already.
+      if (!t || !grouped.test(t) || MEASURED.test(l.line.unit ?? '') || arithmeticAgrees(l.line) === true)
+        return;
+      const value = Number(t.replace(sep, ''));
+      if (l.line.quantity === value) return;
+      l.line.quantity = value;
+      l.readings.quantity!.value = value;
+    });
+  }
+}

@@ -185,6 +185,22 @@ function assign(line: TextLine, cols: Column[]): Map<ColumnRole, Word[]> {
     // A unit written right after its quantity ("9 un.", "20 Stk") stays with it.
     const stuck = prev && /^[-+(]?\d/.test(prev.w.text) && w.x - (prev.w.x + prev.w.w) <= 1.2 * cw;
     if (stuck && prev!.col.role === 'quantity' && /^\p{L}{1,5}\.?$/u.test(w.text)) c = prev!.col;
+    // "1 000" right-aligned under a narrow header: the leading group sticks out into the column on
+    // its left, but a lone group of three digits right after it is the same number.
+    const group = prev && /^\d{3}(?:[.,]\d+)?$/.test(w.text) && /^\d{1,3}$/.test(prev.w.text);
+    if (
+      group &&
+      prev!.col !== c &&
+      NUMERIC_ROLES.includes(c.role as ColumnRole) &&
+      w.x - (prev!.w.x + prev!.w.w) <= 1.2 * cw
+    ) {
+      const from = cells.get(prev!.col.role as ColumnRole);
+      if (from?.[from.length - 1] === prev!.w) {
+        from.pop();
+        if (from.length === 0) cells.delete(prev!.col.role as ColumnRole);
+        cells.set(c.role as ColumnRole, [...(cells.get(c.role as ColumnRole) ?? []), prev!.w]);
+      }
+    }
     prev = { w, col: c };
     const role = c.role;
     if (role === 'other' || IGNORED.has(role)) continue;
@@ -194,7 +210,7 @@ function assign(line: TextLine, cols: Column[]): Map<ColumnRole, Word[]> {
 }
 
 const NUMERIC_ROLES: ColumnRole[] = ['quantity', 'unitPrice', 'amount', 'discount', 'priceUnit'];
-const NUMBER_LIKE = /^[-+(]?[€$£]?\d[\d.,\s]*[%€$£)]?-?$|^(€|\$|£|[a-zA-Z]{1,6}\.?)$/;
+const NUMBER_LIKE = /^[-+(]?[€$£]?\d[\d.,\s'’\u00a0\u202f]*[%€$£)]?-?$|^(€|\$|£|[a-zA-Z]{1,6}\.?)$/;
 
 /** Numeric columns hold numbers, signs and short unit words only: a stray sentence is no row. */
 function cleanNumbers(cells: Map<ColumnRole, Word[]>): boolean {
