@@ -306,7 +306,7 @@ function unpriced(
   // A description's words are not exempt: an unnamed price column's figures may have run into it.
   const used = new Set(
     [...readings]
-      .filter(([path]) => /^lines\[\d+\]\.(sku|customerRef|gtin|quantity|unit)$/.test(path))
+      .filter(([path]) => /^lines\[\d+\]\.(sku|customerRef|gtin|quantity)$/.test(path))
       .flatMap(([, r]) => r.words),
   );
   for (const line of lines) {

@@ -1,0 +1,176 @@
+/**
+ * Orders as customers type and print them beyond the forms the reader was first written for:
+ * quantities in groups of thousands, discounts and measures inside a listed line, signatures
+ * with numbers, dotted material numbers, and call-offs that print no price at all.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ExtractedOrder } from '../domain/extraction.ts';
+import type { Page } from '../domain/page.ts';
+import { extractOrders } from './index.ts';
+import { at, page } from './testing.ts';
+
+function only(pages: Page[]): ExtractedOrder {
+  const o = extractOrders(pages);
+  if (o.kind !== 'orders') throw new Error(`expected an order, got ${o.kind}`);
+  return o.orders[0]!;
+}
+
+/** A page as a text layer (a typed PDF or an e-mail body), not OCR. */
+function typed(lines: string[]): Page {
+  return { ...page(lines), source: 'text-layer' };
+}
+
+const lineOf = (x: ExtractedOrder) =>
+  x.order.lines.map((l) => [l.customerRef ?? l.sku ?? l.gtin, l.quantity, l.unitPrice]);
+
+describe('orders written as lists', () => {
+  it('reads quantities printed in groups, keeps the numbers inside parentheses out of the price, and skips the signature', () => {
+    const x = only([
+      typed([
+        'Bonjour,',
+        'veuillez trouver notre commande PC26/3526 du 21-11-2026 :',
+        '- 24 x 8437001110148 (Gant nitrile T10 / XL)',
+        '- 1 200 x 8437001107148 (Collier de serrage nylon 7,6x370 mm)',
+        '- 36 x 8437001111008 (Ruban adhésif toilé 50 mm x 25 m)',
+        'Livraison le 29-11-2026.',
+        'Cordialement,',
+        'N° TVA: FR 27657095140',
+        'Fax: 04 4953339',
+      ]),
+    ]);
+    expect(x.order.orderDate).toBe('2026-11-21');
+    expect(x.order.deliveryDate).toBe('2026-11-29');
+    expect(lineOf(x)).toEqual([
+      ['8437001110148', 24, null],
+      ['8437001107148', 1200, null],
+      ['8437001111008', 36, null],
+    ]);
+  });
+
+  it('takes the net price of "a 0,031 -10%" and the date of "encomenda X de 12 de outubro de 2026:"', () => {
+    const x = only([
+      typed([
+        'segue a nossa encomenda OC-2026-9231 de 12 de outubro de 2026:',
+        '- 1.200 un. A-7124844 (Anilha lisa M6 DIN 125 A2) a 0,031 -10%',
+        '- 5 000,00 un. A-3652844 (Porca sextavada M10 DIN 934) a 0,066 EUR',
+        'Entrega a 1 de novembro de 2026.',
+      ]),
+    ]);
+    expect(x.order.poNumber).toBe('OC-2026-9231');
+    expect(x.order.orderDate).toBe('2026-10-12');
+    expect(x.order.deliveryDate).toBe('2026-11-01');
+    expect(lineOf(x)).toEqual([
+      ['A-7124844', 1200, 0.0279],
+      ['A-3652844', 5000, 0.066],
+    ]);
+  });
+
+  it('reads a dotted material number as the code of a numbered line, and its quantity with its unit', () => {
+    const x = only([
+      typed([
+        'Auftragsnummer: OC-2026-4966',
+        'Datum: 01-10-2026',
+        '1. 77.132.238  Schmierspray 500 ml, Werkstattpackung  600.00 Stk',
+        '2. 79.841.779  Kabelbinder 4,8x200 mm  100.00 Stk',
+        'Fax: 044 6288681',
+      ]),
+    ]);
+    expect(lineOf(x)).toEqual([
+      ['77.132.238', 600, null],
+      ['79.841.779', 100, null],
+    ]);
+  });
+
+  it('prefers the listed lines to one line whose description happens to multiply out', () => {
+    const x = only([
+      typed([
+        'segue a nossa encomenda OC-2026-5381:',
+        '- 100 un. A-8572727 (Varão roscado M8x1000 DIN 976) a 1,33 -15%',
+        '- 500 un. A-8059084 (Broca HSS metal 4,5 mm) a 2,26 -15%',
+        '- 6 un. A-3647901 (Fita americana 75 mm x 50 m) a 5,01 -15%',
+      ]),
+    ]);
+    expect(lineOf(x).map((l) => l[0])).toEqual(['A-8572727', 'A-8059084', 'A-3647901']);
+  });
+});
+
+describe('tables', () => {
+  it('joins a "1 000" whose first group stands left of a narrow quantity header', () => {
+    const x = only([
+      typed([
+        'Commande n°: PC26/4982',
+        'Date de commande: 03-11-2026',
+        at([0, 'Gencod'], [15, 'Libellé'], [52, 'Qté']),
+        at([0, '8437001112074'], [15, 'Tige filetée M10x1000 DIN 976'], [52, '200']),
+        at([0, '8437001103072'], [15, 'Cheville nylon 8x40 mm'], [49, '1 000']),
+      ]),
+    ]);
+    expect(lineOf(x)).toEqual([
+      ['8437001112074', 200, null],
+      ['8437001103072', 1000, null],
+    ]);
+  });
+
+  it('reads a one-word label with its colon in the middle of a line, and apostrophe thousands in a quantity', () => {
+    const x = only([
+      typed([
+        at([0, 'Auftragsnummer: OC-2026-3580']),
+        at([0, 'Fax: 044 6288681 einkauf@huber.ch Datum: 19-11-2026']),
+        at([0, 'Pos.'], [6, 'Anzahl'], [16, 'Mat.-Nr.'], [28, 'Bezeichnung']),
+        at([0, '10'], [6, '500.00'], [16, '40.669.635'], [28, 'Blindniete 3,2x8 mm Al']),
+        at([0, '20'], [5, "1'200.00"], [16, '25.211.730'], [28, 'Unterlegscheibe M10']),
+        at([0, '30'], [7, '72.00'], [16, '77.132.238'], [28, 'Schmierspray 500 ml']),
+      ]),
+    ]);
+    expect(x.order.orderDate).toBe('2026-11-19');
+    expect(lineOf(x)).toEqual([
+      ['40.669.635', 500, null],
+      ['25.211.730', 1200, null],
+      ['77.132.238', 72, null],
+    ]);
+  });
+
+  it('reads "1.000" among whole quantities as a thousand, although a description says "8.8"', () => {
+    const x = only([
+      typed([
+        'Ordine n. FLS-77513',
+        'Data: 01.12.2026',
+        at([0, 'Pos.'], [6, 'Q.tà'], [14, 'EAN'], [30, 'Descrizione']),
+        at([0, '1'], [6, '1.000'], [14, '8437001100002'], [30, 'Vite M8x40 DIN 933 8.8']),
+        at([0, '2'], [8, '50'], [14, '8437001101009'], [30, 'Dado M8 DIN 934']),
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => l.quantity)).toEqual([1000, 50]);
+  });
+});
+
+describe('orders that print no price', () => {
+  const callOff = [
+    'Purchase Order',
+    'P.O. #: P3402922',
+    'Date: 2026-11-05',
+    at([0, 'Part No.'], [14, 'Item description'], [50, 'Qty'], [58, 'UOM']),
+    at([0, 'TOR-M8-40'], [14, 'Hex bolt M8x40 DIN 933 8.8'], [48, '300.00'], [58, 'EA']),
+    at([0, 'SIL-N-310'], [14, 'Neutral silicone sealant 310 ml'], [48, '240.00'], [58, 'EA']),
+  ];
+
+  it('may pass on typed text, when every line has a code and a quantity', () => {
+    const x = only([typed(callOff)]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.quantity, l.unitPrice])).toEqual([
+      ['TOR-M8-40', 300, null],
+      ['SIL-N-310', 240, null],
+    ]);
+    expect(x.confidenceCap).toBe(1);
+  });
+
+  it('stays with a person when read by OCR, where nothing would catch a misread quantity', () => {
+    expect(only([page(callOff)]).confidenceCap).toBeLessThan(0.9);
+  });
+
+  it('stays with a person when money is printed that no line took', () => {
+    const x = only([typed([...callOff, 'Total: 1.234,50 EUR'])]);
+    expect(x.confidenceCap).toBeLessThan(0.9);
+    const y = only([typed([...callOff.slice(0, 5), `${callOff[5]}   4,44`])]);
+    expect(y.confidenceCap).toBeLessThan(0.9);
+  });
+});
