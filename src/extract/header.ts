@@ -57,12 +57,39 @@ function cellsBelow<F extends string>(lines: TextLine[], at: number, c: Cell, vo
 }
 
 /** Labels of several words may stand inside a cell ("Objet : Commande n° 12"); one-word ones only open it. */
+/**
+ * The fields whose one-word label may stand inside a cell, colon and all: a date or number
+ * squeezed onto a contact line. An amount's label inside a sentence ("Net: 638,76 Total: …")
+ * would cut off another label's value.
+ */
+const MID_CELL = new Set<string>(['orderDate', 'deliveryDate', 'poNumber']);
+
+function colonLabel(text: string): boolean {
+  return /^[\p{L}.-]+:$/u.test(text);
+}
+
+/** True when the words before `i` leave a parenthesis open. */
+function bracketed(words: Word[], i: number): boolean {
+  let depth = 0;
+  for (const w of words.slice(0, i))
+    depth += (w.text.match(/[([]/g)?.length ?? 0) - (w.text.match(/[)\]]/g)?.length ?? 0);
+  return depth > 0;
+}
+
 function labelsInCell<F extends string>(c: Cell, vocab: Label<F>[]): { at: number; m: LabelMatch<F> }[] {
   const out: { at: number; m: LabelMatch<F> }[] = [];
   for (let i = 0; i < c.words.length; i++) {
     const m = matchLabel(c.words.slice(i), vocab);
-    // Inside a cell a one-word label must say it is one ("... einkauf@x.ch Datum: 19-11-2026").
-    if (!m || (i > 0 && m.tokens < 2 && !/:$/.test(c.words[i + m.count - 1]!.text))) continue;
+    // Inside a cell a one-word label must say it is one ("... einkauf@x.ch Datum: 19-11-2026"),
+    // outside any parentheses ("Total (excl. VAT): 638,76" has one label, not two).
+    if (
+      !m ||
+      (i > 0 &&
+        m.tokens < 2 &&
+        !(MID_CELL.has(m.field) && colonLabel(c.words[i + m.count - 1]!.text) && !bracketed(c.words, i)))
+    ) {
+      continue;
+    }
     out.push({ at: i, m });
     i += m.count - 1;
   }

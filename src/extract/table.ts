@@ -54,11 +54,23 @@ const CODES: ColumnRole[] = ['customerRef', 'sku', 'gtin'];
 /** Labels are a few words long: matching looks this far, so a long line costs linear time. */
 const LABEL_REACH = 8;
 
+/** Words that qualify a column label without naming another column: "net", "HT", "€", "(EUR)". */
+const QUALIFIER = /^\(?(net|netto|neto|nett|líquido|liquido|ht|ttc|brut|brutto|gross|excl\.?|incl\.?|€|eur|usd|gbp|chf|%)\)?$/i;
+
 function columnsFromCell(c: Cell): Column[] {
   const cols: Column[] = [];
   let i = 0;
   let afterLabel = false;
   while (i < c.words.length) {
+    const word = c.words[i]!;
+    const last = cols[cols.length - 1];
+    // "P.U. net  Total", "Preis EUR  Betrag": a qualifier belongs to the label before it, and the
+    // next label may follow.
+    if (last && afterLabel && QUALIFIER.test(word.text)) {
+      last.x1 = Math.max(last.x1, word.x + word.w);
+      i++;
+      continue;
+    }
     const m =
       cols.length === 0 || afterLabel ? matchLabel(c.words.slice(i, i + LABEL_REACH), COLUMN_LABELS) : null;
     if (m) {
@@ -75,8 +87,7 @@ function columnsFromCell(c: Cell): Column[] {
       afterLabel = true;
       continue;
     }
-    const last = cols[cols.length - 1];
-    if (last) last.x1 = Math.max(last.x1, c.words[i]!.x + c.words[i]!.w);
+    if (last) last.x1 = Math.max(last.x1, word.x + word.w);
     afterLabel = false;
     i++;
   }
@@ -206,7 +217,25 @@ function assign(line: TextLine, cols: Column[]): Map<ColumnRole, Word[]> {
     if (role === 'other' || IGNORED.has(role)) continue;
     cells.set(role, [...(cells.get(role) ?? []), w]);
   }
+  shiftCrowded(cells, cols);
   return cells;
+}
+
+/**
+ * Headers are often left-aligned over right-aligned figures ("Preis  PE  Betrag" over
+ * "37,34  1  186,70"): a price can then land in the next column's stretch, which then holds two
+ * numbers while the price's own column is empty. The first of them goes back where it belongs.
+ */
+function shiftCrowded(cells: Map<ColumnRole, Word[]>, cols: Column[]): void {
+  for (let k = 1; k < cols.length; k++) {
+    const left = cols[k - 1]!.role as ColumnRole;
+    const here = cols[k]!.role as ColumnRole;
+    if (!NUMERIC_ROLES.includes(left) || !NUMERIC_ROLES.includes(here) || cells.has(left)) continue;
+    const ws = cells.get(here) ?? [];
+    if (ws.length < 2 || !ws.every((w) => /^[-+(]?[€$£]?\d/.test(w.text))) continue;
+    cells.set(left, [ws[0]!]);
+    cells.set(here, ws.slice(1));
+  }
 }
 
 const NUMERIC_ROLES: ColumnRole[] = ['quantity', 'unitPrice', 'amount', 'discount', 'priceUnit'];

@@ -144,6 +144,71 @@ describe('tables', () => {
   });
 });
 
+describe('column headers', () => {
+  it('keeps a qualifier with its label: "P.U. net" is the price, "Total" after it the amount', () => {
+    const x = only([
+      typed([
+        'Objet : Commande n° CMD/26/0983',
+        'Saint-Jean, le 4 novembre 2026',
+        at([0, 'Qté'], [6, 'Désignation'], [40, 'Code article'], [54, 'P.U. net'], [64, 'Total']),
+        at([0, '20'], [6, 'Tube PPR PN20 25 mm'], [40, 'PPR-25000'], [56, '2,10'], [64, '42,00']),
+        at([0, '5'], [6, 'Mitigeur lavabo chromé'], [40, 'GRI-70010'], [55, '38,90'], [63, '194,50']),
+        'Montant total HT : 236,50 €',
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.quantity, l.unitPrice, l.amount])).toEqual([
+      ['PPR-25000', 20, 2.1, 42],
+      ['GRI-70010', 5, 38.9, 194.5],
+    ]);
+    expect(x.order.total).toBe(236.5);
+  });
+
+  it('gives a price back to its column when left-aligned headers put it under the next one', () => {
+    const x = only([
+      typed([
+        at([0, 'Bestellnummer'], [20, 'BST-26-10487']),
+        at([0, 'Bestelldatum'], [20, '03.11.2026']),
+        at(
+          [0, 'Pos.'],
+          [6, 'Material'],
+          [16, 'Bezeichnung'],
+          [50, 'Menge'],
+          [57, 'ME'],
+          [61, 'Preis'],
+          [70, 'PE'],
+          [75, 'Betrag EUR'],
+        ),
+        at(
+          [0, '10'],
+          [6, '3133597'],
+          [16, 'FI-Schutzschalter 2P 40 A'],
+          [54, '5'],
+          [57, 'ST'],
+          [64, '37,34'],
+          [71, '1'],
+          [78, '186,70'],
+        ),
+        at(
+          [0, '20'],
+          [6, '3105829'],
+          [16, 'PTFE-Gewindedichtband 12 mm'],
+          [52, '120'],
+          [57, 'ST'],
+          [64, '42,80'],
+          [69, '100'],
+          [79, '51,36'],
+        ),
+        'Gesamtnettowert ohne MwSt. EUR 238,06',
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.quantity, l.unitPrice, l.amount])).toEqual([
+      ['3133597', 5, 37.34, 186.7],
+      ['3105829', 120, 0.428, 51.36],
+    ]);
+    expect(x.order.total).toBe(238.06);
+  });
+});
+
 describe('orders that print no price', () => {
   const callOff = [
     'Purchase Order',
