@@ -55,7 +55,8 @@ const CODES: ColumnRole[] = ['customerRef', 'sku', 'gtin'];
 const LABEL_REACH = 8;
 
 /** Words that qualify a column label without naming another column: "net", "HT", "€", "(EUR)". */
-const QUALIFIER = /^\(?(net|netto|neto|nett|líquido|liquido|ht|ttc|brut|brutto|gross|excl\.?|incl\.?|€|eur|usd|gbp|chf|%)\)?$/i;
+const QUALIFIER =
+  /^\(?(net|netto|neto|nett|líquido|liquido|ht|ttc|brut|brutto|gross|excl\.?|incl\.?|€|eur|usd|gbp|chf|%)\)?$/i;
 
 function columnsFromCell(c: Cell): Column[] {
   const cols: Column[] = [];

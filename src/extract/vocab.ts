@@ -92,8 +92,23 @@ export function matchLabel<F extends string>(words: Word[], vocab: Label<F>[]): 
   return best;
 }
 
+/**
+ * Every end-of-table marker: the list's, and each total or net-total label that cannot open an
+ * article's description (several words, or one long word: "Gesamtnettowert", not "Netto").
+ */
+const ENDS: string[][] = [
+  ...TABLE_END,
+  ...[...HEADER_WORDS.total, ...HEADER_WORDS.subtotal]
+    .map((l) =>
+      normalise(l)
+        .split(' ')
+        .filter((t) => t !== ''),
+    )
+    .filter((t) => t.length > 1 || (t[0]?.length ?? 0) >= 8),
+];
+
 /** True when the words begin with an end-of-table marker (`Total`, `Base imponible`, ...). */
 export function isTableEnd(words: Word[]): boolean {
   const tokens = tokensOf(words).map((t) => t.token);
-  return TABLE_END.some((m) => m.every((t, i) => tokens[i] === t));
+  return ENDS.some((m) => m.every((t, i) => tokens[i] === t));
 }

@@ -195,7 +195,7 @@ describe('column headers', () => {
           [52, '120'],
           [57, 'ST'],
           [64, '42,80'],
-          [69, '100'],
+          [70, '100'],
           [79, '51,36'],
         ),
         'Gesamtnettowert ohne MwSt. EUR 238,06',
