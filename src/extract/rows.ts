@@ -55,6 +55,7 @@ function rowLine(row: Row, lineNo: number, format: NumberFormat): LineReading {
     const ws = row.cells.get(role) ?? [];
     return { ws, text: ws.map((w) => w.text).join(' ') };
   };
+  splitCodeFromText(row);
   for (const role of ['customerRef', 'sku', 'description'] as const) {
     const { ws, text: t } = text(role);
     // Codes do not end in punctuation; a trailing dot is OCR picking up a speck.
@@ -94,6 +95,23 @@ function rowLine(row: Row, lineNo: number, format: NumberFormat): LineReading {
     readings.unitPrice!.value = line.unitPrice;
   }
   return { line, readings };
+}
+
+/**
+ * A code column that holds a code and then words ("PPR-25000 Tubo PPR PN20 25 mm"): the table has
+ * no description column of its own (its header went unread), so the description ran into the
+ * code's. The first word is the code, the rest the description.
+ */
+function splitCodeFromText(row: Row): void {
+  if (row.cells.has('description')) return;
+  for (const role of ['customerRef', 'sku'] as const) {
+    const ws = row.cells.get(role) ?? [];
+    if (ws.length < 2 || !/\d/.test(ws[0]!.text) || !/[\p{L}\d]-?[\p{L}\d]/u.test(ws[0]!.text)) continue;
+    if (!ws.slice(1).some((w) => /\p{L}{3,}/u.test(w.text))) continue;
+    row.cells.set(role, [ws[0]!]);
+    row.cells.set('description', ws.slice(1));
+    return;
+  }
 }
 
 function round6(n: number): number {

@@ -1,6 +1,7 @@
 /** The line table: header row by column keywords, words to columns by x overlap, rows until an end marker. */
 import type { Word } from '../domain/page.ts';
 import { type Cell, cellsOf, charWidth, normalise, type TextLine, tokensOf } from './layout.ts';
+import { parseNumber } from './numbers.ts';
 import { type ColumnRole, COLUMN_LABELS, isCarried, isTableEnd, matchLabel } from './vocab.ts';
 
 /** One column of the table, as its header word(s) placed it. */
@@ -234,6 +235,9 @@ function shiftCrowded(cells: Map<ColumnRole, Word[]>, cols: Column[]): void {
     if (!NUMERIC_ROLES.includes(left) || !NUMERIC_ROLES.includes(here) || cells.has(left)) continue;
     const ws = cells.get(here) ?? [];
     if (ws.length < 2 || !ws.every((w) => /^[-+(]?[€$£]?\d/.test(w.text))) continue;
+    // "1 186,70" is one amount printed in groups, not a price beside an amount.
+    if (parseNumber(ws.map((w) => w.text).join(' '), 'eu') !== null) continue;
+    if (parseNumber(ws.map((w) => w.text).join(' '), 'us') !== null) continue;
     cells.set(left, [ws[0]!]);
     cells.set(here, ws.slice(1));
   }

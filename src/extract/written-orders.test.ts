@@ -209,6 +209,37 @@ describe('column headers', () => {
   });
 });
 
+describe('a description run into the code column', () => {
+  it('splits the code from the words when the description header went unread', () => {
+    const x = only([
+      page([
+        'ORDINE OA/2026/000734',
+        at([0, 'Cod. articolo'], [30, 'Descrione'], [60, 'UM'], [65, 'Qtà'], [72, 'Prezzo'], [82, 'Importo']),
+        at(
+          [0, 'PPR-25000'],
+          [14, 'Tubo PPR PN20 25 mm'],
+          [60, 'MT'],
+          [66, '32'],
+          [72, '2,10'],
+          [82, '67,20'],
+        ),
+        at(
+          [0, 'COB-18100'],
+          [14, 'Tubo rame crudo 18x1 mm'],
+          [60, 'MT'],
+          [66, '30'],
+          [71, '11,60'],
+          [81, '348,00'],
+        ),
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.description, l.quantity, l.unitPrice])).toEqual([
+      ['PPR-25000', 'Tubo PPR PN20 25 mm', 32, 2.1],
+      ['COB-18100', 'Tubo rame crudo 18x1 mm', 30, 11.6],
+    ]);
+  });
+});
+
 describe('orders that print no price', () => {
   const callOff = [
     'Purchase Order',
