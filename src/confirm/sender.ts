@@ -15,6 +15,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/db.ts';
 import { faultPoint } from '../faults.ts';
 import { type Logger, withLogFields } from '../log.ts';
+import { PollLoop } from '../queue/poll-loop.ts';
+import { onWork } from '../queue/signal.ts';
 import {
   type ClaimedConfirmation,
   claimConfirmations,
@@ -50,12 +52,18 @@ function domainOf(from: string): string {
 
 export class ConfirmationSender {
   private readonly transport: Transporter | null;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollLoop;
 
   constructor(private readonly opts: ConfirmationSenderOptions) {
     this.transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
+    this.loop = new PollLoop({
+      round: () => this.runOnce(),
+      pollMs: opts.pollMs ?? 1000,
+      // Accepting an order wakes workers in this process; its confirmation is due at once too.
+      wakeOn: onWork,
+      log: opts.log,
+      what: 'confirmation round',
+    });
   }
 
   /** Sends what is due now; returns how many confirmations were attempted. */
@@ -85,21 +93,12 @@ export class ConfirmationSender {
   }
 
   start(): void {
-    const tick = async () => {
-      if (this.stopped) return;
-      this.running = this.runOnce()
-        .then(() => {})
-        .catch((err: Error) => this.opts.log.error('confirmation round failed', { error: err.message }));
-      await this.running;
-      if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1000);
-    };
-    void tick();
+    this.loop.start();
   }
 
+  /** Stops sending; resolves once the round in hand is recorded. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     this.transport?.close();
   }
 
