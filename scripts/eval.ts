@@ -28,7 +28,7 @@ import { loadConfig } from '../src/config.ts';
 import { openScratchDatabase } from '../src/db/open.ts';
 import type { CanonicalOrder } from '../src/domain/order.ts';
 import { learnedLayouts } from '../src/learn/store.ts';
-import { teachFiles } from '../src/learn/teach.ts';
+import { teachFiles } from '../src/cli/teach-files.ts';
 import { silentLogger } from '../src/log.ts';
 import { importMasterData } from '../src/masterdata/import.ts';
 import { createOcrEngine } from '../src/ocr/index.ts';

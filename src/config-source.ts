@@ -73,6 +73,14 @@ const TOOL_VARIABLES = [
   /^ORDERCAP_(PG_BIN|CORPUS)$/,
 ];
 
+/**
+ * What a provider's own options reader (an ERP adapter, a reply sender) gets besides the Reader:
+ * what other settings' defaults derive from.
+ */
+export interface OptionsContext {
+  dataDir: string;
+}
+
 /** Reads one setting: the caller's overrides, then the environment, then the file, then the default. */
 export class Reader {
   /** Every file key and variable name read, to refuse the ones no setting reads (typos). */
@@ -91,6 +99,11 @@ export class Reader {
     return [...this.pairs.values()];
   }
   private readonly pairs = new Map<string, { key: string; env: string }>();
+
+  /** A problem a reader found beyond one setting's value (two settings that do not go together). */
+  problem(message: string): void {
+    this.problems.push(message);
+  }
 
   /**
    * Problems for every `ORDERCAP_*` variable and config-file key that no setting read, each with

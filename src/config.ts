@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { flatten, list, Reader, readConfigFile, type Source } from './config-source.ts';
+import { type ConfirmConfig, readConfirmConfig } from './confirm/options.ts';
+import { checkErpConfig, type ErpConfig, readErpConfig } from './erp/options.ts';
 import { loadAs2Certificates } from './formats/as2/certificates.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { type BusinessCalendar, parseCalendar } from './sla/calendar.ts';
@@ -10,6 +12,10 @@ import { projectPath } from './project-root.ts';
  * All settings, read once from the environment (and the optional file named by ORDERCAP_CONFIG),
  * validated, typed. Nothing else in the program reads process.env.
  */
+export type { ConfirmConfig } from './confirm/options.ts';
+export type { ErpConfig } from './erp/options.ts';
+export type { ErpOAuthConfig } from './erp/oauth.ts';
+
 export type Role = 'api' | 'worker' | 'connectors';
 export const ROLES: readonly Role[] = ['api', 'worker', 'connectors'];
 
@@ -158,59 +164,6 @@ export interface WorkerConfig {
   readBudgetMs: number;
 }
 
-export interface ConfirmConfig {
-  /** `smtp://user:password@host:port` for confirmation e-mails; null: none are sent. */
-  smtpUrl: string | null;
-  from: string;
-  supplierName: string;
-  /** ORDRSP files for EDI customers, written to `ediDir`. */
-  ediEnabled: boolean;
-  ediDir: string;
-  ownEdiId: string;
-  maxAttempts: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  /** How long a sender holds a queued confirmation; a sender killed mid-send frees it after this. */
-  leaseMs: number;
-}
-
-export interface ErpConfig {
-  adapter: 'file' | 'http';
-  fileDir: string;
-  httpUrl: string | null;
-  httpAuthorization: string | null;
-  timeoutMs: number;
-  /**
-   * The http adapter's mapping: a JSON template or a JavaScript/TypeScript module that turns the
-   * canonical order into the ERP's body (docs/erp-mapping.md); null posts the canonical order.
-   */
-  mappingPath: string | null;
-  /** OAuth2 client credentials for the http adapter; null: none (`httpAuthorization` or nothing). */
-  oauth: ErpOAuthConfig | null;
-  /** How long a deliverer holds an outbox row; must outlast one request (timeoutMs). */
-  leaseMs: number;
-  /** An order the ERP keeps failing for this long (since queued or resent) is given up: `failed`. */
-  giveUpAfterMs: number;
-  /** A count of attempts that also gives up; null (the default): only the time above counts. */
-  maxAttempts: number | null;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  /**
-   * Orders sent at once per deliverer. Arrival order holds across retries either way; with more
-   * than one, up to that many sends already in flight may land before one that failed: 1 gives
-   * the ERP strict arrival order.
-   */
-  concurrency: number;
-}
-
-export interface ErpOAuthConfig {
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-  /** Space-separated scopes, sent as `scope` when set. */
-  scope: string | null;
-}
-
 export interface MailboxConfig {
   host: string;
   port: number;
@@ -289,25 +242,6 @@ function mailboxes(urls: string | null, problems: string[]): MailboxConfig[] {
   return out;
 }
 
-const optPath = (p: string | null): string | null => (p === null ? null : resolve(p));
-
-/** OAuth2 client credentials for the http ERP adapter: all of URL, id and secret, or none. */
-function erpOAuth(r: Reader, problems: string[]): ErpOAuthConfig | null {
-  const tokenUrl = r.optStr('erp.oauth.tokenUrl', 'ORDERCAP_ERP_OAUTH_TOKEN_URL');
-  const clientId = r.optStr('erp.oauth.clientId', 'ORDERCAP_ERP_OAUTH_CLIENT_ID');
-  const clientSecret = r.optStr('erp.oauth.clientSecret', 'ORDERCAP_ERP_OAUTH_CLIENT_SECRET');
-  const scope = r.optStr('erp.oauth.scope', 'ORDERCAP_ERP_OAUTH_SCOPE');
-  const set = [tokenUrl, clientId, clientSecret].filter((v) => v !== null).length;
-  if (set === 0) return null;
-  if (!tokenUrl || !clientId || !clientSecret) {
-    problems.push(
-      'ERP OAuth2 needs all of ORDERCAP_ERP_OAUTH_TOKEN_URL, ORDERCAP_ERP_OAUTH_CLIENT_ID and ORDERCAP_ERP_OAUTH_CLIENT_SECRET',
-    );
-    return null;
-  }
-  return { tokenUrl, clientId, clientSecret, scope };
-}
-
 /** Builds the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -355,26 +289,7 @@ export function loadConfig(
       ),
       readBudgetMs: r.int('worker.readBudgetMs', 'ORDERCAP_READ_BUDGET_MS', 120_000, 100, 3_600_000),
     },
-    erp: {
-      adapter: r.oneOf('erp.adapter', 'ORDERCAP_ERP_ADAPTER', ['file', 'http'] as const, 'file'),
-      fileDir: resolve(r.str('erp.fileDir', 'ORDERCAP_ERP_DIR', `${dataDir}/erp-out`)),
-      httpUrl: r.optStr('erp.httpUrl', 'ORDERCAP_ERP_URL'),
-      httpAuthorization: r.optStr('erp.httpAuthorization', 'ORDERCAP_ERP_AUTHORIZATION'),
-      timeoutMs: r.int('erp.timeoutMs', 'ORDERCAP_ERP_TIMEOUT_MS', 10_000, 100, 600_000),
-      mappingPath: optPath(r.optStr('erp.mapping', 'ORDERCAP_ERP_MAPPING')),
-      oauth: erpOAuth(r, problems),
-      leaseMs: r.int('erp.leaseMs', 'ORDERCAP_ERP_LEASE_MS', 60_000, 100, 3_600_000),
-      giveUpAfterMs: Math.round(
-        r.num('erp.giveUpHours', 'ORDERCAP_ERP_GIVE_UP_HOURS', 24, 0.001, 8760) * 3_600_000,
-      ),
-      maxAttempts:
-        r.optStr('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS') === null
-          ? null
-          : r.int('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS', 12, 1, 1_000_000),
-      backoffBaseMs: r.int('erp.backoffBaseMs', 'ORDERCAP_ERP_BACKOFF_MS', 1000, 1, 3_600_000),
-      backoffMaxMs: r.int('erp.backoffMaxMs', 'ORDERCAP_ERP_BACKOFF_MAX_MS', 300_000, 1, 86_400_000),
-      concurrency: r.int('erp.concurrency', 'ORDERCAP_ERP_CONCURRENCY', 4, 1, 64),
-    },
+    erp: readErpConfig(r, { dataDir }),
     edifact: {
       enabled: r.bool('edifact.enabled', 'ORDERCAP_EDI_DROP', true),
       dropDir: resolve(r.str('edifact.dropDir', 'ORDERCAP_EDI_DROP_DIR', `${dataDir}/inbox/edifact`)),
@@ -412,18 +327,7 @@ export function loadConfig(
         problems,
       ),
     },
-    confirm: {
-      smtpUrl: r.optStr('confirm.smtpUrl', 'ORDERCAP_CONFIRM_SMTP_URL'),
-      from: r.str('confirm.from', 'ORDERCAP_CONFIRM_FROM', 'Pedidos <pedidos@order-capture.local>'),
-      supplierName: r.str('confirm.supplierName', 'ORDERCAP_SUPPLIER_NAME', 'order-capture'),
-      ediEnabled: r.bool('confirm.ediEnabled', 'ORDERCAP_CONFIRM_EDI', true),
-      ediDir: resolve(r.str('confirm.ediDir', 'ORDERCAP_CONFIRM_EDI_DIR', `${dataDir}/outbox/edifact`)),
-      ownEdiId: r.str('confirm.ownEdiId', 'ORDERCAP_OWN_EDI_ID', 'ORDERCAPTURE'),
-      maxAttempts: r.int('confirm.maxAttempts', 'ORDERCAP_CONFIRM_MAX_ATTEMPTS', 12, 1, 1000),
-      backoffBaseMs: r.int('confirm.backoffBaseMs', 'ORDERCAP_CONFIRM_BACKOFF_MS', 5000, 1, 3_600_000),
-      backoffMaxMs: r.int('confirm.backoffMaxMs', 'ORDERCAP_CONFIRM_BACKOFF_MAX_MS', 900_000, 1, 86_400_000),
-      leaseMs: r.int('confirm.leaseMs', 'ORDERCAP_CONFIRM_LEASE_MS', 60_000, 1000, 3_600_000),
-    },
+    confirm: readConfirmConfig(r, { dataDir }),
     smtp: {
       port:
         r.optStr('smtp.port', 'ORDERCAP_SMTP_PORT') === null
@@ -506,15 +410,7 @@ export function loadConfig(
   };
   r.checkUnknown();
   onNames?.(r.names);
-  if (config.erp.adapter === 'http' && !config.erp.httpUrl) {
-    problems.push('erp.adapter is "http" but no ERP URL is set (ORDERCAP_ERP_URL or erp.httpUrl)');
-  }
-  if (config.erp.oauth && config.erp.httpAuthorization) {
-    problems.push('set either ERP OAuth2 (ORDERCAP_ERP_OAUTH_*) or ORDERCAP_ERP_AUTHORIZATION, not both');
-  }
-  if (config.erp.leaseMs <= config.erp.timeoutMs) {
-    problems.push('erp.leaseMs must be longer than erp.timeoutMs, or a slow request would outlive its lease');
-  }
+  checkErpConfig(config.erp, problems);
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     problems.push('http.headersTimeoutMs must not be longer than http.requestTimeoutMs');
   }

@@ -2,6 +2,7 @@ import { connectorsFor } from '../connectors/index.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { openDatabase } from './db/open.ts';
+import { confirmationChannels } from './confirm/senders.ts';
 import { createErpAdapter } from './erp/adapters.ts';
 import { OutboxDeliverer } from './erp/deliverer.ts';
 import { buildServer } from './app.ts';
@@ -75,7 +76,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
             config.as2.certificates,
           ),
           ...(reader ? { reader } : {}),
-          confirm: { email: config.confirm.smtpUrl !== null, ordrsp: config.confirm.ediEnabled },
+          confirm: confirmationChannels(config.confirm),
           sla: config.sla,
           identity: config.identity,
         },

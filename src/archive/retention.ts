@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db/db.ts';
 import type { Logger } from '../log.ts';
+import { PollLoop } from '../queue/poll-loop.ts';
 import { logEvent } from '../store/events.ts';
 
 export interface RetentionOptions {
@@ -141,34 +142,25 @@ async function deleteDocuments(
 
 /** Runs `sweepExpired` every `intervalMs` in a worker process (the first sweep at start). */
 export class RetentionSweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: PollLoop;
 
-  constructor(
-    private readonly db: Db,
-    private readonly opts: Omit<RetentionOptions, 'now'> & { intervalMs: number },
-    private readonly log: Logger,
-  ) {}
+  constructor(db: Db, opts: Omit<RetentionOptions, 'now'> & { intervalMs: number }, log: Logger) {
+    this.loop = new PollLoop({
+      // Every sweep waits its interval, however much it deleted: a sweep takes all that is due.
+      round: () => sweepExpired(db, opts, log).then(() => 0),
+      pollMs: opts.intervalMs,
+      log,
+      what: 'retention sweep',
+      // A sweep's timer alone does not keep the process up.
+      unref: true,
+    });
+  }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
-  }
-
-  private schedule(delay: number): void {
-    this.timer = setTimeout(() => {
-      this.running = sweepExpired(this.db, this.opts, this.log)
-        .then(() => undefined)
-        .catch((err) => this.log.error('retention sweep failed', { err }))
-        .finally(() => {
-          if (this.timer) this.schedule(this.opts.intervalMs);
-        });
-    }, delay);
-    this.timer.unref();
+    await this.loop.stop();
   }
 }

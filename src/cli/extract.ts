@@ -15,7 +15,7 @@ import { allFormats } from '../formats/registry.ts';
 import { templatesFrom } from '../pipeline/templates-source.ts';
 import { withAs2Certificates } from '../formats/structured.ts';
 import { learnedLayouts } from '../learn/store.ts';
-import { teachPairs } from '../learn/teach.ts';
+import { teachPairs } from './teach-files.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { ReadAhead } from './read-ahead.ts';
 import { createOcrEngine } from '../ocr/index.ts';

@@ -1,13 +1,14 @@
 /**
  * `order-capture teach FILE ORDER.json` and `teach --history DIR`, in the configured database:
- * documents stored as received and read as the orders a person confirmed (src/learn/teach.ts).
+ * documents stored as received and read as the orders a person confirmed (src/cli/teach-files.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/open.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { learnedLayouts } from '../learn/store.ts';
-import { confirmedOrder, historyPairs, historySummary, teachFiles } from '../learn/teach.ts';
+import { confirmedOrder, historyPairs, historySummary } from '../learn/teach.ts';
+import { teachFiles } from './teach-files.ts';
 import { createLogger } from '../log.ts';
 import { createOcrEngine } from '../ocr/index.ts';
 import { allFormats } from '../formats/registry.ts';

@@ -5,10 +5,16 @@
  */
 import type { Db, Queryable } from '../db/db.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
-import { backoffDelayMs } from '../erp/outbox.ts';
+import { LeasedQueue, nextRetry } from '../queue/leased.ts';
 import { logEvents } from '../store/events.ts';
 
 const ACTOR = 'system:confirmations';
+
+const OUTBOX = new LeasedQueue({
+  table: 'confirmation_outbox',
+  key: 'order_id',
+  dueColumn: 'next_attempt_at',
+});
 
 export type ConfirmationKind = 'email' | 'ordrsp';
 
@@ -160,7 +166,7 @@ export async function claimConfirmations(
   q: Queryable,
   opts: { lease: string; limit: number; leaseMs: number },
 ): Promise<ClaimedConfirmation[]> {
-  const rows = await q.query<{
+  const rows = await OUTBOX.claim<{
     order_id: number;
     document_id: number;
     kind: ConfirmationKind;
@@ -177,23 +183,18 @@ export async function claimConfirmations(
     meta: Record<string, unknown> | null;
     format: string | null;
     reference: string | null;
-  }>(
-    `WITH due AS (
-       SELECT order_id FROM confirmation_outbox
-        WHERE status = 'pending' AND next_attempt_at <= now()
-          AND (locked_until IS NULL OR locked_until < now())
-        ORDER BY next_attempt_at, order_id LIMIT $3 FOR UPDATE SKIP LOCKED),
-     claimed AS (
-       UPDATE confirmation_outbox b
-          SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval, attempts = b.attempts + 1
-         FROM due WHERE b.order_id = due.order_id
-       RETURNING b.order_id, b.kind, b.recipient, b.purpose, b.reason, b.attempts, b.locked_by)
-     SELECT c.*, o.document_id, o.data, o.reference, cu.name, cu.language, cu.tax_id, cu.edi_ids, d.meta, d.format
+  }>(q, {
+    holder: opts.lease,
+    leaseMs: opts.leaseMs,
+    limit: opts.limit,
+    orderBy: 't.next_attempt_at, t.order_id',
+    returning: 'b.order_id, b.kind, b.recipient, b.purpose, b.reason, b.attempts, b.locked_by',
+    select: `SELECT c.*, o.document_id, o.data, o.reference, cu.name, cu.language, cu.tax_id, cu.edi_ids,
+                    d.meta, d.format
        FROM claimed c JOIN orders o ON o.id = c.order_id JOIN documents d ON d.id = o.document_id
        LEFT JOIN customers cu ON cu.id = o.customer_id
       ORDER BY c.order_id`,
-    [opts.lease, String(opts.leaseMs), opts.limit],
-  );
+  });
   return rows.map((r) => ({
     orderId: r.order_id,
     documentId: r.document_id,
@@ -232,26 +233,37 @@ export async function recordConfirmation(
   result: SendResult,
   policy: RetryPolicy,
 ): Promise<boolean> {
-  const giveUp = result.kind === 'retry' && c.attempts >= policy.maxAttempts;
-  const status = result.kind === 'sent' ? 'sent' : result.kind === 'failed' || giveUp ? 'failed' : 'pending';
+  const next =
+    result.kind === 'retry' ? nextRetry(c.attempts, policy) : ({ retry: false, reason: '' } as const);
+  const status = result.kind === 'sent' ? 'sent' : next.retry ? 'pending' : 'failed';
   const error =
     result.kind === 'sent'
       ? null
-      : giveUp
-        ? `gave up after ${c.attempts} attempts: ${result.error}`
+      : result.kind === 'retry' && !next.retry
+        ? `${next.reason}: ${result.error}`
         : result.error;
-  const delay =
-    status === 'pending' ? backoffDelayMs(c.attempts, policy.backoffBaseMs, policy.backoffMaxMs) : 0;
   return db.transaction(async (tx) => {
-    const updated = await tx.query(
-      `UPDATE confirmation_outbox
-          SET status = $3, last_error = $4, reference = $5, locked_by = NULL, locked_until = NULL,
-              next_attempt_at = now() + ($6 || ' milliseconds')::interval,
-              sent_at = CASE WHEN $3 = 'sent' THEN now() END
-        WHERE order_id = $1 AND locked_by = $2 RETURNING order_id`,
-      [c.orderId, c.lease, status, error, result.kind === 'sent' ? result.reference : null, String(delay)],
+    const held = await OUTBOX.settle(
+      tx,
+      [
+        {
+          key: c.orderId,
+          lease: c.lease,
+          status: status === 'pending' ? null : status,
+          error,
+          delayMs: next.retry ? next.delayMs : 0,
+        },
+      ],
+      {
+        reference: {
+          type: 'text',
+          values: [result.kind === 'sent' ? result.reference : null],
+          set: 'reference = u.reference',
+        },
+      },
+      `sent_at = CASE WHEN u.status = 'sent' THEN now() END`,
     );
-    if (updated.length === 0) return false;
+    if (held.size === 0) return false;
     await logEvents(tx, [
       {
         actor: ACTOR,

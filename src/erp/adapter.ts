@@ -1,4 +1,5 @@
 import type { ErpConfig } from '../config.ts';
+import type { OptionsContext, Reader } from '../config-source.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 
 /** One order to hand to the ERP, read from the outbox row and the order it names. */
@@ -52,10 +53,14 @@ export interface ErpAdapter {
 
 /**
  * A registry entry: the adapter class itself, through its statics (Medusa-style provider).
- * `fromConfig` MUST validate the options it takes from the config and fail at start-up, not at
+ * `readOptions` reads the adapter's own settings (every one, whether the adapter is chosen or
+ * not: their names are then known, documented and typos refused); `check` reports what needs the
+ * whole ERP configuration; `fromConfig` MUST validate what it takes and fail at start-up, not at
  * the first delivery.
  */
 export interface ErpAdapterProvider {
-  readonly identifier: ErpConfig['adapter'];
+  readonly identifier: string;
+  readOptions(r: Reader, ctx: OptionsContext): object;
+  check?(config: ErpConfig, problems: string[]): void;
   fromConfig(config: ErpConfig): ErpAdapter;
 }

@@ -1,11 +1,16 @@
 import type { ErpConfig } from '../config.ts';
 import { OrderCaptureError } from '../errors.ts';
 import type { ErpAdapter, ErpAdapterProvider } from './adapter.ts';
-import { FileErpAdapter } from './file-adapter.ts';
-import { HttpErpAdapter } from './http-adapter.ts';
+import { FileErpAdapter, type FileErpOptions } from './file-adapter.ts';
+import { HttpErpAdapter, type HttpErpOptions } from './http-adapter.ts';
 
-/** Every ERP adapter there is. A new one is a class with `identifier` and `fromConfig`, listed here. */
+/**
+ * Every ERP adapter there is. A new one is a class with `identifier`, `readOptions` and
+ * `fromConfig`, listed here with its id and its options (the ERP configuration holds them all).
+ */
 export const ERP_ADAPTERS: readonly ErpAdapterProvider[] = [FileErpAdapter, HttpErpAdapter];
+export type ErpAdapterId = 'file' | 'http';
+export type ErpAdapterOptions = FileErpOptions & HttpErpOptions;
 
 /** The adapter `config.adapter` names, its options validated now (start-up), not at first use. */
 export function createErpAdapter(config: ErpConfig): ErpAdapter {

@@ -5,6 +5,7 @@ import { faultPoint } from '../faults.ts';
 import { type Logger, withLogFields } from '../log.ts';
 import { HealthState, type Monitored, type PartHealth } from '../monitor/status.ts';
 import { erpAttempts, erpErrors, ordersOut, secondsSince, stageSeconds } from '../metrics.ts';
+import { PollLoop } from '../queue/poll-loop.ts';
 import { onWork } from '../queue/signal.ts';
 import type { DeliveryResult, ErpAdapter } from './adapter.ts';
 import {
@@ -61,8 +62,7 @@ export class OutboxDeliverer implements Monitored {
   private readonly leaseMs: number;
   private claims = 0;
   private stopping = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop: PollLoop;
 
   constructor(opts: OutboxDelivererOptions) {
     this.state.set('running');
@@ -76,6 +76,17 @@ export class OutboxDeliverer implements Monitored {
     this.pollMs = opts.pollMs ?? 1000;
     this.leaseMs = opts.leaseMs ?? Math.max(60_000, 2 * opts.config.timeoutMs);
     this.validate();
+    this.loop = new PollLoop({
+      round: () => this.runOnce(),
+      pollMs: this.pollMs,
+      wakeOn: onWork,
+      log: this.log,
+      what: 'ERP delivery round',
+      onRound: (err) => {
+        if (err)
+          this.state.set('failing', `delivery round failed: ${(err as Error)?.message ?? String(err)}`);
+      },
+    });
   }
 
   private validate(): void {
@@ -104,17 +115,15 @@ export class OutboxDeliverer implements Monitored {
 
   /** Runs until `stop()`: deliver what is due, sleep `pollMs` (or until woken) when nothing was. */
   start(): void {
-    if (this.loop) return;
+    if (this.loop.started) return;
     this.stopping = false;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops claiming and resolves once the deliveries in flight are recorded. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
-    await this.loop;
-    this.loop = null;
+    await this.loop.stop();
   }
 
   /**
@@ -136,36 +145,6 @@ export class OutboxDeliverer implements Monitored {
       if (batch.length < limit) break;
     }
     return processed;
-  }
-
-  private async run(): Promise<void> {
-    const off = onWork(() => this.wake?.());
-    try {
-      while (!this.stopping) {
-        let processed = 0;
-        try {
-          processed = await this.runOnce();
-        } catch (err) {
-          this.state.set('failing', `delivery round failed: ${(err as Error)?.message ?? String(err)}`);
-          this.log.error('ERP delivery round failed', { err });
-        }
-        if (processed === 0 && !this.stopping) await this.sleep(this.pollMs);
-      }
-    } finally {
-      off();
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 
   /**

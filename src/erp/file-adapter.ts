@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { ErpConfig } from '../config.ts';
+import type { OptionsContext, Reader } from '../config-source.ts';
 import { OrderCaptureError } from '../errors.ts';
 import type { Delivery, DeliveryResult, ErpAdapter } from './adapter.ts';
 import { canonicalOrderJson } from '../domain/canonical-json.ts';
@@ -20,6 +21,11 @@ export interface FileAdapterOptions {
  * the deliverer records a batch only after `flush`: a crash before it leaves every order of the
  * batch unrecorded, and each is rewritten under its own name after the lease runs out.
  */
+export interface FileErpOptions {
+  /** The folder the file adapter writes one JSON file per order into. */
+  fileDir: string;
+}
+
 export class FileErpAdapter implements ErpAdapter {
   static readonly identifier = 'file' as const;
   readonly identifier = FileErpAdapter.identifier;
@@ -32,6 +38,11 @@ export class FileErpAdapter implements ErpAdapter {
       throw new OrderCaptureError('config_invalid', `file ERP adapter: dir must be an absolute path`);
     }
     this.dir = options.dir;
+  }
+
+  /** Its settings, read whichever adapter is chosen (so their names are known). */
+  static readOptions(r: Reader, ctx: OptionsContext): FileErpOptions {
+    return { fileDir: resolve(r.str('erp.fileDir', 'ORDERCAP_ERP_DIR', `${ctx.dataDir}/erp-out`)) };
   }
 
   static fromConfig(config: ErpConfig): FileErpAdapter {

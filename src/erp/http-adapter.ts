@@ -1,9 +1,11 @@
-import type { ErpConfig, ErpOAuthConfig } from '../config.ts';
+import { resolve } from 'node:path';
+import type { ErpConfig } from '../config.ts';
+import type { OptionsContext, Reader } from '../config-source.ts';
 import { OrderCaptureError } from '../errors.ts';
 import type { Delivery, DeliveryResult, ErpAdapter } from './adapter.ts';
 import { canonicalOrderJson } from '../domain/canonical-json.ts';
 import { loadMapping, type OrderMapping } from './mapping.ts';
-import { ClientCredentials } from './oauth.ts';
+import { ClientCredentials, type ErpOAuthConfig, readOAuthOptions } from './oauth.ts';
 
 export interface HttpAdapterOptions {
   /** http(s) URL the canonical order is POSTed to. */
@@ -25,6 +27,18 @@ const MAX_ERROR_CHARS = 500;
  * POSTs the canonical order to the ERP with an `Idempotency-Key`, so that a resend after a crash
  * finds the first request's result instead of creating a second order.
  */
+export interface HttpErpOptions {
+  httpUrl: string | null;
+  httpAuthorization: string | null;
+  /**
+   * A JSON template or a JavaScript/TypeScript module that turns the canonical order into the
+   * ERP's body (docs/erp-mapping.md); null posts the canonical order.
+   */
+  mappingPath: string | null;
+  /** OAuth2 client credentials; null: none (`httpAuthorization` or nothing). */
+  oauth: ErpOAuthConfig | null;
+}
+
 export class HttpErpAdapter implements ErpAdapter {
   static readonly identifier = 'http' as const;
   readonly identifier = HttpErpAdapter.identifier;
@@ -47,6 +61,27 @@ export class HttpErpAdapter implements ErpAdapter {
     this.mapping = options.mappingPath ? loadMapping(options.mappingPath) : Promise.resolve(null);
     // Awaited by ready() at start-up; kept from being reported as unhandled before that.
     this.mapping.catch(() => {});
+  }
+
+  /** Its settings, read whichever adapter is chosen (so their names are known). */
+  static readOptions(r: Reader, _ctx: OptionsContext): HttpErpOptions {
+    const mapping = r.optStr('erp.mapping', 'ORDERCAP_ERP_MAPPING');
+    return {
+      httpUrl: r.optStr('erp.httpUrl', 'ORDERCAP_ERP_URL'),
+      httpAuthorization: r.optStr('erp.httpAuthorization', 'ORDERCAP_ERP_AUTHORIZATION'),
+      mappingPath: mapping === null ? null : resolve(mapping),
+      oauth: readOAuthOptions(r),
+    };
+  }
+
+  /** What needs the whole ERP configuration: a URL when chosen, one kind of authorization. */
+  static check(config: ErpConfig, problems: string[]): void {
+    if (config.adapter === 'http' && !config.httpUrl) {
+      problems.push('erp.adapter is "http" but no ERP URL is set (ORDERCAP_ERP_URL or erp.httpUrl)');
+    }
+    if (config.oauth && config.httpAuthorization) {
+      problems.push('set either ERP OAuth2 (ORDERCAP_ERP_OAUTH_*) or ORDERCAP_ERP_AUTHORIZATION, not both');
+    }
   }
 
   static fromConfig(config: ErpConfig): HttpErpAdapter {

@@ -1,5 +1,30 @@
-import type { ErpOAuthConfig } from '../config.ts';
+import type { Reader } from '../config-source.ts';
 import { OrderCaptureError } from '../errors.ts';
+
+export interface ErpOAuthConfig {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Space-separated scopes, sent as `scope` when set. */
+  scope: string | null;
+}
+
+/** OAuth2 client credentials for the http ERP adapter: all of URL, id and secret, or none. */
+export function readOAuthOptions(r: Reader): ErpOAuthConfig | null {
+  const tokenUrl = r.optStr('erp.oauth.tokenUrl', 'ORDERCAP_ERP_OAUTH_TOKEN_URL');
+  const clientId = r.optStr('erp.oauth.clientId', 'ORDERCAP_ERP_OAUTH_CLIENT_ID');
+  const clientSecret = r.optStr('erp.oauth.clientSecret', 'ORDERCAP_ERP_OAUTH_CLIENT_SECRET');
+  const scope = r.optStr('erp.oauth.scope', 'ORDERCAP_ERP_OAUTH_SCOPE');
+  const set = [tokenUrl, clientId, clientSecret].filter((v) => v !== null).length;
+  if (set === 0) return null;
+  if (!tokenUrl || !clientId || !clientSecret) {
+    r.problem(
+      'ERP OAuth2 needs all of ORDERCAP_ERP_OAUTH_TOKEN_URL, ORDERCAP_ERP_OAUTH_CLIENT_ID and ORDERCAP_ERP_OAUTH_CLIENT_SECRET',
+    );
+    return null;
+  }
+  return { tokenUrl, clientId, clientSecret, scope };
+}
 
 /** A token is renewed this long before the `expires_in` the server gave, so none expires mid-request. */
 const EARLY_RENEWAL_MS = 60_000;

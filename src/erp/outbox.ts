@@ -4,10 +4,15 @@ import type { Channel } from '../domain/document.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { moveOrders } from '../orders/status.ts';
+import { LeasedQueue, nextRetry } from '../queue/leased.ts';
 import { type EventInput, logEvents } from '../store/events.ts';
 import type { Delivery, DeliveryResult } from './adapter.ts';
 
 const ACTOR = 'system:erp';
+
+const OUTBOX = new LeasedQueue({ table: 'erp_outbox', key: 'order_id', dueColumn: 'next_attempt_at' });
+
+export { backoffDelayMs, formatDuration } from '../queue/leased.ts';
 
 /**
  * Queues an order for the ERP inside the caller's transaction (the one that accepts the order),
@@ -88,30 +93,24 @@ interface ClaimRow {
  * (process killed mid-send) makes the row due again, and it is resent with the same key.
  */
 export async function claimDeliveries(q: Queryable, opts: ClaimOptions): Promise<ClaimedDelivery[]> {
-  const rows = await q.query<ClaimRow>(
-    `WITH due AS (
-       SELECT b.order_id FROM erp_outbox b JOIN orders o ON o.id = b.order_id
-        WHERE b.status = 'pending' AND b.adapter = $3 AND b.next_attempt_at <= now()
-          AND (b.locked_until IS NULL OR b.locked_until < now())
+  const rows = await OUTBOX.claim<ClaimRow>(q, {
+    holder: opts.lease,
+    leaseMs: opts.leaseMs,
+    limit: opts.limit,
+    join: 'JOIN orders o ON o.id = t.order_id',
+    where: `t.adapter = $4
           AND NOT EXISTS (
             SELECT 1 FROM erp_outbox w JOIN orders wo ON wo.id = w.order_id
-             WHERE w.status = 'pending' AND w.adapter = b.adapter AND w.next_attempt_at > now()
-               AND (wo.created_at, wo.id) < (o.created_at, o.id))
-        ORDER BY o.created_at, o.id
-        LIMIT $4
-        FOR UPDATE OF b SKIP LOCKED),
-     claimed AS (
-       UPDATE erp_outbox b
-          SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval,
-              attempts = b.attempts + 1
-         FROM due WHERE b.order_id = due.order_id
-       RETURNING b.order_id, b.adapter, b.idempotency_key, b.attempts, b.locked_by,
-                 (extract(epoch FROM now() - b.trying_since) * 1000)::float8 AS elapsed_ms)
-     SELECT c.*, o.data, o.document_id, d.received_at, d.channel
+             WHERE w.status = 'pending' AND w.adapter = t.adapter AND w.next_attempt_at > now()
+               AND (wo.created_at, wo.id) < (o.created_at, o.id))`,
+    params: [opts.adapter],
+    orderBy: 'o.created_at, o.id',
+    returning: `b.order_id, b.adapter, b.idempotency_key, b.attempts, b.locked_by,
+                (extract(epoch FROM now() - b.trying_since) * 1000)::float8 AS elapsed_ms`,
+    select: `SELECT c.*, o.data, o.document_id, d.received_at, d.channel
        FROM claimed c JOIN orders o ON o.id = c.order_id JOIN documents d ON d.id = o.document_id
       ORDER BY o.created_at, o.id`,
-    [opts.lease, String(opts.leaseMs), opts.adapter, opts.limit],
-  );
+  });
   return rows.map((r) => ({
     orderId: r.order_id,
     idempotencyKey: r.idempotency_key,
@@ -132,12 +131,9 @@ export async function claimDeliveries(q: Queryable, opts: ClaimOptions): Promise
  * Rows no longer held by their lease are left alone.
  */
 export async function releaseClaims(q: Queryable, deliveries: readonly ClaimedDelivery[]): Promise<void> {
-  if (deliveries.length === 0) return;
-  await q.query(
-    `UPDATE erp_outbox b SET attempts = b.attempts - 1, locked_by = NULL, locked_until = NULL
-       FROM unnest($1::bigint[], $2::text[]) AS u(order_id, lease)
-      WHERE b.order_id = u.order_id AND b.locked_by = u.lease AND b.status = 'pending'`,
-    [deliveries.map((d) => d.orderId), deliveries.map((d) => d.lease)],
+  await OUTBOX.release(
+    q,
+    deliveries.map((d) => ({ key: d.orderId, lease: d.lease })),
   );
 }
 
@@ -218,52 +214,9 @@ function decide(d: ClaimedDelivery, result: DeliveryResult, config: RetryConfig)
   const none = { d, reference: null, error: null, delayMs: null };
   if (result.kind === 'delivered') return { ...none, outcome: 'delivered', reference: result.reference };
   if (result.kind === 'failed') return { ...none, outcome: 'failed', error: result.error };
-  if (config.maxAttempts !== null && d.attempts >= config.maxAttempts) {
-    return { ...none, outcome: 'failed', error: `gave up after ${d.attempts} attempts: ${result.error}` };
-  }
-  const giveUpAfterMs = config.giveUpAfterMs ?? Number.POSITIVE_INFINITY;
-  if (d.elapsedMs >= giveUpAfterMs) {
-    return {
-      ...none,
-      outcome: 'failed',
-      error: `gave up after ${formatDuration(d.elapsedMs)} and ${d.attempts} attempts: ${result.error}`,
-    };
-  }
-  const jitter = backoffDelayMs(d.attempts, config.backoffBaseMs, config.backoffMaxMs);
-  const wanted = Math.min(Math.max(jitter, result.retryAfterMs ?? 0), config.backoffMaxMs);
-  // The last attempt falls on the deadline rather than after it, so giving up is not late.
-  const delayMs = Math.max(0, Math.min(wanted, giveUpAfterMs - d.elapsedMs));
-  return { ...none, outcome: 'retry', error: result.error, delayMs };
-}
-
-/** `90061000` -> `1 d 1 h 1 min`; seconds only under a minute. */
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const parts: string[] = [];
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d) parts.push(`${d} d`);
-  if (h) parts.push(`${h} h`);
-  if (m) parts.push(`${m} min`);
-  return parts.join(' ');
-}
-
-/**
- * Exponential backoff with full jitter: a random delay between `baseMs` and a ceiling that
- * doubles with each attempt up to `maxMs`, so deliverers that failed together do not retry
- * together.
- */
-export function backoffDelayMs(
-  attempts: number,
-  baseMs: number,
-  maxMs: number,
-  random = Math.random,
-): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  const floor = Math.min(baseMs, ceiling);
-  return Math.round(floor + random() * (ceiling - floor));
+  const next = nextRetry(d.attempts, config, d.elapsedMs, result.retryAfterMs);
+  if (!next.retry) return { ...none, outcome: 'failed', error: `${next.reason}: ${result.error}` };
+  return { ...none, outcome: 'retry', error: result.error, delayMs: next.delayMs };
 }
 
 /**
@@ -271,31 +224,26 @@ export function backoffDelayMs(
  * held by that attempt's lease (a row re-claimed since does not match and is left alone).
  * A retry keeps the row's status; delivered and failed end it. Returns the rows written.
  */
-function updateHeld(tx: Queryable, decisions: Decision[]): Promise<{ order_id: number }[]> {
-  return tx.query<{ order_id: number }>(
-    `UPDATE erp_outbox b
-        SET status = CASE u.outcome WHEN 'retry' THEN b.status ELSE u.outcome END,
-            erp_reference = CASE u.outcome WHEN 'delivered' THEN u.reference ELSE b.erp_reference END,
-            delivered_at = CASE u.outcome WHEN 'delivered' THEN now() ELSE b.delivered_at END,
-            last_error = u.error,
-            next_attempt_at = CASE u.outcome WHEN 'retry'
-                                THEN now() + u.delay_ms * interval '1 millisecond'
-                                ELSE b.next_attempt_at END,
-            locked_by = NULL, locked_until = NULL
-       FROM (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                  $6::float8[])
-                AS t(order_id, lease, outcome, reference, error, delay_ms)) u
-      WHERE b.order_id = u.order_id AND b.locked_by = u.lease
-      RETURNING b.order_id`,
-    [
-      decisions.map((x) => x.d.orderId),
-      decisions.map((x) => x.d.lease),
-      decisions.map((x) => x.outcome),
-      decisions.map((x) => x.reference),
-      decisions.map((x) => x.error),
-      decisions.map((x) => x.delayMs),
-    ],
+async function updateHeld(tx: Queryable, decisions: Decision[]): Promise<{ order_id: number }[]> {
+  const held = await OUTBOX.settle(
+    tx,
+    decisions.map((x) => ({
+      key: x.d.orderId,
+      lease: x.d.lease,
+      status: x.outcome === 'retry' ? null : x.outcome,
+      error: x.error,
+      delayMs: x.delayMs,
+    })),
+    {
+      reference: {
+        type: 'text',
+        values: decisions.map((x) => x.reference),
+        set: `erp_reference = CASE u.status WHEN 'delivered' THEN u.reference ELSE b.erp_reference END`,
+      },
+    },
+    `delivered_at = CASE u.status WHEN 'delivered' THEN now() ELSE b.delivered_at END`,
   );
+  return [...held].map((order_id) => ({ order_id }));
 }
 
 /** The order follows its delivery's end: `delivered` (with the instant) or `failed`. */

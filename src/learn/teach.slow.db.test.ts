@@ -14,7 +14,7 @@ import { allFormats } from '../formats/registry.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { DEMO_MASTER_DATA } from '../testing/pipeline.ts';
 import { activeLayouts, learnedLayouts, listLayouts, switchOff } from './store.ts';
-import { teachFiles } from './teach.ts';
+import { teachFiles } from '../cli/teach-files.ts';
 import { oddDocument, oddStyle, writeDocument } from './testing.ts';
 
 /** No PO number, or one only proposed for review (found by its shape, under no label). */

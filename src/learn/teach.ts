@@ -1,18 +1,16 @@
 /**
- * Teaching from outside the review screen: `teach FILE ORDER.json`, `teach --history DIR` and
- * `extract --teach PAIRS.ndjson`. Each document is stored and read like any arrival (so its pages
- * are kept), then its order is set to what the person confirmed, exactly as an approval in the
- * review screen would, and the learner records it. Nothing is posted to the ERP: the order was
- * handled when it came. A taught order counts as received, so a later copy is a duplicate.
+ * Teaching from outside the review screen (`teach FILE ORDER.json`, `teach --history DIR`,
+ * `extract --teach PAIRS.ndjson`; the commands read the files in src/cli/teach-files.ts): the
+ * pairs of files and confirmed orders, and setting a stored document's order to what the person
+ * confirmed, exactly as an approval in the review screen would, for the learner to record.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createWorker, type ExtractContext, processFile } from '../cli/extract.ts';
-import type { Progress } from '../cli/progress.ts';
 import type { Queryable } from '../db/db.ts';
 import { emptyLine, emptyOrder, type CanonicalOrder } from '../domain/order.ts';
 import { OrderCaptureError } from '../errors.ts';
 import { logEvents } from '../store/events.ts';
+import { settleTaught } from '../orders/status.ts';
 import { insertLines, insertOrder, orderValue } from '../store/orders.ts';
 import { recordConfirmed, type Taught, type TeachSource } from './store.ts';
 
@@ -39,38 +37,8 @@ export function confirmedOrder(raw: unknown, where: string): CanonicalOrder {
   };
 }
 
-/** Teaches files one after the other, in the order given. */
-export async function teachFiles(
-  ctx: ExtractContext,
-  pairs: Array<{ file: string; order: CanonicalOrder }>,
-  opts: { actor: string; source: TeachSource; progress?: Progress; onResult?: (r: TeachResult) => void },
-): Promise<TeachResult[]> {
-  // Taught documents are history: nothing of them goes to the ERP or to the customer.
-  const worker = createWorker({ ...ctx, deliverTo: null });
-  const runId = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
-  const results: TeachResult[] = [];
-  for (const [i, { file, order }] of pairs.entries()) {
-    const done = await processFile({ ...ctx, deliverTo: null }, worker, file, `teach:${runId}.${i}`);
-    let result: TeachResult;
-    if ('line' in done) {
-      const error = done.line.findings.map((f) => f.message).join('; ');
-      result = { file, documentId: null, customerId: order.customer.id, taught: null, error };
-    } else {
-      const taught = await ctx.db.transaction((tx) =>
-        confirm(tx, done.documentId, order, opts.actor, opts.source),
-      );
-      result = { file, documentId: done.documentId, customerId: order.customer.id, taught, error: null };
-    }
-    results.push(result);
-    opts.onResult?.(result);
-    opts.progress?.tick(file);
-  }
-  opts.progress?.done();
-  return results;
-}
-
 /** The document's order set to the confirmed one (added when the reading found none), then learned. */
-async function confirm(
+export async function confirmTaught(
   tx: Queryable,
   documentId: number,
   order: CanonicalOrder,
@@ -87,7 +55,7 @@ async function confirm(
     orderId = read[0].id;
     await tx.query(
       `UPDATE orders SET data = $2::jsonb, customer_id = $3, po_number = $4, order_date = $5, delivery_date = $6,
-              currency = $7, total = $8, order_value = $8, status = 'accepted', confidence = 1,
+              currency = $7, total = $8, order_value = $8, confidence = 1,
               version = version + 1, decided_at = now()
         WHERE id = $1`,
       [
@@ -107,11 +75,8 @@ async function confirm(
       tx,
       order.lines.map((line) => ({ orderId, line })),
     );
-    // Other orders the reading made of it are not what the person confirmed.
-    await tx.query(`UPDATE orders SET status = 'rejected' WHERE document_id = $1 AND id <> $2`, [
-      documentId,
-      orderId,
-    ]);
+    // It is what the person confirmed; the other orders the reading made of it are not.
+    await settleTaught(tx, documentId, orderId);
   } else {
     orderId = await insertOrder(tx, {
       documentId,
@@ -164,12 +129,6 @@ export async function readPairs(path: string): Promise<Array<{ file: string; ord
     pairs.push({ file, order: confirmedOrder(row.order, `${path}:${i + 1}`) });
   }
   return pairs;
-}
-
-/** `extract --teach PAIRS.ndjson`: teaches every pair, printing nothing on stdout. */
-export async function teachPairs(ctx: ExtractContext, path: string): Promise<TeachResult[]> {
-  const pairs = await readPairs(path);
-  return teachFiles(ctx, pairs, { actor: 'system:teach', source: 'teach' });
 }
 
 /** The documents of a history folder that have a `NAME.order.json` beside them, by name. */

@@ -56,3 +56,32 @@ export async function moveOrders(
   );
   return rows.map((r) => Number(r.id));
 }
+
+/**
+ * Teaching (`teach`, `extract --teach`) records history, not a decision: the order a person
+ * confirmed replaces whatever the reading made of a document that went nowhere (taught documents
+ * are sent to no ERP and no customer). So the taught order becomes `accepted` and the document's
+ * other orders `rejected`, whatever they were: the one move outside `TRANSITIONS`, made here only,
+ * and refused for a document any of whose orders is queued for the ERP or a confirmation.
+ */
+export async function settleTaught(q: Queryable, documentId: number, orderId: number): Promise<void> {
+  const sent = await q.query(
+    `SELECT 1 FROM orders o
+      WHERE o.document_id = $1
+        AND (EXISTS (SELECT 1 FROM erp_outbox b WHERE b.order_id = o.id)
+             OR EXISTS (SELECT 1 FROM confirmation_outbox c WHERE c.order_id = o.id))
+      LIMIT 1`,
+    [documentId],
+  );
+  if (sent.length > 0) {
+    throw new OrderCaptureError(
+      'internal',
+      `document ${documentId} has orders sent to the ERP or the customer: it cannot be taught over`,
+    );
+  }
+  await q.query(
+    `UPDATE orders SET status = CASE WHEN id = $2 THEN 'accepted' ELSE 'rejected' END
+      WHERE document_id = $1`,
+    [documentId, orderId],
+  );
+}

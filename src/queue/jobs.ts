@@ -1,5 +1,8 @@
 import type { Db, Queryable } from '../db/db.ts';
 import { OrderCaptureError } from '../errors.ts';
+import { backoffDelayMs, LeasedQueue } from './leased.ts';
+
+const JOBS = new LeasedQueue({ table: 'jobs', key: 'id', dueColumn: 'run_at' });
 
 /** Job kinds: each carries ids only (STYLE.md), the content stays in the database. */
 export type JobKind = 'process_document';
@@ -46,28 +49,24 @@ export async function claimJobs(
   limit: number,
   leaseMs: number,
 ): Promise<Job[]> {
-  return db.query<Job>(
-    `UPDATE jobs SET locked_by = $1, locked_until = now() + ($2 || ' milliseconds')::interval,
-            attempts = attempts + 1, suspect = suspect OR locked_by IS NOT NULL
-      WHERE id IN (
-        SELECT id FROM jobs
-         WHERE status = 'pending' AND kind = ANY($3) AND run_at <= now()
-           AND (locked_until IS NULL OR locked_until < now())
-         ORDER BY priority DESC, run_at, id
-         LIMIT $4
-         FOR UPDATE SKIP LOCKED)
-      RETURNING id, kind, document_id, order_id, attempts, max_attempts, locked_by, suspect`,
-    [workerId, String(leaseMs), kinds, limit],
-  );
+  return JOBS.claim<Job>(db, {
+    holder: workerId,
+    leaseMs,
+    limit,
+    where: 't.kind = ANY($4)',
+    params: [kinds],
+    orderBy: 't.priority DESC, t.run_at, t.id',
+    set: 'suspect = b.suspect OR b.locked_by IS NOT NULL',
+    returning: 'b.id, b.kind, b.document_id, b.order_id, b.attempts, b.max_attempts, b.locked_by, b.suspect',
+    select: 'SELECT id, kind, document_id, order_id, attempts, max_attempts, locked_by, suspect FROM claimed',
+  });
 }
 
 /** Hands claimed jobs back untouched, their attempt not counted: ready for the next claim. */
 export async function releaseJobs(db: Db, jobs: Job[]): Promise<void> {
-  if (jobs.length === 0) return;
-  await db.query(
-    `UPDATE jobs SET locked_by = NULL, locked_until = NULL, attempts = attempts - 1
-      WHERE id = ANY($1) AND locked_by = $2`,
-    [jobs.map((j) => j.id), jobs[0]!.locked_by],
+  await JOBS.release(
+    db,
+    jobs.map((j) => ({ key: j.id, lease: j.locked_by })),
   );
 }
 
@@ -77,11 +76,7 @@ export async function releaseJobs(db: Db, jobs: Job[]): Promise<void> {
  * transaction then rolls back, and the result is stored once, by the other worker.
  */
 export async function completeJob(q: Queryable, job: Job): Promise<void> {
-  const rows = await q.query(`DELETE FROM jobs WHERE id = $1 AND locked_by = $2 RETURNING id`, [
-    job.id,
-    job.locked_by,
-  ]);
-  if (rows.length === 0) {
+  if (!(await JOBS.remove(q, { key: job.id, lease: job.locked_by }))) {
     throw new OrderCaptureError('lease_lost', `job ${job.id} is no longer held by ${job.locked_by}`);
   }
 }
@@ -93,23 +88,22 @@ export async function completeJob(q: Queryable, job: Job): Promise<void> {
 export async function failJob(db: Db, job: Job, error: unknown): Promise<'retry' | 'dead' | 'lost'> {
   const message = error instanceof Error ? error.message : String(error);
   const dead = job.attempts >= job.max_attempts;
-  const delayMs = Math.min(2 ** job.attempts * 500, 60_000);
-  const rows = await db.query(
-    `UPDATE jobs SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
-            run_at = now() + ($5 || ' milliseconds')::interval
-      WHERE id = $1 AND locked_by = $2 RETURNING id`,
-    [job.id, job.locked_by, dead ? 'dead' : 'pending', message.slice(0, 2000), String(delayMs)],
-  );
-  if (rows.length === 0) return 'lost';
+  // 1 s, 2 s, 4 s ... up to a minute, without jitter: a job's retry is not a crowd's.
+  const delayMs = backoffDelayMs(job.attempts, 1000, 60_000, () => 1);
+  const held = await JOBS.settle(db, [
+    {
+      key: job.id,
+      lease: job.locked_by,
+      status: dead ? 'dead' : 'pending',
+      error: message.slice(0, 2000),
+      delayMs,
+    },
+  ]);
+  if (held.size === 0) return 'lost';
   return dead ? 'dead' : 'retry';
 }
 
 /** Pushes the lease forward for long work (OCR); false when the job was lost meanwhile. */
-export async function extendLease(db: Db, job: Job, leaseMs: number): Promise<boolean> {
-  const rows = await db.query(
-    `UPDATE jobs SET locked_until = now() + ($3 || ' milliseconds')::interval
-      WHERE id = $1 AND locked_by = $2 RETURNING id`,
-    [job.id, job.locked_by, String(leaseMs)],
-  );
-  return rows.length > 0;
+export function extendLease(db: Db, job: Job, leaseMs: number): Promise<boolean> {
+  return JOBS.extend(db, { key: job.id, lease: job.locked_by }, leaseMs);
 }

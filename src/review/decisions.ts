@@ -16,6 +16,7 @@ import type { Finding } from '../domain/findings.ts';
 import { validateOrder } from '../validate/index.ts';
 import { recordConfirmed } from '../learn/store.ts';
 import { loadReviewOrder } from './queue.ts';
+import { confirmationChannels } from '../confirm/senders.ts';
 
 export interface Operator {
   id: number;
@@ -209,10 +210,7 @@ export async function approveOrder(
     ];
     await logEvents(tx, events);
     await enqueueDelivery(tx, [id], ctx.config.erp.adapter);
-    await enqueueConfirmations(tx, [id], {
-      email: ctx.config.confirm.smtpUrl !== null,
-      ordrsp: ctx.config.confirm.ediEnabled,
-    });
+    await enqueueConfirmations(tx, [id], confirmationChannels(ctx.config.confirm));
     return { ok: true, learned };
   });
   if (result.ok) wakeWorkers();
@@ -247,12 +245,7 @@ export async function rejectOrder(
       },
     ]);
     // The customer is told, with the operator's reason, on the path a confirmation would take.
-    await enqueueConfirmations(
-      tx,
-      [id],
-      { email: ctx.config.confirm.smtpUrl !== null, ordrsp: ctx.config.confirm.ediEnabled },
-      { reason },
-    );
+    await enqueueConfirmations(tx, [id], confirmationChannels(ctx.config.confirm), { reason });
     return { ok: true, learned: [] };
   });
 }

@@ -29,7 +29,7 @@ import { dayIn, startOfDay } from '../sla/calendar.ts';
 import { html } from '../web/html.ts';
 import { personDate } from './person-date.ts';
 import { listRejectedDocuments } from './queue.ts';
-import { layoutsView } from '../learn/admin-view.ts';
+import { layoutsView } from './learned-layouts-view.ts';
 import { PARTS } from '../learn/model.ts';
 import { listLayouts, switchOff } from '../learn/store.ts';
 

@@ -5,6 +5,7 @@ import { faultPoint } from '../faults.ts';
 import { type Logger, withLogFields } from '../log.ts';
 import { HealthState, type Monitored, type PartHealth } from '../monitor/status.ts';
 import { claimJobs, extendLease, failJob, type Job, releaseJobs } from '../queue/jobs.ts';
+import { PollLoop } from '../queue/poll-loop.ts';
 import { onWork } from '../queue/signal.ts';
 import { type PipelineOptions, processDocument } from '../pipeline/process.ts';
 import { finding } from '../domain/findings.ts';
@@ -30,10 +31,7 @@ export class DocumentWorker implements Monitored {
   private readonly inFlight = new Set<number>();
   /** A suspect job runs, and nothing beside it (see `claimJobs`). */
   private alone = false;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private unsubscribe: (() => void) | null = null;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly pipeline: PipelineOptions,
@@ -43,6 +41,17 @@ export class DocumentWorker implements Monitored {
   ) {
     this.id = id;
     this.queue = new PQueue({ concurrency: config.concurrency });
+    this.loop = new PollLoop({
+      round: () => this.round(),
+      pollMs: config.pollMs,
+      wakeOn: onWork,
+      log,
+      what: 'claiming jobs',
+      onRound: (err) => {
+        if (err) this.state.set('failing', `cannot claim jobs: ${(err as Error)?.message ?? String(err)}`);
+        else if (this.state.get().state === 'failing') this.state.set('running');
+      },
+    });
   }
 
   get name(): string {
@@ -54,19 +63,14 @@ export class DocumentWorker implements Monitored {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.loop.started) return;
     this.state.set('running');
-    this.unsubscribe = onWork(() => this.wake?.());
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops claiming, then waits for the jobs in hand to finish. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.unsubscribe?.();
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     await this.queue.onIdle();
     this.state.set('stopped');
   }
@@ -82,30 +86,14 @@ export class DocumentWorker implements Monitored {
     }
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let claimed = 0;
-      try {
-        claimed = await this.claimAndRun();
-        if (this.state.get().state === 'failing') this.state.set('running');
-      } catch (err) {
-        this.state.set('failing', `cannot claim jobs: ${(err as Error)?.message ?? String(err)}`);
-        this.log.error('claiming jobs failed', { err, worker: this.id });
-      }
-      if (claimed > 0) {
-        await this.queue.onSizeLessThan(1);
-        if (this.queue.pending >= this.config.concurrency) await waitForFreeSlot(this.queue);
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.config.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+  /** One claim; when it took jobs, returns once a slot is free for the next claim. */
+  private async round(): Promise<number> {
+    const claimed = await this.claimAndRun();
+    if (claimed > 0) {
+      await this.queue.onSizeLessThan(1);
+      if (this.queue.pending >= this.config.concurrency) await waitForFreeSlot(this.queue);
     }
+    return claimed;
   }
 
   private async claimAndRun(): Promise<number> {

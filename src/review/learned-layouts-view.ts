@@ -4,9 +4,9 @@
  * turn the whole layout or any part of it off.
  */
 import { html, type SafeHtml } from '../web/html.ts';
-import type { Page } from '../review/views.ts';
-import { describePart, PARTS } from './model.ts';
-import type { LearnedLayoutRow } from './store.ts';
+import type { Page } from './views.ts';
+import { describePart, PARTS } from '../learn/model.ts';
+import type { LearnedLayoutRow } from '../learn/store.ts';
 
 const TEXTS = {
   en: {
