@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db, Queryable } from '../db/db.ts';
-import { emptyTestDatabase } from '../testing/db.ts';
+import { emptyTestDatabase, testEngine } from '../testing/db.ts';
 import { interchange, type GenMessage } from '../testing/edifact-gen.ts';
 import { DEMO_MASTER_DATA, createTestPipeline, type TestPipeline } from '../testing/pipeline.ts';
 import { importMasterData } from '../masterdata/import.ts';
@@ -137,7 +137,10 @@ describe('the master-data label (migration 019)', () => {
 
   const writes: Array<[string, (q: Queryable) => Promise<unknown>]> = [
     ['customers', (q) => q.query(`UPDATE customers SET sla_hours = 8 WHERE id = 'C042'`)],
-    ['products', (q) => q.query(`UPDATE products SET description = 'x' WHERE sku = 'NONE'`)],
+    [
+      'products',
+      (q) => q.query(`UPDATE products SET description = 'Arandela M8 ancha' WHERE sku = 'ARA-M8'`),
+    ],
     [
       'prices',
       (q) => q.query(`INSERT INTO prices (customer_id, sku, unit_price) VALUES ('C042', 'TOR-M8-50', 1)`),
@@ -159,6 +162,29 @@ describe('the master-data label (migration 019)', () => {
       expect(after).not.toBe(before);
     });
   }
+
+  it.skipIf(testEngine !== 'postgres')(
+    'lets two writers of master data commit without waiting for each other',
+    async () => {
+      const before = await readMasterDataVersion(db);
+      await db.transaction(async (first) => {
+        await first.query(`UPDATE customers SET sla_hours = 6 WHERE id = 'C042'`);
+        // A second writer (a reviewer's approval teaching a cross-reference) while the first is open.
+        const second = db.transaction((tx) =>
+          tx.query(
+            `INSERT INTO cross_refs (customer_id, customer_ref, sku) VALUES ('C042', 'W-2', 'TUE-M8')`,
+          ),
+        );
+        const outcome = await Promise.race([
+          second.then(() => 'committed'),
+          new Promise((r) => setTimeout(() => r('waiting'), 3000)),
+        ]);
+        expect(outcome).toBe('committed');
+      });
+      const labels = new Set([before, await readMasterDataVersion(db)]);
+      expect(labels.size).toBe(2);
+    },
+  );
 
   it('takes a new value, never an old one, when the database is emptied and loaded again', async () => {
     const seen = new Set([await readMasterDataVersion(db)]);
