@@ -1,5 +1,6 @@
 import { invertBars } from './inverse.ts';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
+import { loadSharp } from './sharp.ts';
 import { despeckle, despeckleOptionsFor } from './despeckle.ts';
 import { type Resolution, tiffResolution } from './tiff-ifd.ts';
 
@@ -43,6 +44,7 @@ export function describeError(err: unknown): string {
  * bomb is rejected before it can take the memory.
  */
 export async function probeImage(bytes: Buffer, maxPixels: number, maxPages: number): Promise<Probe> {
+  const sharp = await loadSharp();
   if (bytes.length === 0) return { ok: false, reason: 'The file is empty.' };
   try {
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -113,6 +115,7 @@ export function targetSize(
  * fax speckle, binarised.
  */
 export async function decodePage(bytes: Buffer, page: number, maxPixels: number): Promise<CleanImage> {
+  const sharp = await loadSharp();
   const input = () => sharp(bytes, { page, limitInputPixels: maxPixels });
   const meta = await input().metadata();
   const w = meta.autoOrient?.width ?? meta.width ?? 0;
@@ -132,12 +135,14 @@ function estimatedDpi(width: number): number {
 
 /** Cleans a page rendered from a scanned PDF (already at OCR resolution) the same way. */
 export async function cleanRendered(png: Buffer, maxPixels: number): Promise<CleanImage> {
+  const sharp = await loadSharp();
   const meta = await sharp(png, { limitInputPixels: maxPixels }).metadata();
   const size = targetSize(meta.width ?? 1, meta.height ?? 1, null, maxPixels);
   return clean(sharp(png, { limitInputPixels: maxPixels }), size, estimatedDpi(size.width));
 }
 
 async function clean(img: Sharp, size: { width: number; height: number }, dpi: number): Promise<CleanImage> {
+  const sharp = await loadSharp();
   const { data, info } = await img
     .flatten({ background: '#ffffff' })
     .greyscale()

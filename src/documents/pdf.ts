@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/display/api.js';
 import type { Page, Word } from '../domain/page.ts';
 import { faultPoint } from '../faults.ts';
@@ -32,6 +31,13 @@ export type PdfResult =
 const require = createRequire(import.meta.url);
 const pdfjsRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
 
+let pdfjsModule: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | null = null;
+/** pdfjs, loaded with the first PDF: runs that read none (EDIFACT, web orders) never pay its start-up. */
+export function loadPdfjs(): Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> {
+  pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsModule;
+}
+
 interface CanvasAndContext {
   canvas: { toBuffer(mime: 'image/png'): Buffer };
   context: unknown;
@@ -43,6 +49,7 @@ interface CanvasFactory {
 
 async function open(bytes: Buffer): Promise<PDFDocumentProxy | string> {
   try {
+    const pdfjs = await loadPdfjs();
     const task = pdfjs.getDocument({
       // pdfjs takes ownership of the array it is given: hand it a copy.
       data: new Uint8Array(bytes),

@@ -1,7 +1,7 @@
 /** Per-customer templates (`templates/*.yaml`): schema-checked at load, matched by evidence, applied over the generic reading. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { readYaml } from '../yaml.ts';
 import type { Page } from '../domain/page.ts';
 import { type DateOrder, dateOrderOf } from './dates.ts';
@@ -139,10 +139,16 @@ const SCHEMA = {
   },
 };
 
-const validate = new Ajv({ allErrors: true }).compile<TemplateFile>(SCHEMA);
+let compiled: ValidateFunction<TemplateFile> | null = null;
+/** Compiled with the first template read, not at start-up (a run that reads no templates never needs it). */
+function validator(): ValidateFunction<TemplateFile> {
+  compiled ??= new Ajv({ allErrors: true }).compile<TemplateFile>(SCHEMA);
+  return compiled;
+}
 
 /** Checks one parsed template; errors name the file and the field. */
 export function toTemplate(data: unknown, file: string): { template: Template | null; errors: string[] } {
+  const validate = validator();
   if (!validate(data)) {
     const errors = (validate.errors ?? []).map((e) => {
       const where = e.instancePath === '' ? '(top level)' : e.instancePath.slice(1).replaceAll('/', '.');

@@ -11,16 +11,17 @@ import type { Logger } from '../log.ts';
 import { ordersOut, secondsSince, type Stage, stageSeconds } from '../metrics.ts';
 import { completeJob, type Job } from '../queue/jobs.ts';
 import { documentFinished, wakeWorkers } from '../queue/signal.ts';
-import { getBlob } from '../store/blobs.ts';
-import { type DocumentRow, getDocument } from '../store/documents.ts';
-import { logEvent, logEvents } from '../store/events.ts';
+import type { DocumentRow } from '../store/documents.ts';
+import { logEvents } from '../store/events.ts';
 import { insertFindings, insertOrders, type NewOrder } from '../store/orders.ts';
 import { insertPages } from '../store/pages.ts';
 import { MasterDataCache, validateOrder } from '../validate/index.ts';
+import { type CustomerFlags, type MasterDataGeneration, sharedMasterData } from '../validate/shared-cache.ts';
 import { addBusinessHours, type BusinessCalendar, parseCalendar } from '../sla/calendar.ts';
 import { decide } from './decide.ts';
 import { DEFAULT_IDENTITY, senderIdentity } from './identity.ts';
 import { priorityOf } from './priority.ts';
+import { readDocumentInput } from './document-input.ts';
 import { chooseFormat, type DocumentFormat, extractDocument } from '../formats/registry.ts';
 import type { DocumentReader } from '../worker/reader-pool.ts';
 
@@ -59,9 +60,10 @@ const ACTOR = 'system:pipeline';
  */
 export async function processDocument(opts: PipelineOptions, job: Job): Promise<void> {
   const { db } = opts;
-  const doc = job.document_id === null ? null : await getDocument(db, job.document_id);
-  if (!doc)
+  const input = job.document_id === null ? null : await readDocumentInput(db, job.document_id);
+  if (!input)
     throw new OrderCaptureError('document_missing', `job ${job.id}: document ${job.document_id} not found`);
+  const { doc, bytes } = input;
   if (doc.status === 'processed' || doc.status === 'rejected') {
     await db.transaction((tx) => completeJob(tx, job));
     return;
@@ -74,21 +76,22 @@ export async function processDocument(opts: PipelineOptions, job: Job): Promise<
     { stage: 'queue', channel: doc.channel },
     secondsSince(doc.created_at.getTime(), started),
   );
-  const bytes = await getBlob(db, doc.sha256);
   if (!bytes) throw new OrderCaptureError('document_missing', `document ${doc.id}: stored bytes missing`);
   faultPoint('pipeline.after-read');
   timer.lap('read');
 
-  const input = { bytes, filename: doc.filename, contentType: doc.content_type, sender: doc.sender };
+  const read = { bytes, filename: doc.filename, contentType: doc.content_type, sender: doc.sender };
   // Formats whose reading a sender can make expensive go to the reader threads, if there are any.
-  const chosen = chooseFormat(input, opts.formats);
+  const chosen = chooseFormat(read, opts.formats);
   const { format, outcome } =
     opts.reader && chosen && opts.reader.reads(chosen.id)
-      ? await opts.reader.read(input)
-      : await extractDocument(input, opts.formats);
+      ? await opts.reader.read(read)
+      : await extractDocument(read, opts.formats);
   faultPoint('pipeline.after-extract');
   timer.lap('extract');
-  const orders = await validateAll(db, opts, doc, outcome);
+  // Master data as of the label read with the document, kept between documents while it holds.
+  const masterData = sharedMasterData(db).at(input.masterDataVersion);
+  const orders = await validateAll(db, opts, doc, outcome, masterData);
   faultPoint('pipeline.after-validate');
   timer.lap('validate');
   await db.transaction(async (tx) => {
@@ -129,12 +132,14 @@ async function validateAll(
   opts: PipelineOptions,
   doc: DocumentRow,
   outcome: ExtractOutcome,
+  masterData: MasterDataGeneration,
 ): Promise<NewOrder[]> {
   if (outcome.kind === 'rejected') return [];
   const earlier: Array<{ customerId: string | null; poNumber: string | null }> = [];
   const cache = new MasterDataCache(
     doc.id,
     outcome.orders.filter((o) => !o.rejected).map((o) => o.order),
+    masterData,
   );
   const result: NewOrder[] = [];
   const identity = senderIdentity(
@@ -182,40 +187,28 @@ async function validateAll(
       }),
     });
   }
-  return withDeadlines(db, doc, await withCustomerPriority(db, result), opts.sla ?? DEFAULT_SLA);
+  const ids = [...new Set(result.map((o) => o.order.customer.id).filter((id): id is string => id !== null))];
+  const flags = ids.length ? await masterData.customerFlags(db, ids) : new Map<string, CustomerFlags>();
+  return withDeadlines(doc, withCustomerPriority(result, flags), flags, opts.sla ?? DEFAULT_SLA);
 }
 
 /** Each order's SLA deadline: arrival plus its customer's sla_hours (or the default), in business hours. */
-async function withDeadlines(
-  db: Db,
+function withDeadlines(
   doc: DocumentRow,
   orders: NewOrder[],
+  flags: Map<string, CustomerFlags>,
   sla: { defaultHours: number; calendar: BusinessCalendar },
-): Promise<NewOrder[]> {
-  const ids = [...new Set(orders.map((o) => o.order.customer.id).filter((id): id is string => id !== null))];
-  const rows = ids.length
-    ? await db.query<{ id: string; sla_hours: number | null }>(
-        `SELECT id, sla_hours::float8 AS sla_hours FROM customers WHERE id = ANY($1)`,
-        [ids],
-      )
-    : [];
-  const hours = new Map(rows.map((r) => [r.id, r.sla_hours]));
+): NewOrder[] {
   return orders.map((o) => {
-    const h = (o.order.customer.id ? hours.get(o.order.customer.id) : null) ?? sla.defaultHours;
+    const h = (o.order.customer.id ? flags.get(o.order.customer.id)?.slaHours : null) ?? sla.defaultHours;
     return { ...o, dueAt: addBusinessHours(doc.received_at, h, sla.calendar) };
   });
 }
 
 /** Orders of customers marked `priority` in master data are priority orders, whatever they say. */
-async function withCustomerPriority(db: Db, orders: NewOrder[]): Promise<NewOrder[]> {
-  const ids = [...new Set(orders.map((o) => o.order.customer.id).filter((id): id is string => id !== null))];
-  if (ids.length === 0 || orders.every((o) => o.priority)) return orders;
-  const rows = await db.query<{ id: string }>(`SELECT id FROM customers WHERE id = ANY($1) AND priority`, [
-    ids,
-  ]);
-  const flagged = new Set(rows.map((r) => r.id));
+function withCustomerPriority(orders: NewOrder[], flags: Map<string, CustomerFlags>): NewOrder[] {
   return orders.map((o) =>
-    !o.priority && o.order.customer.id && flagged.has(o.order.customer.id)
+    !o.priority && o.order.customer.id && flags.get(o.order.customer.id)?.priority
       ? { ...o, priority: 'a priority customer' }
       : o,
   );
@@ -239,17 +232,17 @@ async function storeResult(
   );
   if (outcome.kind === 'rejected') await insertFindings(tx, doc.id, null, outcome.findings);
   if (outcome.pages && outcome.pages.length > 0) await insertPages(tx, doc.id, outcome.pages);
-  await logEvent(tx, {
-    actor: ACTOR,
-    kind: rejected ? 'document.rejected' : 'document.processed',
-    documentId: doc.id,
-    detail: { format, orders: orders.length, reason, worker },
-  });
   const checked = await recheckDuplicates(tx, doc.id, orders);
   const ids = await insertOrders(tx, checked);
-  await logEvents(
-    tx,
-    checked.map((o, i) => ({
+  // The document's event first, then its orders', in one statement.
+  await logEvents(tx, [
+    {
+      actor: ACTOR,
+      kind: rejected ? 'document.rejected' : 'document.processed',
+      documentId: doc.id,
+      detail: { format, orders: orders.length, reason, worker },
+    },
+    ...checked.map((o, i) => ({
       actor: ACTOR,
       kind: `order.${o.status}`,
       documentId: doc.id,
@@ -257,7 +250,7 @@ async function storeResult(
       newValue: o.order,
       detail: { confidence: o.confidence, findings: o.findings.map((f) => f.code) },
     })),
-  );
+  ]);
   const accepted = ids.filter((_, i) => checked[i]!.status === 'accepted');
   if (opts.deliverTo) await enqueueDelivery(tx, accepted, opts.deliverTo);
   if (opts.confirm) await enqueueConfirmations(tx, accepted, opts.confirm);

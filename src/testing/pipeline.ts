@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Config, loadConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { createErpAdapter } from '../erp/adapters.ts';
@@ -11,9 +10,11 @@ import { importMasterData } from '../masterdata/import.ts';
 import type { DocumentFormat } from '../formats/registry.ts';
 import type { PipelineOptions } from '../pipeline/process.ts';
 import { DocumentWorker } from '../worker/document-worker.ts';
+import { projectPath } from '../project-root.ts';
 import { createTestDatabase } from './db.ts';
 
-export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+// From the project folder, so a compiled bench (dist/scripts) finds the same fixtures as the sources.
+export const FIXTURES = projectPath('fixtures');
 export const DEMO_MASTER_DATA = join(FIXTURES, 'masterdata');
 
 /** A whole pipeline on a fresh test database: worker, ERP deliverer, file adapter in a temp dir. */

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/db.ts';
 import type { CustomerKeys } from './customer.ts';
 import { catalogKeys } from './lines.ts';
 import { type CatalogKeys, findCustomers, loadCatalog, loadOpenAmount, loadPoFacts } from './repository.ts';
+import type { MasterDataGeneration } from './shared-cache.ts';
 import type { CatalogFacts, CustomerFacts, OrderFacts } from './types.ts';
 import type { OrderLine } from '../domain/order.ts';
 
@@ -9,7 +10,8 @@ import type { OrderLine } from '../domain/order.ts';
  * Master data looked up once per document instead of once per order. An EDIFACT interchange
  * often holds dozens of orders from one buyer naming overlapping articles: the customer is found
  * once, and the catalog facts for every article of the whole document are loaded once per
- * customer. Lives for one document only, so it never serves stale master data.
+ * customer. Lives for one document only; what it asks of master data goes through `shared`, the
+ * generation of master data the document started under (src/validate/shared-cache.ts), when given.
  */
 export class MasterDataCache {
   private readonly customers = new Map<string, Promise<CustomerFacts[]>>();
@@ -25,6 +27,7 @@ export class MasterDataCache {
   constructor(
     private readonly documentId: number,
     orders: Array<{ poNumber: string | null; lines: OrderLine[] }>,
+    private readonly shared?: MasterDataGeneration,
   ) {
     this.documentKeys = catalogKeys(orders.flatMap((o) => o.lines));
     this.poNumbers = [...new Set(orders.map((o) => o.poNumber?.trim()).filter((p): p is string => !!p))];
@@ -58,7 +61,7 @@ export class MasterDataCache {
     const key = JSON.stringify(keys);
     let hit = this.customers.get(key);
     if (!hit) {
-      hit = findCustomers(q, keys);
+      hit = this.shared ? this.shared.findCustomers(q, keys) : findCustomers(q, keys);
       this.customers.set(key, hit);
     }
     return hit;
@@ -68,7 +71,8 @@ export class MasterDataCache {
     const key = customerId ?? '';
     let hit = this.catalogs.get(key);
     if (!hit) {
-      hit = loadCatalog(q, customerId, union(this.documentKeys, keys));
+      const all = union(this.documentKeys, keys);
+      hit = this.shared ? this.shared.loadCatalog(q, customerId, all) : loadCatalog(q, customerId, all);
       this.catalogs.set(key, hit);
     }
     return hit;

@@ -3,12 +3,18 @@
  * images; inside forwarded messages too) and the typed body with replies and signature cut off.
  * mailparser does the MIME work (charsets, quoted-printable, base64, HTML to text).
  */
-import { simpleParser } from 'mailparser';
-import sharp from 'sharp';
+import { loadSharp } from '../../documents/sharp.ts';
 import { type DocumentKind, sniffDocumentKind } from '../../documents/index.ts';
 import { storableText } from '../../domain/text.ts';
 import { structuredFormatOf } from '../structured.ts';
 import { type TnefAttachment, tnefAttachments } from './tnef.ts';
+
+let mailparser: Promise<typeof import('mailparser')> | null = null;
+/** mailparser, loaded with the first message: runs that read no mail never pay its start-up. */
+function loadMailparser(): Promise<typeof import('mailparser')> {
+  mailparser ??= import('mailparser');
+  return mailparser;
+}
 
 /** A document carried by the message. */
 export interface MailDocument {
@@ -131,6 +137,7 @@ async function isPicture(bytes: Buffer): Promise<string | null> {
   if (bytes.length < MIN_PAGE_BYTES) return `an image of ${bytes.length} bytes (a logo or signature picture)`;
   try {
     // Headers only: a pixel bomb is measured here and refused by the document reader with its size.
+    const sharp = await loadSharp();
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     const side = Math.min(meta.width ?? 0, meta.height ?? 0);
     if (side < MIN_PAGE_PIXELS)
@@ -164,6 +171,7 @@ async function fromTnef(bytes: Buffer, name: string, into: ParsedMessage): Promi
 }
 
 async function collect(bytes: Buffer, depth: number, into: ParsedMessage, top: boolean): Promise<void> {
+  const { simpleParser } = await loadMailparser();
   const mail = await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true });
   if (top) {
     into.from = mail.from?.value[0]?.address?.toLowerCase() ?? null;

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import type { Address, CanonicalOrder, CustomerRef, OrderLine } from '../../domain/order.ts';
 
@@ -96,14 +96,21 @@ export const orderInputSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true, strict: true });
-(formatsPlugin as unknown as (a: Ajv, f: string[]) => void)(ajv, ['date']);
-// `message` is our own annotation: the plain-words text shown when a field breaks its rule.
-ajv.addVocabulary(['message']);
-const validate = ajv.compile<unknown>(orderInputSchema);
+let compiled: ValidateFunction<unknown> | null = null;
+/** Compiled on first use, not at start-up: a run that reads no order JSON (`extract` of an EDIFACT file) never needs it. */
+function validator(): ValidateFunction<unknown> {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true, strict: true });
+  (formatsPlugin as unknown as (a: Ajv, f: string[]) => void)(ajv, ['date']);
+  // `message` is our own annotation: the plain-words text shown when a field breaks its rule.
+  ajv.addVocabulary(['message']);
+  compiled = ajv.compile<unknown>(orderInputSchema);
+  return compiled;
+}
 
 /** Validates an order input and returns it as a complete canonical order (absent fields null). */
 export function validateOrderInput(value: unknown): OrderInputResult {
+  const validate = validator();
   if (validate(value)) {
     const errors = repeatedLineNumbers(value as Input);
     return errors.length > 0 ? { ok: false, errors } : { ok: true, order: toCanonicalOrder(value as Input) };

@@ -6,7 +6,7 @@
  * (after the customer's format, when the template gives one) raise the field's confidence; two
  * that disagree lower it, and the finding shows both.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../../documents/sharp.ts';
 import { LOW_CONFIDENCE } from '../../domain/confidence.ts';
 import type { ExtractedOrder, ExtractOutcome } from '../../domain/extraction.ts';
 import type { Page } from '../../domain/page.ts';
@@ -46,6 +46,7 @@ async function cropOf(page: Page, box: { x: number; y: number; w: number; h: num
   const top = Math.max(0, Math.floor(box.y - pad));
   const width = Math.min(page.width - left, Math.ceil(box.w + 2 * pad));
   const height = Math.min(page.height - top, Math.ceil(box.h + 2 * pad));
+  const sharp = await loadSharp();
   return sharp(page.image!)
     .extract({ left, top, width, height })
     .resize(Math.round(width * ENLARGE), Math.round(height * ENLARGE), { kernel: 'cubic' })

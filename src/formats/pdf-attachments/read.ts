@@ -5,7 +5,8 @@
  * the files listed only under `/AF` (PDF 2.0, PDF/A-3) by associated.ts,
  * and the first one a structured reader recognises is the order. Nothing is rendered here.
  */
-import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type * as Pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { loadPdfjs } from '../../documents/pdf.ts';
 import { associatedFiles } from './associated.ts';
 
 export interface PdfAttachment {
@@ -35,7 +36,8 @@ async function nameTreeAttachments(bytes: Buffer): Promise<PdfAttachment[]> {
   // nor an object stream is present.
   const text = bytes.toString('latin1');
   if (!/\/EmbeddedFile|\/AF\b|\/ObjStm/.test(text)) return [];
-  let doc: Awaited<ReturnType<typeof pdfjs.getDocument>['promise']> | null = null;
+  let doc: Awaited<ReturnType<typeof Pdfjs.getDocument>['promise']> | null = null;
+  const pdfjs = await loadPdfjs();
   try {
     doc = await pdfjs.getDocument({
       data: new Uint8Array(bytes),

@@ -1,5 +1,4 @@
 /** CSV and XLSX order sheets: bytes in, ExtractOutcome out. */
-import readXlsxFile from 'read-excel-file/node';
 import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { finding } from '../../domain/findings.ts';
 import { csvGrid } from './csv.ts';
@@ -74,6 +73,8 @@ export async function readXlsx(bytes: Buffer): Promise<ExtractOutcome> {
     return { kind: 'rejected', findings: [finding('unreadable_document', 'error', null, why)] };
   }
   try {
+    // Loaded with the first workbook: runs that read none never pay its start-up.
+    const { default: readXlsxFile } = await import('read-excel-file/node');
     const sheets = await readXlsxFile(bytes);
     return outcome(
       sheets.slice(0, MAX_SHEETS).map((s) => ({ name: s.sheet, rows: s.data as unknown as Cell[][] })),
