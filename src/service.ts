@@ -8,7 +8,6 @@ import { OutboxDeliverer } from './erp/deliverer.ts';
 import { buildServer } from './app.ts';
 import type { Logger } from './log.ts';
 import { ConfirmationSender } from './confirm/sender.ts';
-import { mailSourceRef, SmtpListener } from '../connectors/smtp/index.ts';
 import { allFormats } from './formats/registry.ts';
 import { templatesFrom } from './pipeline/templates-source.ts';
 import { withAs2Certificates } from './formats/structured.ts';

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { FINDING_CODES } from '../domain/findings.ts';
@@ -13,8 +10,6 @@ import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { DEMO_MASTER_DATA, FIXTURES } from '../testing/pipeline.ts';
 import { type ExtractLine, extractFiles } from './extract.ts';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../bin/order-capture.js', import.meta.url));
 const FINDINGS = join(FIXTURES, 'findings');
 
 interface Expected {
@@ -57,79 +52,6 @@ describe('extract: every finding code from an input file', async () => {
       for (const f of line.findings) expect(f.message.length).toBeGreaterThan(10);
     });
   }
-});
-
-describe('order-capture extract (the program)', () => {
-  it('prints one NDJSON line per order, a line for every file, and exits 0', async () => {
-    const files = [
-      join(FINDINGS, 'price_mismatch.edi'),
-      join(FINDINGS, 'unreadable_document.bin'),
-      join(FINDINGS, 'price_mismatch.edi'),
-      join(FIXTURES, 'findings', 'not_an_order.edi'),
-    ];
-    const { stdout } = await run(process.execPath, [
-      BIN,
-      'extract',
-      '--data',
-      DEMO_MASTER_DATA,
-      '--json',
-      ...files,
-    ]);
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.source, l.status])).toEqual([
-      [files[0], 'review'],
-      [files[1], 'rejected'],
-      [files[2], 'review'],
-      [files[3], 'rejected'],
-    ]);
-    for (const l of lines) {
-      expect(Object.keys(l)).toEqual(['source', 'channel', 'status', 'confidence', 'order', 'findings']);
-      expect(['email', 'fax', 'edi', 'web', 'scan']).toContain(l.channel);
-    }
-    // The same order given twice: the second is a duplicate.
-    expect(lines[0].findings.map((f: { code: string }) => f.code)).not.toContain('duplicate_order');
-    expect(lines[2].findings.map((f: { code: string }) => f.code)).toContain('duplicate_order');
-    expect(Object.keys(lines[0].order)).toEqual([
-      'customer',
-      'poNumber',
-      'orderDate',
-      'deliveryDate',
-      'currency',
-      'shipTo',
-      'lines',
-      'total',
-      'notes',
-    ]);
-  }, 120_000);
-
-  it('answers a usage error with exit status 2', async () => {
-    // A file that is not there is a mistake in the command: said at once, nothing processed.
-    await expect(
-      run(process.execPath, [
-        BIN,
-        'extract',
-        '--data',
-        DEMO_MASTER_DATA,
-        join(FINDINGS, 'price_mismatch.edi'),
-        '/nonexistent/order.edi',
-      ]),
-    ).rejects.toMatchObject({
-      code: 2,
-      stdout: '',
-      stderr: expect.stringContaining('no such file: /nonexistent/order.edi'),
-    });
-    await expect(run(process.execPath, [BIN, 'extract'])).rejects.toMatchObject({ code: 2 });
-    await expect(run(process.execPath, [BIN, 'frobnicate'])).rejects.toMatchObject({ code: 2 });
-    await expect(
-      run(process.execPath, [BIN, 'extract', '--data', '/nonexistent', join(FINDINGS, 'missing_field.edi')]),
-    ).rejects.toMatchObject({
-      code: 2,
-      stderr: 'order-capture: cannot read the master-data folder /nonexistent\n',
-    });
-  }, 120_000);
 });
 
 const HUGE = join(FIXTURES, '..', '..', 'shared', 'corpus', 'pydifact', 'huge_file2.edi');

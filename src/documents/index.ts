@@ -19,6 +19,12 @@ export interface ReadOptions {
   maxDocumentPages?: number;
   /** Tesseract languages, e.g. 'spa' or 'spa+eng'; default: the engine's (two languages cost twice the time). */
   languages?: string;
+  /**
+   * The pages are kept for people only (the order comes from a file embedded in the PDF): a PDF
+   * page without a usable text layer is rendered at review size and stored as it is, never
+   * rendered at 300 dpi, cleaned or OCR'd (its words would decide nothing).
+   */
+  forPeopleOnly?: boolean;
 }
 
 /** The limits of ReadOptions, as the configuration gives them (`config.documents`). */

@@ -22,6 +22,8 @@ export interface PdfReadOptions {
   /** A PDF with more pages than this is not read at all. */
   maxDocumentPages: number;
   languages: string | undefined;
+  /** Pages kept for people only: a page without a usable text layer is not prepared for OCR. */
+  forPeopleOnly?: boolean;
 }
 
 export type PdfResult =
@@ -137,6 +139,20 @@ async function textLayerPage(
   };
 }
 
+/**
+ * A page without a usable text layer that nobody reads by machine: its picture at review size
+ * (what a text-layer page gets), no words. Rendering at 300 dpi and cleaning it for OCR took
+ * seconds a page for nothing.
+ */
+async function imageOnlyPage(
+  doc: PDFDocumentProxy,
+  page: PDFPageProxy,
+  number: number,
+  scale: number,
+): Promise<Page> {
+  return { ...(await textLayerPage(doc, page, number, [], scale)), source: 'ocr', confidence: 0 };
+}
+
 async function scannedPage(
   doc: PDFDocumentProxy,
   page: PDFPageProxy,
@@ -185,11 +201,9 @@ export async function readPdf(bytes: Buffer, opts: PdfReadOptions): Promise<PdfR
       try {
         const scale = fitScale(page, TEXT_LAYER_SCALE, Math.min(opts.maxPixels, REVIEW_MAX_PIXELS));
         const words = await textLayerWords(page, scale);
-        pages.push(
-          isUnusableTextLayer(words)
-            ? await scannedPage(doc, page, n, opts)
-            : await textLayerPage(doc, page, n, words, scale),
-        );
+        if (!isUnusableTextLayer(words)) pages.push(await textLayerPage(doc, page, n, words, scale));
+        else if (opts.forPeopleOnly) pages.push(await imageOnlyPage(doc, page, n, scale));
+        else pages.push(await scannedPage(doc, page, n, opts));
       } finally {
         page.cleanup();
       }

@@ -37,3 +37,14 @@ export async function writeDocument(
   if (withOrder) await writeFile(`${path}.order.json`, `${JSON.stringify(doc.order, null, 2)}\n`);
   return path;
 }
+
+/** No PO number, or one only proposed for review (found by its shape, under no label). */
+export function unlabelledPo(l: {
+  order?: { poNumber: string | null } | null;
+  findings: Array<{ code: string; field?: string | null; severity?: string }>;
+}): boolean {
+  if (!l.order?.poNumber) return true;
+  return l.findings.some(
+    (f) => f.code === 'low_confidence' && f.field === 'poNumber' && f.severity !== 'info',
+  );
+}

@@ -13,7 +13,7 @@ import { pdfAttachments } from './read.ts';
 
 /**
  * The pages of a PDF whose order is an embedded file are kept for people only: a scanned page is
- * rendered and stored, never OCR'd (its words would decide nothing).
+ * rendered at review size and stored, never OCR'd (its words would decide nothing).
  */
 const NO_OCR: OcrEngine = {
   recognize: async () => ({ words: [], confidence: 0 }),
@@ -38,7 +38,7 @@ export function withEmbeddedOrders(paper: DocumentFormat, limits: ReadLimits = {
     extract: async (input) => {
       const outcome = await embeddedOutcome(input.bytes);
       if (!outcome) return paper.extract(input);
-      const read = await readDocument(input.bytes, 'pdf', { ...limits, ocr: NO_OCR });
+      const read = await readDocument(input.bytes, 'pdf', { ...limits, ocr: NO_OCR, forPeopleOnly: true });
       return { ...outcome, pages: read.kind === 'pages' ? read.pages : [] };
     },
   };
