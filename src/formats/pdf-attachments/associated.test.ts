@@ -47,4 +47,12 @@ describe('PDF associated files listed only under /AF', () => {
       associatedFiles(Buffer.from('%PDF-1.7\n/Root 1 0 R /AF [2 0 R]\n1 0 obj << /AF [ 1 0 R ] >>')),
     ).toEqual([]);
   });
+
+  it('a file name in UTF-16 with a byte missing does not throw (found by the fuzzer)', async () => {
+    const pdf = (await afOnlyPdf(xml, 'order-x.xml', 'Pedido', { objectStreams: false })).toString('latin1');
+    // Every string of the file specification written as UTF-16 with an odd byte count.
+    const odd = pdf.replace(/\/UF <FEFF[0-9A-F]*>/g, '/UF <FEFF0041004200>');
+    expect(odd).not.toBe(pdf);
+    expect(() => associatedFiles(Buffer.from(odd, 'latin1'))).not.toThrow();
+  });
 });

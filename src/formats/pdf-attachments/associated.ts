@@ -272,7 +272,11 @@ const name = (v: Value | undefined): string | null => (v instanceof Name ? v.v :
 function text(v: Value | undefined): string | null {
   if (!(v instanceof Str)) return null;
   const b = v.bytes;
-  if (b[0] === 0xfe && b[1] === 0xff) return Buffer.from(b.subarray(2)).swap16().toString('utf16le');
+  if (b[0] === 0xfe && b[1] === 0xff) {
+    // A damaged string may hold an odd number of bytes: the last half character is dropped.
+    const even = b.subarray(2, 2 + ((b.length - 2) & ~1));
+    return Buffer.from(even).swap16().toString('utf16le');
+  }
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return b.subarray(3).toString('utf8');
   return b.toString('latin1');
 }
