@@ -207,8 +207,8 @@ const MEASURED = /^(kg|g|t|m|mm|cm|km|m2|m²|m3|m³|l|lt|ml|cl|mts?|metros?|mete
 
 /**
  * Quantities are printed alike down a column: where `1.000` or `1,200` (one separator, then three
- * digits) stands among quantities that never use that separator with other than three digits
- * after it, it groups thousands, whatever the document's prices said about its number format
+ * digits) stands among bare whole quantities ("50") and none uses that separator with other
+ * than three digits after it, it groups thousands, whatever the document's prices said about its number format
  * ("DIN 933 8.8" in a description must not make "1.000" one piece). Counted units only.
  * Corrects `lines` in place.
  */
@@ -221,6 +221,9 @@ export function groupedQuantities(lines: LineReading[]): void {
     const grouped = new RegExp(`^[1-9]\\d{0,2}\\${sep}\\d{3}$`);
     const decimal = new RegExp(`\\${sep}(\\d{1,2}|\\d{4,})$`);
     if (tokens.some((t) => t !== null && decimal.test(t))) continue;
+    // Beside a quantity printed bare ("50"): an SAP-style column printing every quantity with
+    // three decimals ("10.000", "24.000") says nothing, and is read as the document's format says.
+    if (!tokens.some((t) => t !== null && /^\d+$/.test(t))) continue;
     lines.forEach((l, i) => {
       const t = tokens[i];
       // A line whose price and amount agree with the quantity as read has settled it already.

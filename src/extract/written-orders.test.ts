@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractedOrder } from '../domain/extraction.ts';
 import type { Page } from '../domain/page.ts';
+import { emptyLine } from '../domain/order.ts';
 import { extractOrders } from './index.ts';
+import { reading } from './meta.ts';
+import { groupedQuantities, type LineReading } from './rows.ts';
 import { at, page } from './testing.ts';
 
 function only(pages: Page[]): ExtractedOrder {
@@ -141,6 +144,21 @@ describe('tables', () => {
       ]),
     ]);
     expect(x.order.lines.map((l) => l.quantity)).toEqual([1000, 50]);
+  });
+
+  it('leaves a column that prints every quantity with three decimals ("10.000 PC") as its format read it', () => {
+    const read = (text: string, value: number): LineReading => {
+      const line = emptyLine(1);
+      line.quantity = value;
+      const word = { text, x: 0, y: 0, w: 60, h: 20, confidence: 1 };
+      return { line, readings: { quantity: reading(value, [word], 1, 1) } };
+    };
+    const sap = [read('10.000', 10), read('24.000', 24)];
+    groupedQuantities(sap);
+    expect(sap.map((l) => l.line.quantity)).toEqual([10, 24]);
+    const mixed = [read('1.000', 1), read('50', 50)];
+    groupedQuantities(mixed);
+    expect(mixed.map((l) => l.line.quantity)).toEqual([1000, 50]);
   });
 });
 
