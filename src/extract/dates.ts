@@ -135,7 +135,7 @@ const NUMERIC = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$/;
  * years are 20xx. Returns null for text that is not a date or a date not on the calendar.
  */
 export function parseDate(text: string, order: DateOrder = 'dmy'): string | null {
-  const t = text.trim().replace(/[,;.:]$/, '');
+  const t = text.trim().replace(/[,;.:]?[)\]]*[,;.:]?$/, '');
   const iso = ISO.exec(t);
   if (iso) return isoDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   const num = NUMERIC.exec(t);

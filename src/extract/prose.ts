@@ -187,14 +187,17 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
   const trailing = qtyWord !== undefined && after.includes(qtyWord) && qtyWord !== xQty;
   const unitWord = trailing
     ? after[after.indexOf(qtyWord) + 1]
-    : before.find((w) => !qtyWords.includes(w) && UNIT_WORD.test(w.text) && !/^x$/i.test(w.text));
+    : before.find(
+        // "n. 20 pz.": the number sign before a quantity is no unit.
+        (w) => !qtyWords.includes(w) && UNIT_WORD.test(w.text) && !/^(x|n|nr|no|nº|n°)\.?$/i.test(w.text),
+      );
   // The price: the last number on the line, when a price word or a currency sign marks it.
   let price: { value: number; words: Word[] } | null = null;
   const rest = xQty ? after.slice(2) : after;
   const inParens = parenthesised(rest);
-  for (let k = rest.length - 1; k > 0; k--) {
+  for (let k = rest.length - 1; k >= 0; k--) {
     if (inParens.has(rest[k]!)) continue;
-    const lead = rest[k - 1]!.text;
+    const lead = rest[k - 1]?.text ?? '';
     const tail = rest
       .slice(k + 1)
       .map((w) => w.text)
@@ -202,7 +205,10 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
     const marked =
       PRICE_LEAD.test(lead) || /^(€|eur|usd|\$|£|gbp)/i.test(tail) || /[€$£]/.test(rest[k]!.text);
     if (!marked) continue;
-    price = numberIn(rest.slice(k), format);
+    // "£45.00/roll", "12,50 €/ud.": the price per unit, the unit after the slash.
+    const perUnit = rest.slice(k).map((w) => ({ ...w, text: w.text.replace(/\/\p{L}+\.?$/u, '') }));
+    price = numberIn(perUnit, format);
+    if (price) price = { ...price, words: price.words.map((w) => rest[perUnit.indexOf(w) + k]!) };
     if (price) break;
   }
   const priceAt = price ? rest.indexOf(price.words[0]!) - 1 : rest.length;

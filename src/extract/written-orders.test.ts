@@ -97,6 +97,55 @@ describe('orders written as lists', () => {
   });
 });
 
+describe('orders written as sentences in English, German and Italian', () => {
+  it('reads a price per unit ("£45.00/roll") standing right after the code', () => {
+    const x = only([
+      typed([
+        'Order no. 98765, 2 December 2026.',
+        '• 12 boxes of CAB-100 (cable 1.5mm) – £21.90 per box',
+        '• 3 rolls CAB-200 – £45.00/roll',
+        'Required by Friday 11th December 2026.',
+      ]),
+    ]);
+    expect(x.order.orderDate).toBe('2026-12-02');
+    expect(x.order.deliveryDate).toBe('2026-12-11');
+    expect(x.order.lines.map((l) => [l.customerRef, l.quantity, l.unit, l.unitPrice])).toEqual([
+      ['CAB-100', 12, 'boxes', 21.9],
+      ['CAB-200', 3, 'rolls', 45],
+    ]);
+  });
+
+  it('reads the date inside "(Bestellung Nr. 4711 vom 03.11.2026):" and a "Gesamtwert netto"', () => {
+    const x = only([
+      typed([
+        'hiermit bestellen wir (Bestellung Nr. 4711 vom 03.11.2026):',
+        '500 Stück TOR-M8-40 Sechskantschraube M8x40 à 0,12 EUR',
+        '1.000 Stück TUE-M8 Mutter M8 zu je 0,05 EUR',
+        'Gesamtwert netto: 110,00 EUR',
+      ]),
+    ]);
+    expect([x.order.poNumber, x.order.orderDate, x.order.total]).toEqual(['4711', '2026-11-03', 110]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.quantity, l.unitPrice])).toEqual([
+      ['TOR-M8-40', 500, 0.12],
+      ['TUE-M8', 1000, 0.05],
+    ]);
+  });
+
+  it('takes no unit from the number sign of "n. 20 pz."', () => {
+    const x = only([
+      typed([
+        'vi inviamo il nostro ordine n. OA/2026/123 del 04/11/2026:',
+        'n. 20 pz. PPR-25000 tubo PPR a € 2,10 cad.',
+        'n. 5 pz. GRI-70010 miscelatore a € 38,90 cad.',
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.quantity, l.unit, l.unitPrice])).toEqual([
+      ['PPR-25000', 20, 'pz', 2.1],
+      ['GRI-70010', 5, 'pz', 38.9],
+    ]);
+  });
+});
+
 describe('tables', () => {
   it('joins a "1 000" whose first group stands left of a narrow quantity header', () => {
     const x = only([
