@@ -20,6 +20,15 @@ describe('expected shapes of codes', () => {
     });
   });
 
+  it('drops a letter read twice ("Vv-004128"), not a doubled digit', () => {
+    expect(checkShape('Vv-004128', shapeOf('V-\\d{6}'))).toEqual({
+      kind: 'repaired',
+      value: 'V-004128',
+      slips: 1,
+    });
+    expect(checkShape('V-0042288', shapeOf('V-\\d{6}')).kind).toBe('misfit');
+  });
+
   it('refuses to guess between two near values, or beyond two slips', () => {
     // The trailing bar could be a 1 or an I; either fits a format that allows both.
     expect(checkShape('AB-12|', shapeOf('AB-12[1I]')).kind).toBe('misfit');

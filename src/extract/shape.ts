@@ -88,6 +88,10 @@ function variants(s: string): string[] {
     if (low !== ch) alts.add(low);
     for (const a of alts) out.push(s.slice(0, i) + a + s.slice(i + 1));
     if (THIN.has(ch)) out.push(s.slice(0, i) + s.slice(i + 1));
+    // A glyph read twice ("Vv-004128" for "V-004128"): the letter repeated, in either case.
+    else if (i > 0 && /\p{L}/u.test(ch) && ch.toLowerCase() === s[i - 1]!.toLowerCase()) {
+      out.push(s.slice(0, i) + s.slice(i + 1));
+    }
   }
   return out;
 }
