@@ -118,6 +118,14 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
     // A delivery date is printed and was not made out: the order must not pass without it.
     const msg = `deliveryDate: the delivery label is followed by "${header.deliveryUnread}", which read as no date`;
     findings.push(finding('missing_field', 'warning', 'deliveryDate', msg));
+  } else if (order.deliveryDate === null && !header.deliveryLabelSeen) {
+    // No delivery date read and none said to be open ("a convenir"), yet the page prints a date
+    // that is not the order date: it may be the delivery date under a label no vocabulary knows.
+    const stray = strayDate(lines, rowLines(table), dateOrder, order.orderDate);
+    if (stray) {
+      const msg = `deliveryDate: none read, but the document also prints the date "${stray}", which may be it`;
+      findings.push(finding('missing_field', 'warning', 'deliveryDate', msg));
+    }
   }
   const typed = pages.every((p) => p.source === 'text-layer');
   const cap = confidenceCap(
@@ -167,6 +175,32 @@ function rowsOf(table: Table | null, lines: TextLine[], format: NumberFormat): L
     return prose.length > byArithmetic.length ? prose : byArithmetic;
   }
   return fromTable.length > 0 ? fromTable : prose;
+}
+
+/** A date printed outside the line table that is not `known` (the order date): its text, or null. */
+function strayDate(
+  lines: TextLine[],
+  rows: Set<number>,
+  order: DateOrder,
+  known: string | null,
+): string | null {
+  for (const line of lines) {
+    if (rows.has(line.index)) continue;
+    for (let i = 0; i < line.words.length; i++) {
+      if (!/^\d/.test(line.words[i]!.text)) continue;
+      const d = dateAtStart(
+        line.words.slice(i, i + 5).map((w) => w.text),
+        order,
+      );
+      if (d && d.iso !== known) {
+        return line.words
+          .slice(i, i + d.count)
+          .map((w) => w.text)
+          .join(' ');
+      }
+    }
+  }
+  return null;
 }
 
 /** Most candidates a document offers for its unlabelled PO number. */

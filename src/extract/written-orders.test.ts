@@ -307,6 +307,34 @@ describe('a description run into the code column', () => {
   });
 });
 
+describe('a delivery date under a label no vocabulary knows', () => {
+  const lines = (label: string, value: string) => [
+    at([0, 'Numero ordine'], [16, 'Data'], [30, label]),
+    at([0, 'FLS-98681'], [16, '06.10.2026'], [30, value]),
+    at([0, 'Pos.'], [6, 'Quantità'], [16, 'Cod. EAN'], [32, 'Descrizione articolo']),
+    at([0, '1'], [8, '50'], [16, '8437001106073'], [32, 'Fascetta a vite 20-32 mm W2']),
+  ];
+
+  it('holds the order when another date is printed and no delivery date was read', () => {
+    const x = only([typed(lines('Fecha tope', '21.10.2026'))]);
+    expect(x.order.deliveryDate).toBeNull();
+    expect(x.findings.find((f) => f.code === 'missing_field')?.message).toContain('21.10.2026');
+  });
+
+  it('does not, when the only other date is the order date, or the delivery is said to be open', () => {
+    expect(only([typed(lines('Visto', '06.10.2026'))]).findings.map((f) => f.code)).not.toContain(
+      'missing_field',
+    );
+    expect(
+      only([typed(lines('Termine di consegna', 'da concordare'))]).findings.map((f) => f.code),
+    ).not.toContain('missing_field');
+  });
+
+  it('reads "Termine di consegna" as the delivery date label', () => {
+    expect(only([typed(lines('Termine di consegna', '21.10.2026'))]).order.deliveryDate).toBe('2026-10-21');
+  });
+});
+
 describe('orders that print no price', () => {
   const callOff = [
     'Purchase Order',
