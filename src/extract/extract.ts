@@ -27,7 +27,14 @@ import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
 import { arithmeticAgrees, groupedQuantities, type LineReading, readRows, sameAmount } from './rows.ts';
 import { arithmeticRows } from './arithmetic-rows.ts';
 import { findTable, type Table } from './table.ts';
-import { codeShaped, proseDeliveryDate, proseLines, proseOrderDate, prosePoNumber } from './prose.ts';
+import {
+  codeShaped,
+  proseDeliveryDate,
+  proseLines,
+  proseOrderDate,
+  prosePoNumber,
+  unreadListItems,
+} from './prose.ts';
 import { applyTemplate, matchTemplate, type Template } from './templates.ts';
 
 /** What the channel knows about the sender, used as customer evidence beside the document's own. */
@@ -127,10 +134,12 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
       findings.push(finding('missing_field', 'warning', 'deliveryDate', msg));
     }
   }
+  // Typed, and every line that looks like an article was read as one (nothing left out unseen).
   const typed = pages.every((p) => p.source === 'text-layer');
+  const complete = typed && unreadListItems(lines, format) === 0 && unreadRows(table, lines) === 0;
   const cap = confidenceCap(
     order,
-    template !== null || witnessesAgree(order, readings, header, typed, lines),
+    template !== null || witnessesAgree(order, readings, header, complete, lines),
   );
   const confidence = orderConfidence(order, readings, cap);
   return {
@@ -201,6 +210,35 @@ function strayDate(
     }
   }
   return null;
+}
+
+/**
+ * Lines inside the table's span (between its first and last line, on its pages) that hold a
+ * figure but were read neither as a row, nor a header, nor a wrapped description: rows that may
+ * have been dropped.
+ */
+function unreadRows(table: Table | null, lines: TextLine[]): number {
+  if (!table || table.lineIndexes.size === 0) return 0;
+  // Per page: a running head above the table or a footer under it is no row.
+  const span = new Map<number, { first: number; last: number }>();
+  for (const l of lines) {
+    if (!table.lineIndexes.has(l.index)) continue;
+    const s = span.get(l.page);
+    span.set(l.page, {
+      first: Math.min(s?.first ?? l.index, l.index),
+      last: Math.max(s?.last ?? l.index, l.index),
+    });
+  }
+  return lines.filter((l) => {
+    const s = span.get(l.page);
+    return (
+      s !== undefined &&
+      l.index > s.first &&
+      l.index < s.last &&
+      !table.lineIndexes.has(l.index) &&
+      l.words.some((w) => /\d/.test(w.text))
+    );
+  }).length;
 }
 
 /** Most candidates a document offers for its unlabelled PO number. */

@@ -7,7 +7,7 @@ import type { Word } from '../domain/page.ts';
 import { emptyLine } from '../domain/order.ts';
 import { type DateOrder, dateAtStart } from './dates.ts';
 import { numberIn } from './header.ts';
-import { bare, normalise, type TextLine } from './layout.ts';
+import { bare, charWidth, normalise, type TextLine } from './layout.ts';
 import { FOUND_BY, type Reading, reading } from './meta.ts';
 import { type NumberFormat, parseNumber } from './numbers.ts';
 import type { LineReading } from './rows.ts';
@@ -104,6 +104,8 @@ export function proseDeliveryDate(lines: TextLine[], order: DateOrder): Reading<
 }
 
 const UNIT_WORD = /^\p{L}{1,9}\.?$/u;
+/** A currency written as a word or sign: never a unit, and allowed between a price and its discount. */
+const CURRENCY = /^(€|\$|£|eur|euro|euros|usd|gbp|chf)$/i;
 
 /**
  * The first word of a signature's contact or identity line ("Fax: +39 02 3917645", "N° TVA: FR
@@ -132,8 +134,10 @@ function parenthesised(words: Word[]): Set<Word> {
 
 /** "-10%", "-10 %", "dto. 10%" right after a price: the line's discount in percent, 0 when none. */
 function discountAfter(words: Word[], format: NumberFormat): number {
+  // "0.018 USD -15%", "8,80 € -15%": the currency may stand between the price and its discount.
+  const from = words.findIndex((w) => !CURRENCY.test(w.text));
   const text = words
-    .slice(0, 3)
+    .slice(Math.max(0, from), Math.max(0, from) + 3)
     .map((w) => w.text)
     .join(' ');
   const m = /^(?:-\s*|(?:dto|desc|rabatt|remise|sconto)\.?:?\s*-?\s*)(\d{1,2}(?:[.,]\d{1,2})?)\s*%/i.exec(
@@ -144,11 +148,39 @@ function discountAfter(words: Word[], format: NumberFormat): number {
 }
 const PRICE_LEAD = /^(a|à|@|at|zu|je|por|per|x|un|le|the|each|p\.u\.|pu)$/i;
 
+/** The words of a number printed in groups whose last group is `words[end]` ("5 000"). */
+function groupEndingAt(words: Word[], end: number): Word[] {
+  const cw = charWidth(words);
+  // Groups stand one space apart: "DIN 125  100 PCE" is a standard's number, then a quantity.
+  const near = (a: Word, b: Word) => b.x - (a.x + a.w) <= 1.5 * cw;
+  let start = end;
+  while (
+    start > 0 &&
+    /^\d{3}(?:[.,]\d+)?$/.test(words[start]!.text) &&
+    /^\d{1,3}$/.test(words[start - 1]!.text) &&
+    near(words[start - 1]!, words[start]!)
+  ) {
+    start--;
+    if (!/^\d{3}$/.test(words[start]!.text)) break;
+  }
+  return words.slice(start, end + 1);
+}
+
 /** After the description, a number with its unit ("600 Stk", "500 PZ"): the quantity of a listed line. */
 function quantityWithUnit(words: Word[], format: NumberFormat): Word | undefined {
   for (let i = words.length - 2; i >= 0; i--) {
     const n = parseNumber(bare(words[i]!.text), format);
-    if (n !== null && n > 0 && UNIT_WORD.test(words[i + 1]!.text) && !PRICE_LEAD.test(words[i + 1]!.text)) {
+    const unit = words[i + 1]!.text;
+    // "1 000 U": a zero group is the tail of a grouped number, read whole by the caller.
+    const tailGroup =
+      n === 0 && i > 0 && /^\d{3}$/.test(words[i]!.text) && /^\d{1,3}$/.test(words[i - 1]!.text);
+    if (
+      n !== null &&
+      (n > 0 || tailGroup) &&
+      UNIT_WORD.test(unit) &&
+      !PRICE_LEAD.test(unit) &&
+      !CURRENCY.test(unit)
+    ) {
       return words[i];
     }
   }
@@ -176,15 +208,19 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
   const after = ws.slice(codeAt + 1);
   const xQty = /^x$/i.test(after[0]?.text ?? '') ? after[1] : undefined;
   const qtyWord = qtyBefore ?? xQty ?? (listMark ? quantityWithUnit(after, format) : undefined);
+  const trailing = qtyWord !== undefined && after.includes(qtyWord) && qtyWord !== xQty;
+  // "… 5 000 PCE" after the description: the groups before the last one belong to it too.
+  const qtyGroup = trailing ? groupEndingAt(after, after.indexOf(qtyWord!)) : null;
   const quantity =
     grouped && qtyBefore
       ? grouped.value
-      : qtyWord
-        ? parseNumber(bare(qtyWord.text).replace(/^x/i, ''), format)
-        : null;
+      : qtyGroup
+        ? parseNumber(qtyGroup.map((w) => w.text).join(' '), format)
+        : qtyWord
+          ? parseNumber(bare(qtyWord.text).replace(/^x/i, ''), format)
+          : null;
   if (quantity === null || quantity <= 0) return null;
-  const qtyWords = grouped && qtyBefore ? grouped.words : [qtyWord!];
-  const trailing = qtyWord !== undefined && after.includes(qtyWord) && qtyWord !== xQty;
+  const qtyWords = grouped && qtyBefore ? grouped.words : (qtyGroup ?? [qtyWord!]);
   const unitWord = trailing
     ? after[after.indexOf(qtyWord) + 1]
     : before.find(
@@ -202,8 +238,14 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
       .slice(k + 1)
       .map((w) => w.text)
       .join(' ');
+    // "50 mm x 25 m": a dimension, not "x" before a price.
+    const dimension =
+      /^x$/i.test(lead) &&
+      /^\p{L}{1,3}\.?$/u.test(rest[k + 1]?.text ?? '') &&
+      !CURRENCY.test(rest[k + 1]!.text);
     const marked =
-      PRICE_LEAD.test(lead) || /^(€|eur|usd|\$|£|gbp)/i.test(tail) || /[€$£]/.test(rest[k]!.text);
+      !dimension &&
+      (PRICE_LEAD.test(lead) || /^(€|eur|usd|\$|£|gbp)/i.test(tail) || /[€$£]/.test(rest[k]!.text));
     if (!marked) continue;
     // "£45.00/roll", "12,50 €/ud.": the price per unit, the unit after the slash.
     const perUnit = rest.slice(k).map((w) => ({ ...w, text: w.text.replace(/\/\p{L}+\.?$/u, '') }));
@@ -212,7 +254,7 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
     if (price) break;
   }
   const priceAt = price ? rest.indexOf(price.words[0]!) - 1 : rest.length;
-  const descEnd = trailing ? Math.min(priceAt, rest.indexOf(qtyWord)) : priceAt;
+  const descEnd = trailing ? Math.min(priceAt, rest.indexOf(qtyWords[0]!)) : priceAt;
   const descWords = rest
     .slice(0, Math.max(0, descEnd))
     .filter((w) => !PRICE_LEAD.test(w.text) || w.text.length > 2);
@@ -239,6 +281,21 @@ function proseLine(line: TextLine, lineNo: number, format: NumberFormat): LineRe
     readings.unitPrice = reading(l.unitPrice, price.words, page, FOUND_BY.pattern);
   }
   return { line: l, readings };
+}
+
+/**
+ * How many lines look like items of a list ("2. …", "- …", with a figure) yet read as no article:
+ * an order that has no price to add up must not pass with one of its lines left out.
+ */
+export function unreadListItems(lines: TextLine[], format: NumberFormat): number {
+  let n = 0;
+  for (const line of lines) {
+    const first = line.words[0]?.text ?? '';
+    if (/^(\d{1,3}[.)]|[-*•·–—>])$/.test(first) && line.words.some((w, i) => i > 0 && /\d/.test(w.text))) {
+      if (proseLine(line, 1, format) === null) n++;
+    }
+  }
+  return n;
 }
 
 /**

@@ -121,7 +121,8 @@ function round6(n: number): number {
 /** The price unit of a row ("PE 100": the price is per 100 pieces); 1 when none is printed. */
 function perOf(row: Row, format: NumberFormat): number {
   const n = numberIn(row.cells.get('priceUnit') ?? [], format);
-  return n && [10, 100, 1000].includes(n.value) ? n.value : 1;
+  if (n && [10, 100, 1000].includes(n.value)) return n.value;
+  return row.per ?? 1;
 }
 
 function discountOf(row: Row, format: NumberFormat): number {

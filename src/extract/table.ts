@@ -13,6 +13,8 @@ export interface Column {
   exact: boolean;
   /** The header words, normalised. */
   label: string;
+  /** A price column's quantity per price ("Preço/100", "P.U. les 100"): 100; absent when 1. */
+  per?: number;
 }
 
 /** One table row: the words of each column, across a wrapped description's extra lines. */
@@ -23,6 +25,8 @@ export interface Row {
   lines: number[];
   /** Column header exactness per role. */
   exact: Map<ColumnRole, boolean>;
+  /** The quantity the price column's header says its prices are for ("Preço/100"); 1 when none. */
+  per?: number;
 }
 
 export interface Table {
@@ -59,6 +63,13 @@ const LABEL_REACH = 8;
 const QUALIFIER =
   /^\(?(net|netto|neto|nett|líquido|liquido|ht|ttc|brut|brutto|gross|excl\.?|incl\.?|€|eur|usd|gbp|chf|%)\)?$/i;
 
+/** "Preço/100", "Price per 100", "P.U. les 100", "Preis je 1000": the quantity a price is for. */
+function perOfLabel(words: Word[]): number {
+  const text = words.map((w) => w.text).join(' ');
+  const m = /\/\s*(100|1000)\b|\b(?:per|les|je|pro|por|al|x)\s+(100|1000)\b/i.exec(text);
+  return m ? Number(m[1] ?? m[2]) : 1;
+}
+
 function columnsFromCell(c: Cell): Column[] {
   const cols: Column[] = [];
   let i = 0;
@@ -78,12 +89,14 @@ function columnsFromCell(c: Cell): Column[] {
     if (m) {
       const ws = c.words.slice(i, i + m.count);
       const label = normalise(ws.map((w) => w.text).join(' '));
+      const per = m.field === 'unitPrice' ? perOfLabel(c.words.slice(i, i + m.count + 2)) : 1;
       cols.push({
         role: m.field,
         x0: ws[0]!.x,
         x1: Math.max(...ws.map((w) => w.x + w.w)),
         exact: m.exact,
         label,
+        ...(per > 1 ? { per } : {}),
       });
       i += m.count;
       afterLabel = true;
@@ -339,7 +352,8 @@ export function findTable(lines: TextLine[], hints: TableHints = {}): Table | nu
     const last = table.rows[table.rows.length - 1];
     const onlyDescription = cells.size === 1 && cells.has('description');
     if (isRow(cells, cols, line.page === headerPage)) {
-      table.rows.push({ page: line.page, cells, lines: [line.index], exact });
+      const per = cols.find((c) => c.role === 'unitPrice')?.per;
+      table.rows.push({ page: line.page, cells, lines: [line.index], exact, ...(per ? { per } : {}) });
       table.lineIndexes.add(line.index);
       prev = line;
     } else if (

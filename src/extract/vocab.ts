@@ -74,7 +74,9 @@ export function matchLabel<F extends string>(words: Word[], vocab: Label<F>[]): 
     const last = tokens[label.tokens.length - 1]!.word;
     // A label ends at a word boundary: "Totales" is not "Total", "PO-123" is not the label "PO".
     const nextToken = tokens[label.tokens.length];
-    if (nextToken && nextToken.word === last) continue;
+    // ... except a price per quantity written onto its label ("Preço/100", "Price/1000").
+    const perSuffix = /^\d+$/.test(nextToken?.token ?? '') && /\/\d+$/.test(words[last]!.text);
+    if (nextToken && nextToken.word === last && !perSuffix) continue;
     let count = last + 1;
     const colonOnWord = /[:#]$/.test(words[last]!.text);
     const loneColon = /^[:#]$/.test(words[count]?.text ?? '');

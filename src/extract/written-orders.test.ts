@@ -146,6 +146,66 @@ describe('orders written as sentences in English, German and Italian', () => {
   });
 });
 
+describe('numbered lists with prices in words', () => {
+  it('takes a discount written after the currency, and no currency for a unit', () => {
+    const x = only([
+      typed([
+        'Order No.: 4500561976',
+        'PO date: 11/17/2026',
+        '1. A-1993422  Flat washer M8 DIN 125  500 EA  0.018 USD -15% = 7.65',
+        '2. 903811  Spray lubrificante 500 ml  60,00 pz  8,80 € -15% = 448,80',
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.quantity, l.unit, l.unitPrice])).toEqual([
+      ['A-1993422', 500, 'EA', 0.0153],
+      ['903811', 60, 'pz', 7.48],
+    ]);
+  });
+
+  it('reads "1 000 U" and "5 000 PCE" after the description, and no price from "50 mm x 25 m"', () => {
+    const x = only([
+      typed([
+        'Bon de commande n°: 4500130609',
+        '1. CIN-AM-5025  Ruban adhésif toilé 50 mm x 25 m  24 U',
+        '2. TAC-N8  Cheville nylon 8x40 mm  1 000 U',
+        '3. ARA-M10  Rondelle plate M10 DIN 125  100 PCE',
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.quantity, l.unitPrice])).toEqual([
+      ['CIN-AM-5025', 24, null],
+      ['TAC-N8', 1000, null],
+      ['ARA-M10', 100, null],
+    ]);
+  });
+
+  it('reads a price column whose header says the prices are per 100 ("Preço/100")', () => {
+    const x = only([
+      typed([
+        'Número do pedido: 4500536711',
+        at(
+          [0, 'Cód. barras'],
+          [16, 'Designação'],
+          [50, 'Quantidade'],
+          [61, 'Unid.'],
+          [70, 'Preço/100'],
+          [82, 'Valor'],
+        ),
+        at(
+          [0, '8437001109005'],
+          [16, 'Silicone neutro 280 ml'],
+          [55, '60,00'],
+          [61, 'UN'],
+          [73, '314,32'],
+          [82, '188,59'],
+        ),
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.gtin, l.quantity, l.unitPrice, l.amount])).toEqual([
+      ['8437001109005', 60, 3.1432, 188.59],
+    ]);
+  });
+});
+
 describe('tables', () => {
   it('joins a "1 000" whose first group stands left of a narrow quantity header', () => {
     const x = only([
@@ -352,6 +412,29 @@ describe('orders that print no price', () => {
       ['SIL-N-310', 240, null],
     ]);
     expect(x.confidenceCap).toBe(1);
+  });
+
+  it('stays with a person when a listed item or a row inside the table went unread', () => {
+    const list = only([
+      typed([
+        'Bon de commande n°: 4500130609',
+        'Date du document: 14/10/2026',
+        '1. CIN-AM-5025  Ruban adhésif toilé  24 U',
+        '2. ?? illisible 8x40',
+        '3. ABR-20-32  Collier à vis sans fin  600 U',
+      ]),
+    ]);
+    expect(list.order.lines).toHaveLength(2);
+    expect(list.confidenceCap).toBeLessThan(0.9);
+    const table = only([
+      typed([
+        ...callOff.slice(0, 5),
+        at([0, 'TUE-M8'], [14, 'Hex nut M8'], [48, '1O0.0O'], [58, 'EA']),
+        callOff[5]!,
+      ]),
+    ]);
+    expect(table.order.lines).toHaveLength(2);
+    expect(table.confidenceCap).toBeLessThan(0.9);
   });
 
   it('stays with a person when read by OCR, where nothing would catch a misread quantity', () => {
