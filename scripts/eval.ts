@@ -87,7 +87,13 @@ if (seed !== undefined && !Number.isInteger(seed)) {
   console.error(`--seed ${values.seed}: give a whole number`);
   process.exit(2);
 }
-const setOptions = { perFamily, kinds, splits, problems: !values['no-problems'], ...(seed === undefined ? {} : { seed }) };
+const setOptions = {
+  perFamily,
+  kinds,
+  splits,
+  problems: !values['no-problems'],
+  ...(seed === undefined ? {} : { seed }),
+};
 let cases: EvalCase[];
 if (values.reuse) {
   cases = await reuseSet(dir, setOptions);
