@@ -162,7 +162,7 @@ describe('numbered lists with prices in words', () => {
     ]);
   });
 
-  it('reads "1 000 U" and "5 000 PCE" after the description, and no price from "50 mm x 25 m"', () => {
+  it('reads "1 000 U" and "5 000 PCE" after the description, and takes "50 mm x 25 m" for no price', () => {
     const x = only([
       typed([
         'Bon de commande n°: 4500130609',
