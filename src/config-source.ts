@@ -182,6 +182,11 @@ export class Reader {
     return n;
   }
 
+  /** A whole number that may be left unset: null when it is (the feature is off), else checked as `int`. */
+  optInt(key: string, envName: string, dflt: number, min: number, max: number): number | null {
+    return this.optStr(key, envName) === null ? null : this.int(key, envName, dflt, min, max);
+  }
+
   bool(key: string, envName: string, dflt: boolean): boolean {
     const r = this.raw(key, envName);
     if (r === null) return dflt;

@@ -329,10 +329,7 @@ export function loadConfig(
     },
     confirm: readConfirmConfig(r, { dataDir }),
     smtp: {
-      port:
-        r.optStr('smtp.port', 'ORDERCAP_SMTP_PORT') === null
-          ? null
-          : r.int('smtp.port', 'ORDERCAP_SMTP_PORT', 2525, 0, 65535),
+      port: r.optInt('smtp.port', 'ORDERCAP_SMTP_PORT', 2525, 0, 65535),
       host: r.str('smtp.host', 'ORDERCAP_SMTP_HOST', '127.0.0.1'),
       allowNetworks: list(r.str('smtp.allowNetworks', 'ORDERCAP_SMTP_ALLOW', '127.0.0.0/8,::1')),
       allowSenders: list(r.str('smtp.allowSenders', 'ORDERCAP_SMTP_SENDERS', '')),
@@ -379,17 +376,11 @@ export function loadConfig(
       maxPixels: r.int('documents.maxMegapixels', 'ORDERCAP_MAX_MEGAPIXELS', 40, 1, 1000) * 1e6,
     },
     monitor: {
-      metricsPort:
-        r.optStr('monitor.metricsPort', 'ORDERCAP_METRICS_PORT') === null
-          ? null
-          : r.int('monitor.metricsPort', 'ORDERCAP_METRICS_PORT', 9464, 0, 65535),
+      metricsPort: r.optInt('monitor.metricsPort', 'ORDERCAP_METRICS_PORT', 9464, 0, 65535),
       heartbeatMs: r.int('monitor.heartbeatMs', 'ORDERCAP_HEARTBEAT_MS', 10_000, 100, 600_000),
     },
     retention: {
-      days:
-        r.optStr('retention.days', 'ORDERCAP_RETENTION_DAYS') === null
-          ? null
-          : r.int('retention.days', 'ORDERCAP_RETENTION_DAYS', 3650, 1, 100_000),
+      days: r.optInt('retention.days', 'ORDERCAP_RETENTION_DAYS', 3650, 1, 100_000),
       sweepMs: r.int('retention.sweepMs', 'ORDERCAP_RETENTION_SWEEP_MS', 3_600_000, 100, 86_400_000),
       batch: r.int('retention.batch', 'ORDERCAP_RETENTION_BATCH', 100, 1, 10_000),
     },

@@ -40,10 +40,7 @@ export function readErpConfig(r: Reader, ctx: OptionsContext): ErpConfig {
     giveUpAfterMs: Math.round(
       r.num('erp.giveUpHours', 'ORDERCAP_ERP_GIVE_UP_HOURS', 24, 0.001, 8760) * 3_600_000,
     ),
-    maxAttempts:
-      r.optStr('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS') === null
-        ? null
-        : r.int('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS', 12, 1, 1_000_000),
+    maxAttempts: r.optInt('erp.maxAttempts', 'ORDERCAP_ERP_MAX_ATTEMPTS', 12, 1, 1_000_000),
     backoffBaseMs: r.int('erp.backoffBaseMs', 'ORDERCAP_ERP_BACKOFF_MS', 1000, 1, 3_600_000),
     backoffMaxMs: r.int('erp.backoffMaxMs', 'ORDERCAP_ERP_BACKOFF_MAX_MS', 300_000, 1, 86_400_000),
     concurrency: r.int('erp.concurrency', 'ORDERCAP_ERP_CONCURRENCY', 4, 1, 64),
