@@ -211,6 +211,10 @@ function assign(line: TextLine, cols: Column[]): Map<ColumnRole, Word[]> {
     // A unit written right after its quantity ("9 un.", "20 Stk") stays with it.
     const stuck = prev && /^[-+(]?\d/.test(prev.w.text) && w.x - (prev.w.x + prev.w.w) <= 1.2 * cw;
     if (stuck && prev!.col.role === 'quantity' && /^\p{L}{1,5}\.?$/u.test(w.text)) c = prev!.col;
+    // A long description runs on into the unit column ("… 50 mm x 50 m"): a word one space after
+    // the description's last word is still the description's.
+    const runOn = prev && prev.col.role === 'description' && w.x - (prev.w.x + prev.w.w) <= 1.2 * cw;
+    if (runOn && c.role === 'unit') c = prev!.col;
     // "1 000" right-aligned under a narrow header: the leading group sticks out into the column on
     // its left, but a lone group of three digits right after it is the same number.
     const group = prev && /^\d{3}(?:[.,]\d+)?$/.test(w.text) && /^\d{1,3}$/.test(prev.w.text);

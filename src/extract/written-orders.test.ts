@@ -336,6 +336,36 @@ describe('column headers', () => {
   });
 });
 
+describe('a description run into the unit column', () => {
+  it('keeps the last word of a long description out of the unit column', () => {
+    const x = only([
+      typed([
+        'Purchase Order #: 4500129489',
+        at([0, 'Qty'], [6, 'Part No.'], [20, 'Description'], [48, 'UoM'], [54, 'Price'], [64, 'Amount']),
+        at(
+          [0, '72'],
+          [6, 'CIN-AM-5050'],
+          [20, 'Duct tape 50 mm x 50 m'],
+          [48, 'EA'],
+          [54, '4,86'],
+          [64, '349,92'],
+        ),
+        at(
+          [0, '50'],
+          [6, 'VAR-M8-1000'],
+          [20, 'Threaded rod M8x1000 DIN 976 A2'],
+          [54, '1,33'],
+          [64, '66,50'],
+        ),
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef, l.unit, l.description])).toEqual([
+      ['CIN-AM-5050', 'EA', 'Duct tape 50 mm x 50 m'],
+      ['VAR-M8-1000', null, 'Threaded rod M8x1000 DIN 976 A2'],
+    ]);
+  });
+});
+
 describe('a description run into the code column', () => {
   it('splits the code from the words when the description header went unread', () => {
     const x = only([
