@@ -72,6 +72,11 @@ export type ShapeCheck =
   | { kind: 'repaired'; value: string; slips: number }
   | { kind: 'misfit' };
 
+/** `s` as a regular expression that matches exactly it. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Compiles a template's pattern, anchored at both ends. */
 export function shapeOf(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`);

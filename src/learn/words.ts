@@ -1,6 +1,7 @@
 /** Small word helpers of the learner: folded tokens, fuzzy equality, rows of words, PO shapes. */
 import type { Page, Word } from '../domain/page.ts';
 import { bare, groupLines, type TextLine } from '../extract/index.ts';
+import { escapeRegex } from '../extract/shape.ts';
 
 /** Lower case, accents folded, only letters and digits: `Nº Pedido:` -> `npedido`. */
 export function fold(text: string): string {
@@ -81,10 +82,6 @@ export function fitsShape(value: string, shape: string | null): boolean {
   } catch {
     return true;
   }
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The lowest word confidence, 1 for none. */

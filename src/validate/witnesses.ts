@@ -14,7 +14,7 @@ import type { FieldMeta } from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { raise, REPAIRED, round3 } from '../extract/meta.ts';
-import { checkShape } from '../extract/shape.ts';
+import { checkShape, escapeRegex } from '../extract/shape.ts';
 import { sameUnit } from './line-checks.ts';
 import type { CustomerFacts, ProductFacts } from './types.ts';
 
@@ -25,10 +25,6 @@ function runsOf(po: string): string[] {
 }
 
 const kindOf = (run: string) => (/^\d/.test(run) ? 'd' : /^\p{L}/u.test(run) ? 'l' : 'p');
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Fewer earlier PO numbers than this say nothing about a customer's format. */
 const MIN_HISTORY = 3;
