@@ -48,6 +48,25 @@ const en: Sentences = {
   },
   'low_confidence.slip': (p, x) =>
     `${x.f(p.field)} read as "${p.read}" matches no article; taken as "${p.code}", the only known code one OCR slip away`,
+  'low_confidence.nearest': (p, x) =>
+    `${x.f(p.field)} read as "${p.read}" matches no article; taken as "${p.code}" (${p.sku}), the nearest of the customer's articles, which the line's ${String(
+      p.witnesses ?? '',
+    )
+      .split(',')
+      .map((w) => (w === 'price' ? 'unit price' : w))
+      .join(' and ')} also name`,
+  'low_confidence.mended': (p, x) =>
+    `${x.f(p.field)} read as ${x.n(p.read)} fits neither the article nor the line; taken as ${x.n(p.value)}: ${
+      p.why === 'total'
+        ? `the price of ${p.sku}, and the lines then add up to the total`
+        : p.why === 'unitPrice'
+          ? `the price of ${p.sku}, and quantity x price = amount`
+          : p.why === 'quantity'
+            ? `amount / the price of ${p.sku}`
+            : `quantity x the price of ${p.sku}`
+    }`,
+  'low_confidence.unitByPrice': (p, x) =>
+    `${x.f(p.field)} read as "${p.read}"; taken as ${p.unit}, the unit of ${p.sku}, whose price the line has`,
   'low_confidence.gtinConflict': (p) =>
     `Line ${p.line}: article ${p.sku} and GTIN ${p.gtin} (${p.other}) name different products; check which one the customer meant`,
   'low_confidence.badGtin': (p) =>
@@ -121,6 +140,25 @@ const es: Sentences = {
   },
   'low_confidence.slip': (p, x) =>
     `${x.f(p.field)} se leyó como «${p.read}», que no es ningún artículo; se tomó «${p.code}», el único código conocido a un error de OCR`,
+  'low_confidence.nearest': (p, x) =>
+    `${x.f(p.field)} se leyó como «${p.read}», que no es ningún artículo; se tomó «${p.code}» (${p.sku}), el más cercano de los artículos del cliente, que ${String(
+      p.witnesses ?? '',
+    )
+      .split(',')
+      .map((w) => (w === 'price' ? 'el precio unitario' : 'la descripción'))
+      .join(' y ')} de la línea también nombra${String(p.witnesses ?? '').includes(',') ? 'n' : ''}`,
+  'low_confidence.mended': (p, x) =>
+    `${x.f(p.field)} se leyó como ${x.n(p.read)}, que no cuadra ni con el artículo ni con la línea; se tomó ${x.n(p.value)}: ${
+      p.why === 'total'
+        ? `el precio de ${p.sku}, y así las líneas suman el total`
+        : p.why === 'unitPrice'
+          ? `el precio de ${p.sku}, y cantidad x precio = importe`
+          : p.why === 'quantity'
+            ? `importe / el precio de ${p.sku}`
+            : `cantidad x el precio de ${p.sku}`
+    }`,
+  'low_confidence.unitByPrice': (p, x) =>
+    `${x.f(p.field)} se leyó como «${p.read}»; se tomó ${p.unit}, la unidad de ${p.sku}, cuyo precio tiene la línea`,
   'low_confidence.gtinConflict': (p) =>
     `Línea ${p.line}: el artículo ${p.sku} y el GTIN ${p.gtin} (${p.other}) son productos distintos; compruebe cuál quería el cliente`,
   'low_confidence.badGtin': (p) =>

@@ -8,5 +8,6 @@ export {
   normaliseGtin,
   normaliseTaxId,
   parseGtin,
+  taxIdSlips,
   taxIdVariants,
 } from './normalise.ts';

@@ -166,6 +166,51 @@ export function taxIdVariants(raw: string | null | undefined): string[] {
   return [...new Set([s, bare, ...VAT_PREFIXES.map((p) => `${p}${bare}`)])];
 }
 
+/** Letters OCR reads for digits and back, inside a tax id. */
+const TAX_ID_LETTER_DIGIT: Record<string, string> = {
+  S: '5',
+  O: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  L: '1',
+  B: '8',
+  Z: '2',
+  G: '6',
+};
+const TAX_ID_DIGIT_LETTER: Record<string, string> = {
+  '5': 'S',
+  '0': 'O',
+  '1': 'I',
+  '8': 'B',
+  '2': 'Z',
+  '6': 'G',
+};
+
+/**
+ * Tax ids one OCR slip from `raw` ("FRS9423187962" for FR59423187962, "836704153" for B36704153),
+ * each with the forms `taxIdVariants` gives: a letter read inside the digits taken as the digit it
+ * resembles, or a first or last digit taken as the letter it resembles (where a format puts a
+ * letter: a Spanish CIF's first, an Irish number's last). Only for ids read by OCR.
+ */
+export function taxIdSlips(raw: string | null | undefined): string[] {
+  const s = normaliseTaxId(raw);
+  if (!s || s.length < 8) return [];
+  const prefix = VAT_PREFIXES.find((p) => s.startsWith(p) && s.length > 9) ?? '';
+  const body = s.slice(prefix.length);
+  const out = new Set<string>();
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    const digitNear = /\d/.test(body[i - 1] ?? '') || /\d/.test(body[i + 1] ?? '');
+    const asDigit = TAX_ID_LETTER_DIGIT[ch];
+    if (asDigit && digitNear) out.add(prefix + body.slice(0, i) + asDigit + body.slice(i + 1));
+    const asLetter = TAX_ID_DIGIT_LETTER[ch];
+    if (asLetter && (i === 0 || i === body.length - 1))
+      out.add(prefix + body.slice(0, i) + asLetter + body.slice(i + 1));
+  }
+  return [...out].flatMap((v) => taxIdVariants(v));
+}
+
 /** Splits a `;`-separated cell, trimming entries and dropping empty ones and repeats. */
 export function splitList(cell: string): string[] {
   const out: string[] = [];

@@ -6,6 +6,7 @@ import {
   faxVariants,
   normaliseEmail,
   normaliseFax,
+  taxIdSlips,
   taxIdVariants,
 } from '../masterdata/normalise.ts';
 import type { CustomerFacts, SenderIdentity } from './types.ts';
@@ -80,7 +81,13 @@ export function customerKeys(src: KeySource): CustomerKeys {
     partyIds: [...new Set(src.evidence.partyIds.map((p) => p.trim()).filter((p) => p !== ''))],
     claimedId: src.claimedId?.trim() || null,
     taxIds: [
-      ...new Set([src.evidence.taxId, ...(src.evidence.otherTaxIds ?? [])].flatMap((t) => taxIdVariants(t))),
+      ...new Set(
+        [src.evidence.taxId, ...(src.evidence.otherTaxIds ?? [])].flatMap((t) => [
+          ...taxIdVariants(t),
+          // A glyph misread: matched only against customers, never printed as the id read.
+          ...taxIdSlips(t),
+        ]),
+      ),
     ],
     docEmail: normaliseEmail(src.evidence.email ? bareAddress(src.evidence.email) : null),
     docFax: normaliseFax(src.evidence.fax),

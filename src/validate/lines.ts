@@ -4,6 +4,7 @@ import type { OrderLine } from '../domain/order.ts';
 import { REPAIRED } from '../extract/meta.ts';
 import { oneSlipAway } from '../extract/shape.ts';
 import { parseGtin } from '../masterdata/normalise.ts';
+import { nearestArticle } from './nearest.ts';
 import type { CatalogKeys } from './repository.ts';
 import type { CatalogFacts, ProductFacts } from './types.ts';
 
@@ -34,6 +35,12 @@ export interface LineContext {
    * nothing may be taken as the one known code one slip away.
    */
   repairSlips?: boolean;
+  /**
+   * The customer's own articles (src/validate/nearest.ts): an OCR'd code that names nothing, not
+   * even one slip away, may be taken as the nearest of them that the line's description or price
+   * names too.
+   */
+  articles?: CatalogFacts;
 }
 
 type Via =
@@ -141,6 +148,29 @@ export function resolveLine(input: OrderLine, ctx: LineContext): LineResolution 
         code: slip.code,
       });
       hit = findProduct(line, gtin, catalog);
+    }
+  }
+  if (!hit && ctx.articles) {
+    const near = nearestArticle(line, index, ctx.articles, ctx.fieldMeta);
+    if (near) {
+      const { field, read, code, product } = near;
+      line[field] = code;
+      const was = metaOf(field);
+      meta[path(field)] = { ...was, confidence: Math.min(was.confidence, REPAIRED) };
+      const named = near.witnesses.map((w) => (w === 'price' ? 'unit price' : w)).join(' and ');
+      const msg = `${path(field)} read as "${read}" matches no article; taken as "${code}" (${product.sku}), the nearest of the customer's articles, which the line's ${named} also name`;
+      repair = finding('low_confidence', 'warning', path(field), msg, {
+        t: 'low_confidence.nearest',
+        field: path(field),
+        read,
+        code,
+        sku: product.sku,
+        witnesses: near.witnesses.join(','),
+      });
+      const isRef = code !== product.sku;
+      const via: Via =
+        field === 'customerRef' ? (isRef ? 'customerRef' : 'refAsSku') : isRef ? 'skuAsRef' : 'sku';
+      hit = { product, via };
     }
   }
   if (!hit) return unknownLine(line, gtin, ctx, findings);

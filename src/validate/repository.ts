@@ -118,6 +118,41 @@ export async function loadCatalog(
   return catalog;
 }
 
+/** At most this many of a customer's articles are compared with a code that names nothing. */
+export const CUSTOMER_ARTICLES_LIMIT = 5000;
+
+/**
+ * The articles this customer buys: those on its price list, in its order history or behind one of
+ * its cross-references, with the cross-references themselves (src/validate/nearest.ts compares an
+ * OCR'd code that names nothing with them).
+ */
+export async function loadCustomerArticles(q: Queryable, customerId: string): Promise<CatalogFacts> {
+  const catalog: CatalogFacts = { products: new Map(), gtins: new Map(), crossRefs: new Map() };
+  const rows = await q.query<CatalogRow>(
+    `WITH own AS (
+       SELECT sku FROM prices WHERE customer_id = $1::text
+       UNION SELECT sku FROM order_history WHERE customer_id = $1::text
+       UNION SELECT sku FROM cross_refs WHERE customer_id = $1::text)
+     SELECT 'ref' AS kind, x.customer_ref AS ref, x.sku, NULL AS description, NULL AS unit,
+            NULL::numeric AS unit_price, NULL AS currency, NULL AS gtin, NULL::numeric AS min_qty,
+            NULL::numeric AS pack_size, NULL::numeric AS customer_price, NULL::float8[] AS history
+       FROM cross_refs x WHERE x.customer_id = $1::text
+     UNION ALL
+     (SELECT 'product', NULL, p.sku, p.description, p.unit, p.unit_price, p.currency, p.gtin, p.min_qty,
+            p.pack_size,
+            (SELECT cp.unit_price FROM prices cp WHERE cp.customer_id = $1::text AND cp.sku = p.sku),
+            (SELECT array_agg(h.quantity::float8) FROM order_history h
+              WHERE h.customer_id = $1::text AND h.sku = p.sku)
+       FROM products p WHERE p.sku IN (SELECT sku FROM own) ORDER BY p.sku LIMIT ${CUSTOMER_ARTICLES_LIMIT})`,
+    [customerId],
+  );
+  for (const r of rows) {
+    if (r.kind === 'ref') catalog.crossRefs.set(r.ref!, r.sku);
+    else addProduct(catalog, r);
+  }
+  return catalog;
+}
+
 function addProduct(catalog: CatalogFacts, r: CatalogRow): void {
   const p: ProductFacts = {
     sku: r.sku,

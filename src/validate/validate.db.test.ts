@@ -417,6 +417,65 @@ describe('validateOrder', () => {
       expect(alone.findings.find((x) => x.field === 'lines[0].customerRef')!.severity).toBe('warning');
     });
 
+    it("a code two glyphs off is taken as the nearest of the customer's articles that its line names", async () => {
+      // "TQR-M8-48": Q for O and 8 for 0, two slips, so no single-slip repair finds it.
+      const c = readLine('x', 'Tornillo M8x40 zincado', 0.12, 0.6);
+      c.lines = [{ ...c.lines![0]!, customerRef: null, sku: 'TQR-M8-48' }];
+      c.meta = { ...c.meta, 'lines[0].sku': { confidence: 0.6, source: box(10) } };
+      delete c.meta['lines[0].customerRef'];
+      c.findings = [];
+      const r = await run(c);
+      expect(r.order.lines[0]!.sku).toBe('TOR-M8-40');
+      const f = r.findings.find((x) => x.field === 'lines[0].sku')!;
+      expect(f.params).toMatchObject({ t: 'low_confidence.nearest', read: 'TQR-M8-48', sku: 'TOR-M8-40' });
+      // Description and price vouch for it: it passes the threshold.
+      expect(f.severity).toBe('info');
+      expect(r.fieldMeta['lines[0].sku']!.confidence).toBeGreaterThanOrEqual(0.95);
+
+      // A line that names another article (or none) is not moved onto this one.
+      const other = {
+        ...c,
+        lines: [{ ...c.lines[0]!, description: 'Arandela M8', unitPrice: 0.02, amount: 4 }],
+      };
+      expect(codes((await run(other)).findings)).toContain('unknown_sku@lines[0].sku');
+      // A code from a text layer is as its writer typed it.
+      const typed = { ...c, meta: { ...c.meta, 'lines[0].sku': { confidence: 1, source: box(10) } } };
+      expect(codes((await run(typed)).findings)).toContain('unknown_sku@lines[0].sku');
+    });
+
+    it('a quantity, a price or a unit that the arithmetic and the price list both contradict is mended', async () => {
+      const c = readLine('4711', 'Tornillo M8x40 zincado', 0.12, 0.95);
+      // "280" for 200 (amount 24 at 0.12), a price "12" that lost its decimal mark, unit "FA".
+      c.lines = [{ ...c.lines![0]!, quantity: 280, unit: 'FA' }];
+      c.meta = { ...c.meta, 'lines[0].unit': { confidence: 0.6, source: box(350) } };
+      const r = await run(c);
+      expect(r.order.lines[0]).toMatchObject({ quantity: 200, unitPrice: 0.12, amount: 24, unit: 'EA' });
+      const mended = r.findings.filter((f) => f.params?.t === 'low_confidence.mended');
+      expect(mended.map((f) => [f.field, f.params?.read, f.params?.value])).toEqual([
+        ['lines[0].quantity', 280, 200],
+      ]);
+      expect(codes(r.findings)).not.toContain('total_mismatch@lines[0].amount');
+      expect(r.findings.find((f) => f.field === 'lines[0].unit')?.params?.t).toBe(
+        'low_confidence.unitByPrice',
+      );
+
+      const decimal = readLine('4711', 'Tornillo M8x40 zincado', 12, 0.95);
+      decimal.lines = [{ ...decimal.lines![0]!, amount: 24 }];
+      decimal.order = { total: 24 };
+      const d = await run(decimal);
+      expect(d.order.lines[0]!.unitPrice).toBe(0.12);
+      expect(codes(d.findings)).not.toContain('price_mismatch@lines[0].unitPrice');
+
+      // Read from a text layer (confidence 1): nothing is mended, the mismatch is reported.
+      const typed = { ...c, meta: { ...c.meta, 'lines[0].quantity': { confidence: 1, source: box(300) } } };
+      expect(codes((await run(typed)).findings)).toContain('total_mismatch@lines[0].amount');
+    });
+
+    it('a tax id with one glyph misread by OCR still finds its customer', async () => {
+      const r = await run({ evidence: { taxId: 'ESBI2345678' }, lines: [TOR], cap: 1 });
+      expect(r.order.customer.id).toBe('C042');
+    });
+
     it('structured channels never have their codes repaired', async () => {
       const r = await run({
         evidence: { partyIds: ['8412345000003'] },

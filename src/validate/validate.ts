@@ -9,11 +9,13 @@ import type { MasterDataCache } from './cache.ts';
 import { corroborateLines } from './corroborate.ts';
 import { checkPrice, checkQuantity, checkUnit, sameUnit } from './line-checks.ts';
 import { catalogKeys, resolveLine } from './lines.ts';
+import { mendNumbers, mendUnits } from './mend-numbers.ts';
 import { checkCredit, checkDuplicate, checkMissingFields, checkTotals, orderValue } from './order-checks.ts';
 import {
   findCustomers,
   findCustomersByName,
   loadCatalog,
+  loadCustomerArticles,
   loadEarlierPoNumbers,
   loadOrderFacts,
 } from './repository.ts';
@@ -70,7 +72,28 @@ export async function validateOrder(
     ),
     customer ? orderFacts(q, input, customer, order.poNumber?.trim() || null, factsCache) : null,
   ]);
-  const { products, repairs } = resolveLines(order, fieldMeta, catalog, customer !== null, found, read);
+  // OCR'd codes that may name nothing as read are compared with the customer's own articles.
+  const articles =
+    customer && ocrCodes(order, fieldMeta) ? await loadCustomerArticles(q, customer.id) : undefined;
+  const { products, repairs } = resolveLines(
+    order,
+    fieldMeta,
+    catalog,
+    customer !== null,
+    found,
+    read,
+    articles,
+  );
+  // Numbers the line's arithmetic and the article's price both contradict, mended where one fits.
+  const mended = read
+    ? [
+        ...mendNumbers(order, products, fieldMeta, {
+          order: order.currency,
+          customer: customer?.currency ?? null,
+        }),
+        ...mendUnits(order, products, fieldMeta),
+      ]
+    : [];
   found.push(...checkMissingFields(order));
   found.push(...checkLines(order, products, customer, config));
   found.push(...checkTotals(order, config.totalTolerance));
@@ -86,20 +109,22 @@ export async function validateOrder(
     );
   }
   // A repaired code's finding says what was read; the extraction's for the same field goes.
-  const repairedFields = new Set(repairs.map((f) => f.field));
+  const repairedFields = new Set([...repairs, ...mended].map((f) => f.field));
   const kept = extracted.findings.filter((f) => f.code !== 'low_confidence' || !repairedFields.has(f.field));
   const repairedLines = new Set(repairs.map((f) => Number(/^lines\[(\d+)\]/.exec(f.field ?? '')?.[1])));
   const graded = corroborateLines(
     order,
     products,
     fieldMeta,
-    [...kept, ...repairs],
+    [...kept, ...repairs, ...mended],
     { order: order.currency, customer: customer?.currency ?? null },
     catalog,
     repairedLines,
   );
   if (read) {
-    for (const [path, why] of witnessFields(order, products, customer, fieldMeta)) because.set(path, why);
+    const mendedPaths = new Set(mended.map((f) => f.field ?? ''));
+    for (const [path, why] of witnessFields(order, products, customer, fieldMeta, mendedPaths))
+      because.set(path, why);
   }
   const regraded = graded.map((f) => {
     const reason = f.field ? because.get(f.field) : undefined;
@@ -192,11 +217,19 @@ function resolveLines(
   customerKnown: boolean,
   found: Finding[],
   repairSlips: boolean,
+  articles: CatalogFacts | undefined,
 ): { products: Array<ProductFacts | null>; repairs: Finding[] } {
   const readMeta = { ...fieldMeta };
   const repairs: Finding[] = [];
   const products = order.lines.map((input, index) => {
-    const r = resolveLine(input, { index, catalog, customerKnown, fieldMeta: readMeta, repairSlips });
+    const r = resolveLine(input, {
+      index,
+      catalog,
+      customerKnown,
+      fieldMeta: readMeta,
+      repairSlips,
+      ...(articles ? { articles } : {}),
+    });
     order.lines[index] = r.line;
     found.push(...r.findings);
     if (r.repair) repairs.push(r.repair);
@@ -207,6 +240,13 @@ function resolveLines(
     return r.product;
   });
   return { products, repairs };
+}
+
+/** True when some line's article code was read by OCR (its confidence is under 1). */
+function ocrCodes(order: CanonicalOrder, fieldMeta: Record<string, FieldMeta>): boolean {
+  return order.lines.some((_, i) =>
+    ['sku', 'customerRef'].some((f) => (fieldMeta[`lines[${i}].${f}`]?.confidence ?? 1) < 1),
+  );
 }
 
 function checkLines(

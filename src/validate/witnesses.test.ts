@@ -111,12 +111,47 @@ describe('witnessFields', () => {
       'lines[0].unit': meta(0.6),
     };
     const because = witnessFields(order, [product], customer, m);
-    expect(m.total!.confidence).toBe(0.9);
-    expect(m['lines[0].quantity']!.confidence).toBe(0.9);
-    expect(m['lines[0].amount']!.confidence).toBe(0.9);
+    // At the article's price the identity settles the line (0.95), the total closes (raised again).
+    expect(m.total!.confidence).toBe(0.95);
+    expect(m['lines[0].quantity']!.confidence).toBe(0.975);
+    expect(m['lines[0].amount']!.confidence).toBe(0.975);
     expect(m['lines[0].unit']!.confidence).toBe(0.8);
     expect(m.currency!.confidence).toBe(0.95);
     expect(because.get('total')).toBe('the lines add up to it');
+    expect(because.get('lines[0].quantity')).toBe(
+      "quantity x price = amount, at the article's price; the lines add up to the total",
+    );
+  });
+
+  it("off the article's price, or for a mended number, each witness only halves the doubt", () => {
+    const order: CanonicalOrder = {
+      ...emptyOrder(),
+      currency: 'EUR',
+      total: 32,
+      lines: [line({ lineNo: 1, sku: 'A-1', quantity: 20, unit: 'M', unitPrice: 1.6, amount: 32 })],
+    };
+    const m: Record<string, FieldMeta> = {
+      total: meta(0.8),
+      'lines[0].quantity': meta(0.8),
+      'lines[0].unitPrice': meta(0.8),
+      'lines[0].amount': meta(0.8),
+    };
+    witnessFields(order, [product], customer, m);
+    expect(m['lines[0].unitPrice']!.confidence).toBe(0.9);
+    expect(m['lines[0].quantity']!.confidence).toBe(0.95);
+    expect(m.total!.confidence).toBe(0.95);
+
+    const atPrice = { ...order, total: 30, lines: [{ ...order.lines[0]!, unitPrice: 1.5, amount: 30 }] };
+    const n: Record<string, FieldMeta> = {
+      total: meta(0.8),
+      'lines[0].quantity': meta(0.7),
+      'lines[0].unitPrice': meta(0.8),
+      'lines[0].amount': meta(0.8),
+    };
+    witnessFields(atPrice, [product], customer, n, new Set(['lines[0].quantity']));
+    // The mended quantity: arithmetic and total, 0.7 -> 0.85 -> 0.925; the total is not settled.
+    expect(n['lines[0].quantity']!.confidence).toBe(0.925);
+    expect(n.total!.confidence).toBe(0.9);
   });
 
   it('raises nothing that disagrees', () => {

@@ -59,12 +59,21 @@ export function historyShape(poNumbers: string[]): RegExp | null {
 /** The digit runs of a value, in order. */
 const digitRuns = (s: string) => s.match(/\d+/g) ?? [];
 
+/** Two readings with the same digits, in the same runs (four digits at least). */
+function sameDigits(a: string, b: string): boolean {
+  const x = digitRuns(a);
+  return x.join('').length >= 4 && x.join('|') === digitRuns(b).join('|');
+}
+
 type Meta = Record<string, FieldMeta>;
 
-function witnessed(meta: Meta, path: string, why: string, because: Map<string, string>): void {
+/** The confidence a field that an exact identity settles reaches at least. */
+const SETTLED = 0.95;
+
+function witnessed(meta: Meta, path: string, why: string, because: Map<string, string>, floor = 0): void {
   const m = meta[path];
   if (!m || m.confidence >= 1) return;
-  meta[path] = { ...m, confidence: round3(raise(m.confidence)) };
+  meta[path] = { ...m, confidence: round3(Math.max(raise(m.confidence), floor)) };
   because.set(path, because.has(path) ? `${because.get(path)}; ${why}` : why);
 }
 
@@ -82,7 +91,14 @@ export function witnessPoNumber(
   const shape = historyShape(earlier);
   if (!read || !shape || !meta.poNumber) return [];
   const check = checkShape(read, shape);
+  const second = meta.poNumber.secondReading;
   if (check.kind === 'fits') {
+    // A second look that read the same digits, and lost or misread only letters or separators
+    // ("004127" for "V-004127"): the digits were read twice, the shape vouches for the rest.
+    if (second && sameDigits(second.value, read)) {
+      meta.poNumber = { ...meta.poNumber, confidence: round3(raise(raise(second.before))) };
+      because.set('poNumber', 'a second reading gave the same digits');
+    }
     witnessed(meta, 'poNumber', "it has the shape of the customer's earlier PO numbers", because);
     return [];
   }
@@ -92,11 +108,15 @@ export function witnessPoNumber(
   const was = digitRuns(read);
   const now = digitRuns(check.value);
   const digitsKept = now.length > 0 && now.every((d, i) => d === was[was.length - now.length + i]);
-  // A second look at the box that read exactly the mended number is a second, independent reading.
-  const second = meta.poNumber.secondReading;
-  const base = second?.value === check.value ? raise(raise(second.before)) : meta.poNumber.confidence;
+  // A second look at the box that read the mended number, or its digits, is a second, independent reading.
+  const base =
+    second && (second.value === check.value || sameDigits(second.value, check.value))
+      ? raise(raise(second.before))
+      : meta.poNumber.confidence;
   const confidence = digitsKept ? raise(base) : Math.min(base, REPAIRED);
   meta.poNumber = { ...meta.poNumber, confidence: round3(confidence) };
+  if (digitsKept && confidence >= 0.8)
+    because.set('poNumber', `taken as "${check.value}", the shape of the customer's earlier PO numbers`);
   const msg = `poNumber read as "${read}", taken as "${check.value}", the shape of the customer's earlier PO numbers`;
   return [
     finding('low_confidence', digitsKept && confidence >= 0.8 ? 'info' : 'warning', 'poNumber', msg, {
@@ -105,6 +125,12 @@ export function witnessPoNumber(
       value: check.value,
     }),
   ];
+}
+
+/** The article's price for this customer (its own, else the list price), to the tenth of a cent. */
+function articlePrice(price: number, product: ProductFacts): boolean {
+  const want = product.customerPrice ?? product.unitPrice;
+  return Math.abs(price - want) <= Math.max(0.001, Math.abs(want) * 0.0005);
 }
 
 const close = (a: number, b: number, rel = 0.005) => Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * rel);
@@ -118,6 +144,7 @@ export function witnessFields(
   products: Array<ProductFacts | null>,
   customer: CustomerFacts | null,
   meta: Meta,
+  mended: ReadonlySet<string> = new Set(),
 ): Map<string, string> {
   const because = new Map<string, string>();
   let sum = 0;
@@ -128,8 +155,20 @@ export function witnessFields(
     if (l.quantity !== null && l.unitPrice !== null && l.amount !== null) {
       // Per-100 and discounted prices are net per unit here: the amount may round to the cent.
       if (close(l.quantity * l.unitPrice, l.amount)) {
-        for (const f of ['quantity', 'unitPrice', 'amount'])
-          witnessed(meta, path(f), 'quantity x price = amount', because);
+        // At the article's own price the identity settles all three: a misread one would break
+        // it, and two misreads that still agree to the cent do not happen by chance. A number
+        // mended from the identity itself gets only the plain witness.
+        const atPrice = product ? articlePrice(l.unitPrice, product) : false;
+        for (const f of ['quantity', 'unitPrice', 'amount']) {
+          const sure = atPrice && !mended.has(path(f));
+          witnessed(
+            meta,
+            path(f),
+            sure ? "quantity x price = amount, at the article's price" : 'quantity x price = amount',
+            because,
+            sure ? SETTLED : 0,
+          );
+        }
       }
     }
     const amount =
@@ -140,11 +179,19 @@ export function witnessFields(
       witnessed(meta, path('unit'), `the unit of ${product.sku}`, because);
   });
   if (summable && order.total !== null && close(sum, order.total, 0.0005)) {
-    witnessed(meta, 'total', 'the lines add up to it', because);
-    // Without printed amounts, the quantities are what the total checks.
+    // Amounts read apart that add up to the printed total to the cent: the total is as sure as they are.
+    witnessed(meta, 'total', 'the lines add up to it', because, mended.size === 0 ? SETTLED : 0);
     order.lines.forEach((l, i) => {
-      if (l.amount === null)
-        witnessed(meta, `lines[${i}].quantity`, 'the lines add up to the total', because);
+      if (l.amount !== null) witnessed(meta, `lines[${i}].amount`, 'the lines add up to the total', because);
+    });
+    // Without printed amounts, the quantities are what the total checks. With them, a quantity
+    // that times the price gives the amount is checked by the total too: a misread quantity
+    // would need a matching misread amount, and the total would not close.
+    order.lines.forEach((l, i) => {
+      const closes =
+        l.amount === null ||
+        (l.quantity !== null && l.unitPrice !== null && close(l.quantity * l.unitPrice, l.amount));
+      if (closes) witnessed(meta, `lines[${i}].quantity`, 'the lines add up to the total', because);
     });
   }
   const currencies = new Set(products.filter((p) => p !== null).map((p) => p.currency));

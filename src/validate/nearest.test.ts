@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { taxIdSlips } from '../masterdata/normalise.ts';
+import { oneDigitSlip } from './mend-numbers.ts';
+import { codeSkeleton, editDistance, nearestArticle } from './nearest.ts';
+import { catalog, line, product } from './testing.ts';
+
+describe('codes read by OCR against the customer articles', () => {
+  it('folds confusable glyphs and separators', () => {
+    expect(codeSkeleton('TUS 90025')).toBe(codeSkeleton('TUB-90025').replace('8', '5'));
+    expect(codeSkeleton('CAB-10025/AZ')).toBe('CA810025A2');
+    expect(editDistance(codeSkeleton('CAB-109025/AV'), codeSkeleton('CAB-10025/AV'))).toBe(1);
+    expect(editDistance('abcdef', 'uvwxyz', 2)).toBe(3);
+  });
+
+  const articles = catalog(
+    [
+      product('CAB-10025/AV', { description: 'Cable H07V-K 2,5 mm2 amarillo-verde', unitPrice: 34.5 }),
+      product('CAB-10025/AZ', { description: 'Cable H07V-K 2,5 mm2 azul', unitPrice: 34.5 }),
+      product('PRO-11610', { description: 'Magnetotermico 1P+N 10 A', unitPrice: 8.4 }),
+      product('PRO-11616', { description: 'Magnetotermico 1P+N 16 A', unitPrice: 8.9 }),
+    ],
+    { 'SME-3979': 'PRO-11610' },
+  );
+  const ocr = (field: string, c = 0.5) => ({ [`lines[0].${field}`]: { confidence: c, source: null } });
+
+  it('takes the one near article that the price or the description names', () => {
+    const l = line({ customerRef: 'PRO-11618', unitPrice: 8.4, description: 'Disjoncteur' });
+    expect(nearestArticle(l, 0, articles, ocr('customerRef'))).toMatchObject({
+      code: 'PRO-11610',
+      witnesses: ['price'],
+    });
+    const ref = line({ customerRef: 'SME-3919', unitPrice: null, description: 'Magnetotermico 1P+N 10A' });
+    expect(nearestArticle(ref, 0, articles, ocr('customerRef'))?.code).toBe('SME-3979');
+  });
+
+  it('refuses a tie, an unnamed article and a typed code', () => {
+    // Same price, a description in another language: AV and AZ are equally near and equally named.
+    const tie = line({ customerRef: 'CAB-10025/A7', unitPrice: 34.5, description: 'Câble bleu' });
+    expect(nearestArticle(tie, 0, articles, ocr('customerRef'))).toBeNull();
+    const unnamed = line({ customerRef: 'PRO-11618', unitPrice: 3, description: 'Disjoncteur' });
+    expect(nearestArticle(unnamed, 0, articles, ocr('customerRef'))).toBeNull();
+    const typed = line({ customerRef: 'PRO-11618', unitPrice: 8.4 });
+    expect(nearestArticle(typed, 0, articles, ocr('customerRef', 1))).toBeNull();
+  });
+
+  it('tries each word of a code cell that caught a neighbour', () => {
+    const l = line({ customerRef: 'PYO-11610 0,88', unitPrice: 8.4 });
+    expect(nearestArticle(l, 0, articles, ocr('customerRef'))?.code).toBe('PRO-11610');
+  });
+});
+
+describe('numbers one OCR slip apart', () => {
+  it('a lost or moved decimal mark, one digit misread, dropped or added', () => {
+    expect(oneDigitSlip(2450, 24.5)).toBe(true);
+    expect(oneDigitSlip(215, 2.15)).toBe(true);
+    expect(oneDigitSlip(2.82, 2.62)).toBe(true);
+    expect(oneDigitSlip(6.048, 0.048)).toBe(true);
+    expect(oneDigitSlip(5.09, 5)).toBe(true);
+    expect(oneDigitSlip(38, 36)).toBe(true);
+    expect(oneDigitSlip(12, 14.33)).toBe(false);
+    expect(oneDigitSlip(25, 52)).toBe(false);
+    expect(oneDigitSlip(7, 7)).toBe(false);
+  });
+});
+
+describe('tax ids one OCR slip apart', () => {
+  it('a letter inside the digits as the digit it resembles, a first or last digit as a letter', () => {
+    expect(taxIdSlips('FRS9423187962')).toContain('FR59423187962');
+    expect(taxIdSlips('836704153')).toContain('B36704153');
+    expect(taxIdSlips('IE638804TV')).not.toContain('IE6388047V');
+    expect(taxIdSlips('B36704153')).not.toContain('B36704153');
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * An OCR'd article code that names nothing, read against the articles this customer buys. A fax
+ * or scan mangles codes in more ways than one confusable glyph ("TUS 90025" for TUB-90025,
+ * "CAB-109025/AV" for CAB-10025/AV, "PRO-11618" for PRO-11610): the code as read is compared with
+ * every SKU and cross-reference of the customer's own articles (its price list, order history and
+ * cross-references), and taken as the nearest one only when
+ * - it lies within two edits of it, glyphs that OCR confuses counted as one;
+ * - the line's own description or its unit price, read apart from the code, names that article;
+ * - no other article as near, or nearer, is named as well.
+ * The repaired code keeps a repaired confidence: only the witnesses that corroboration then counts
+ * (description and price together) can carry the line past the acceptance threshold.
+ */
+import type { FieldMeta } from '../domain/extraction.ts';
+import type { OrderLine } from '../domain/order.ts';
+import { descriptionSimilarity, SAME_DESCRIPTION } from './corroborate.ts';
+import type { CatalogFacts, ProductFacts } from './types.ts';
+
+/** Glyphs OCR reads for one another, folded to one representative before codes are compared. */
+const FOLD: Record<string, string> = {
+  O: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  L: '1',
+  '|': '1',
+  '!': '1',
+  S: '5',
+  $: '5',
+  B: '8',
+  Z: '2',
+  G: '6',
+};
+
+/** A code as OCR sees it: upper case, confusable glyphs folded, spaces and separators gone. */
+export function codeSkeleton(code: string): string {
+  return [...code.toUpperCase().replace(/[^\p{L}\p{N}|!$]+/gu, '')].map((c) => FOLD[c] ?? c).join('');
+}
+
+/** Levenshtein distance of two short strings, stopping early past `cap`. */
+export function editDistance(a: string, b: string, cap = 3): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      row.push(v);
+      best = Math.min(best, v);
+    }
+    if (best > cap) return cap + 1;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** How many edits a read code may be from the article it names: 1 for short codes, 2 from 8 glyphs. */
+function allowed(skeleton: string): number {
+  if (skeleton.length < 5) return 0;
+  return skeleton.length >= 8 ? 2 : 1;
+}
+
+function samePrice(a: number, b: number): boolean {
+  return Math.abs(a - b) <= Math.max(0.005, Math.abs(b) * 0.001);
+}
+
+export interface NearestCode {
+  field: 'customerRef' | 'sku';
+  /** What was read. */
+  read: string;
+  /** The article's code the reading was nearest to: its SKU, or this customer's reference. */
+  code: string;
+  product: ProductFacts;
+  /** What named the article besides the code. */
+  witnesses: Witness[];
+}
+
+/** A part of the line, read apart from its code, that names an article. */
+export type Witness = 'description' | 'price';
+
+interface Candidate {
+  product: ProductFacts;
+  code: string;
+  distance: number;
+  witnesses: Witness[];
+}
+
+/**
+ * The customer's article an unresolved, OCR'd line code stands for, or null. `articles` holds the
+ * customer's articles (products by SKU, its cross-references); `fieldMeta` tells which codes were
+ * read by OCR (confidence under 1: a text layer's code is as its writer typed it, never mended).
+ */
+export function nearestArticle(
+  line: OrderLine,
+  index: number,
+  articles: CatalogFacts,
+  fieldMeta: Readonly<Record<string, FieldMeta>>,
+): NearestCode | null {
+  const codes = new Map<string, Array<{ code: string; product: ProductFacts }>>();
+  const add = (code: string, product: ProductFacts | undefined) => {
+    if (!product) return;
+    const key = codeSkeleton(code);
+    codes.set(key, [...(codes.get(key) ?? []), { code, product }]);
+  };
+  for (const p of articles.products.values()) add(p.sku, p);
+  for (const [ref, sku] of articles.crossRefs) add(ref, articles.products.get(sku));
+
+  for (const field of ['customerRef', 'sku'] as const) {
+    const read = line[field]?.trim();
+    const meta = fieldMeta[`lines[${index}].${field}`];
+    if (!read || !meta || meta.confidence >= 1) continue;
+    // A code cell may hold a neighbour's word too ("PYC-20040 0,88"): each word is tried alone.
+    const words = read.split(/\s+/).filter((w) => /\d/.test(w) && /\p{L}/u.test(w));
+    for (const word of new Set([read, ...words])) {
+      const found = nearestTo(word, line, codes);
+      if (found) return { field, read, ...found };
+    }
+  }
+  return null;
+}
+
+function nearestTo(
+  word: string,
+  line: OrderLine,
+  codes: Map<string, Array<{ code: string; product: ProductFacts }>>,
+): Omit<NearestCode, 'field' | 'read'> | null {
+  const skeleton = codeSkeleton(word);
+  const cap = allowed(skeleton);
+  if (cap === 0) return null;
+  const near: Candidate[] = [];
+  for (const [key, entries] of codes) {
+    const distance = editDistance(skeleton, key, cap);
+    if (distance > cap) continue;
+    for (const { code, product } of entries) {
+      near.push({ product, code, distance, witnesses: witnessesOf(line, product) });
+    }
+  }
+  // One article may be near through its SKU and a cross-reference: keep its nearest code.
+  const byArticle = new Map<string, Candidate>();
+  for (const c of near) {
+    const had = byArticle.get(c.product.sku);
+    if (!had || c.distance < had.distance) byArticle.set(c.product.sku, c);
+  }
+  const ranked = [...byArticle.values()].sort(
+    (a, b) => b.witnesses.length - a.witnesses.length || a.distance - b.distance,
+  );
+  const [best, second] = ranked;
+  if (!best || best.witnesses.length === 0) return null;
+  // Another article as near and as well named (or better): a person must choose.
+  if (second && second.witnesses.length === best.witnesses.length && second.distance <= best.distance) {
+    return null;
+  }
+  // A nearer article the line does not name at all: the reading may be that one, mis-described.
+  if (ranked.some((c) => c.distance < best.distance)) return null;
+  return {
+    code: best.code,
+    product: best.product,
+    witnesses: best.witnesses,
+  };
+}
+
+function witnessesOf(line: OrderLine, product: ProductFacts): Witness[] {
+  const out: Witness[] = [];
+  if (line.description && descriptionSimilarity(line.description, product.description) >= SAME_DESCRIPTION) {
+    out.push('description');
+  }
+  const price = product.customerPrice ?? product.unitPrice;
+  if (line.unitPrice !== null && samePrice(line.unitPrice, price)) out.push('price');
+  return out;
+}
