@@ -202,7 +202,10 @@ export function numberIn(words: Word[], format: NumberFormat): { value: number; 
   for (let i = 0; i < words.length; i++) {
     for (let j = Math.min(words.length, i + 4); j > i; j--) {
       const part = words.slice(i, j);
-      const value = parseNumber(part.map((w) => w.text).join(' '), format);
+      const text = part.map((w) => w.text).join(' ');
+      // OCR splits an amount after its decimal mark now and then ("1156, 60").
+      const value =
+        parseNumber(text, format) ?? parseNumber(text.replace(/^(\d[\d.,' ]*[.,]) (\d{2})$/, '$1$2'), format);
       if (value !== null) return { value, words: part.filter((w) => /\d/.test(w.text)) };
     }
     if (!/^(€|\$|£|eur|usd|gbp|:)$/i.test(words[i]!.text)) return null;

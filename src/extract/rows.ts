@@ -74,9 +74,15 @@ function rowLine(row: Row, lineNo: number, format: NumberFormat): LineReading {
   const qty = row.cells.get('quantity') ?? [];
   const q = numberIn(qty, format);
   if (q) set('quantity', q.value, q.words);
+  const glued = q ? null : gluedQuantity([...qty, ...(row.cells.get('unit') ?? [])], format);
+  if (glued) {
+    // "159,00M": OCR lost the space between a quantity and its unit.
+    set('quantity', glued.quantity, [glued.word]);
+    set('unit', glued.unit, [glued.word]);
+  }
   const unitWords =
     row.cells.get('unit') ?? qty.filter((w) => !q?.words.includes(w) && UNIT_WORD.test(w.text));
-  if (unitWords.length > 0) set('unit', unitWords.map((w) => w.text).join(' '), unitWords);
+  if (!glued && unitWords.length > 0) set('unit', unitWords.map((w) => w.text).join(' '), unitWords);
   for (const role of ['unitPrice', 'amount'] as const) {
     const n = numberIn(row.cells.get(role) ?? [], format);
     if (n) set(role, n.value, n.words);
@@ -112,6 +118,22 @@ function splitCodeFromText(row: Row): void {
     row.cells.set('description', ws.slice(1));
     return;
   }
+}
+
+/** Units short enough to be read stuck to their quantity. */
+const GLUED_UNIT = /^(m|ml|mts?|ud|uds|u|un|und|uni|pz|pc|pcs|pce|st|stk|rl|ro|cj|cx|ct|kg|l|ea|pr|bx)\.?$/i;
+
+/** A quantity and its unit read as one word ("159,00M", "16,00UD"): both, or null. */
+function gluedQuantity(
+  words: Word[],
+  format: NumberFormat,
+): { quantity: number; unit: string; word: Word } | null {
+  for (const word of words) {
+    const m = /^(\d[\d.,'’]*\d|\d)(\p{L}{1,3}\.?)$/u.exec(word.text);
+    const quantity = m ? parseNumber(m[1]!, format) : null;
+    if (m && quantity !== null && GLUED_UNIT.test(m[2]!)) return { quantity, unit: m[2]!, word };
+  }
+  return null;
 }
 
 function round6(n: number): number {

@@ -261,7 +261,8 @@ function shiftCrowded(cells: Map<ColumnRole, Word[]>, cols: Column[]): void {
 }
 
 const NUMERIC_ROLES: ColumnRole[] = ['quantity', 'unitPrice', 'amount', 'discount', 'priceUnit'];
-const NUMBER_LIKE = /^[-+(]?[€$£]?\d[\d.,\s'’\u00a0\u202f]*[%€$£)]?-?$|^(€|\$|£|[a-zA-Z]{1,6}\.?)$/;
+const NUMBER_LIKE =
+  /^[-+(]?[€$£]?\d[\d.,\s'’\u00a0\u202f]*[%€$£)]?-?$|^(€|\$|£|[a-zA-Z]{1,6}\.?)$|^\d[\d.,'’]*[a-zA-Z]{1,3}\.?$/;
 
 /** Numeric columns hold numbers, signs and short unit words only: a stray sentence is no row. */
 function cleanNumbers(cells: Map<ColumnRole, Word[]>): boolean {

@@ -207,6 +207,23 @@ describe('numbered lists with prices in words', () => {
 });
 
 describe('tables', () => {
+  it('splits a quantity read stuck to its unit, and joins a total split after its decimal mark (OCR)', () => {
+    const x = only([
+      page([
+        'N PEDIDO: V-004128   FECHA PEDIDO: 04/11/26',
+        at([0, 'CANTIDAD'], [10, 'UD'], [14, 'CODIGO'], [28, 'DESCRIPCION'], [60, 'PRECIO'], [70, 'IMPORTE']),
+        at([0, '200,00'], [10, 'M'], [14, 'CAB-20325'], [28, 'CABLE RZ1-K 0,6/1 KV 3G2,5'], [60, '1,420'], [70, '284,00']),
+        at([0, '159,00M'], [14, 'CAB-20326'], [28, 'CABLE RZ1-K 0,6/1 KV 3G4'], [60, '2,100'], [70, '333,90']),
+        at([0, 'TOTAL PEDIDO (EUR, IVA EXCLUIDO)'], [66, '617,'], [71, '90']),
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.customerRef ?? l.sku, l.quantity, l.unit])).toEqual([
+      ['CAB-20325', 200, 'M'],
+      ['CAB-20326', 159, 'M'],
+    ]);
+    expect(x.order.total).toBe(617.9);
+  });
+
   it('joins a "1 000" whose first group stands left of a narrow quantity header', () => {
     const x = only([
       typed([
