@@ -64,12 +64,23 @@ function rowLine(row: Row, lineNo: number, format: NumberFormat): LineReading {
   }
   const gtin = text('gtin');
   if (gtin.ws.length > 0) {
-    const digits = gtin.text.replace(/\s/g, '');
+    const digits = gtinDigits(gtin.text.replace(/\s/g, ''));
     // A wrong check digit is most likely a misread digit: keep what was read, but do not trust it.
     set('gtin', digits, gtin.ws, factor('gtin') * (validGtin(digits) ? 1 : 0.5));
   } else if (line.customerRef && validGtin(line.customerRef) && line.customerRef.length >= 12) {
     // The check digit vouches for the reading as much as a GTIN column header would.
     set('gtin', line.customerRef, row.cells.get('customerRef')!, factor('customerRef'));
+  }
+  // OCR reads a point as a colon now and then ("5:000"): before a group of three digits in a
+  // number column it is a point (a time, "16:25", is no number).
+  for (const role of ['quantity', 'unitPrice', 'amount'] as const) {
+    const ws = row.cells.get(role);
+    if (ws?.some((w) => GROUP_COLON.test(w.text))) {
+      row.cells.set(
+        role,
+        ws.map((w) => (GROUP_COLON.test(w.text) ? { ...w, text: w.text.replace(/:/g, '.') } : w)),
+      );
+    }
   }
   const qty = row.cells.get('quantity') ?? [];
   const q = numberIn(qty, format);
@@ -119,6 +130,34 @@ function splitCodeFromText(row: Row): void {
     return;
   }
 }
+
+/** Glyphs OCR reads for digits inside a GTIN. */
+const GTIN_GLYPHS: Record<string, string> = {
+  O: '0',
+  o: '0',
+  D: '0',
+  I: '1',
+  l: '1',
+  '|': '1',
+  ')': '1',
+  '!': '1',
+  S: '5',
+  B: '8',
+  Z: '2',
+};
+
+/**
+ * A GTIN as read, or the digits it becomes with one glyph OCR confuses taken as its digit, when
+ * only that reading has a valid check digit ("8437001)10148" -> 8437001110148).
+ */
+function gtinDigits(read: string): string {
+  if (/^\d+$/.test(read) || validGtin(read)) return read;
+  const mapped = [...read].map((c) => GTIN_GLYPHS[c] ?? c).join('');
+  return /^\d{8,14}$/.test(mapped) && validGtin(mapped) ? mapped : read;
+}
+
+/** A number whose point before a thousands group OCR read as a colon ("5:000"). */
+const GROUP_COLON = /^\d{1,3}(:\d{3})+([.,]\d+)?$/;
 
 /** Units short enough to be read stuck to their quantity. */
 const GLUED_UNIT = /^(m|ml|mts?|ud|uds|u|un|und|uni|pz|pc|pcs|pce|st|stk|rl|ro|cj|cx|ct|kg|l|ea|pr|bx)\.?$/i;

@@ -262,7 +262,7 @@ function shiftCrowded(cells: Map<ColumnRole, Word[]>, cols: Column[]): void {
 
 const NUMERIC_ROLES: ColumnRole[] = ['quantity', 'unitPrice', 'amount', 'discount', 'priceUnit'];
 const NUMBER_LIKE =
-  /^[-+(]?[€$£]?\d[\d.,\s'’\u00a0\u202f]*[%€$£)]?-?$|^(€|\$|£|[a-zA-Z]{1,6}\.?)$|^\d[\d.,'’]*[a-zA-Z]{1,3}\.?$/;
+  /^[-+(]?[€$£]?\d[\d.,\s'’\u00a0\u202f]*[%€$£)]?-?$|^\d{1,3}(:\d{3})+([.,]\d+)?$|^(€|\$|£|[a-zA-Z]{1,6}\.?)$|^\d[\d.,'’]*[a-zA-Z]{1,3}\.?$/;
 
 /** Numeric columns hold numbers, signs and short unit words only: a stray sentence is no row. */
 function cleanNumbers(cells: Map<ColumnRole, Word[]>): boolean {
@@ -323,6 +323,7 @@ export function findTable(lines: TextLine[], hints: TableHints = {}): Table | nu
   };
   let exact = new Map(cols.filter((c) => c.role !== 'other').map((c) => [c.role as ColumnRole, c.exact]));
   let prev: TextLine = lines[start]!;
+  let above: TextLine = prev;
   let pausedPage: number | null = null;
   let headerPage = lines[start]!.page;
   for (const line of lines.slice(start + 1)) {
@@ -346,9 +347,14 @@ export function findTable(lines: TextLine[], hints: TableHints = {}): Table | nu
       exact = new Map(cols.filter((c) => c.role !== 'other').map((c) => [c.role as ColumnRole, c.exact]));
       table.lineIndexes.add(line.index);
       prev = line;
+      above = line;
       continue;
     }
-    if (samePage && table.rows.length > 0 && gap > 3 * lineHeight(prev)) {
+    // The blank before a footer: measured from the line just above, whether or not it was a row
+    // (a few rows OCR mangled are no blank space).
+    const blank = above && above.page === line.page ? line.top - above.bottom : gap;
+    above = line;
+    if (samePage && table.rows.length > 0 && gap > 3 * lineHeight(prev) && blank > 3 * lineHeight(prev)) {
       pausedPage = line.page;
       continue;
     }

@@ -207,13 +207,46 @@ describe('numbered lists with prices in words', () => {
 });
 
 describe('tables', () => {
+  it('keeps reading rows after a few OCR mangled, takes "5:000" as a number and "Descrizione articolo" as one column', () => {
+    const x = only([
+      page([
+        'Numero ordine FLS-97463 Data 10.12.2026',
+        at([0, 'Pos.'], [5, 'Quantità'], [15, 'Cod. EAN'], [31, 'Descrizione articolo']),
+        at([0, '1'], [5, '72'], [15, '8437001110070'], [31, 'Guanto in nitrile T9/L']),
+        at([0, '2'], [5, '5:000'], [15, '8437001)07148'], [31, 'Fascetta in nylon 7,6x370 mm']),
+        at([0, '3'], [5, '2#0O0'], [15, 'B43700?10001I4'], [31, 'Vite testa esagonale']),
+        at([0, '4'], [5, '6%O'], [15, '843700?1070O1'], [31, 'Fascetta in nylon 4,8x200 mm']),
+        at([0, '5'], [5, '1.0#0'], [15, '84370011O?O02'], [31, 'Vite testa esagonale M8x40']),
+        at([0, '6'], [5, '300'], [15, '8437001105076'], [31, 'Disco da taglio 125x1,6 mm']),
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => [l.gtin, l.quantity, l.description])).toEqual([
+      ['8437001110070', 72, 'Guanto in nitrile T9/L'],
+      ['8437001107148', 5000, 'Fascetta in nylon 7,6x370 mm'],
+      ['8437001105076', 300, 'Disco da taglio 125x1,6 mm'],
+    ]);
+  });
+
   it('splits a quantity read stuck to its unit, and joins a total split after its decimal mark (OCR)', () => {
     const x = only([
       page([
         'N PEDIDO: V-004128   FECHA PEDIDO: 04/11/26',
         at([0, 'CANTIDAD'], [10, 'UD'], [14, 'CODIGO'], [28, 'DESCRIPCION'], [60, 'PRECIO'], [70, 'IMPORTE']),
-        at([0, '200,00'], [10, 'M'], [14, 'CAB-20325'], [28, 'CABLE RZ1-K 0,6/1 KV 3G2,5'], [60, '1,420'], [70, '284,00']),
-        at([0, '159,00M'], [14, 'CAB-20326'], [28, 'CABLE RZ1-K 0,6/1 KV 3G4'], [60, '2,100'], [70, '333,90']),
+        at(
+          [0, '200,00'],
+          [10, 'M'],
+          [14, 'CAB-20325'],
+          [28, 'CABLE RZ1-K 0,6/1 KV 3G2,5'],
+          [60, '1,420'],
+          [70, '284,00'],
+        ),
+        at(
+          [0, '159,00M'],
+          [14, 'CAB-20326'],
+          [28, 'CABLE RZ1-K 0,6/1 KV 3G4'],
+          [60, '2,100'],
+          [70, '333,90'],
+        ),
         at([0, 'TOTAL PEDIDO (EUR, IVA EXCLUIDO)'], [66, '617,'], [71, '90']),
       ]),
     ]);
