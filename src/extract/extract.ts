@@ -24,7 +24,14 @@ import { type HeaderReadings, readHeader } from './header.ts';
 import { bare, groupLines, type TextLine } from './layout.ts';
 import { FOUND_BY, lower, metaOf, type Reading, raise, reading, round3 } from './meta.ts';
 import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
-import { arithmeticAgrees, groupedQuantities, type LineReading, readRows, sameAmount } from './rows.ts';
+import {
+  arithmeticAgrees,
+  groupedQuantities,
+  lostDecimalQuantities,
+  type LineReading,
+  readRows,
+  sameAmount,
+} from './rows.ts';
 import { arithmeticRows } from './arithmetic-rows.ts';
 import { findTable, type Table } from './table.ts';
 import {
@@ -171,6 +178,7 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
 function chooseRows(table: Table | null, lines: TextLine[], format: NumberFormat): LineReading[] {
   const chosen = rowsOf(table, lines, format);
   groupedQuantities(chosen);
+  lostDecimalQuantities(chosen);
   return chosen;
 }
 

@@ -71,16 +71,15 @@ function rowLine(row: Row, lineNo: number, format: NumberFormat): LineReading {
     // The check digit vouches for the reading as much as a GTIN column header would.
     set('gtin', line.customerRef, row.cells.get('customerRef')!, factor('customerRef'));
   }
-  // OCR reads a point as a colon now and then ("5:000"): before a group of three digits in a
-  // number column it is a point (a time, "16:25", is no number).
+  // Separators OCR misread in a number column ("5:000", "5.000.00"): see ocrNumber.
   for (const role of ['quantity', 'unitPrice', 'amount'] as const) {
     const ws = row.cells.get(role);
-    if (ws?.some((w) => GROUP_COLON.test(w.text))) {
-      row.cells.set(
-        role,
-        ws.map((w) => (GROUP_COLON.test(w.text) ? { ...w, text: w.text.replace(/:/g, '.') } : w)),
-      );
-    }
+    if (!ws) continue;
+    const mended = ws.map((w) => {
+      const text = ocrNumber(w.text, format);
+      return text === w.text ? w : { ...w, text };
+    });
+    if (mended.some((w, i) => w !== ws[i])) row.cells.set(role, mended);
   }
   const qty = row.cells.get('quantity') ?? [];
   const q = numberIn(qty, format);
@@ -156,8 +155,21 @@ function gtinDigits(read: string): string {
   return /^\d{8,14}$/.test(mapped) && validGtin(mapped) ? mapped : read;
 }
 
-/** A number whose point before a thousands group OCR read as a colon ("5:000"). */
-const GROUP_COLON = /^\d{1,3}(:\d{3})+([.,]\d+)?$/;
+/**
+ * A number whose separators OCR misread, written as the document's format writes it: a colon
+ * before a thousands group is a point ("5:000"; a time, "16:25", is no number); thousands groups
+ * and two decimals all behind one kind of mark ("5.000.00", "5,000,00"): the last mark is the
+ * decimal one. Anything else comes back as it was.
+ */
+export function ocrNumber(text: string, format: NumberFormat): string {
+  let t = /^\d{1,3}(:\d{3})+([.,]\d+)?$/.test(text) ? text.replace(/:/g, '.') : text;
+  if (/^\d{1,3}([.,]\d{3})+[.,]\d{2}$/.test(t) && parseNumber(t, format) === null) {
+    const [group, decimal] = format === 'us' ? [',', '.'] : ['.', ','];
+    const cut = t.length - 3;
+    t = `${t.slice(0, cut).replace(/[.,]/g, group)}${decimal}${t.slice(cut + 1)}`;
+  }
+  return t;
+}
 
 /** Units short enough to be read stuck to their quantity. */
 const GLUED_UNIT = /^(m|ml|mts?|ud|uds|u|un|und|uni|pz|pc|pcs|pce|st|stk|rl|ro|cj|cx|ct|kg|l|ea|pr|bx)\.?$/i;
@@ -274,6 +286,39 @@ const MEASURED = /^(kg|g|t|m|mm|cm|km|m2|m²|m3|m³|l|lt|ml|cl|mts?|metros?|mete
  * ("DIN 933 8.8" in a description must not make "1.000" one piece). Counted units only.
  * Corrects `lines` in place.
  */
+/**
+ * A quantity column that writes its quantities with d decimals ("60.00", "300.00") and one bare
+ * number ending in d zeros ("2400"): OCR lost that one's decimal mark, and it is 24. Needs three
+ * quantities written with d decimals and none with another number; a line whose arithmetic
+ * agrees with the quantity as read keeps it. The mended quantity's confidence is lowered.
+ */
+export function lostDecimalQuantities(lines: LineReading[]): void {
+  const tokens = lines.map((l) => {
+    const ws = l.readings.quantity?.words ?? [];
+    return ws.length === 1 ? ws[0]!.text.replace(/[^\d.,]/g, '') : null;
+  });
+  for (const d of [2, 3]) {
+    const written = tokens.filter((t) => t !== null && new RegExp(`[.,]\\d{${d}}$`).test(t)).length;
+    const other = tokens.filter(
+      (t) => t !== null && /[.,]\d+$/.test(t) && !new RegExp(`[.,]\\d{${d}}$`).test(t),
+    );
+    if (written < 3 || other.length > 0) continue;
+    const bare = new RegExp(`^[1-9]\\d*0{${d}}$`);
+    lines.forEach((l, i) => {
+      const t = tokens[i];
+      if (!t || !bare.test(t) || arithmeticAgrees(l.line) === true) return;
+      const value = Number(t) / 10 ** d;
+      l.line.quantity = value;
+      l.readings.quantity = {
+        ...l.readings.quantity!,
+        value,
+        confidence: lower(l.readings.quantity!.confidence),
+      };
+    });
+    return;
+  }
+}
+
 export function groupedQuantities(lines: LineReading[]): void {
   const tokens = lines.map((l) => {
     const ws = l.readings.quantity?.words ?? [];

@@ -207,6 +207,22 @@ describe('numbered lists with prices in words', () => {
 });
 
 describe('tables', () => {
+  it('mends a quantity column whose separators or decimal mark OCR misread ("5.000.00", "2400" among "60.00")', () => {
+    const x = only([
+      page([
+        'P.O. # P9986422   Date: 11/23/2026',
+        at([0, 'Part No.'], [14, 'EAN'], [29, 'Item description'], [62, 'Qty'], [72, 'UOM']),
+        at([0, 'SIL-N-280'], [14, '8437001109005'], [29, 'Neutral silicone sealant 280 ml'], [62, '60.00'], [72, 'EA']),
+        at([0, 'TOR-M6-20A2'], [14, '8437001100149'], [29, 'Hex bolt M6x20 DIN 933 A2'], [62, '5.000.00'], [72, 'EA']),
+        at([0, 'CIN-AM-7550'], [14, '8437001111145'], [29, 'Duct tape 75 mm x 50 m'], [62, '72.00'], [72, 'EA']),
+        at([0, 'SPR-LUB-500'], [14, '8437001108145'], [29, 'Lubricant spray 500 ml'], [62, '2400'], [72, 'EA']),
+        at([0, 'SIL-N-310'], [14, '8437001109142'], [29, 'Neutral silicone sealant 310 ml'], [62, '144.00'], [72, 'EA']),
+      ]),
+    ]);
+    expect(x.order.lines.map((l) => l.quantity)).toEqual([60, 5000, 72, 24, 144]);
+    expect(x.fieldMeta['lines[3].quantity']!.confidence).toBeLessThan(0.8);
+  });
+
   it('keeps reading rows after a few OCR mangled, takes "5:000" as a number and "Descrizione articolo" as one column', () => {
     const x = only([
       page([
