@@ -169,7 +169,20 @@ export function resolveLine(input: OrderLine, ctx: LineContext): LineResolution 
       });
       const isRef = code !== product.sku;
       const via: Via =
-        field === 'customerRef' ? (isRef ? 'customerRef' : 'refAsSku') : isRef ? 'skuAsRef' : 'sku';
+        field === 'gtin'
+          ? 'gtin'
+          : field === 'customerRef'
+            ? isRef
+              ? 'customerRef'
+              : 'refAsSku'
+            : isRef
+              ? 'skuAsRef'
+              : 'sku';
+      if (field === 'gtin') {
+        // The repair's own finding says what was read; the bad check digit's goes.
+        const bad = findings.findIndex((f) => f.params?.t === 'low_confidence.badGtin');
+        if (bad >= 0) findings.splice(bad, 1);
+      }
       hit = { product, via };
     }
   }

@@ -43,6 +43,22 @@ describe('codes read by OCR against the customer articles', () => {
     expect(nearestArticle(typed, 0, articles, ocr('customerRef', 1))).toBeNull();
   });
 
+  it('a GTIN whose check digit fails: the one article a digit away that the line also names', () => {
+    const withGtins = catalog([
+      product('BRI-76-370', { description: 'Brida nylon 7,6x370', gtin: '08437001107148', unitPrice: 0.09 }),
+      product('BRI-48-200', { description: 'Brida nylon 4,8x200', gtin: '08437001107001', unitPrice: 0.04 }),
+    ]);
+    const l = line({ gtin: '8437001187148', description: 'Brida nylon 7,6x370 mm', unitPrice: null });
+    expect(nearestArticle(l, 0, withGtins, ocr('gtin'))).toMatchObject({
+      field: 'gtin',
+      code: '08437001107148',
+      witnesses: ['description'],
+    });
+    // Nothing else names it: the check digit alone does not choose.
+    const bare = line({ gtin: '8437001187148', description: 'Fascetta', unitPrice: null });
+    expect(nearestArticle(bare, 0, withGtins, ocr('gtin'))).toBeNull();
+  });
+
   it('tries each word of a code cell that caught a neighbour', () => {
     const l = line({ customerRef: 'PYO-11610 0,88', unitPrice: 8.4 });
     expect(nearestArticle(l, 0, articles, ocr('customerRef'))?.code).toBe('PRO-11610');

@@ -66,7 +66,7 @@ function samePrice(a: number, b: number): boolean {
 }
 
 export interface NearestCode {
-  field: 'customerRef' | 'sku';
+  field: 'customerRef' | 'sku' | 'gtin';
   /** What was read. */
   read: string;
   /** The article's code the reading was nearest to: its SKU, or this customer's reference. */
@@ -106,6 +106,8 @@ export function nearestArticle(
   for (const p of articles.products.values()) add(p.sku, p);
   for (const [ref, sku] of articles.crossRefs) add(ref, articles.products.get(sku));
 
+  const byGtin = gtinNeighbour(line, index, articles, fieldMeta);
+  if (byGtin) return byGtin;
   for (const field of ['customerRef', 'sku'] as const) {
     const read = line[field]?.trim();
     const meta = fieldMeta[`lines[${index}].${field}`];
@@ -118,6 +120,43 @@ export function nearestArticle(
     }
   }
   return null;
+}
+
+/**
+ * An OCR'd GTIN whose check digit fails: one misread digit. The customer's one article whose GTIN
+ * differs from it in exactly one digit, when the line's description or price names it too (two
+ * valid GTINs always differ in two digits or more, so the check digit alone cannot choose).
+ */
+function gtinNeighbour(
+  line: OrderLine,
+  index: number,
+  articles: CatalogFacts,
+  fieldMeta: Readonly<Record<string, FieldMeta>>,
+): NearestCode | null {
+  const meta = fieldMeta[`lines[${index}].gtin`];
+  const read = line.gtin?.replace(/\s/g, '') ?? '';
+  if (!meta || meta.confidence >= 1 || !/^\d{8,14}$/.test(read) || validCheckDigit(read)) return null;
+  const padded = read.padStart(14, '0');
+  const near = [...articles.products.values()].filter((p) => {
+    if (!p.gtin || p.gtin.length !== 14) return false;
+    let diff = 0;
+    for (let i = 0; i < 14 && diff <= 1; i++) if (p.gtin[i] !== padded[i]) diff++;
+    return diff === 1;
+  });
+  const named = near
+    .map((product) => ({ product, witnesses: witnessesOf(line, product) }))
+    .filter((c) => c.witnesses.length > 0);
+  if (named.length !== 1) return null;
+  const { product, witnesses } = named[0]!;
+  return { field: 'gtin', read, code: product.gtin!, product, witnesses };
+}
+
+/** True when the digits carry a valid GS1 check digit. */
+function validCheckDigit(digits: string): boolean {
+  const body = digits.slice(0, -1);
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
+  return (10 - (sum % 10)) % 10 === Number(digits[digits.length - 1]);
 }
 
 function nearestTo(
