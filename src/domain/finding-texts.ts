@@ -57,13 +57,15 @@ const en: Sentences = {
       .join(' and ')} also name`,
   'low_confidence.mended': (p, x) =>
     `${x.f(p.field)} read as ${x.n(p.read)} fits neither the article nor the line; taken as ${x.n(p.value)}: ${
-      p.why === 'total'
-        ? `the price of ${p.sku}, and the lines then add up to the total`
-        : p.why === 'unitPrice'
-          ? `the price of ${p.sku}, and quantity x price = amount`
-          : p.why === 'quantity'
-            ? `amount / the price of ${p.sku}`
-            : `quantity x the price of ${p.sku}`
+      p.why === 'pack'
+        ? `the nearest multiple of ${p.sku}'s pack`
+        : p.why === 'total'
+          ? `the price of ${p.sku}, and the lines then add up to the total`
+          : p.why === 'unitPrice'
+            ? `the price of ${p.sku}, and quantity x price = amount`
+            : p.why === 'quantity'
+              ? `amount / the price of ${p.sku}`
+              : `quantity x the price of ${p.sku}`
     }`,
   'low_confidence.unitByPrice': (p, x) =>
     `${x.f(p.field)} read as "${p.read}"; taken as ${p.unit}, the unit of ${p.sku}, whose price the line has`,
@@ -149,13 +151,15 @@ const es: Sentences = {
       .join(' y ')} de la línea también nombra${String(p.witnesses ?? '').includes(',') ? 'n' : ''}`,
   'low_confidence.mended': (p, x) =>
     `${x.f(p.field)} se leyó como ${x.n(p.read)}, que no cuadra ni con el artículo ni con la línea; se tomó ${x.n(p.value)}: ${
-      p.why === 'total'
-        ? `el precio de ${p.sku}, y así las líneas suman el total`
-        : p.why === 'unitPrice'
-          ? `el precio de ${p.sku}, y cantidad x precio = importe`
-          : p.why === 'quantity'
-            ? `importe / el precio de ${p.sku}`
-            : `cantidad x el precio de ${p.sku}`
+      p.why === 'pack'
+        ? `el múltiplo más cercano del envase de ${p.sku}`
+        : p.why === 'total'
+          ? `el precio de ${p.sku}, y así las líneas suman el total`
+          : p.why === 'unitPrice'
+            ? `el precio de ${p.sku}, y cantidad x precio = importe`
+            : p.why === 'quantity'
+              ? `importe / el precio de ${p.sku}`
+              : `cantidad x el precio de ${p.sku}`
     }`,
   'low_confidence.unitByPrice': (p, x) =>
     `${x.f(p.field)} se leyó como «${p.read}»; se tomó ${p.unit}, la unidad de ${p.sku}, cuyo precio tiene la línea`,

@@ -11,6 +11,7 @@
  * read; the witnesses counted afterwards (arithmetic, the total, the price list) decide whether it
  * is sure enough for the order to pass untouched.
  */
+import { LOW_CONFIDENCE } from '../domain/confidence.ts';
 import type { FieldMeta } from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
@@ -43,6 +44,35 @@ export function oneDigitSlip(read: number, want: number): boolean {
   if (bare(a) === bare(b) && a.length !== b.length) return true;
   if (bare(digits(read, decimalsOf(read))) === bare(digits(want, decimalsOf(want)))) return true;
   return editDistance(a, b, 1) <= 1;
+}
+
+/** Digits OCR reads for one another on a fax. */
+const DIGIT_LOOKALIKES: Record<string, string> = {
+  '0': '86',
+  '1': '7',
+  '3': '8',
+  '5': '6',
+  '6': '508',
+  '7': '1',
+  '8': '3060',
+};
+
+/**
+ * A whole quantity that is no multiple of the article's pack size ("208" for a pack of 100): the
+ * one reading a single look-alike digit away that is a multiple (and at least the minimum), or null.
+ */
+export function packSlip(q: number, product: ProductFacts): number | null {
+  const pack = product.packSize;
+  if (!pack || pack <= 1 || !Number.isInteger(q) || q % pack === 0) return null;
+  const s = String(q);
+  const fits = new Set<number>();
+  for (let i = 0; i < s.length; i++) {
+    for (const d of DIGIT_LOOKALIKES[s[i]!] ?? '') {
+      const v = Number(s.slice(0, i) + d + s.slice(i + 1));
+      if (v > 0 && v % pack === 0 && (product.minQty === null || v >= product.minQty)) fits.add(v);
+    }
+  }
+  return fits.size === 1 ? [...fits][0]! : null;
 }
 
 function close(a: number, b: number): boolean {
@@ -81,7 +111,7 @@ export function mendNumbers(
       field: 'quantity' | 'unitPrice' | 'amount',
       value: number,
       why: string,
-      byTotal = false,
+      by: 'total' | 'pack' | null = null,
     ) => {
       const read = line[field]!;
       const was = fieldMeta[path(field)]!;
@@ -94,12 +124,19 @@ export function mendNumbers(
           field: path(field),
           read,
           value,
-          why: byTotal ? 'total' : field,
+          why: by ?? field,
           sku: product.sku,
         }),
       );
     };
     const { quantity: q, unitPrice: p, amount: a } = line;
+    const qMeta = fieldMeta[path('quantity')];
+    if (q !== null && (p === null || a === null) && ocr(qMeta) && qMeta.confidence < LOW_CONFIDENCE) {
+      // No arithmetic to say which: the article's pack size, where one misread digit explains it
+      // and OCR itself doubted the digits (a quantity printed plainly off the pack stays reported).
+      const packed = packSlip(q, product);
+      if (packed !== null) mend('quantity', packed, `the nearest multiple of ${product.sku}'s pack`, 'pack');
+    }
     if (p === null || q === null) return;
     if (a === null) {
       // No amount printed: the order total is the price's second witness.
@@ -114,7 +151,7 @@ export function mendNumbers(
             'unitPrice',
             price,
             `the price of ${product.sku}, and the lines then add up to the total`,
-            true,
+            'total',
           );
         }
       }

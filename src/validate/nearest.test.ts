@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { taxIdSlips } from '../masterdata/normalise.ts';
-import { oneDigitSlip } from './mend-numbers.ts';
+import { oneDigitSlip, packSlip } from './mend-numbers.ts';
 import { codeSkeleton, editDistance, nearestArticle } from './nearest.ts';
 import { catalog, line, product } from './testing.ts';
 
@@ -85,5 +85,16 @@ describe('tax ids one OCR slip apart', () => {
     expect(taxIdSlips('836704153')).toContain('B36704153');
     expect(taxIdSlips('IE638804TV')).not.toContain('IE6388047V');
     expect(taxIdSlips('B36704153')).not.toContain('B36704153');
+  });
+});
+
+describe('a quantity that is no multiple of its pack', () => {
+  it('is the one multiple a look-alike digit away', () => {
+    const p = product('TAC-N8', { packSize: 100, minQty: null });
+    expect(packSlip(208, p)).toBe(200);
+    expect(packSlip(508, p)).toBe(500);
+    expect(packSlip(250, p)).toBeNull();
+    expect(packSlip(300, p)).toBeNull();
+    expect(packSlip(7, product('X', { packSize: 10, minQty: null }))).toBeNull();
   });
 });
