@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateAtStart, dateOrderOf, monthOf, parseDate } from './dates.ts';
+import { dateAtStart, dateOrderOf, monthOf, pageYear, parseDate, yearSlip } from './dates.ts';
 
 describe('parseDate', () => {
   const cases: [string, 'dmy' | 'mdy', string | null][] = [
@@ -129,5 +129,19 @@ describe('helpers', () => {
     });
     expect(dateAtStart(['20/11/2026', 'Ref'])).toEqual({ iso: '2026-11-20', count: 1 });
     expect(dateAtStart(['de', 'entrega:'])).toBeNull();
+  });
+});
+
+describe('a year OCR misread', () => {
+  it("is the page's year when one look-alike digit away", () => {
+    const page = ['NOV-05-2026 QUI 09:36 ELECTRO MINHO', 'NE2026/0414 2026-11-05 2028-11-13', 'Data 05.11.2026'];
+    expect(pageYear(page)).toBe(2026);
+    expect(yearSlip('2028-11-13', 2026)).toBe('2026-11-13');
+    expect(yearSlip('2626-12-19', 2026)).toBe('2026-12-19');
+    expect(yearSlip('2026-12-19', 2026)).toBeNull();
+    // Two digits off, or not a look-alike: a date of another year, left as read.
+    expect(yearSlip('2019-12-19', 2026)).toBeNull();
+    expect(yearSlip('2024-12-19', 2026)).toBeNull();
+    expect(pageYear(['Fecha 02/11/2026', 'Entrega 06/11/2027'])).toBeNull();
   });
 });

@@ -183,3 +183,50 @@ export function dateAtStart(
   }
   return null;
 }
+
+/** Year digits OCR reads for one another ("2028", "2626", "2020" for 2026). */
+const YEAR_LOOKALIKES: Record<string, string> = {
+  '0': '86',
+  '2': '7',
+  '3': '8',
+  '5': '6',
+  '6': '5802',
+  '8': '3602',
+  '7': '21',
+};
+
+/**
+ * The year a page's dates are written in: the one most of its date-like figures name (at least
+ * two, and more than any other), or null.
+ */
+export function pageYear(texts: string[]): number | null {
+  const counts = new Map<number, number>();
+  for (const t of texts) {
+    for (const m of t.matchAll(
+      /(?:\d{1,2}[./-]\d{1,2}[./-]|\b)((?:19|20)\d{2})(?:[./-]\d{1,2}[./-]\d{1,2}|\b)/g,
+    )) {
+      const y = Number(m[1]);
+      counts.set(y, (counts.get(y) ?? 0) + 1);
+    }
+  }
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  return best && best[1] >= 2 && (!second || second[1] < best[1]) ? best[0] : null;
+}
+
+/**
+ * An ISO date whose year is one look-alike digit from the page's year ("2028-11-13" on a page of
+ * 2026 dates): the date in the page's year, or null when the year is the page's or not one slip away.
+ */
+export function yearSlip(iso: string, year: number): string | null {
+  const read = iso.slice(0, 4);
+  const want = String(year);
+  if (read === want || read.length !== 4) return null;
+  let diff = 0;
+  for (let i = 0; i < 4; i++) {
+    if (read[i] === want[i]) continue;
+    if (!(YEAR_LOOKALIKES[want[i]!] ?? '').includes(read[i]!)) return null;
+    diff++;
+  }
+  return diff === 1 ? `${want}${iso.slice(4)}` : null;
+}

@@ -10,7 +10,7 @@ import { isSecondaryField, LOW_CONFIDENCE } from '../domain/confidence.ts';
 import { type Finding, finding } from '../domain/findings.ts';
 import { type CanonicalOrder, emptyOrder } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
-import { type DateOrder, dateAtStart, dateOrderOf } from './dates.ts';
+import { type DateOrder, dateAtStart, dateOrderOf, pageYear, yearSlip } from './dates.ts';
 import {
   findCompanyName,
   findCurrency,
@@ -112,6 +112,7 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
   header.deliveryDate ??= proseDeliveryDate(lines, dateOrder);
   // "notre commande PC26/3526 du 21-11-2026": a sentence's date beats a letter's date line.
   header.orderDate ??= proseOrderDate(lines, dateOrder) ?? header.letterDate;
+  if (pages.some((p) => p.source === 'ocr')) mendYears(header, lines);
   const lineReadings = chooseRows(table, lines, format);
   if (!header.poLabelSeen && header.poNumber === null && lineReadings.length === 0) {
     const what = `no purchase order found: no PO number label and no line table in ${lines.length} text lines`;
@@ -175,6 +176,26 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
  * amount) when read without its header (a header OCR lost, columns no vocabulary names); without
  * either, the article lines of a prose order.
  */
+/**
+ * OCR'd dates whose year is one look-alike digit from the year the page's other dates are written
+ * in ("2028-11-13" among 2026 dates) take the page's year, at a lowered confidence.
+ */
+function mendYears(header: HeaderReadings, lines: TextLine[]): void {
+  const year = pageYear(lines.map((l) => l.text));
+  if (year === null) return;
+  for (const field of ['orderDate', 'deliveryDate', 'letterDate'] as const) {
+    const r = header[field];
+    const mended = r ? yearSlip(r.value, year) : null;
+    if (r && mended)
+      header[field] = {
+        ...r,
+        value: mended,
+        confidence: lower(r.confidence),
+        note: `year read as ${r.value.slice(0, 4)}`,
+      };
+  }
+}
+
 function chooseRows(table: Table | null, lines: TextLine[], format: NumberFormat): LineReading[] {
   const chosen = rowsOf(table, lines, format);
   groupedQuantities(chosen);
