@@ -134,7 +134,11 @@ describe('helpers', () => {
 
 describe('a year OCR misread', () => {
   it("is the page's year when one look-alike digit away", () => {
-    const page = ['NOV-05-2026 QUI 09:36 ELECTRO MINHO', 'NE2026/0414 2026-11-05 2028-11-13', 'Data 05.11.2026'];
+    const page = [
+      'NOV-05-2026 QUI 09:36 ELECTRO MINHO',
+      'NE2026/0414 2026-11-05 2028-11-13',
+      'Data 05.11.2026',
+    ];
     expect(pageYear(page)).toBe(2026);
     expect(yearSlip('2028-11-13', 2026)).toBe('2026-11-13');
     expect(yearSlip('2626-12-19', 2026)).toBe('2026-12-19');

@@ -20,7 +20,7 @@ import {
   findTaxId,
   findTaxIds,
 } from './evidence.ts';
-import { type HeaderReadings, readHeader } from './header.ts';
+import { type HeaderReadings, numberIn, readHeader } from './header.ts';
 import { bare, groupLines, type TextLine } from './layout.ts';
 import { FOUND_BY, lower, metaOf, type Reading, raise, reading, round3 } from './meta.ts';
 import { detectNumberFormat, type NumberFormat, round } from './numbers.ts';
@@ -124,7 +124,7 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
     order.lines.push(line);
     for (const [f, r] of Object.entries(lr)) readings.set(`lines[${i}].${f}`, r);
   });
-  chooseTotal(order, readings, header);
+  chooseTotal(order, readings, header, lines, format);
   checkTotal(order, readings, header.subtotal);
   const evidence = evidenceOf(order, lines, opts.hints ?? {}, header.taxIds);
   const fieldMeta: Record<string, FieldMeta> = {};
@@ -278,14 +278,54 @@ function chooseTotal(
   order: CanonicalOrder,
   readings: Map<string, Reading<unknown>>,
   header: HeaderReadings,
+  lines: TextLine[],
+  format: NumberFormat,
 ): void {
   const sum = linesSum(order);
   const agreeing = sum === null ? undefined : header.amounts.find((a) => sameAmount(sum, a.reading.value));
   const net = header.amounts.find((a) => a.field === 'subtotal');
-  const chosen = agreeing?.reading ?? net?.reading ?? header.total;
+  const chosen =
+    agreeing?.reading ??
+    net?.reading ??
+    header.total ??
+    (sum === null ? null : sumPrintedBelow(order, readings, lines, sum, format));
   if (!chosen) return;
   order.total = chosen.value;
   readings.set('total', chosen);
+}
+
+/**
+ * No total label read (OCR mangled "Total HT" into "Tote! HT"): an amount printed below the last
+ * line that equals what two or more lines add up to is the total. Its confidence is that of a
+ * label read through a slip; validation's sum witness does the rest.
+ */
+function sumPrintedBelow(
+  order: CanonicalOrder,
+  readings: Map<string, Reading<unknown>>,
+  lines: TextLine[],
+  sum: number,
+  format: NumberFormat,
+): Reading<number> | null {
+  if (order.lines.length < 2 || sum <= 0) return null;
+  let page = 0;
+  let bottom = 0;
+  order.lines.forEach((_, i) => {
+    for (const [path, r] of readings) {
+      if (!path.startsWith(`lines[${i}].`)) continue;
+      for (const w of r.words) {
+        if (r.page > page) [page, bottom] = [r.page, w.y + w.h];
+        else if (r.page === page) bottom = Math.max(bottom, w.y + w.h);
+      }
+    }
+  });
+  for (const line of lines) {
+    if (line.page < page || (line.page === page && line.top < bottom)) continue;
+    for (let i = 0; i < line.words.length; i++) {
+      const n = numberIn(line.words.slice(i), format);
+      if (n && sameAmount(n.value, sum)) return reading(n.value, n.words, line.page, FOUND_BY.fuzzyLabel);
+    }
+  }
+  return null;
 }
 
 /**

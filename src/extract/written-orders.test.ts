@@ -207,6 +207,19 @@ describe('numbered lists with prices in words', () => {
 });
 
 describe('tables', () => {
+  it('takes as the total an amount below the lines that they add up to, when OCR mangled its label', () => {
+    const rows = (total: string) => [
+      'Bon de commande N° BC2611-0459 du 06/11/2026',
+      at([0, 'Réf.'], [16, 'Désignation'], [50, 'Qté'], [56, 'P.U. HT'], [66, 'Montant HT']),
+      at([0, 'PRO-11625'], [16, 'Disjoncteur 1P+N 25 A'], [50, '15'], [56, '9,02'], [66, '135,30']),
+      at([0, 'CAJ-60024'], [16, 'Coffret à encastrer 24 modules'], [50, '8'], [56, '25,76'], [66, '206,08']),
+      at([0, 'Tote! HT'], [64, total]),
+    ];
+    expect(only([page(rows('341,38 €'))]).order.total).toBe(341.38);
+    // An amount the lines do not add up to is not taken for one.
+    expect(only([page(rows('314,38 €'))]).order.total).toBeNull();
+  });
+
   it('mends a quantity column whose separators or decimal mark OCR misread ("5.000.00", "2400" among "60.00")', () => {
     const x = only([
       page([
