@@ -152,7 +152,13 @@ export function resolveLine(input: OrderLine, ctx: LineContext): LineResolution 
   }
   if (!hit && ctx.articles) {
     const near = nearestArticle(line, index, ctx.articles, ctx.fieldMeta);
-    if (near) {
+    if (near?.exact) {
+      line[near.field] = near.code;
+      const isRef = near.code !== near.product.sku;
+      const via: Via =
+        near.field === 'customerRef' ? (isRef ? 'customerRef' : 'refAsSku') : isRef ? 'skuAsRef' : 'sku';
+      hit = { product: near.product, via };
+    } else if (near) {
       const { field, read, code, product } = near;
       line[field] = code;
       const was = metaOf(field);

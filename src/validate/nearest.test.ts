@@ -59,6 +59,12 @@ describe('codes read by OCR against the customer articles', () => {
     expect(nearestArticle(bare, 0, withGtins, ocr('gtin'))).toBeNull();
   });
 
+  it('a code read with other spaces or separators is the code itself, no witness needed', () => {
+    const refs = catalog([product('PRO-11610')], { '30.468.877': 'PRO-11610' });
+    const l = line({ customerRef: '30 468 877', unitPrice: null, description: 'Leitungsschutzschalter' });
+    expect(nearestArticle(l, 0, refs, ocr('customerRef'))).toMatchObject({ code: '30.468.877', exact: true });
+  });
+
   it('tries each word of a code cell that caught a neighbour', () => {
     const l = line({ customerRef: 'PYO-11610 0,88', unitPrice: 8.4 });
     expect(nearestArticle(l, 0, articles, ocr('customerRef'))?.code).toBe('PRO-11610');

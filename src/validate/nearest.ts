@@ -74,6 +74,8 @@ export interface NearestCode {
   product: ProductFacts;
   /** What named the article besides the code. */
   witnesses: Witness[];
+  /** The code as written but for spaces and separators: no repair at all. */
+  exact?: boolean;
 }
 
 /** A part of the line, read apart from its code, that names an article. */
@@ -108,6 +110,17 @@ export function nearestArticle(
 
   const byGtin = gtinNeighbour(line, index, articles, fieldMeta);
   if (byGtin) return byGtin;
+  // The same letters and digits, only spaces or separators read differently ("30 468 877" for
+  // 30.468.877): the code itself, not a repair.
+  const compact = (c: string) => c.toUpperCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  for (const field of ['customerRef', 'sku'] as const) {
+    const read = line[field]?.trim();
+    if (!read || compact(read).length < 5) continue;
+    const same = [...codes.values()].flat().filter((e) => compact(e.code) === compact(read));
+    if (new Set(same.map((e) => e.product.sku)).size === 1) {
+      return { field, read, code: same[0]!.code, product: same[0]!.product, witnesses: [], exact: true };
+    }
+  }
   for (const field of ['customerRef', 'sku'] as const) {
     const read = line[field]?.trim();
     const meta = fieldMeta[`lines[${index}].${field}`];
