@@ -26,6 +26,14 @@ describe('historyShape', () => {
     expect(historyShape(['A/1', 'A-2', 'A/3'])).toBeNull();
   });
 
+  it("keeps an ERP number range's leading digits, not a short running number's", () => {
+    const sap = historyShape(['4500373741', '4500412210', '4500498807'])!;
+    expect(sap.source).toBe('^(?:4500\\d{6,6})$');
+    expect(sap.test('4500500352')).toBe(true);
+    expect(sap.test('3491543788')).toBe(false);
+    expect(historyShape(['00101', '00150', '00199'])!.source).toBe('^(?:\\d{5,5})$');
+  });
+
   it('lets letter runs that vary be any letters', () => {
     expect(historyShape(['NE2026/0412', 'NX2026/0413', 'NE2026/0414'])!.test('NQ2026/0001')).toBe(true);
   });

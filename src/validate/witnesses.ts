@@ -35,6 +35,12 @@ const MIN_HISTORY = 3;
  * of the lengths seen (never as written: next year's numbers differ). Null when they do not share
  * one, or there are too few.
  */
+function commonPrefix(values: string[]): string {
+  let prefix = values[0] ?? '';
+  for (const v of values) while (!v.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
+}
+
 export function historyShape(poNumbers: string[]): RegExp | null {
   const runs = [...new Set(poNumbers.map((p) => p.trim()).filter((p) => p !== ''))].map(runsOf);
   if (runs.length < MIN_HISTORY) return null;
@@ -50,8 +56,17 @@ export function historyShape(poNumbers: string[]): RegExp | null {
     if (kind === 'p') {
       if (!column.every((c) => c === first[i])) return null;
       pattern += escapeRegex(first[i]!);
-    } else if (kind === 'd') pattern += `\\d${span}`;
-    else pattern += column.every((c) => c === first[i]) ? escapeRegex(first[i]!) : `\\p{L}${span}`;
+    } else if (kind === 'd') {
+      // An ERP's number ranges keep their first digits ("4500500352", "4500373741"): three or more
+      // shared leading digits before five or more running ones are part of the shape (a short
+      // running number, "00101".."00199", soon runs past its shared digits).
+      const prefix = commonPrefix(column);
+      const min = Math.min(...lengths);
+      pattern +=
+        prefix.length >= 3 && min - prefix.length >= 5
+          ? `${prefix}\\d{${min - prefix.length},${Math.max(...lengths) - prefix.length}}`
+          : `\\d${span}`;
+    } else pattern += column.every((c) => c === first[i]) ? escapeRegex(first[i]!) : `\\p{L}${span}`;
   }
   return new RegExp(`^(?:${pattern})$`, 'u');
 }
@@ -223,7 +238,9 @@ export function poNumberByShape(
   const shape = historyShape(earlier);
   // Letters of its own: what is left of the pattern without its letter and digit classes.
   const literal = shape?.source.replace(/\\p\{L\}|\\d|\{\d+,\d+\}/g, '');
-  if (order.poNumber !== null || !shape || !/\p{L}/u.test(literal ?? '')) return [];
+  // A shape of bare digits fits too many numbers on a page; letters or a run of constant
+  // leading digits ("4500\d{6}") make it the customer's.
+  if (order.poNumber !== null || !shape || !/\p{L}|\d{3}/u.test(literal ?? '')) return [];
   const fits = candidates.filter((c) => shape.test(c.value));
   if (new Set(fits.map((c) => c.value)).size !== 1) return [];
   const found = fits[0]!;
