@@ -69,6 +69,7 @@ const en: Sentences = {
     }`,
   'low_confidence.unitByPrice': (p, x) =>
     `${x.f(p.field)} read as "${p.read}"; taken as ${p.unit}, the unit of ${p.sku}, whose price the line has`,
+  'low_confidence.customerSlip': (p) => `Customer ${p.customer} proposed: ${p.doubt}`,
   'low_confidence.gtinConflict': (p) =>
     `Line ${p.line}: article ${p.sku} and GTIN ${p.gtin} (${p.other}) name different products; check which one the customer meant`,
   'low_confidence.badGtin': (p) =>
@@ -163,6 +164,7 @@ const es: Sentences = {
     }`,
   'low_confidence.unitByPrice': (p, x) =>
     `${x.f(p.field)} se leyó como «${p.read}»; se tomó ${p.unit}, la unidad de ${p.sku}, cuyo precio tiene la línea`,
+  'low_confidence.customerSlip': (p) => `Cliente ${p.customer} propuesto: ${p.doubt}`,
   'low_confidence.gtinConflict': (p) =>
     `Línea ${p.line}: el artículo ${p.sku} y el GTIN ${p.gtin} (${p.other}) son productos distintos; compruebe cuál quería el cliente`,
   'low_confidence.badGtin': (p) =>

@@ -119,7 +119,8 @@ function bareAddress(s: string): string {
 }
 
 export type CustomerResolution =
-  | { customer: CustomerFacts; via: string; mismatch?: string }
+  /** `doubt`: the customer was found through a reading with a slip; a person confirms it. */
+  | { customer: CustomerFacts; via: string; mismatch?: string; doubt?: string }
   | { customer: null; message: string; mismatch?: string; params?: FindingParams };
 
 interface Step {

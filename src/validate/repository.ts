@@ -39,6 +39,17 @@ export async function findCustomers(q: Queryable, k: CustomerKeys): Promise<Cust
 }
 
 /** Customers whose name equals `name`, ignoring case: the last resort, only when nothing else matched. */
+/** Most customers compared with a fax number read with a slip. */
+const FAX_SLIP_LIMIT = 50000;
+
+/** Customers with a fax number on file (for a number OCR read with one digit wrong). */
+export async function findCustomersWithFax(q: Queryable): Promise<CustomerFacts[]> {
+  const rows = await q.query<CustomerRow>(
+    `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE cardinality(fax_numbers) > 0 ORDER BY id LIMIT ${FAX_SLIP_LIMIT}`,
+  );
+  return rows.map(toCustomer);
+}
+
 export async function findCustomersByName(q: Queryable, name: string): Promise<CustomerFacts[]> {
   const rows = await q.query<CustomerRow>(
     `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE lower(name) = lower($1::text) LIMIT 10`,

@@ -471,6 +471,17 @@ describe('validateOrder', () => {
       expect(codes((await run(typed)).findings)).toContain('total_mismatch@lines[0].amount');
     });
 
+    it('a fax number one digit off proposes its customer, for a person to confirm', async () => {
+      const r = await run({ evidence: { fax: '+34 912 3456 788' }, lines: [TOR], cap: 1 });
+      expect(r.order.customer.id).toBe('C042');
+      const f = r.findings.find((x) => x.field === 'customer.id')!;
+      expect(f).toMatchObject({ code: 'low_confidence', severity: 'warning' });
+      expect(f.message).toContain('one digit from C042');
+      // A typed document's number is as written: nobody is proposed.
+      const typed = await run({ evidence: { fax: '+34 912 3456 788' }, lines: [TOR] });
+      expect(codes(typed.findings)).toContain('unknown_customer@customer.id');
+    });
+
     it('a tax id with one glyph misread by OCR still finds its customer', async () => {
       const r = await run({ evidence: { taxId: 'ESBI2345678' }, lines: [TOR], cap: 1 });
       expect(r.order.customer.id).toBe('C042');

@@ -10,10 +10,12 @@ import { corroborateLines } from './corroborate.ts';
 import { checkPrice, checkQuantity, checkUnit, sameUnit } from './line-checks.ts';
 import { catalogKeys, resolveLine } from './lines.ts';
 import { mendNumbers, mendUnits } from './mend-numbers.ts';
+import { editDistance } from './nearest.ts';
 import { checkCredit, checkDuplicate, checkMissingFields, checkTotals, orderValue } from './order-checks.ts';
 import {
   findCustomers,
   findCustomersByName,
+  findCustomersWithFax,
   loadCatalog,
   loadCustomerArticles,
   loadEarlierPoNumbers,
@@ -179,7 +181,49 @@ async function findCustomer(
   if (keys.name && needsNameLookup(candidates, keys)) {
     candidates = [...candidates, ...(await findCustomersByName(q, keys.name))];
   }
-  return resolveCustomer(candidates, keys);
+  const resolution = resolveCustomer(candidates, keys);
+  // A page read by OCR whose fax or phone numbers name nobody: one of them may carry one misread
+  // digit ("+39 072 5979785" for +39 02 5979785). The one customer whose number is one digit away
+  // is proposed, and a person confirms it.
+  if (
+    resolution.customer ||
+    input.extracted.confidenceCap === undefined ||
+    (keys.docFaxes ?? []).length === 0
+  ) {
+    return resolution;
+  }
+  const near = await customerByFaxSlip(q, keys.docFaxes ?? []);
+  if (!near) return resolution;
+  const again = resolveCustomer([...candidates, near.customer], {
+    ...keys,
+    docFaxes: [...(keys.docFaxes ?? []), near.number],
+  });
+  if (!again.customer || again.customer.id !== near.customer.id) return resolution;
+  return {
+    ...again,
+    doubt: `the fax or phone number read as ${near.read} is one digit from ${near.customer.id}'s ${near.number}`,
+  };
+}
+
+/** The one customer with a fax number one digit (changed, dropped or added) from a number read. */
+async function customerByFaxSlip(
+  q: Queryable,
+  read: string[],
+): Promise<{ customer: CustomerFacts; number: string; read: string } | null> {
+  const digits = (s: string) => s.replace(/\D/g, '');
+  const wanted = read.map((r) => ({ r, d: digits(r) })).filter((x) => x.d.length >= 9);
+  if (wanted.length === 0) return null;
+  const found = new Map<string, { customer: CustomerFacts; number: string; read: string }>();
+  for (const c of await findCustomersWithFax(q)) {
+    for (const number of c.faxNumbers) {
+      const n = digits(number);
+      const hit = wanted.find(
+        (w) => editDistance(w.d.slice(-n.length - 1), n, 1) <= 1 || editDistance(w.d, n, 1) <= 1,
+      );
+      if (hit) found.set(c.id, { customer: c, number, read: hit.r });
+    }
+  }
+  return found.size === 1 ? [...found.values()][0]! : null;
 }
 
 /** Writes the resolved customer (or the unknown_customer finding) into the order. */
@@ -197,6 +241,15 @@ function applyCustomer(
     return null;
   }
   const byName = resolution.via.startsWith('name ');
+  if (resolution.doubt) {
+    found.push(
+      finding('low_confidence', 'warning', 'customer.id', `Customer ${c.id} proposed: ${resolution.doubt}`, {
+        t: 'low_confidence.customerSlip',
+        customer: c.id,
+        doubt: resolution.doubt,
+      }),
+    );
+  }
   order.customer = { id: c.id, name: c.name, taxId: c.taxId ?? order.customer.taxId };
   fieldMeta['customer.id'] = {
     confidence: byName ? (fieldMeta['customer.name']?.confidence ?? 1) : 1,
