@@ -56,7 +56,8 @@ export function isolatedCode(code: string, catalog: CatalogFacts): boolean {
   );
 }
 
-function samePrice(a: number, b: number): boolean {
+/** Two prices equal to the tenth of a percent (half a cent at least). */
+export function samePrice(a: number, b: number): boolean {
   return Math.abs(a - b) <= Math.max(0.005, Math.abs(b) * 0.001);
 }
 

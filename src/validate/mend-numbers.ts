@@ -17,6 +17,7 @@ import { type Finding, finding } from '../domain/findings.ts';
 import type { CanonicalOrder } from '../domain/order.ts';
 import { REPAIRED } from '../extract/meta.ts';
 import { canonicalUnit, sameUnit } from './line-checks.ts';
+import { samePrice } from './corroborate.ts';
 import { editDistance } from './nearest.ts';
 import type { ProductFacts } from './types.ts';
 
@@ -77,10 +78,6 @@ export function packSlip(q: number, product: ProductFacts): number | null {
 
 function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * 0.0005);
-}
-
-function samePrice(a: number, b: number): boolean {
-  return Math.abs(a - b) <= Math.max(0.005, Math.abs(b) * 0.001);
 }
 
 /** Read by OCR: a confidence under 1 (a text layer's number is as its writer typed it). */

@@ -12,7 +12,8 @@
  */
 import type { FieldMeta } from '../domain/extraction.ts';
 import type { OrderLine } from '../domain/order.ts';
-import { descriptionSimilarity, SAME_DESCRIPTION } from './corroborate.ts';
+import { parseGtin } from '../masterdata/normalise.ts';
+import { descriptionSimilarity, SAME_DESCRIPTION, samePrice } from './corroborate.ts';
 import type { CatalogFacts, ProductFacts } from './types.ts';
 
 /** Glyphs OCR reads for one another, folded to one representative before codes are compared. */
@@ -59,10 +60,6 @@ export function editDistance(a: string, b: string, cap = 3): number {
 function allowed(skeleton: string): number {
   if (skeleton.length < 5) return 0;
   return skeleton.length >= 8 ? 2 : 1;
-}
-
-function samePrice(a: number, b: number): boolean {
-  return Math.abs(a - b) <= Math.max(0.005, Math.abs(b) * 0.001);
 }
 
 export interface NearestCode {
@@ -148,7 +145,7 @@ function gtinNeighbour(
 ): NearestCode | null {
   const meta = fieldMeta[`lines[${index}].gtin`];
   const read = line.gtin?.replace(/\s/g, '') ?? '';
-  if (!meta || meta.confidence >= 1 || !/^\d{8,14}$/.test(read) || validCheckDigit(read)) return null;
+  if (!meta || meta.confidence >= 1 || !/^\d{8,14}$/.test(read) || parseGtin(read).ok) return null;
   const padded = read.padStart(14, '0');
   const near = [...articles.products.values()].filter((p) => {
     if (!p.gtin || p.gtin.length !== 14) return false;
@@ -162,14 +159,6 @@ function gtinNeighbour(
   if (named.length !== 1) return null;
   const { product, witnesses } = named[0]!;
   return { field: 'gtin', read, code: product.gtin!, product, witnesses };
-}
-
-/** True when the digits carry a valid GS1 check digit. */
-function validCheckDigit(digits: string): boolean {
-  const body = digits.slice(0, -1);
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
-  return (10 - (sum % 10)) % 10 === Number(digits[digits.length - 1]);
 }
 
 function nearestTo(
