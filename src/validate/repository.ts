@@ -45,7 +45,8 @@ const FAX_SLIP_LIMIT = 50000;
 /** Customers with a fax number on file (for a number OCR read with one digit wrong). */
 export async function findCustomersWithFax(q: Queryable): Promise<CustomerFacts[]> {
   const rows = await q.query<CustomerRow>(
-    `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE cardinality(fax_numbers) > 0 ORDER BY id LIMIT ${FAX_SLIP_LIMIT}`,
+    `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE cardinality(fax_numbers) > 0 ORDER BY id LIMIT $1::int`,
+    [FAX_SLIP_LIMIT],
   );
   return rows.map(toCustomer);
 }
@@ -154,8 +155,8 @@ export async function loadCustomerArticles(q: Queryable, customerId: string): Pr
             (SELECT cp.unit_price FROM prices cp WHERE cp.customer_id = $1::text AND cp.sku = p.sku),
             (SELECT array_agg(h.quantity::float8) FROM order_history h
               WHERE h.customer_id = $1::text AND h.sku = p.sku)
-       FROM products p WHERE p.sku IN (SELECT sku FROM own) ORDER BY p.sku LIMIT ${CUSTOMER_ARTICLES_LIMIT})`,
-    [customerId],
+       FROM products p WHERE p.sku IN (SELECT sku FROM own) ORDER BY p.sku LIMIT $2::int)`,
+    [customerId, CUSTOMER_ARTICLES_LIMIT],
   );
   for (const r of rows) {
     if (r.kind === 'ref') catalog.crossRefs.set(r.ref!, r.sku);
