@@ -20,9 +20,21 @@ import type { Page } from '../domain/page.ts';
 import { fingerprintOf, READ_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
 import { HEADER_FIELDS, type KnownLayout } from './model.ts';
 import { type LearnedReading, readWithLayout } from './read.ts';
-import { fold } from './words.ts';
+import { fold, repairPo } from './words.ts';
 
 export type LayoutSource = KnownLayout[] | (() => Promise<KnownLayout[]>);
+
+/** The PO number shape of the layout an order was read with, for the second look at its box. */
+const poPatterns = new WeakMap<ExtractedOrder, string>();
+
+/**
+ * The PO number pattern the layout an order was read with taught (`IBC-\d{1,3}-\d{4,6}`), null
+ * when none was: the second look holds its reading of the PO number's box to it, as to a
+ * template's pattern. Letters as `[^\W\d_]`: the second look compiles patterns without Unicode.
+ */
+export function learnedPoPattern(order: ExtractedOrder): string | null {
+  return poPatterns.get(order) ?? null;
+}
 
 /** The learned layout the pages match best, with its share of the fingerprint; null under the bar. */
 export function matchLayout(
@@ -57,6 +69,8 @@ export async function withLearned(
   const generic = outcome.kind === 'orders' ? outcome.orders.filter((o) => !o.rejected) : [];
   if (generic.length > 1) return outcome;
   const merged = merge(generic[0] ?? null, reading, match, hints);
+  const shape = match.layout.model.formats.poShape;
+  if (shape) poPatterns.set(merged, shape.replace(/\\p\{L\}/g, '[^\\W\\d_]'));
   if (outcome.kind === 'orders') {
     const rest = outcome.orders.filter((o) => o.rejected);
     return { ...outcome, orders: [merged, ...rest], findings: settled(outcome.findings, merged) };
@@ -102,6 +116,18 @@ function merge(
     (order as Record<string, unknown>)[f] = lv;
   }
   const notes: Finding[] = [];
+  const repaired = repairPo(order.poNumber, match.layout.model.formats.poShape);
+  if (repaired) {
+    notes.push(
+      finding(
+        'low_confidence',
+        'info',
+        'poNumber',
+        `poNumber read as "${order.poNumber}", taken as "${repaired}", the shape of the PO number ${from} holds; its confidence stays the reading's own until a second reading or the customer's earlier PO numbers confirm it.`,
+      ),
+    );
+    order.poNumber = repaired;
+  }
   let learnedLines = false;
   let linesWitnessed = false;
   if (reading.order.lines.length > 0) {
@@ -296,7 +322,12 @@ function mergeLines(
         }
       }
     }
-    // What the generic reader saw beside the learned columns (a second code, a unit) completes the line.
+    // What the generic reader saw beside the learned columns (a second code, a unit) completes the
+    // line, with the confidence it was read with: a field taken over keeps its doubt.
+    for (const key of ['sku', 'customerRef', 'gtin', 'unit', 'description'] as const) {
+      const meta = g?.fieldMeta[`lines[${j}].${key}`];
+      if (l[key] === null && o[key] !== null && meta) fieldMeta[`lines[${i}].${key}`] = meta;
+    }
     return {
       ...l,
       sku: l.sku ?? o.sku,

@@ -194,7 +194,15 @@ function ruleFor(rows: Row[], at: number, words: Word[]): HeaderRule {
   let start = before.length - 1;
   while (start > 0 && before[start]!.x - (before[start - 1]!.x + before[start - 1]!.w) < 1.5 * first.h)
     start--;
-  const leftLabel = labelRun(before.slice(Math.max(0, start, before.length - 4)));
+  // A value far to the left, with nothing that ends a label (`:`), is another block's (`Pontevedra
+  // CIF B36704153` beside a PO number printed under its label): no label of this one.
+  const prev = before.at(-1);
+  const apart =
+    prev !== undefined &&
+    /\d/.test(prev.text) &&
+    first.x - (prev.x + prev.w) > 6 * first.h &&
+    !/[:#]$/.test(prev.text);
+  const leftLabel = apart ? [] : labelRun(before.slice(Math.max(0, start, before.length - 4)));
   if (leftLabel.length > 0) return { label: leftLabel, where: 'right', box, words: words.length };
   for (let i = at - 1; i >= Math.max(0, at - 3); i--) {
     const up = rows[i]!;

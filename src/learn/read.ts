@@ -10,7 +10,17 @@ import type { Page, Word } from '../domain/page.ts';
 import { dateAtStart } from '../extract/index.ts';
 import { numberOf } from './learn.ts';
 import type { ColumnRule, HeaderRule, LayoutModel, LearnedColumn, TableRule } from './model.ts';
-import { fitsShape, fold, labelToken, minConfidence, type Row, rowsOf, sameToken, trimmed } from './words.ts';
+import {
+  fitsShape,
+  fold,
+  labelToken,
+  minConfidence,
+  type Row,
+  repairPo,
+  rowsOf,
+  sameToken,
+  trimmed,
+} from './words.ts';
 
 /** Confidence of a PO number that does not have the shape taught: a person should look. */
 const OFF_SHAPE = 0.6;
@@ -29,7 +39,13 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
   const put = (path: string, words: Word[], factor = 1) => {
     fieldMeta[path] = { confidence: round3(minConfidence(words) * factor), source: boxOf(rows, words) };
   };
-  const po = model.header.poNumber && valueWords(rows, model.header.poNumber);
+  const shape = model.formats.poShape;
+  const poFits = (words: Word[]) =>
+    words.some((w) => {
+      const t = trimmed(w.text).replace(/^.*[:#]/, '');
+      return /\d/.test(t) && shape !== null && (fitsShape(t, shape) || repairPo(t, shape) !== null);
+    });
+  const po = model.header.poNumber && valueWords(rows, model.header.poNumber, poFits);
   if (po) {
     const value = poFrom(po.words, model.formats.poShape);
     if (value) {
@@ -39,7 +55,17 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
   }
   for (const field of ['orderDate', 'deliveryDate'] as const) {
     const rule = model.header[field];
-    const at = rule && valueWords(rows, rule);
+    const at =
+      rule &&
+      valueWords(
+        rows,
+        rule,
+        (words) =>
+          dateAtStart(
+            words.map((w) => w.text),
+            model.formats.date,
+          ) !== null,
+      );
     const texts = at ? at.words.map((w) => w.text) : [];
     const hit = at ? dateAtStart(texts, model.formats.date) : null;
     if (hit && at) {
@@ -47,7 +73,9 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
       put(field, at.words.slice(0, hit.count), at.factor);
     }
   }
-  const totalAt = model.header.total && valueWords(rows, model.header.total);
+  const totalAt =
+    model.header.total &&
+    valueWords(rows, model.header.total, (words) => numberIn(words, model.formats.number) !== null);
   const total = totalAt ? numberIn(totalAt.words, model.formats.number) : null;
   if (total && totalAt) {
     order.total = total.value;
@@ -69,8 +97,14 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
 /**
  * The words that hold a header value: after or under its label, or at its place on the page, with
  * the factor their confidence takes (1: a value is read only where the taught label or place is).
+ * A label whose words OCR lost (`Dala` for `Data`) leaves the value at its taught place, which is
+ * read only when `fits` takes it (a date in the learned format, a PO number of the learned shape).
  */
-function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: number } | null {
+function valueWords(
+  rows: Row[],
+  rule: HeaderRule,
+  fits: (words: Word[]) => boolean = () => false,
+): { words: Word[]; factor: number } | null {
   const labels = rule.label.length > 0 ? findLabel(rows, rule) : [];
   for (const { row, end, x0 } of labels) {
     const r = rows[row]!;
@@ -89,20 +123,27 @@ function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: num
       }
     }
   }
-  // A taught label that is not on the page: this is not quite the taught layout, nothing is read.
-  if (rule.label.length > 0) return null;
-  // A value without a label: its place on the page.
-  const r = rows.filter((x) => x.page === rule.box.page);
+  // The value at its place on the page: a value without a label, or one whose label OCR lost.
+  const placed = atPlace(rows, rule, rule.label.length > 0 ? 0.03 : 0.02);
+  if (!placed) return null;
+  // A taught label that is not on the page, and nothing of the value's form where it stood: this is
+  // not quite the taught layout, nothing is read.
+  if (rule.label.length > 0 && !fits(placed)) return null;
+  return { words: placed, factor: 1 };
+}
+
+/** The words of the row nearest the rule's place (within `dy` of the page height) that overlap it. */
+function atPlace(rows: Row[], rule: HeaderRule, dy: number): Word[] | null {
   let best: { row: Row; d: number } | null = null;
-  for (const row of r) {
+  for (const row of rows) {
+    if (row.page !== rule.box.page) continue;
     const d = Math.abs(row.top / row.height - rule.box.y);
-    if (d < 0.02 && (!best || d < best.d)) best = { row, d };
+    if (d < dy && (!best || d < best.d)) best = { row, d };
   }
   if (!best) return null;
   const x = rule.box.x * best.row.width;
   const near = best.row.words.filter((w) => w.x + w.w > x - 10 && w.x < x + rule.box.w * best.row.width + 10);
-  if (near.length === 0) return null;
-  return { words: near, factor: 1 };
+  return near.length > 0 ? near : null;
 }
 
 /** The places where the rule's label is printed, nearest the taught place first. */
@@ -118,6 +159,15 @@ function findLabel(rows: Row[], rule: HeaderRule): Array<{ row: number; end: num
       const last = r.words[k + n - 1]!;
       const first = r.words[k]!;
       const d = Math.abs(first.y / r.height - rule.box.y) + Math.abs(first.x / r.width - rule.box.x) * 0.5;
+      // The same words printed elsewhere across the page label another value (`Data` of `Data de
+      // entrega` for the order date's `Data`): a label stands where it was taught, across the page.
+      const edge = rule.where === 'below' ? first.x / r.width : (last.x + last.w) / r.width;
+      if (
+        rule.where === 'below'
+          ? Math.abs(edge - rule.box.x) > 0.1
+          : edge > rule.box.x + 0.02 || edge < rule.box.x - 0.4
+      )
+        continue;
       hits.push({ row: i, end: last.x + last.w, x0: rule.where === 'below' ? first.x : last.x + last.w, d });
     }
   }
