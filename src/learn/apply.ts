@@ -328,8 +328,21 @@ function mergeLines(
       const meta = g?.fieldMeta[`lines[${j}].${key}`];
       if (l[key] === null && o[key] !== null && meta) fieldMeta[`lines[${i}].${key}`] = meta;
     }
+    // A net price worked out from the amount is rounded; the generic reader's, from the printed price
+    // and discount, is the one printed when it gives the same amount.
+    const net =
+      derived &&
+      o.unitPrice !== null &&
+      l.quantity !== null &&
+      l.amount !== null &&
+      Math.abs(o.unitPrice * l.quantity - l.amount) <= 0.011
+        ? o.unitPrice
+        : l.unitPrice;
+    if (net !== l.unitPrice && g?.fieldMeta[`lines[${j}].unitPrice`])
+      fieldMeta[`lines[${i}].unitPrice`] = g.fieldMeta[`lines[${j}].unitPrice`]!;
     return {
       ...l,
+      unitPrice: net,
       sku: l.sku ?? o.sku,
       customerRef: l.customerRef ?? o.customerRef,
       gtin: l.gtin ?? o.gtin,

@@ -4,11 +4,13 @@ import { emptyLine, emptyOrder } from '../domain/order.ts';
 import { textPage } from '../formats/email/format.ts';
 import { extractOrders } from '../extract/index.ts';
 import { at, page } from '../extract/testing.ts';
-import { matchLayout, withLearned } from './apply.ts';
+import { poNumberFrom } from '../formats/paper/second-look.ts';
+import { learnedPoPattern, matchLayout, withLearned } from './apply.ts';
 import { learnLayout } from './learn.ts';
 import type { KnownLayout } from './model.ts';
 import { readWithLayout } from './read.ts';
 import { contradictions } from './store.ts';
+import { repairPo } from './words.ts';
 
 interface Doc {
   po: string;
@@ -282,5 +284,66 @@ describe('learning from a typed e-mail body', () => {
       ['A-3300', 30, 0.62],
       ['A-2040', 2, 7.8],
     ]);
+  });
+});
+
+describe('reading a fax of a learned layout', () => {
+  /** A header of labels over values (`Data` and `Data de entrega` side by side), then the table. */
+  const boxed = (d: Doc, labels = ['Encomenda', 'Data', 'Data de entrega']) => [
+    'Materiais Electricos Lda',
+    at([0, labels[0]!], [40, labels[1]!], [80, labels[2]!]),
+    at([0, d.po], [40, d.date], [80, d.delivery]),
+    '',
+    ...lines(d).slice(6),
+  ];
+  const po = (d: Doc, value: string): Doc => ({ ...d, po: value });
+  const taught = () => {
+    const learned = learnLayout([page(boxed(po(first, 'IBC-26-00232')))], {
+      ...orderOf(first),
+      poNumber: 'IBC-26-00232',
+    });
+    return {
+      id: 1,
+      customerId: 'C900',
+      fingerprint: learned.fingerprint,
+      model: learned.model,
+      documentId: 7,
+    };
+  };
+
+  it('reads a date whose label OCR lost at its taught place, never the next label of the same word', () => {
+    const layout = taught();
+    expect(layout.model.header.orderDate).toMatchObject({ label: ['data'], where: 'below' });
+    // `Data` read as `Dala`: the `Data` of `Data de entrega` is not the order date's label.
+    const read = readWithLayout(
+      [page(boxed(second, ['Encomenda', 'Dala', 'Data de entrega']))],
+      layout.model,
+    );
+    expect(read.order.orderDate).toBe('2026-11-17');
+    expect(read.order.deliveryDate).toBe('2026-11-24');
+    // Where the label is lost and its place holds no date, nothing is read.
+    const blank = boxed({ ...second, date: 'pendiente' }, ['Encomenda', 'Dala', 'Data de entrega']);
+    expect(readWithLayout([page(blank)], layout.model).order.orderDate).toBeNull();
+  });
+
+  it('mends a slip in the PO number’s letters to the learned shape, without raising its confidence', async () => {
+    const layout = taught();
+    const slipped = boxed(po(second, 'I1BC-26-00235'));
+    const pages = [page(slipped, { confidence: (t) => (t === 'I1BC-26-00235' ? 0.42 : 1) })];
+    const outcome = await withLearned(extractOrders(pages), pages, [layout]);
+    if (outcome.kind !== 'orders') throw new Error('rejected');
+    const o = outcome.orders[0]!;
+    expect(o.order.poNumber).toBe('IBC-26-00235');
+    expect(o.fieldMeta.poNumber?.confidence).toBeLessThanOrEqual(0.42);
+    expect(o.findings.find((f) => f.field === 'poNumber')?.message).toContain('taken as "IBC-26-00235"');
+    expect(o.confidence).toBeLessThan(0.9);
+    // The second look holds its reading of the box to the learned shape (compiled as templates' are).
+    const pattern = learnedPoPattern(o);
+    expect(pattern).not.toBeNull();
+    expect(poNumberFrom('IBC-26-00235', pattern)).toEqual({ value: 'IBC-26-00235', repaired: false });
+    expect(poNumberFrom('I1BC-26-00235', pattern)).toEqual({ value: 'IBC-26-00235', repaired: true });
+    // A digit is never guessed: a slip in the digits stays as read.
+    expect(repairPo('IBC-26-0O235', layout.model.formats.poShape)).toBeNull();
+    expect(repairPo('18C-26-00232', layout.model.formats.poShape)).toBe('IBC-26-00232');
   });
 });

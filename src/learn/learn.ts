@@ -296,6 +296,7 @@ function learnTable(
         .filter((t): t is string => t !== null)
         .slice(0, 3),
       sequence: sequenceOf(rows, lineRows, picks),
+      top: { page: first.page, y: first.top / first.height },
     },
     lineRows,
     lastRow,

@@ -48,6 +48,12 @@ export interface TableRule {
    * typed e-mails whose columns do not line up.
    */
   sequence: string[] | null;
+  /**
+   * Where the first taught line stood (page, top relative to the page height): with no header row
+   * to open the table, rows well above it are the page's header, not lines. Absent in layouts
+   * learned before it was kept.
+   */
+  top?: { page: number; y: number };
 }
 
 export interface LayoutModel {

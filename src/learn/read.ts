@@ -109,7 +109,10 @@ function valueWords(
   for (const { row, end, x0 } of labels) {
     const r = rows[row]!;
     if (rule.where === 'right') {
-      const after = r.words.filter((w) => w.x >= end - 1);
+      // Words after the label, about where the value was taught across the page (not the next block's).
+      const x0 = (rule.box.x - 0.08) * r.width;
+      const x1 = (rule.box.x + rule.box.w + 0.08) * r.width;
+      const after = r.words.filter((w) => w.x >= end - 1 && w.x + w.w > x0 && w.x < x1);
       if (after.length > 0) return { words: after.slice(0, Math.max(rule.words, 3)), factor: 1 };
     } else {
       for (let i = row + 1; i < Math.min(rows.length, row + 4); i++) {
@@ -208,6 +211,8 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
   let inTable = table.header.length === 0;
   let last: ReadLine | null = null;
   for (const r of rows) {
+    // Without a header row to open it, the table starts near where the taught lines did.
+    if (!aboveTable(r, table)) continue;
     const tokens = r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null);
     if (isHeaderRow(tokens, table.header)) {
       inTable = true;
@@ -238,6 +243,13 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
     if (typed.length > 0 && typed.length >= out.length) return typed;
   }
   return out;
+}
+
+/** False for a row of the taught table's first page well above where its first line stood. */
+function aboveTable(r: Row, table: TableRule): boolean {
+  const top = table.top;
+  if (!top || table.header.length > 0 || r.page !== top.page) return true;
+  return r.top / r.height >= top.y - 0.1;
 }
 
 function isHeaderRow(tokens: string[], header: string[]): boolean {
