@@ -347,3 +347,68 @@ describe('reading a fax of a learned layout', () => {
     expect(repairPo('18C-26-00232', layout.model.formats.poShape)).toBe('IBC-26-00232');
   });
 });
+
+describe('learning the units a customer prints', () => {
+  const doc = (po: string, rows: Array<[string, string, number, string, number]>) => [
+    'Hidraulica Norte SL',
+    at([0, 'Vuestro encargo'], [20, po]),
+    at([0, 'Articulo'], [14, 'Concepto'], [44, 'Cant.'], [52, 'Ud'], [58, 'Precio'], [68, 'Suma']),
+    ...rows.map(([code, text, qty, unit, price]) =>
+      at(
+        [0, code],
+        [14, text],
+        [44, String(qty)],
+        [52, unit],
+        [58, eu(price)],
+        [68, eu(round2(qty * price))],
+      ),
+    ),
+    at([40, 'Suma final'], [68, eu(round2(rows.reduce((s, r) => s + r[2] * r[4], 0)))]),
+  ];
+  it('maps a printed unit to the one the confirmed order named (RT -> RL), and leaves others as printed', () => {
+    const taught = doc('HN-0101', [
+      ['A-1', 'Cable rollo 100 m', 3, 'RT', 34.5],
+      ['A-2', 'Codo 22 mm', 12, 'UD', 1.35],
+    ]);
+    const order: CanonicalOrder = {
+      ...emptyOrder(),
+      customer: { id: 'C900', name: null, taxId: null },
+      poNumber: 'HN-0101',
+      lines: [
+        {
+          ...emptyLine(1),
+          customerRef: 'A-1',
+          sku: 'S1',
+          description: 'Cable rollo 100 m',
+          quantity: 3,
+          unit: 'RL',
+          unitPrice: 34.5,
+        },
+        {
+          ...emptyLine(2),
+          customerRef: 'A-2',
+          sku: 'S2',
+          description: 'Codo 22 mm',
+          quantity: 12,
+          unit: 'EA',
+          unitPrice: 1.35,
+        },
+      ],
+      total: 119.7,
+    };
+    const learned = learnLayout([page(taught)], order);
+    expect(learned.model.table?.units).toEqual([
+      { printed: 'rt', unit: 'RL' },
+      { printed: 'ud', unit: 'EA' },
+    ]);
+    const next = doc('HN-0102', [
+      ['A-1', 'Cable rollo 100 m', 5, 'RT', 34.5],
+      ['A-3', 'Manguito 15 mm', 40, 'CJ', 0.62],
+    ]);
+    const read = readWithLayout([page(next)], learned.model);
+    expect(read.order.lines.map((l) => [l.customerRef, l.quantity, l.unit])).toEqual([
+      ['A-1', 5, 'RL'],
+      ['A-3', 40, 'CJ'],
+    ]);
+  });
+});

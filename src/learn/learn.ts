@@ -238,6 +238,7 @@ function learnTable(
   const picks: Array<Partial<Record<LearnedColumn, Word[]>>> = [];
   let codeField: TableRule['code'] = null;
   let from = 0;
+  const units = new Map<string, string>();
   for (const [n, line] of lines.entries()) {
     let best: { row: number; pick: Partial<Record<LearnedColumn, Word[]>>; score: number } | null = null;
     for (let i = from; i < rows.length; i++) {
@@ -252,6 +253,8 @@ function learnTable(
     if (!best) continue;
     lineRows.push(best.row);
     picks.push(best.pick);
+    const printed = best.pick.unit?.[0] ? trimmed(best.pick.unit[0].text) : null;
+    if (printed && line.unit && fold(printed) !== fold(line.unit)) units.set(fold(printed), line.unit);
     from = best.row + 1;
   }
   if (lineRows.length === 0) return null;
@@ -297,6 +300,7 @@ function learnTable(
         .slice(0, 3),
       sequence: sequenceOf(rows, lineRows, picks),
       top: { page: first.page, y: first.top / first.height },
+      ...(units.size > 0 ? { units: [...units].map(([printed, unit]) => ({ printed, unit })) } : {}),
     },
     lineRows,
     lastRow,
@@ -361,6 +365,16 @@ function pickCells(
   // Numbers inside a description ("22 mm") belong to it; words elsewhere on the row do not.
   const inDesc = words.filter((w) => !used.has(w) && wanted.has(fold(w.text)));
   if (inDesc.length > 0) pick.description = inDesc;
+  // A unit printed otherwise than the confirmed order names it (`RT` for the catalogue's `RL`): the
+  // short word of letters beside the quantity, for the printed unit -> unit mapping.
+  const qty = pick.quantity?.[0];
+  if (line.unit && !pick.unit && qty) {
+    const i = words.indexOf(qty);
+    const beside = [words[i + 1], words[i - 1]].find(
+      (w) => w && !used.has(w) && !inDesc.includes(w) && /^\p{L}{1,4}$/u.test(trimmed(w.text)),
+    );
+    if (beside) take('unit', beside);
+  }
   return { pick, code };
 }
 

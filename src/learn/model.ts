@@ -54,6 +54,11 @@ export interface TableRule {
    * learned before it was kept.
    */
   top?: { page: number; y: number };
+  /**
+   * Units the customer prints otherwise than the confirmed order named them (folded printed word ->
+   * unit: `rt` -> `RL`), as a person confirmed them.
+   */
+  units?: Array<{ printed: string; unit: string }>;
 }
 
 export interface LayoutModel {
@@ -113,7 +118,8 @@ export function describePart(model: LayoutModel, part: LayoutPart): string | nul
     const t = model.table;
     if (!t) return null;
     const cols = t.columns.map((c) => `${c.column} ${Math.round(c.x0 * 100)}-${Math.round(c.x1 * 100)}%`);
-    return `${cols.join(', ')}; code is ${t.code ?? 'not printed'}; price from ${t.price}`;
+    const units = (t.units ?? []).map((u) => `${u.printed} = ${u.unit}`);
+    return `${cols.join(', ')}; code is ${t.code ?? 'not printed'}; price from ${t.price}${units.length > 0 ? `; units ${units.join(', ')}` : ''}`;
   }
   if (part === 'formats') {
     const f = model.formats;

@@ -310,7 +310,12 @@ function lineOf(
   }
   if (!codeWord && !line.description) return null;
   const unit = cells.unit?.[0];
-  if (unit) line.unit = trimmed(unit.text).toUpperCase() || null;
+  if (unit) {
+    // A unit the customer prints otherwise is the unit the confirmed order named for it.
+    const printed = trimmed(unit.text);
+    line.unit =
+      table.units?.find((u) => u.printed === fold(printed))?.unit ?? (printed.toUpperCase() || null);
+  }
   const price = cells.price ? numberIn(cells.price, fmt) : null;
   const amount = cells.amount ? numberIn(cells.amount, fmt) : null;
   if (amount) {
@@ -332,7 +337,14 @@ function readSequences(rows: Row[], table: TableRule, model: LayoutModel): ReadL
   const seq = table.sequence!;
   const out: ReadLine[] = [];
   const ignore = new Set(model.ignore);
-  for (const r of rows) {
+  // Where the page prints the taught column header, the lines are under it, not in the letterhead.
+  const opens = rows.findIndex((r) =>
+    isHeaderRow(
+      r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null),
+      table.header,
+    ),
+  );
+  for (const r of rows.slice(Math.max(0, opens))) {
     const lead = r.words.map((w) => labelToken(w.text)).find((t) => t !== null);
     if (lead && ignore.has(lead)) continue;
     const cells = matchSequence(r.words, seq);
@@ -363,7 +375,8 @@ function matchSequence(words: Word[], seq: string[]): Partial<Record<LearnedColu
     } else if (role === 'number') {
       if (!/\d/.test(w.text)) return null;
     } else {
-      if (['quantity', 'price', 'amount'].includes(role) && !/\d/.test(w.text)) return null;
+      // Numbers, and codes (`A-1001`, a GTIN), carry digits; a word of the letterhead does not.
+      if (['quantity', 'price', 'amount', 'code'].includes(role) && !/\d/.test(w.text)) return null;
       out[role as LearnedColumn] = [w];
     }
   }
