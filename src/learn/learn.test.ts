@@ -314,16 +314,18 @@ describe('reading a fax of a learned layout', () => {
   it('reads a date whose label OCR lost at its taught place, never the next label of the same word', () => {
     const layout = taught();
     expect(layout.model.header.orderDate).toMatchObject({ label: ['data'], where: 'below' });
-    // `Data` read as `Dala`: the `Data` of `Data de entrega` is not the order date's label.
-    const read = readWithLayout(
-      [page(boxed(second, ['Encomenda', 'Dala', 'Data de entrega']))],
-      layout.model,
-    );
+    // `Data` read with doubt as `Dala`: the `Data` of `Data de entrega` is not the order date's label.
+    const garbled = { confidence: (t: string) => (t === 'Dala' ? 0.5 : 1) };
+    const lost = ['Encomenda', 'Dala', 'Data de entrega'];
+    const read = readWithLayout([page(boxed(second, lost), garbled)], layout.model);
     expect(read.order.orderDate).toBe('2026-11-17');
     expect(read.order.deliveryDate).toBe('2026-11-24');
     // Where the label is lost and its place holds no date, nothing is read.
-    const blank = boxed({ ...second, date: 'pendiente' }, ['Encomenda', 'Dala', 'Data de entrega']);
-    expect(readWithLayout([page(blank)], layout.model).order.orderDate).toBeNull();
+    const blank = boxed({ ...second, date: 'pendiente' }, lost);
+    expect(readWithLayout([page(blank, garbled)], layout.model).order.orderDate).toBeNull();
+    // Another word read clearly where the label stood (a quotation's `Validez`): another document.
+    const quote = boxed(second, ['Encomenda', 'Validez', 'Data de entrega']);
+    expect(readWithLayout([page(quote)], layout.model).order.orderDate).toBeNull();
   });
 
   it('mends a slip in the PO number’s letters to the learned shape, without raising its confidence', async () => {

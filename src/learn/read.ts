@@ -4,6 +4,7 @@
  * same place of the page; lines from the taught columns between the header row and the row that
  * ended the table. It reads nothing it was not taught: a field it cannot place stays null.
  */
+import { LOW_CONFIDENCE } from '../domain/confidence.ts';
 import type { ExtractedOrder, FieldMeta } from '../domain/extraction.ts';
 import { emptyLine, emptyOrder, type OrderLine } from '../domain/order.ts';
 import type { Page, Word } from '../domain/page.ts';
@@ -129,24 +130,44 @@ function valueWords(
   // The value at its place on the page: a value without a label, or one whose label OCR lost.
   const placed = atPlace(rows, rule, rule.label.length > 0 ? 0.03 : 0.02);
   if (!placed) return null;
-  // A taught label that is not on the page, and nothing of the value's form where it stood: this is
-  // not quite the taught layout, nothing is read.
-  if (rule.label.length > 0 && !fits(placed)) return null;
-  return { words: placed, factor: 1 };
+  // A taught label that is not on the page: read at the place only a value of the learned form whose
+  // label OCR garbled (read with doubt). Other words read clearly there (`Solicitud de oferta:` where
+  // `Nº pedido:` was taught) make it another document, and nothing is read.
+  if (rule.label.length > 0 && !(fits(placed.words) && labelGarbled(rows, placed, rule))) return null;
+  return { words: placed.words, factor: 1 };
+}
+
+/** OCR doubted the words where the rule's label stood (before the value, or over it): it may be the label. */
+function labelGarbled(rows: Row[], placed: { row: number; words: Word[] }, rule: HeaderRule): boolean {
+  const r = rows[placed.row]!;
+  const first = placed.words[0]!;
+  let there: Word[] = [];
+  if (rule.where === 'right') {
+    there = r.words.filter((w) => w.x + w.w <= first.x + 1).slice(-Math.max(1, rule.label.length));
+  } else {
+    const last = placed.words[placed.words.length - 1]!;
+    const up = rows
+      .slice(0, placed.row)
+      .reverse()
+      .find((x) => x.page === r.page && x.words.some((w) => w.x < last.x + last.w && w.x + w.w > first.x));
+    there = up?.words.filter((w) => w.x < last.x + last.w + first.h && w.x + w.w > first.x - first.h) ?? [];
+  }
+  return there.length > 0 && minConfidence(there) < LOW_CONFIDENCE;
 }
 
 /** The words of the row nearest the rule's place (within `dy` of the page height) that overlap it. */
-function atPlace(rows: Row[], rule: HeaderRule, dy: number): Word[] | null {
-  let best: { row: Row; d: number } | null = null;
-  for (const row of rows) {
+function atPlace(rows: Row[], rule: HeaderRule, dy: number): { row: number; words: Word[] } | null {
+  let best: { row: number; d: number } | null = null;
+  for (const [i, row] of rows.entries()) {
     if (row.page !== rule.box.page) continue;
     const d = Math.abs(row.top / row.height - rule.box.y);
-    if (d < dy && (!best || d < best.d)) best = { row, d };
+    if (d < dy && (!best || d < best.d)) best = { row: i, d };
   }
   if (!best) return null;
-  const x = rule.box.x * best.row.width;
-  const near = best.row.words.filter((w) => w.x + w.w > x - 10 && w.x < x + rule.box.w * best.row.width + 10);
-  return near.length > 0 ? near : null;
+  const r = rows[best.row]!;
+  const x = rule.box.x * r.width;
+  const near = r.words.filter((w) => w.x + w.w > x - 10 && w.x < x + rule.box.w * r.width + 10);
+  return near.length > 0 ? { row: best.row, words: near } : null;
 }
 
 /** The places where the rule's label is printed, nearest the taught place first. */
