@@ -129,6 +129,7 @@ function merge(
     order.poNumber = repaired;
   }
   let learnedLines = false;
+  let sameAsGeneric = false;
   let linesWitnessed = false;
   if (reading.order.lines.length > 0) {
     const totals = [order.total, g?.order.total ?? null].filter((t): t is number => t !== null);
@@ -144,13 +145,15 @@ function merge(
     // The lines kept are witnessed whole themselves, or are the generic reader's lines, witnessed.
     const stated = order.total === null ? [] : [order.total];
     const genericLines = (g?.order.lines ?? []).filter((l) => l.quantity !== null);
+    sameAsGeneric = genericLines.length > 0 && sameLines(order.lines, genericLines);
     linesWitnessed =
       witnessed(supportOf(order.lines, stated, learnedLines && derived)) ||
       (sameLines(order.lines, genericLines) && witnessed(supportOf(genericLines, stated)));
     if (linesWitnessed && !(learnedLines && derived)) confirmByArithmetic(order.lines, fieldMeta, notes);
   }
-  if (learnedLines && order.total === null) {
-    // Without a total nothing shows that every line was read.
+  if (learnedLines && order.total === null && !sameAsGeneric) {
+    // Without a total nothing shows that every line was read (where the generic reader read the same
+    // lines, the order stands as it would have without learning).
     disagree.push(
       finding(
         'low_confidence',

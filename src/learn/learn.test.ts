@@ -414,3 +414,24 @@ describe('learning the units a customer prints', () => {
     ]);
   });
 });
+
+describe('an order without a total', () => {
+  it('warns that nothing checks the learned lines only where they differ from the generic reader’s', async () => {
+    const pages = [page(lines(second).filter((l) => !l.includes('Suma final')))];
+    const generic = extractOrders(pages);
+    if (generic.kind !== 'orders') throw new Error('rejected');
+    const noTotal = (f: { field: string | null; message: string }) =>
+      f.field === 'total' && f.message.includes('no total to check them against');
+    const agreed = await withLearned(generic, pages, [known(first)]);
+    if (agreed.kind !== 'orders') throw new Error('rejected');
+    expect(agreed.orders[0]!.order.lines).toHaveLength(3);
+    expect(agreed.orders[0]!.findings.some(noTotal)).toBe(false);
+    // The generic reader lost a line: the learned lines stand with nothing to check them.
+    const short = structuredClone(generic);
+    if (short.kind !== 'orders') throw new Error('rejected');
+    short.orders[0]!.order.lines = short.orders[0]!.order.lines.slice(1);
+    const differ = await withLearned(short, pages, [known(first)]);
+    if (differ.kind !== 'orders') throw new Error('rejected');
+    expect(differ.orders[0]!.findings.some(noTotal)).toBe(true);
+  });
+});
