@@ -7,7 +7,7 @@ import { at, page } from '../extract/testing.ts';
 import { poNumberFrom } from '../formats/paper/second-look.ts';
 import { learnedPoPattern, matchLayout, withLearned } from './apply.ts';
 import { learnLayout } from './learn.ts';
-import type { KnownLayout } from './model.ts';
+import { describePart, type KnownLayout } from './model.ts';
 import { readWithLayout } from './read.ts';
 import { contradictions } from './store.ts';
 import { repairPo } from './words.ts';
@@ -403,6 +403,8 @@ describe('learning the units a customer prints', () => {
       { printed: 'rt', unit: 'RL' },
       { printed: 'ud', unit: 'EA' },
     ]);
+    // The admin page says what the table part holds, the units with it.
+    expect(describePart(learned.model, 'table')).toContain('units rt = RL, ud = EA');
     const next = doc('HN-0102', [
       ['A-1', 'Cable rollo 100 m', 5, 'RT', 34.5],
       ['A-3', 'Manguito 15 mm', 40, 'CJ', 0.62],
