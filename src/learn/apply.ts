@@ -17,6 +17,8 @@ import {
 import { type Finding, finding } from '../domain/findings.ts';
 import { emptyOrder, type OrderLine } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
+import { notOrderTitle } from '../extract/doc-kind.ts';
+import { groupLines } from '../extract/index.ts';
 import { fingerprintOf, READ_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
 import { HEADER_FIELDS, type KnownLayout } from './model.ts';
 import { type LearnedReading, readWithLayout } from './read.ts';
@@ -61,6 +63,9 @@ export async function withLearned(
   source: LayoutSource,
   hints: { email: string | null; fax: string | null } = { email: null, fax: null },
 ): Promise<ExtractOutcome> {
+  // A document titled as something else (an invoice, a quotation of the same layout) stays what the
+  // generic reader found it to be: a learned layout reads what it was taught, not what a document is.
+  if (outcome.kind === 'rejected' && notOrderTitle(groupLines(pages))) return outcome;
   const layouts = typeof source === 'function' ? await source() : source;
   const match = matchLayout(pages, layouts);
   if (!match) return outcome;

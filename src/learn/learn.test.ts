@@ -437,3 +437,17 @@ describe('an order without a total', () => {
     expect(differ.orders[0]!.findings.some(noTotal)).toBe(true);
   });
 });
+
+describe('a document of a learned layout titled as something else', () => {
+  it('stays not_an_order: a quotation printed on the order form is not read as an order', async () => {
+    const pages = [page(['OFERTA', ...lines(second)])];
+    const generic = extractOrders(pages);
+    expect(generic.kind).toBe('rejected');
+    const outcome = await withLearned(generic, pages, [known(first)]);
+    expect(outcome.kind).toBe('rejected');
+    expect(outcome.findings.map((f) => f.code)).toEqual(['not_an_order']);
+    // The same form titled as an order is read with the layout.
+    const order = [page(['PEDIDO', ...lines(second)])];
+    expect((await withLearned(extractOrders(order), order, [known(first)])).kind).toBe('orders');
+  });
+});
