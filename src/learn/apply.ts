@@ -17,12 +17,26 @@ import {
 import { type Finding, finding } from '../domain/findings.ts';
 import { emptyOrder, type OrderLine } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
+import { notOrderTitle } from '../extract/doc-kind.ts';
+import { groupLines } from '../extract/index.ts';
 import { fingerprintOf, READ_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
 import { HEADER_FIELDS, type KnownLayout } from './model.ts';
 import { type LearnedReading, readWithLayout } from './read.ts';
-import { fold } from './words.ts';
+import { fold, repairPo } from './words.ts';
 
 export type LayoutSource = KnownLayout[] | (() => Promise<KnownLayout[]>);
+
+/** The PO number shape of the layout an order was read with, for the second look at its box. */
+const poPatterns = new WeakMap<ExtractedOrder, string>();
+
+/**
+ * The PO number pattern the layout an order was read with taught (`IBC-\d{1,3}-\d{4,6}`), null
+ * when none was: the second look holds its reading of the PO number's box to it, as to a
+ * template's pattern. Letters as `[^\W\d_]`: the second look compiles patterns without Unicode.
+ */
+export function learnedPoPattern(order: ExtractedOrder): string | null {
+  return poPatterns.get(order) ?? null;
+}
 
 /** The learned layout the pages match best, with its share of the fingerprint; null under the bar. */
 export function matchLayout(
@@ -49,6 +63,9 @@ export async function withLearned(
   source: LayoutSource,
   hints: { email: string | null; fax: string | null } = { email: null, fax: null },
 ): Promise<ExtractOutcome> {
+  // A document titled as something else (an invoice, a quotation of the same layout) stays what the
+  // generic reader found it to be: a learned layout reads what it was taught, not what a document is.
+  if (outcome.kind === 'rejected' && notOrderTitle(groupLines(pages))) return outcome;
   const layouts = typeof source === 'function' ? await source() : source;
   const match = matchLayout(pages, layouts);
   if (!match) return outcome;
@@ -57,6 +74,8 @@ export async function withLearned(
   const generic = outcome.kind === 'orders' ? outcome.orders.filter((o) => !o.rejected) : [];
   if (generic.length > 1) return outcome;
   const merged = merge(generic[0] ?? null, reading, match, hints);
+  const shape = match.layout.model.formats.poShape;
+  if (shape) poPatterns.set(merged, shape.replace(/\\p\{L\}/g, '[^\\W\\d_]'));
   if (outcome.kind === 'orders') {
     const rest = outcome.orders.filter((o) => o.rejected);
     return { ...outcome, orders: [merged, ...rest], findings: settled(outcome.findings, merged) };
@@ -102,7 +121,20 @@ function merge(
     (order as Record<string, unknown>)[f] = lv;
   }
   const notes: Finding[] = [];
+  const repaired = repairPo(order.poNumber, match.layout.model.formats.poShape);
+  if (repaired) {
+    notes.push(
+      finding(
+        'low_confidence',
+        'info',
+        'poNumber',
+        `poNumber read as "${order.poNumber}", taken as "${repaired}", the shape of the PO number ${from} holds; its confidence stays the reading's own until a second reading or the customer's earlier PO numbers confirm it.`,
+      ),
+    );
+    order.poNumber = repaired;
+  }
   let learnedLines = false;
+  let sameAsGeneric = false;
   let linesWitnessed = false;
   if (reading.order.lines.length > 0) {
     const totals = [order.total, g?.order.total ?? null].filter((t): t is number => t !== null);
@@ -118,13 +150,15 @@ function merge(
     // The lines kept are witnessed whole themselves, or are the generic reader's lines, witnessed.
     const stated = order.total === null ? [] : [order.total];
     const genericLines = (g?.order.lines ?? []).filter((l) => l.quantity !== null);
+    sameAsGeneric = genericLines.length > 0 && sameLines(order.lines, genericLines);
     linesWitnessed =
       witnessed(supportOf(order.lines, stated, learnedLines && derived)) ||
       (sameLines(order.lines, genericLines) && witnessed(supportOf(genericLines, stated)));
     if (linesWitnessed && !(learnedLines && derived)) confirmByArithmetic(order.lines, fieldMeta, notes);
   }
-  if (learnedLines && order.total === null) {
-    // Without a total nothing shows that every line was read.
+  if (learnedLines && order.total === null && !sameAsGeneric) {
+    // Without a total nothing shows that every line was read (where the generic reader read the same
+    // lines, the order stands as it would have without learning).
     disagree.push(
       finding(
         'low_confidence',
@@ -296,9 +330,27 @@ function mergeLines(
         }
       }
     }
-    // What the generic reader saw beside the learned columns (a second code, a unit) completes the line.
+    // What the generic reader saw beside the learned columns (a second code, a unit) completes the
+    // line, with the confidence it was read with: a field taken over keeps its doubt.
+    for (const key of ['sku', 'customerRef', 'gtin', 'unit', 'description'] as const) {
+      const meta = g?.fieldMeta[`lines[${j}].${key}`];
+      if (l[key] === null && o[key] !== null && meta) fieldMeta[`lines[${i}].${key}`] = meta;
+    }
+    // A net price worked out from the amount is rounded; the generic reader's, from the printed price
+    // and discount, is the one printed when it gives the same amount.
+    const net =
+      derived &&
+      o.unitPrice !== null &&
+      l.quantity !== null &&
+      l.amount !== null &&
+      Math.abs(o.unitPrice * l.quantity - l.amount) <= 0.011
+        ? o.unitPrice
+        : l.unitPrice;
+    if (net !== l.unitPrice && g?.fieldMeta[`lines[${j}].unitPrice`])
+      fieldMeta[`lines[${i}].unitPrice`] = g.fieldMeta[`lines[${j}].unitPrice`]!;
     return {
       ...l,
+      unitPrice: net,
       sku: l.sku ?? o.sku,
       customerRef: l.customerRef ?? o.customerRef,
       gtin: l.gtin ?? o.gtin,

@@ -4,11 +4,13 @@ import { emptyLine, emptyOrder } from '../domain/order.ts';
 import { textPage } from '../formats/email/format.ts';
 import { extractOrders } from '../extract/index.ts';
 import { at, page } from '../extract/testing.ts';
-import { matchLayout, withLearned } from './apply.ts';
+import { poNumberFrom } from '../formats/paper/second-look.ts';
+import { learnedPoPattern, matchLayout, withLearned } from './apply.ts';
 import { learnLayout } from './learn.ts';
-import type { KnownLayout } from './model.ts';
+import { describePart, type KnownLayout } from './model.ts';
 import { readWithLayout } from './read.ts';
 import { contradictions } from './store.ts';
+import { repairPo } from './words.ts';
 
 interface Doc {
   po: string;
@@ -282,5 +284,170 @@ describe('learning from a typed e-mail body', () => {
       ['A-3300', 30, 0.62],
       ['A-2040', 2, 7.8],
     ]);
+  });
+});
+
+describe('reading a fax of a learned layout', () => {
+  /** A header of labels over values (`Data` and `Data de entrega` side by side), then the table. */
+  const boxed = (d: Doc, labels = ['Encomenda', 'Data', 'Data de entrega']) => [
+    'Materiais Electricos Lda',
+    at([0, labels[0]!], [40, labels[1]!], [80, labels[2]!]),
+    at([0, d.po], [40, d.date], [80, d.delivery]),
+    '',
+    ...lines(d).slice(6),
+  ];
+  const po = (d: Doc, value: string): Doc => ({ ...d, po: value });
+  const taught = () => {
+    const learned = learnLayout([page(boxed(po(first, 'IBC-26-00232')))], {
+      ...orderOf(first),
+      poNumber: 'IBC-26-00232',
+    });
+    return {
+      id: 1,
+      customerId: 'C900',
+      fingerprint: learned.fingerprint,
+      model: learned.model,
+      documentId: 7,
+    };
+  };
+
+  it('reads a date whose label OCR lost at its taught place, never the next label of the same word', () => {
+    const layout = taught();
+    expect(layout.model.header.orderDate).toMatchObject({ label: ['data'], where: 'below' });
+    // `Data` read with doubt as `Dala`: the `Data` of `Data de entrega` is not the order date's label.
+    const garbled = { confidence: (t: string) => (t === 'Dala' ? 0.5 : 1) };
+    const lost = ['Encomenda', 'Dala', 'Data de entrega'];
+    const read = readWithLayout([page(boxed(second, lost), garbled)], layout.model);
+    expect(read.order.orderDate).toBe('2026-11-17');
+    expect(read.order.deliveryDate).toBe('2026-11-24');
+    // Where the label is lost and its place holds no date, nothing is read.
+    const blank = boxed({ ...second, date: 'pendiente' }, lost);
+    expect(readWithLayout([page(blank, garbled)], layout.model).order.orderDate).toBeNull();
+    // Another word read clearly where the label stood (a quotation's `Validez`): another document.
+    const quote = boxed(second, ['Encomenda', 'Validez', 'Data de entrega']);
+    expect(readWithLayout([page(quote)], layout.model).order.orderDate).toBeNull();
+  });
+
+  it('mends a slip in the PO number’s letters to the learned shape, without raising its confidence', async () => {
+    const layout = taught();
+    const slipped = boxed(po(second, 'I1BC-26-00235'));
+    const pages = [page(slipped, { confidence: (t) => (t === 'I1BC-26-00235' ? 0.42 : 1) })];
+    const outcome = await withLearned(extractOrders(pages), pages, [layout]);
+    if (outcome.kind !== 'orders') throw new Error('rejected');
+    const o = outcome.orders[0]!;
+    expect(o.order.poNumber).toBe('IBC-26-00235');
+    expect(o.fieldMeta.poNumber?.confidence).toBeLessThanOrEqual(0.42);
+    expect(o.findings.find((f) => f.field === 'poNumber')?.message).toContain('taken as "IBC-26-00235"');
+    expect(o.confidence).toBeLessThan(0.9);
+    // The second look holds its reading of the box to the learned shape (compiled as templates' are).
+    const pattern = learnedPoPattern(o);
+    expect(pattern).not.toBeNull();
+    expect(poNumberFrom('IBC-26-00235', pattern)).toEqual({ value: 'IBC-26-00235', repaired: false });
+    expect(poNumberFrom('I1BC-26-00235', pattern)).toEqual({ value: 'IBC-26-00235', repaired: true });
+    // A digit is never guessed: a slip in the digits stays as read.
+    expect(repairPo('IBC-26-0O235', layout.model.formats.poShape)).toBeNull();
+    expect(repairPo('18C-26-00232', layout.model.formats.poShape)).toBe('IBC-26-00232');
+  });
+});
+
+describe('learning the units a customer prints', () => {
+  const doc = (po: string, rows: Array<[string, string, number, string, number]>) => [
+    'Hidraulica Norte SL',
+    at([0, 'Vuestro encargo'], [20, po]),
+    at([0, 'Articulo'], [14, 'Concepto'], [44, 'Cant.'], [52, 'Ud'], [58, 'Precio'], [68, 'Suma']),
+    ...rows.map(([code, text, qty, unit, price]) =>
+      at(
+        [0, code],
+        [14, text],
+        [44, String(qty)],
+        [52, unit],
+        [58, eu(price)],
+        [68, eu(round2(qty * price))],
+      ),
+    ),
+    at([40, 'Suma final'], [68, eu(round2(rows.reduce((s, r) => s + r[2] * r[4], 0)))]),
+  ];
+  it('maps a printed unit to the one the confirmed order named (RT -> RL), and leaves others as printed', () => {
+    const taught = doc('HN-0101', [
+      ['A-1', 'Cable rollo 100 m', 3, 'RT', 34.5],
+      ['A-2', 'Codo 22 mm', 12, 'UD', 1.35],
+    ]);
+    const order: CanonicalOrder = {
+      ...emptyOrder(),
+      customer: { id: 'C900', name: null, taxId: null },
+      poNumber: 'HN-0101',
+      lines: [
+        {
+          ...emptyLine(1),
+          customerRef: 'A-1',
+          sku: 'S1',
+          description: 'Cable rollo 100 m',
+          quantity: 3,
+          unit: 'RL',
+          unitPrice: 34.5,
+        },
+        {
+          ...emptyLine(2),
+          customerRef: 'A-2',
+          sku: 'S2',
+          description: 'Codo 22 mm',
+          quantity: 12,
+          unit: 'EA',
+          unitPrice: 1.35,
+        },
+      ],
+      total: 119.7,
+    };
+    const learned = learnLayout([page(taught)], order);
+    expect(learned.model.table?.units).toEqual([
+      { printed: 'rt', unit: 'RL' },
+      { printed: 'ud', unit: 'EA' },
+    ]);
+    // The admin page says what the table part holds, the units with it.
+    expect(describePart(learned.model, 'table')).toContain('units rt = RL, ud = EA');
+    const next = doc('HN-0102', [
+      ['A-1', 'Cable rollo 100 m', 5, 'RT', 34.5],
+      ['A-3', 'Manguito 15 mm', 40, 'CJ', 0.62],
+    ]);
+    const read = readWithLayout([page(next)], learned.model);
+    expect(read.order.lines.map((l) => [l.customerRef, l.quantity, l.unit])).toEqual([
+      ['A-1', 5, 'RL'],
+      ['A-3', 40, 'CJ'],
+    ]);
+  });
+});
+
+describe('an order without a total', () => {
+  it('warns that nothing checks the learned lines only where they differ from the generic reader’s', async () => {
+    const pages = [page(lines(second).filter((l) => !l.includes('Suma final')))];
+    const generic = extractOrders(pages);
+    if (generic.kind !== 'orders') throw new Error('rejected');
+    const noTotal = (f: { field: string | null; message: string }) =>
+      f.field === 'total' && f.message.includes('no total to check them against');
+    const agreed = await withLearned(generic, pages, [known(first)]);
+    if (agreed.kind !== 'orders') throw new Error('rejected');
+    expect(agreed.orders[0]!.order.lines).toHaveLength(3);
+    expect(agreed.orders[0]!.findings.some(noTotal)).toBe(false);
+    // The generic reader lost a line: the learned lines stand with nothing to check them.
+    const short = structuredClone(generic);
+    if (short.kind !== 'orders') throw new Error('rejected');
+    short.orders[0]!.order.lines = short.orders[0]!.order.lines.slice(1);
+    const differ = await withLearned(short, pages, [known(first)]);
+    if (differ.kind !== 'orders') throw new Error('rejected');
+    expect(differ.orders[0]!.findings.some(noTotal)).toBe(true);
+  });
+});
+
+describe('a document of a learned layout titled as something else', () => {
+  it('stays not_an_order: a quotation printed on the order form is not read as an order', async () => {
+    const pages = [page(['OFERTA', ...lines(second)])];
+    const generic = extractOrders(pages);
+    expect(generic.kind).toBe('rejected');
+    const outcome = await withLearned(generic, pages, [known(first)]);
+    expect(outcome.kind).toBe('rejected');
+    expect(outcome.findings.map((f) => f.code)).toEqual(['not_an_order']);
+    // The same form titled as an order is read with the layout.
+    const order = [page(['PEDIDO', ...lines(second)])];
+    expect((await withLearned(extractOrders(order), order, [known(first)])).kind).toBe('orders');
   });
 });

@@ -194,7 +194,15 @@ function ruleFor(rows: Row[], at: number, words: Word[]): HeaderRule {
   let start = before.length - 1;
   while (start > 0 && before[start]!.x - (before[start - 1]!.x + before[start - 1]!.w) < 1.5 * first.h)
     start--;
-  const leftLabel = labelRun(before.slice(Math.max(0, start, before.length - 4)));
+  // A value far to the left, with nothing that ends a label (`:`), is another block's (`Pontevedra
+  // CIF B36704153` beside a PO number printed under its label): no label of this one.
+  const prev = before.at(-1);
+  const apart =
+    prev !== undefined &&
+    /\d/.test(prev.text) &&
+    first.x - (prev.x + prev.w) > 6 * first.h &&
+    !/[:#]$/.test(prev.text);
+  const leftLabel = apart ? [] : labelRun(before.slice(Math.max(0, start, before.length - 4)));
   if (leftLabel.length > 0) return { label: leftLabel, where: 'right', box, words: words.length };
   for (let i = at - 1; i >= Math.max(0, at - 3); i--) {
     const up = rows[i]!;
@@ -230,6 +238,7 @@ function learnTable(
   const picks: Array<Partial<Record<LearnedColumn, Word[]>>> = [];
   let codeField: TableRule['code'] = null;
   let from = 0;
+  const units = new Map<string, string>();
   for (const [n, line] of lines.entries()) {
     let best: { row: number; pick: Partial<Record<LearnedColumn, Word[]>>; score: number } | null = null;
     for (let i = from; i < rows.length; i++) {
@@ -244,6 +253,8 @@ function learnTable(
     if (!best) continue;
     lineRows.push(best.row);
     picks.push(best.pick);
+    const printed = best.pick.unit?.[0] ? trimmed(best.pick.unit[0].text) : null;
+    if (printed && line.unit && fold(printed) !== fold(line.unit)) units.set(fold(printed), line.unit);
     from = best.row + 1;
   }
   if (lineRows.length === 0) return null;
@@ -288,6 +299,8 @@ function learnTable(
         .filter((t): t is string => t !== null)
         .slice(0, 3),
       sequence: sequenceOf(rows, lineRows, picks),
+      top: { page: first.page, y: first.top / first.height },
+      ...(units.size > 0 ? { units: [...units].map(([printed, unit]) => ({ printed, unit })) } : {}),
     },
     lineRows,
     lastRow,
@@ -352,6 +365,16 @@ function pickCells(
   // Numbers inside a description ("22 mm") belong to it; words elsewhere on the row do not.
   const inDesc = words.filter((w) => !used.has(w) && wanted.has(fold(w.text)));
   if (inDesc.length > 0) pick.description = inDesc;
+  // A unit printed otherwise than the confirmed order names it (`RT` for the catalogue's `RL`): the
+  // short word of letters beside the quantity, for the printed unit -> unit mapping.
+  const qty = pick.quantity?.[0];
+  if (line.unit && !pick.unit && qty) {
+    const i = words.indexOf(qty);
+    const beside = [words[i + 1], words[i - 1]].find(
+      (w) => w && !used.has(w) && !inDesc.includes(w) && /^\p{L}{1,4}$/u.test(trimmed(w.text)),
+    );
+    if (beside) take('unit', beside);
+  }
   return { pick, code };
 }
 

@@ -48,6 +48,17 @@ export interface TableRule {
    * typed e-mails whose columns do not line up.
    */
   sequence: string[] | null;
+  /**
+   * Where the first taught line stood (page, top relative to the page height): with no header row
+   * to open the table, rows well above it are the page's header, not lines. Absent in layouts
+   * learned before it was kept.
+   */
+  top?: { page: number; y: number };
+  /**
+   * Units the customer prints otherwise than the confirmed order named them (folded printed word ->
+   * unit: `rt` -> `RL`), as a person confirmed them.
+   */
+  units?: Array<{ printed: string; unit: string }>;
 }
 
 export interface LayoutModel {
@@ -107,7 +118,8 @@ export function describePart(model: LayoutModel, part: LayoutPart): string | nul
     const t = model.table;
     if (!t) return null;
     const cols = t.columns.map((c) => `${c.column} ${Math.round(c.x0 * 100)}-${Math.round(c.x1 * 100)}%`);
-    return `${cols.join(', ')}; code is ${t.code ?? 'not printed'}; price from ${t.price}`;
+    const units = (t.units ?? []).map((u) => `${u.printed} = ${u.unit}`);
+    return `${cols.join(', ')}; code is ${t.code ?? 'not printed'}; price from ${t.price}${units.length > 0 ? `; units ${units.join(', ')}` : ''}`;
   }
   if (part === 'formats') {
     const f = model.formats;

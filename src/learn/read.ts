@@ -4,13 +4,24 @@
  * same place of the page; lines from the taught columns between the header row and the row that
  * ended the table. It reads nothing it was not taught: a field it cannot place stays null.
  */
+import { LOW_CONFIDENCE } from '../domain/confidence.ts';
 import type { ExtractedOrder, FieldMeta } from '../domain/extraction.ts';
 import { emptyLine, emptyOrder, type OrderLine } from '../domain/order.ts';
 import type { Page, Word } from '../domain/page.ts';
 import { dateAtStart } from '../extract/index.ts';
 import { numberOf } from './learn.ts';
 import type { ColumnRule, HeaderRule, LayoutModel, LearnedColumn, TableRule } from './model.ts';
-import { fitsShape, fold, labelToken, minConfidence, type Row, rowsOf, sameToken, trimmed } from './words.ts';
+import {
+  fitsShape,
+  fold,
+  labelToken,
+  minConfidence,
+  type Row,
+  repairPo,
+  rowsOf,
+  sameToken,
+  trimmed,
+} from './words.ts';
 
 /** Confidence of a PO number that does not have the shape taught: a person should look. */
 const OFF_SHAPE = 0.6;
@@ -29,7 +40,13 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
   const put = (path: string, words: Word[], factor = 1) => {
     fieldMeta[path] = { confidence: round3(minConfidence(words) * factor), source: boxOf(rows, words) };
   };
-  const po = model.header.poNumber && valueWords(rows, model.header.poNumber);
+  const shape = model.formats.poShape;
+  const poFits = (words: Word[]) =>
+    words.some((w) => {
+      const t = trimmed(w.text).replace(/^.*[:#]/, '');
+      return /\d/.test(t) && shape !== null && (fitsShape(t, shape) || repairPo(t, shape) !== null);
+    });
+  const po = model.header.poNumber && valueWords(rows, model.header.poNumber, poFits);
   if (po) {
     const value = poFrom(po.words, model.formats.poShape);
     if (value) {
@@ -39,7 +56,17 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
   }
   for (const field of ['orderDate', 'deliveryDate'] as const) {
     const rule = model.header[field];
-    const at = rule && valueWords(rows, rule);
+    const at =
+      rule &&
+      valueWords(
+        rows,
+        rule,
+        (words) =>
+          dateAtStart(
+            words.map((w) => w.text),
+            model.formats.date,
+          ) !== null,
+      );
     const texts = at ? at.words.map((w) => w.text) : [];
     const hit = at ? dateAtStart(texts, model.formats.date) : null;
     if (hit && at) {
@@ -47,7 +74,9 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
       put(field, at.words.slice(0, hit.count), at.factor);
     }
   }
-  const totalAt = model.header.total && valueWords(rows, model.header.total);
+  const totalAt =
+    model.header.total &&
+    valueWords(rows, model.header.total, (words) => numberIn(words, model.formats.number) !== null);
   const total = totalAt ? numberIn(totalAt.words, model.formats.number) : null;
   if (total && totalAt) {
     order.total = total.value;
@@ -69,13 +98,22 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
 /**
  * The words that hold a header value: after or under its label, or at its place on the page, with
  * the factor their confidence takes (1: a value is read only where the taught label or place is).
+ * A label whose words OCR lost (`Dala` for `Data`) leaves the value at its taught place, which is
+ * read only when `fits` takes it (a date in the learned format, a PO number of the learned shape).
  */
-function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: number } | null {
+function valueWords(
+  rows: Row[],
+  rule: HeaderRule,
+  fits: (words: Word[]) => boolean = () => false,
+): { words: Word[]; factor: number } | null {
   const labels = rule.label.length > 0 ? findLabel(rows, rule) : [];
   for (const { row, end, x0 } of labels) {
     const r = rows[row]!;
     if (rule.where === 'right') {
-      const after = r.words.filter((w) => w.x >= end - 1);
+      // Words after the label, about where the value was taught across the page (not the next block's).
+      const x0 = (rule.box.x - 0.08) * r.width;
+      const x1 = (rule.box.x + rule.box.w + 0.08) * r.width;
+      const after = r.words.filter((w) => w.x >= end - 1 && w.x + w.w > x0 && w.x < x1);
       if (after.length > 0) return { words: after.slice(0, Math.max(rule.words, 3)), factor: 1 };
     } else {
       for (let i = row + 1; i < Math.min(rows.length, row + 4); i++) {
@@ -89,20 +127,47 @@ function valueWords(rows: Row[], rule: HeaderRule): { words: Word[]; factor: num
       }
     }
   }
-  // A taught label that is not on the page: this is not quite the taught layout, nothing is read.
-  if (rule.label.length > 0) return null;
-  // A value without a label: its place on the page.
-  const r = rows.filter((x) => x.page === rule.box.page);
-  let best: { row: Row; d: number } | null = null;
-  for (const row of r) {
+  // The value at its place on the page: a value without a label, or one whose label OCR lost.
+  const placed = atPlace(rows, rule, rule.label.length > 0 ? 0.03 : 0.02);
+  if (!placed) return null;
+  // A taught label that is not on the page: read at the place only a value of the learned form whose
+  // label OCR garbled (read with doubt). Other words read clearly there (`Solicitud de oferta:` where
+  // `Nº pedido:` was taught) make it another document, and nothing is read.
+  if (rule.label.length > 0 && !(fits(placed.words) && labelGarbled(rows, placed, rule))) return null;
+  return { words: placed.words, factor: 1 };
+}
+
+/** OCR doubted the words where the rule's label stood (before the value, or over it): it may be the label. */
+function labelGarbled(rows: Row[], placed: { row: number; words: Word[] }, rule: HeaderRule): boolean {
+  const r = rows[placed.row]!;
+  const first = placed.words[0]!;
+  let there: Word[] = [];
+  if (rule.where === 'right') {
+    there = r.words.filter((w) => w.x + w.w <= first.x + 1).slice(-Math.max(1, rule.label.length));
+  } else {
+    const last = placed.words[placed.words.length - 1]!;
+    const up = rows
+      .slice(0, placed.row)
+      .reverse()
+      .find((x) => x.page === r.page && x.words.some((w) => w.x < last.x + last.w && w.x + w.w > first.x));
+    there = up?.words.filter((w) => w.x < last.x + last.w + first.h && w.x + w.w > first.x - first.h) ?? [];
+  }
+  return there.length > 0 && minConfidence(there) < LOW_CONFIDENCE;
+}
+
+/** The words of the row nearest the rule's place (within `dy` of the page height) that overlap it. */
+function atPlace(rows: Row[], rule: HeaderRule, dy: number): { row: number; words: Word[] } | null {
+  let best: { row: number; d: number } | null = null;
+  for (const [i, row] of rows.entries()) {
+    if (row.page !== rule.box.page) continue;
     const d = Math.abs(row.top / row.height - rule.box.y);
-    if (d < 0.02 && (!best || d < best.d)) best = { row, d };
+    if (d < dy && (!best || d < best.d)) best = { row: i, d };
   }
   if (!best) return null;
-  const x = rule.box.x * best.row.width;
-  const near = best.row.words.filter((w) => w.x + w.w > x - 10 && w.x < x + rule.box.w * best.row.width + 10);
-  if (near.length === 0) return null;
-  return { words: near, factor: 1 };
+  const r = rows[best.row]!;
+  const x = rule.box.x * r.width;
+  const near = r.words.filter((w) => w.x + w.w > x - 10 && w.x < x + rule.box.w * r.width + 10);
+  return near.length > 0 ? { row: best.row, words: near } : null;
 }
 
 /** The places where the rule's label is printed, nearest the taught place first. */
@@ -118,6 +183,15 @@ function findLabel(rows: Row[], rule: HeaderRule): Array<{ row: number; end: num
       const last = r.words[k + n - 1]!;
       const first = r.words[k]!;
       const d = Math.abs(first.y / r.height - rule.box.y) + Math.abs(first.x / r.width - rule.box.x) * 0.5;
+      // The same words printed elsewhere across the page label another value (`Data` of `Data de
+      // entrega` for the order date's `Data`): a label stands where it was taught, across the page.
+      const edge = rule.where === 'below' ? first.x / r.width : (last.x + last.w) / r.width;
+      if (
+        rule.where === 'below'
+          ? Math.abs(edge - rule.box.x) > 0.1
+          : edge > rule.box.x + 0.02 || edge < rule.box.x - 0.4
+      )
+        continue;
       hits.push({ row: i, end: last.x + last.w, x0: rule.where === 'below' ? first.x : last.x + last.w, d });
     }
   }
@@ -158,6 +232,8 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
   let inTable = table.header.length === 0;
   let last: ReadLine | null = null;
   for (const r of rows) {
+    // Without a header row to open it, the table starts near where the taught lines did.
+    if (!aboveTable(r, table)) continue;
     const tokens = r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null);
     if (isHeaderRow(tokens, table.header)) {
       inTable = true;
@@ -188,6 +264,13 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
     if (typed.length > 0 && typed.length >= out.length) return typed;
   }
   return out;
+}
+
+/** False for a row of the taught table's first page well above where its first line stood. */
+function aboveTable(r: Row, table: TableRule): boolean {
+  const top = table.top;
+  if (!top || table.header.length > 0 || r.page !== top.page) return true;
+  return r.top / r.height >= top.y - 0.1;
 }
 
 function isHeaderRow(tokens: string[], header: string[]): boolean {
@@ -248,7 +331,12 @@ function lineOf(
   }
   if (!codeWord && !line.description) return null;
   const unit = cells.unit?.[0];
-  if (unit) line.unit = trimmed(unit.text).toUpperCase() || null;
+  if (unit) {
+    // A unit the customer prints otherwise is the unit the confirmed order named for it.
+    const printed = trimmed(unit.text);
+    line.unit =
+      table.units?.find((u) => u.printed === fold(printed))?.unit ?? (printed.toUpperCase() || null);
+  }
   const price = cells.price ? numberIn(cells.price, fmt) : null;
   const amount = cells.amount ? numberIn(cells.amount, fmt) : null;
   if (amount) {
@@ -270,7 +358,14 @@ function readSequences(rows: Row[], table: TableRule, model: LayoutModel): ReadL
   const seq = table.sequence!;
   const out: ReadLine[] = [];
   const ignore = new Set(model.ignore);
-  for (const r of rows) {
+  // Where the page prints the taught column header, the lines are under it, not in the letterhead.
+  const opens = rows.findIndex((r) =>
+    isHeaderRow(
+      r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null),
+      table.header,
+    ),
+  );
+  for (const r of rows.slice(Math.max(0, opens))) {
     const lead = r.words.map((w) => labelToken(w.text)).find((t) => t !== null);
     if (lead && ignore.has(lead)) continue;
     const cells = matchSequence(r.words, seq);
@@ -301,7 +396,8 @@ function matchSequence(words: Word[], seq: string[]): Partial<Record<LearnedColu
     } else if (role === 'number') {
       if (!/\d/.test(w.text)) return null;
     } else {
-      if (['quantity', 'price', 'amount'].includes(role) && !/\d/.test(w.text)) return null;
+      // Numbers, and codes (`A-1001`, a GTIN), carry digits; a word of the letterhead does not.
+      if (['quantity', 'price', 'amount', 'code'].includes(role) && !/\d/.test(w.text)) return null;
       out[role as LearnedColumn] = [w];
     }
   }

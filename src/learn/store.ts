@@ -342,6 +342,15 @@ function widened(old: LayoutModel, now: LayoutModel): LayoutModel {
             ...now.table.columns.filter((c) => !old.table!.columns.some((o) => o.column === c.column)),
           ],
           sequence: old.table.sequence ?? now.table.sequence,
+          ...(old.table.units || now.table.units
+            ? {
+                units: [
+                  ...new Map(
+                    [...(now.table.units ?? []), ...(old.table.units ?? [])].map((u) => [u.printed, u]),
+                  ).values(),
+                ],
+              }
+            : {}),
           code: old.table.code ?? now.table.code,
         }
       : (old.table ?? now.table);

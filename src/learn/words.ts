@@ -1,7 +1,7 @@
 /** Small word helpers of the learner: folded tokens, fuzzy equality, rows of words, PO shapes. */
 import type { Page, Word } from '../domain/page.ts';
 import { bare, groupLines, type TextLine } from '../extract/index.ts';
-import { escapeRegex } from '../extract/shape.ts';
+import { checkShape, escapeRegex } from '../extract/shape.ts';
 
 /** Lower case, accents folded, only letters and digits: `Nº Pedido:` -> `npedido`. */
 export function fold(text: string): string {
@@ -82,6 +82,30 @@ export function fitsShape(value: string, shape: string | null): boolean {
   } catch {
     return true;
   }
+}
+
+/** The digit runs of a value, in order. */
+const digitRuns = (s: string) => s.match(/\d+/g) ?? [];
+
+/**
+ * A PO number read with a slip in the learned shape's constant letters (`I1BC-26-00235`,
+ * `18C-26-00232` for `IBC-...`), mended to the one value of that shape within two OCR slips; only
+ * when the digits stay those read (a digit is never guessed). Null when it fits or cannot be mended.
+ */
+export function repairPo(read: string | null, shape: string | null): string | null {
+  if (!read || !shape) return null;
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(`^(?:${shape})$`, 'u');
+  } catch {
+    return null;
+  }
+  const check = checkShape(read, pattern);
+  if (check.kind !== 'repaired') return null;
+  const was = digitRuns(read);
+  const now = digitRuns(check.value);
+  const kept = now.length > 0 && now.every((d, i) => d === was[was.length - now.length + i]);
+  return kept ? check.value : null;
 }
 
 /** The lowest word confidence, 1 for none. */

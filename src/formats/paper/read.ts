@@ -9,7 +9,7 @@ import type { ExtractOutcome } from '../../domain/extraction.ts';
 import { type Finding, finding } from '../../domain/findings.ts';
 import type { Page } from '../../domain/page.ts';
 import { extractOrders, matchTemplate, type Template } from '../../extract/index.ts';
-import { type LayoutSource, withLearned } from '../../learn/apply.ts';
+import { type LayoutSource, learnedPoPattern, withLearned } from '../../learn/apply.ts';
 import type { OcrEngine } from '../../ocr/index.ts';
 import { secondLook } from './second-look.ts';
 
@@ -76,7 +76,7 @@ export async function readPaper(
   const generic = extractOrders(read.pages, { hints, templates: ctx.templates });
   const outcome = await withLearned(generic, read.pages, ctx.learned, hints);
   const pattern = matchTemplate(read.pages, ctx.templates, hints)?.fields?.poNumber?.pattern ?? null;
-  await secondLook(outcome, read.pages, ctx.ocr, () => pattern);
+  await secondLook(outcome, read.pages, ctx.ocr, (o) => pattern ?? learnedPoPattern(o));
   return {
     kind: 'read',
     outcome,
