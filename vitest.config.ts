@@ -88,10 +88,10 @@ const common = { testTimeout: 60_000, hookTimeout: 60_000 };
 // ORDERCAP_TEST_ISOLATE (unset: reuse):
 //   reuse  a test process runs file after file of one project: Node's own module cache (PGlite and
 //          its WebAssembly, Fastify, pdf.js, tesseract.js, sharp) is loaded once per process, not
-//          once per file. The engine lanes still evaluate the project's modules afresh for every
-//          file (module state such as the metrics registry, and vi.mock, stay per file); the pure
-//          lane also shares the project's modules between its files (none keeps state in them).
-//          Measured on 16 PGlite files: 113 s of CPU -> 82 s; on 26 pure files 53 s -> 39 s.
+//          once per file. Each file still evaluates the project's own modules afresh (module
+//          state such as the metrics registry, and vi.mock, stay per file). Measured on 16 PGlite
+//          files: 113 s of CPU -> 82 s; on 26 pure files 53 s -> 44 s (sharing the project's
+//          modules too: 39 s, left out: one unexplained fuzz timeout in a run that did so).
 //   files  a new process for every file, as before: to rule out one file disturbing another.
 const isolateSetting = process.env.ORDERCAP_TEST_ISOLATE || 'reuse';
 if (!['reuse', 'files'].includes(isolateSetting)) {
@@ -112,16 +112,13 @@ export default defineConfig({
     // vitest queues one project's files after another's, each file as soon as a process is free.
     maxWorkers: Number(process.env.ORDERCAP_TEST_WORKERS) || Math.max(2, availableParallelism()),
     minWorkers: 1,
-    // The test processes start PGlite (WebAssembly) again and again: V8's default tiering budget
-    // sends much of its start-up code to the optimising compiler, which costs more CPU than it
-    // saves here; bin/order-capture.js sets the same for the program. 16 PGlite files: 91 s -> 75 s CPU.
-    poolOptions: { forks: { isolate: !reuse, execArgv: ['--wasm-tiering-budget=180000000'] } },
+    poolOptions: { forks: { isolate: !reuse } },
     projects: [
       {
         test: {
           name: 'once',
           ...common,
-          isolate: !reuse,
+          isolate: true,
           include: pick((t) => !t.has('db') && !t.has('pg')),
           env: { ORDERCAP_TEST_DB: 'none' },
         },
