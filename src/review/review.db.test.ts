@@ -557,7 +557,10 @@ describe('review queue', () => {
       await bench.p.db.query(`DELETE FROM process_heartbeats WHERE id = 'h:1:x'`);
       await bench.p.db.query(`DELETE FROM erp_outbox WHERE idempotency_key = 'k-dash'`);
     }
-    const today = new Date().toISOString().slice(0, 10);
+    // Today where the business is (the dashboard's days are its days): from 23:00 UTC, Madrid's
+    // day is already tomorrow's.
+    const zone = bench.p.config.sla.calendar.timeZone;
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
     const csv = await ana.get(`/review/dashboard.csv?table=perDay&from=${today}&to=${today}`);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\r\n')[0]).toBe('day,orders,lines');
