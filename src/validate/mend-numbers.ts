@@ -7,6 +7,9 @@
  *   price is the amount as read, is that price;
  * - with the price confirmed, a quantity one glyph from amount / price is that quotient, and an
  *   amount one glyph from quantity x price is that product.
+ * Without the arithmetic, a quantity OCR doubted that is no multiple of the article's pack is the
+ * one multiple a look-alike digit away. A unit misread on a line at the article's price whose
+ * arithmetic closes is the article's unit (`mendUnits`).
  * A mended number keeps a repaired confidence and a `low_confidence` warning that says what was
  * read; the witnesses counted afterwards (arithmetic, the total, the price list) decide whether it
  * is sure enough for the order to pass untouched.
