@@ -129,14 +129,15 @@ export function mendNumbers(
         }),
       );
     };
-    const { quantity: q, unitPrice: p, amount: a } = line;
     const qMeta = fieldMeta[path('quantity')];
-    if (q !== null && (p === null || a === null) && ocr(qMeta) && qMeta.confidence < LOW_CONFIDENCE) {
+    const unchecked = line.unitPrice === null || line.amount === null;
+    if (line.quantity !== null && unchecked && ocr(qMeta) && qMeta.confidence < LOW_CONFIDENCE) {
       // No arithmetic to say which: the article's pack size, where one misread digit explains it
       // and OCR itself doubted the digits (a quantity printed plainly off the pack stays reported).
-      const packed = packSlip(q, product);
+      const packed = packSlip(line.quantity, product);
       if (packed !== null) mend('quantity', packed, `the nearest multiple of ${product.sku}'s pack`, 'pack');
     }
+    const { quantity: q, unitPrice: p, amount: a } = line;
     if (p === null || q === null) return;
     if (a === null) {
       // No amount printed: the order total is the price's second witness.
