@@ -7,6 +7,9 @@
  * - it lies within two edits of it, glyphs that OCR confuses counted as one;
  * - the line's own description or its unit price, read apart from the code, names that article;
  * - no other article as near, or nearer, is named as well.
+ * A GTIN whose check digit fails is taken the same way as the one article a digit away. A code
+ * whose letters and digits are one of the customer's codes, only spaces or separators read
+ * otherwise ("30 468 877" for 30.468.877), is that code: no repair at all.
  * The repaired code keeps a repaired confidence: only the witnesses that corroboration then counts
  * (description and price together) can carry the line past the acceptance threshold.
  */
