@@ -65,6 +65,28 @@ describe('codes read by OCR against the customer articles', () => {
     expect(nearestArticle(l, 0, refs, ocr('customerRef'))).toMatchObject({ code: '30.468.877', exact: true });
   });
 
+  it("never takes a customer's own variant code (a glyph more at an end) for the known article", () => {
+    const refs = catalog(
+      [product('CIN-AM-5025', { description: 'Fita americana 50 mm x 25 m', unitPrice: 3.8657 })],
+      {
+        'M-7125-83': 'CIN-AM-5025',
+      },
+    );
+    const variant = line({
+      customerRef: 'M-7125-83X',
+      unitPrice: 3.8657,
+      description: 'Fita americana 50 mm x 25 m',
+    });
+    expect(nearestArticle(variant, 0, refs, ocr('customerRef'))).toBeNull();
+    // Nor one misread glyph and a variant's mark together: two edits.
+    const both = line({
+      customerRef: '9-7125-83X',
+      unitPrice: 3.8657,
+      description: 'Fita americana 50 mm x 25 m',
+    });
+    expect(nearestArticle(both, 0, refs, ocr('customerRef'))).toBeNull();
+  });
+
   it('tries each word of a code cell that caught a neighbour', () => {
     const l = line({ customerRef: 'PYO-11610 0,88', unitPrice: 8.4 });
     expect(nearestArticle(l, 0, articles, ocr('customerRef'))?.code).toBe('PRO-11610');

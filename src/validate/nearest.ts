@@ -4,7 +4,8 @@
  * "CAB-109025/AV" for CAB-10025/AV, "PRO-11618" for PRO-11610): the code as read is compared with
  * every SKU and cross-reference of the customer's own articles (its price list, order history and
  * cross-references), and taken as the nearest one only when
- * - it lies within two edits of it, glyphs that OCR confuses counted as one;
+ * - it lies within one edit of it, glyphs that OCR confuses counted as none, and no glyph was
+ *   added or dropped at either end (how a customer's own variant code is written);
  * - the line's own description or its unit price, read apart from the code, names that article;
  * - no other article as near, or nearer, is named as well.
  * A GTIN whose check digit fails is taken the same way as the one article a digit away. A code
@@ -59,10 +60,21 @@ export function editDistance(a: string, b: string, cap = 3): number {
   return prev[b.length]!;
 }
 
-/** How many edits a read code may be from the article it names: 1 for short codes, 2 from 8 glyphs. */
+/**
+ * How many edits (confusable glyphs folded) a read code may be from the article it names: one, from
+ * five glyphs. Two let a customer's own variant ("M-7125-83X" beside M-7125-83, same text and
+ * price) pass for the known article.
+ */
 function allowed(skeleton: string): number {
-  if (skeleton.length < 5) return 0;
-  return skeleton.length >= 8 ? 2 : 1;
+  return skeleton.length < 5 ? 0 : 1;
+}
+
+/**
+ * A glyph more or less at either end of a code is how variants are written ("…-83X", "X…"),
+ * not how OCR slips: only a substitution, or a glyph dropped or added inside the code, is one.
+ */
+function endsKept(read: string, known: string): boolean {
+  return read.length === known.length || (read[0] === known[0] && read.at(-1) === known.at(-1));
 }
 
 export interface NearestCode {
@@ -175,7 +187,7 @@ function nearestTo(
   const near: Candidate[] = [];
   for (const [key, entries] of codes) {
     const distance = editDistance(skeleton, key, cap);
-    if (distance > cap) continue;
+    if (distance > cap || !endsKept(skeleton, key)) continue;
     for (const { code, product } of entries) {
       near.push({ product, code, distance, witnesses: witnessesOf(line, product) });
     }

@@ -131,6 +131,18 @@ describe('witnessFields', () => {
     );
   });
 
+  it('does not settle a price that lost its last digit, though the arithmetic agrees loosely', () => {
+    const p4 = { ...product, unitPrice: 0.6771 };
+    const order: CanonicalOrder = {
+      ...emptyOrder(),
+      currency: 'EUR',
+      lines: [line({ lineNo: 1, sku: 'A-1', quantity: 500, unit: 'M', unitPrice: 0.677, amount: 338.55 })],
+    };
+    const m: Record<string, FieldMeta> = { 'lines[0].unitPrice': meta(0.8) };
+    witnessFields(order, [p4], customer, m);
+    expect(m['lines[0].unitPrice']!.confidence).toBe(0.9);
+  });
+
   it("off the article's price, or for a mended number, each witness only halves the doubt", () => {
     const order: CanonicalOrder = {
       ...emptyOrder(),

@@ -145,7 +145,7 @@ export function witnessPoNumber(
 /** The article's price for this customer (its own, else the list price), to the tenth of a cent. */
 function articlePrice(price: number, product: ProductFacts): boolean {
   const want = product.customerPrice ?? product.unitPrice;
-  return Math.abs(price - want) <= Math.max(0.001, Math.abs(want) * 0.0005);
+  return Math.abs(price - want) <= 1e-9 + Math.abs(want) * 1e-9;
 }
 
 const close = (a: number, b: number, rel = 0.005) => Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * rel);
@@ -173,7 +173,13 @@ export function witnessFields(
         // At the article's own price the identity settles all three: a misread one would break
         // it, and two misreads that still agree to the cent do not happen by chance. A number
         // mended from the identity itself gets only the plain witness.
-        const atPrice = product ? articlePrice(l.unitPrice, product) : false;
+        // To the half cent: the loose tolerance below lets a price that lost a last digit
+        // ("0,677" for 0,6771) agree, and such a reading must not be settled.
+        const atPrice =
+          product !== null &&
+          product !== undefined &&
+          articlePrice(l.unitPrice, product) &&
+          Math.abs(l.quantity * l.unitPrice - l.amount) <= 0.005;
         for (const f of ['quantity', 'unitPrice', 'amount']) {
           const sure = atPrice && !mended.has(path(f));
           witnessed(
@@ -195,7 +201,8 @@ export function witnessFields(
   });
   if (summable && order.total !== null && close(sum, order.total, 0.0005)) {
     // Amounts read apart that add up to the printed total to the cent: the total is as sure as they are.
-    witnessed(meta, 'total', 'the lines add up to it', because, mended.size === 0 ? SETTLED : 0);
+    const toTheCent = Math.abs(sum - order.total) <= 0.005;
+    witnessed(meta, 'total', 'the lines add up to it', because, mended.size === 0 && toTheCent ? SETTLED : 0);
     order.lines.forEach((l, i) => {
       if (l.amount !== null) witnessed(meta, `lines[${i}].amount`, 'the lines add up to the total', because);
     });
