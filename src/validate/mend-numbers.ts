@@ -158,9 +158,11 @@ export function mendNumbers(
       }
       return;
     }
-    if (close(q * p, a)) return;
-    if (!samePrice(p, price)) {
-      if (ocr(fieldMeta[path('unitPrice')]) && oneDigitSlip(p, price) && close(q * price, a)) {
+    // To the half cent: a price that lost its last digit ("0,677" for 0,6771) agrees loosely.
+    const cent = (x: number, y: number) => Math.abs(x - y) <= 0.005;
+    if (cent(q * p, a) || (close(q * p, a) && !cent(q * price, a))) return;
+    if (Math.abs(p - price) > 1e-9) {
+      if (ocr(fieldMeta[path('unitPrice')]) && oneDigitSlip(p, price) && cent(q * price, a)) {
         mend('unitPrice', price, `the price of ${product.sku}, and quantity x price = amount`);
       }
       return;

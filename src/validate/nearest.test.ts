@@ -104,6 +104,7 @@ describe('numbers one OCR slip apart', () => {
     expect(oneDigitSlip(12, 14.33)).toBe(false);
     expect(oneDigitSlip(25, 52)).toBe(false);
     expect(oneDigitSlip(7, 7)).toBe(false);
+    expect(oneDigitSlip(0.677, 0.6771)).toBe(true);
   });
 });
 
