@@ -21,7 +21,8 @@ import type { CanonicalOrder } from '../domain/order.ts';
 import { REPAIRED } from '../extract/meta.ts';
 import { canonicalUnit, sameUnit } from './line-checks.ts';
 import { samePrice } from './corroborate.ts';
-import { editDistance } from './nearest.ts';
+import { editDistance } from '../extract/layout.ts';
+import { sameAmount } from '../extract/rows.ts';
 import type { ProductFacts } from './types.ts';
 
 /** The digits of `n` written with `decimals` decimals ("0,048" -> "0048"). */
@@ -47,7 +48,7 @@ export function oneDigitSlip(read: number, want: number): boolean {
   const bare = (s: string) => s.replace(/^0+|0+$/g, '');
   if (bare(a) === bare(b) && a.length !== b.length) return true;
   if (bare(digits(read, decimalsOf(read))) === bare(digits(want, decimalsOf(want)))) return true;
-  return editDistance(a, b, 1) <= 1;
+  return editDistance(a, b) <= 1;
 }
 
 /** Digits OCR reads for one another on a fax. */
@@ -77,10 +78,6 @@ export function packSlip(q: number, product: ProductFacts): number | null {
     }
   }
   return fits.size === 1 ? [...fits][0]! : null;
-}
-
-function close(a: number, b: number): boolean {
-  return Math.abs(a - b) <= Math.max(0.011, Math.abs(b) * 0.0005);
 }
 
 /** Read by OCR: a confidence under 1 (a text layer's number is as its writer typed it). */
@@ -147,7 +144,7 @@ export function mendNumbers(
             s + (j === i ? 0 : (l.amount ?? (l.quantity ?? Number.NaN) * (l.unitPrice ?? Number.NaN))),
           0,
         );
-        if (order.total !== null && close(others + q * price, order.total)) {
+        if (order.total !== null && sameAmount(others + q * price, order.total)) {
           mend(
             'unitPrice',
             price,
@@ -160,7 +157,7 @@ export function mendNumbers(
     }
     // To the half cent: a price that lost its last digit ("0,677" for 0,6771) agrees loosely.
     const cent = (x: number, y: number) => Math.abs(x - y) <= 0.005;
-    if (cent(q * p, a) || (close(q * p, a) && !cent(q * price, a))) return;
+    if (cent(q * p, a) || (sameAmount(q * p, a) && !cent(q * price, a))) return;
     if (Math.abs(p - price) > 1e-9) {
       if (ocr(fieldMeta[path('unitPrice')]) && oneDigitSlip(p, price) && cent(q * price, a)) {
         mend('unitPrice', price, `the price of ${product.sku}, and quantity x price = amount`);
@@ -174,7 +171,7 @@ export function mendNumbers(
     const fixes: Array<() => void> = [];
     const sums: number[] = [];
     const others = order.lines.reduce((s, l, j) => s + (j === i ? 0 : (l.amount ?? 0)), 0);
-    if (ocr(fieldMeta[path('quantity')]) && close(quotient * p, a) && oneDigitSlip(q, quotient)) {
+    if (ocr(fieldMeta[path('quantity')]) && sameAmount(quotient * p, a) && oneDigitSlip(q, quotient)) {
       fixes.push(() => mend('quantity', quotient, `amount / the price of ${product.sku}`));
       sums.push(others + a);
     }
@@ -184,7 +181,7 @@ export function mendNumbers(
     }
     if (fixes.length === 1) fixes[0]!();
     else if (fixes.length === 2 && order.total !== null) {
-      const fits = sums.map((s) => close(s, order.total!));
+      const fits = sums.map((s) => sameAmount(s, order.total!));
       if (fits[0] !== fits[1]) fixes[fits[0] ? 0 : 1]!();
     }
   });
@@ -214,9 +211,9 @@ export function mendUnits(
     if (q === null || p === null || !samePrice(p, product.customerPrice ?? product.unitPrice)) return;
     const read = line.unit;
     const near =
-      editDistance(read.toUpperCase(), product.unit.toUpperCase(), 1) <= 1 ||
-      editDistance(canonicalUnit(read), canonicalUnit(product.unit), 1) <= 1;
-    if (a === null ? !near : !close(q * p, a)) return;
+      editDistance(read.toUpperCase(), product.unit.toUpperCase()) <= 1 ||
+      editDistance(canonicalUnit(read), canonicalUnit(product.unit)) <= 1;
+    if (a === null ? !near : !sameAmount(q * p, a)) return;
     line.unit = product.unit;
     fieldMeta[path] = { ...fieldMeta[path]!, confidence: UNIT_BY_PRICE };
     const msg = `${path} read as "${read}"; taken as ${product.unit}, the unit of ${product.sku}, whose price the line has`;

@@ -16,6 +16,7 @@
  */
 import type { FieldMeta } from '../domain/extraction.ts';
 import type { OrderLine } from '../domain/order.ts';
+import { editDistance } from '../extract/layout.ts';
 import { parseGtin } from '../masterdata/normalise.ts';
 import { descriptionSimilarity, SAME_DESCRIPTION, samePrice } from './corroborate.ts';
 import type { CatalogFacts, ProductFacts } from './types.ts';
@@ -39,25 +40,6 @@ const FOLD: Record<string, string> = {
 /** A code as OCR sees it: upper case, confusable glyphs folded, spaces and separators gone. */
 export function codeSkeleton(code: string): string {
   return [...code.toUpperCase().replace(/[^\p{L}\p{N}|!$]+/gu, '')].map((c) => FOLD[c] ?? c).join('');
-}
-
-/** Levenshtein distance of two short strings, stopping early past `cap`. */
-export function editDistance(a: string, b: string, cap = 3): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      row.push(v);
-      best = Math.min(best, v);
-    }
-    if (best > cap) return cap + 1;
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 /**
@@ -186,7 +168,7 @@ function nearestTo(
   if (cap === 0) return null;
   const near: Candidate[] = [];
   for (const [key, entries] of codes) {
-    const distance = editDistance(skeleton, key, cap);
+    const distance = editDistance(skeleton, key);
     if (distance > cap || !endsKept(skeleton, key)) continue;
     for (const { code, product } of entries) {
       near.push({ product, code, distance, witnesses: witnessesOf(line, product) });

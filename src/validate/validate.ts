@@ -10,7 +10,7 @@ import { corroborateLines } from './corroborate.ts';
 import { checkPrice, checkQuantity, checkUnit, sameUnit } from './line-checks.ts';
 import { catalogKeys, resolveLine } from './lines.ts';
 import { mendNumbers, mendUnits } from './mend-numbers.ts';
-import { editDistance } from './nearest.ts';
+import { editDistance } from '../extract/layout.ts';
 import { checkCredit, checkDuplicate, checkMissingFields, checkTotals, orderValue } from './order-checks.ts';
 import {
   findCustomers,
@@ -218,7 +218,7 @@ async function customerByFaxSlip(
     for (const number of c.faxNumbers) {
       const n = digits(number);
       const hit = wanted.find(
-        (w) => editDistance(w.d.slice(-n.length - 1), n, 1) <= 1 || editDistance(w.d, n, 1) <= 1,
+        (w) => editDistance(w.d.slice(-n.length - 1), n) <= 1 || editDistance(w.d, n) <= 1,
       );
       if (hit) found.set(c.id, { customer: c, number, read: hit.r });
     }
