@@ -17,12 +17,18 @@ export const FAX_LINES = [
 const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** An SVG of black text lines on white, `size` px high, one line every `size * 1.6` px. */
-export function textSvg(lines: string[], width: number, height: number, size: number): Buffer {
+export function textSvg(
+  lines: string[],
+  width: number,
+  height: number,
+  size: number,
+  font = 'DejaVu Sans Mono, monospace',
+): Buffer {
   const texts = lines
     .map(
       (l, i) =>
         `<text xml:space="preserve" x="${Math.round(size * 2)}" y="${Math.round(size * 2 + i * size * 1.6)}" ` +
-        `font-family="DejaVu Sans Mono, monospace" font-size="${size}" fill="black">${xmlText(l)}</text>`,
+        `font-family="${font}" font-size="${size}" fill="black">${xmlText(l)}</text>`,
     )
     .join('');
   return Buffer.from(
@@ -35,13 +41,17 @@ export function textSvg(lines: string[], width: number, height: number, size: nu
  * A fax page as a gateway writes it: 1728 dots wide, CCITT G4, at "normal" (204x98 dpi, so the
  * height is halved) or "fine" (204x196 dpi) resolution, from one or more pages of lines.
  */
-export async function faxTiff(pages: string[][], resolution: 'normal' | 'fine'): Promise<Buffer> {
+export async function faxTiff(
+  pages: string[][],
+  resolution: 'normal' | 'fine',
+  text: { size?: number; font?: string } = {},
+): Promise<Buffer> {
   const width = 1728;
   const fineHeight = 2292;
   const height = resolution === 'normal' ? fineHeight / 2 : fineHeight;
   const rasters = await Promise.all(
     pages.map((lines) =>
-      sharp(textSvg(lines, width, fineHeight, 34))
+      sharp(textSvg(lines, width, fineHeight, text.size ?? 34, text.font))
         .resize(width, height, { fit: 'fill' })
         .greyscale()
         .raw()
