@@ -134,7 +134,7 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
     // A delivery date is printed and was not made out: the order must not pass without it.
     const msg = `deliveryDate: the delivery label is followed by "${header.deliveryUnread}", which read as no date`;
     findings.push(finding('missing_field', 'warning', 'deliveryDate', msg));
-  } else if (order.deliveryDate === null && !header.deliveryLabelSeen) {
+  } else if (order.deliveryDate === null && !header.deliveryOpen) {
     // No delivery date read and none said to be open ("a convenir"), yet the page prints a date
     // that is not the order date: it may be the delivery date under a label no vocabulary knows.
     const stray = strayDate(lines, rowLines(table), dateOrder, order.orderDate);

@@ -68,6 +68,12 @@ function colonLabel(text: string): boolean {
   return /^[\p{L}.-]+:$/u.test(text);
 }
 
+/**
+ * Words that make the next one the complement of a noun: "entrega:" in "Dirección de entrega:"
+ * (a delivery address), "Delivery" in "Terms of Delivery:", "livraison" in "Adresse de livraison".
+ */
+const LINKING = new Set(['de', 'del', 'of', 'di', 'da', 'do', 'du', 'des', 'della', 'der', 'la']);
+
 /** True when the words before `i` leave a parenthesis open. */
 function bracketed(words: Word[], i: number): boolean {
   let depth = 0;
@@ -86,7 +92,12 @@ function labelsInCell<F extends string>(c: Cell, vocab: Label<F>[]): { at: numbe
       !m ||
       (i > 0 &&
         m.tokens < 2 &&
-        !(MID_CELL.has(m.field) && colonLabel(c.words[i + m.count - 1]!.text) && !bracketed(c.words, i)))
+        !(
+          MID_CELL.has(m.field) &&
+          colonLabel(c.words[i + m.count - 1]!.text) &&
+          !bracketed(c.words, i) &&
+          !LINKING.has(c.words[i - 1]!.text.toLowerCase())
+        ))
     ) {
       continue;
     }
@@ -282,8 +293,8 @@ export interface HeaderReadings {
   taxIds: string[];
   /** True when a PO-like label was seen at all, even without a usable value. */
   poLabelSeen: boolean;
-  /** True when a delivery-date label was seen whose value is no date ("a convenir", "ASAP"). */
-  deliveryLabelSeen: boolean;
+  /** True when a delivery-date label says the date is open ("a convenir", "to be agreed", "ASAP"). */
+  deliveryOpen: boolean;
   /**
    * What follows a delivery-date label that holds digits but read as no date ("by Monday, 9th
    * November 2026" where no date was found): a date is printed there, and was missed.
@@ -347,10 +358,25 @@ export function readHeader(
       .map((h) => readCandidates(h, (x) => readTaxId(x))?.value)
       .filter((v): v is string => v !== undefined),
     poLabelSeen: of('poNumber').length > 0,
-    deliveryLabelSeen: of('deliveryDate').length > 0,
+    deliveryOpen: of('deliveryDate').some((h) =>
+      OPEN_DATE.test(
+        h.value
+          .map((w) => w.text)
+          .join(' ')
+          .normalize('NFC'),
+      ),
+    ),
     deliveryUnread: unreadWithDigits(of('deliveryDate')),
   };
 }
+
+/**
+ * A delivery date left open, in the six languages: no date to look for elsewhere on the page. A
+ * label followed by anything else ("Entregar junto con certificado", "Delivery: by courier") does
+ * not say the date is open.
+ */
+const OPEN_DATE =
+  /^(?:a|à) (?:convenir|combinar|definir|définir|confirmar)\b|^por (?:confirmar|definir|determinar)\b|^to be (?:agreed|confirmed|advised|arranged)\b|^(?:tba|tbc|asap)\b|^as soon as possible\b|^nach (?:vereinbarung|absprache)\b|^auf abruf\b|^(?:sofort|umgehend)\b|^da (?:concordare|definire|confermare)\b|^(?:urgente?|inmediat[oa]|de inmediato|lo antes posible|dès que possible|immédiat(?:e|ement)?|immediately|prompt)\b/iu;
 
 /** The first label's value, when it holds digits (a date OCR or the reader could not make out). */
 function unreadWithDigits(hits: LabelHit[]): string | null {

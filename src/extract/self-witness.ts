@@ -12,24 +12,31 @@ import { round } from './numbers.ts';
 import { arithmeticAgrees, sameAmount } from './rows.ts';
 import type { Table } from './table.ts';
 
-/** A date printed outside the line table that is not `known` (the order date): its text, or null. */
+/**
+ * A date printed outside the line table that is not `known` (the order date): its text, or null.
+ * A date may wrap onto the next line ("miércoles, 18 de" / "noviembre de 2026"), even onto a row
+ * of the table beside it: it counts where it starts.
+ */
 export function strayDate(
   lines: TextLine[],
   rows: Set<number>,
   order: DateOrder,
   known: string | null,
 ): string | null {
-  for (const line of lines) {
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
     if (rows.has(line.index)) continue;
+    const next = lines[n + 1]?.page === line.page ? lines[n + 1]!.words : [];
     for (let i = 0; i < line.words.length; i++) {
       if (!/^\d/.test(line.words[i]!.text)) continue;
+      const words = [...line.words.slice(i), ...next].slice(0, 5);
       const d = dateAtStart(
-        line.words.slice(i, i + 5).map((w) => w.text),
+        words.map((w) => w.text),
         order,
       );
       if (d && d.iso !== known) {
-        return line.words
-          .slice(i, i + d.count)
+        return words
+          .slice(0, d.count)
           .map((w) => w.text)
           .join(' ');
       }

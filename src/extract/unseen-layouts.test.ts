@@ -224,6 +224,38 @@ describe('a delivery date in words after its label', () => {
     );
   });
 
+  it('holds the order when a date under a misread label wraps onto a row of the table', () => {
+    // A scan read "FECHA DE ENTREGA" as "FECHA CE ENTREGA"; the date below it wraps beside the first row.
+    const x = only([
+      'Instaladora Ejemplo, S.L.',
+      'Pedido n.: IBC-26-00235',
+      'Fecha del pedido: 11/11/2026',
+      at(
+        [0, 'FECHA CE ENTREGA'],
+        [25, 'Descripción'],
+        [50, 'Ref.'],
+        [62, 'Cant.'],
+        [68, 'Precio'],
+        [78, 'Importe'],
+      ),
+      at([0, 'miércoles, 18 de']),
+      at(
+        [0, 'noviembre de 2026'],
+        [25, 'Contactor modular 25 A'],
+        [50, 'PRO-31225'],
+        [62, '5'],
+        [68, '19,80'],
+        [78, '99,00'],
+      ),
+      at([25, 'Caja estanca IP55'], [50, 'CAJ-50100'], [62, '60'], [68, '1,23'], [78, '73,80']),
+    ]);
+    expect(x.order.deliveryDate).toBeNull();
+    expect(lineOf(x)).toHaveLength(2);
+    expect(
+      x.findings.find((f) => f.code === 'missing_field' && f.field === 'deliveryDate')?.message,
+    ).toContain('18 de noviembre de 2026');
+  });
+
   it('leaves "to be agreed" as no date, without a finding', () => {
     const x = order('to be agreed');
     expect(x.order.deliveryDate).toBeNull();
