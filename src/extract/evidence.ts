@@ -132,22 +132,63 @@ export function findPhones(lines: TextLine[]): string[] {
   return [...out];
 }
 
-const CURRENCIES: [RegExp, string][] = [
-  [/^(€|eur|euros?)$|€/i, 'EUR'],
-  [/^(usd|us\$)$|^\$|\$$/i, 'USD'],
-  [/^(gbp)$|£/i, 'GBP'],
+/** Currency symbols, and the ISO 4217 code each stands for. */
+const SYMBOLS: [RegExp, string][] = [
+  [/€/, 'EUR'],
+  [/US\$|\$/, 'USD'],
+  [/£/, 'GBP'],
 ];
+/** ISO 4217 codes an order prints (upper case, or "eur"/"euro(s)" as a word). */
+const CODES = new Set([
+  'EUR',
+  'USD',
+  'GBP',
+  'CHF',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CZK',
+  'HUF',
+  'CAD',
+  'AUD',
+  'JPY',
+  'CNY',
+]);
+/** Symbols and groups that can stand around an amount: "€", "12,50€", "US$1,200.00", "(£45.00/roll)". */
+const AROUND_AMOUNT = /^[(]?(?:US)?[\d.,' ]*[€$£][\d.,' ]*(?:\/\p{L}+)?[)]?$/u;
 
-/** The currency most of the document's words name (`€`, `EUR`, `$`, `USD`, `£`, `GBP`). */
+/**
+ * The currency a word names: an ISO code or "euros" as a word, or a symbol standing alone or
+ * beside an amount. A symbol inside a word is OCR's reading of a letter ("$.L.U." for S.L.U.,
+ * "$:" for S:, "Ba£ym" in a garbled e-mail address), not a currency.
+ */
+function currencyOf(text: string): { code: string; weight: number } | null {
+  const t = text.replace(/[:.,;)]+$/, '').replace(/^[(]/, '');
+  if (CODES.has(t)) return { code: t, weight: 2 };
+  if (/^(?:eur|euros?)$/i.test(t)) return { code: 'EUR', weight: 2 };
+  if (/^(?:usd|gbp)$/i.test(t)) return { code: t.toUpperCase(), weight: 2 };
+  // A column's currency: "Importe (€)", "Precio/€", "Total€".
+  const column = /(?:\(|\/|\p{L})(€|£)\)?$|\((US\$|\$)\)$/u.exec(text);
+  if (column) return { code: column[1] === '€' ? 'EUR' : column[1] === '£' ? 'GBP' : 'USD', weight: 1 };
+  if (!AROUND_AMOUNT.test(text)) return null;
+  const hit = SYMBOLS.find(([re]) => re.test(text));
+  return hit ? { code: hit[1], weight: 1 } : null;
+}
+
+/**
+ * The currency the document's words name most (`€`, `EUR`, `$`, `USD`, `£`, `GBP`, `CHF`...): a
+ * code counts twice a symbol.
+ */
 export function findCurrency(lines: TextLine[]): Reading<string> | null {
   const counts = new Map<string, { n: number; word: Word; page: number }>();
   for (const l of lines) {
     for (const w of l.words) {
-      const hit = CURRENCIES.find(([re]) => re.test(w.text.replace(/[:.,;]$/, '')));
+      const hit = currencyOf(w.text);
       if (!hit) continue;
-      const c = counts.get(hit[1]) ?? { n: 0, word: w, page: l.page };
-      c.n++;
-      counts.set(hit[1], c);
+      const c = counts.get(hit.code) ?? { n: 0, word: w, page: l.page };
+      c.n += hit.weight;
+      counts.set(hit.code, c);
     }
   }
   const best = [...counts.entries()].sort((a, b) => b[1].n - a[1].n)[0];
