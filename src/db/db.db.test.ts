@@ -46,6 +46,11 @@ describe('database', () => {
       expect(await migrate(db)).toEqual([]);
       const [row] = await db.query<{ sb: string }>("SELECT current_setting('shared_buffers') AS sb");
       expect(row!.sb).toBe(`${SCRATCH_SHARED_BUFFERS_MB}MB`);
+      // Opened from the small template: the migrated database alone, no template0/template1.
+      const dbs = await db.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY datname');
+      expect(dbs.map((d) => d.datname)).toEqual(['postgres']);
+      const [n] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
+      expect(n!.n).toBe(0);
     } finally {
       await db.close();
     }

@@ -45,13 +45,13 @@ class PgliteDb implements Db {
     if (!this.pg.closed) await this.pg.close();
   }
 
-  /** A gzip tarball of the data folder, to start other databases from (test and CLI templates). */
-  dump(): Promise<Blob> {
-    return this.pg.dumpDataDir('gzip') as Promise<Blob>;
+  /** A tarball of the data folder (gzip by default), to start other databases from (test and CLI templates). */
+  dump(compression: 'gzip' | 'none'): Promise<Blob> {
+    return this.pg.dumpDataDir(compression) as Promise<Blob>;
   }
 }
 
-export async function dumpPglite(db: Db): Promise<Blob> {
+export async function dumpPglite(db: Db, compression: 'gzip' | 'none' = 'gzip'): Promise<Blob> {
   if (!(db instanceof PgliteDb)) throw new TypeError('dumpPglite needs a PGlite database');
-  return db.dump();
+  return db.dump(compression);
 }
