@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { migrate } from './migrate.ts';
-import { openScratchDatabase, SCRATCH_SHARED_BUFFERS_MB } from './open.ts';
+import { openScratchDatabase, SCRATCH_SHARED_BUFFERS_MB, scratchTemplate } from './open.ts';
 
 describe('database', () => {
   let t: TestDatabase;
@@ -38,6 +38,24 @@ describe('database', () => {
     await t.db.query(`INSERT INTO events (actor, kind) VALUES ('test', 'x')`);
     await expect(t.db.query(`UPDATE events SET kind = 'y'`)).rejects.toThrow(/append-only/);
     await expect(t.db.query(`DELETE FROM events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('opens scratch databases from one template in memory, each on its own copy', async () => {
+    const template = await scratchTemplate();
+    const before = Buffer.from(template).toString('base64');
+    const first = await openScratchDatabase(template);
+    try {
+      await first.query("INSERT INTO customers (id, name) VALUES ('S1', 'Scratch SA')");
+    } finally {
+      await first.close();
+    }
+    const second = await openScratchDatabase(template);
+    try {
+      expect(await second.query('SELECT id FROM customers')).toEqual([]);
+    } finally {
+      await second.close();
+    }
+    expect(Buffer.from(template).toString('base64')).toBe(before);
   });
 
   it('opens a scratch database migrated and with its small buffer cache', async () => {

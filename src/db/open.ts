@@ -6,7 +6,6 @@ import type { Db } from './db.ts';
 import { type DirectoryLock, lockDirectory } from './lock.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { dumpPglite, openPglite } from './pglite.ts';
-import { openPostgres } from './postgres.ts';
 import { PROJECT_ROOT as projectRoot } from '../project-root.ts';
 
 export interface DatabaseOptions {
@@ -20,6 +19,8 @@ export interface DatabaseOptions {
 export async function openDatabase(opts: DatabaseOptions): Promise<Db> {
   let db: Db;
   if (opts.databaseUrl) {
+    // Imported here: the PostgreSQL client (~60 ms to load) is not needed on the embedded database.
+    const { openPostgres } = await import('./postgres.ts');
     db = await openPostgres(opts.databaseUrl, opts.maxConnections);
   } else {
     const dir = join(opts.dataDir, 'pglite');
@@ -58,13 +59,14 @@ function releasingOnClose(db: Db, lock: DirectoryLock): Db {
 }
 
 /**
- * A new, migrated, in-memory database: `extract --data`, tests, benchmarks. Its whole data lives
+ * A new, migrated, in-memory database: `extract --data`, tests, benchmarks; from `template` (the
+ * bytes of scratchTemplate(), read once for several opens) when given. Its whole data lives
  * in memory already, so a small buffer cache (16 MB, not 128) costs no reads and ~70-85 MB less
  * resident memory.
  */
 export const SCRATCH_SHARED_BUFFERS_MB = 16;
-export async function openScratchDatabase(): Promise<Db> {
-  const db = await openPglite('memory://', await scratchTemplate(), {
+export async function openScratchDatabase(template?: Uint8Array): Promise<Db> {
+  const db = await openPglite('memory://', template ?? (await scratchTemplate()), {
     sharedBuffersMb: SCRATCH_SHARED_BUFFERS_MB,
   });
   await migrate(db);
@@ -78,10 +80,10 @@ export async function openScratchDatabase(): Promise<Db> {
  * `extract` of an EDIFACT file from ~1.3 s to ~0.65 s of CPU in PGlite's start. Kept beside
  * embeddedTemplate(), same schema hash.
  */
-export async function scratchTemplate(): Promise<Blob> {
+export async function scratchTemplate(): Promise<Uint8Array> {
   const file = await cacheFile('scratch', 'tar');
   try {
-    return new Blob([await readFile(file)]);
+    return await readFile(file);
   } catch {
     const db = await openPglite('memory://', await embeddedTemplate());
     await db.exec("UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')");
@@ -91,7 +93,7 @@ export async function scratchTemplate(): Promise<Blob> {
     const blob = await dumpPglite(db, 'none');
     await db.close();
     await writeAtomically(file, blob);
-    return blob;
+    return new Uint8Array(await blob.arrayBuffer());
   }
 }
 
