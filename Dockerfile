@@ -30,10 +30,11 @@ COPY connectors ./connectors
 COPY templates ./templates
 COPY fixtures ./fixtures
 COPY docs ./docs
-# The migrated PGlite template (node_modules/.cache), built now: the image's files are not
-# writable by the user it runs as, and a start must not have to build anything. The data
+# The migrated PGlite templates (node_modules/.cache; the small one is `extract --data`'s), built
+# now: the image's files are not writable by the user it runs as, and a start must not have to
+# build anything. The data
 # folders exist, owned by `node`, so that a new named volume mounted on one takes that owner.
-RUN node --import tsx --input-type=module -e "await (await import('./src/db/open.ts')).embeddedTemplate()" \
+RUN node --import tsx --input-type=module -e "const o = await import('./src/db/open.ts'); await o.embeddedTemplate(); await o.scratchTemplate()" \
  && mkdir -p /data/inbox/edifact /data/inbox/fax /data/inbox/mail /data/erp-out /data/outbox/edifact \
  && chown -R node:node /data
 USER node

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { DIST, ROOT, SOURCE_DIRS, STAMP } from './launch.js';
+import { bundleEntries } from './bundle.js';
+import { BUNDLED, DIST, ROOT, SOURCE_DIRS, STAMP } from './launch.js';
 
 const require = createRequire(import.meta.url);
 let tsc;
@@ -46,6 +47,7 @@ function copyAssets(dir) {
   }
 }
 for (const d of SOURCE_DIRS) copyAssets(join(ROOT, d));
+await bundleEntries(DIST, Object.values(BUNDLED));
 writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 const secs = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`order-capture build: ${relative(process.cwd(), DIST) || '.'} ready in ${secs} s`);

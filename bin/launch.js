@@ -3,7 +3,7 @@
 // sources through tsx. The compiled copy starts in a fraction of the time (no TypeScript compiled at
 // every start, in the main thread and again in each reader thread); the check costs a few ms and
 // means an edit is never shadowed by an old build. ORDER_CAPTURE_SOURCES=1 always runs the sources.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -12,6 +12,14 @@ export const DIST = join(ROOT, 'dist');
 export const STAMP = join(DIST, '.built');
 /** The folders compiled to dist/ (tsconfig.build.json). */
 export const SOURCE_DIRS = ['src', 'connectors', 'scripts'];
+
+/**
+ * Entry points also built as bundles (bin/build.js): source path -> its compiled module (`from`)
+ * and its bundle (`to`), both under dist/.
+ */
+export const BUNDLED = {
+  'src/cli/main.ts': { from: 'src/cli/main.js', to: 'bundle/main.js' },
+};
 
 /** The newest modification time of a compiled source (tests aside) under dir, in ms. */
 function newest(dir) {
@@ -60,7 +68,10 @@ export async function importProjectModule(sourcePath) {
   const inProject = !rel.startsWith('..') && SOURCE_DIRS.includes(top);
   const needs = top === 'scripts' ? SOURCE_DIRS : ['src', 'connectors'];
   if (inProject && rel.endsWith('.ts') && distIsFresh(ROOT, needs)) {
-    return import(pathToFileURL(join(DIST, rel.replace(/\.ts$/, '.js'))).href);
+    const key = rel.split('\\').join('/');
+    const bundled = Object.hasOwn(BUNDLED, key) ? join(DIST, BUNDLED[key].to) : null;
+    const file = bundled && existsSync(bundled) ? bundled : join(DIST, rel.replace(/\.ts$/, '.js'));
+    return import(pathToFileURL(file).href);
   }
   const { register } = await import('tsx/esm/api');
   register();

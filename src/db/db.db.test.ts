@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
 import { migrate } from './migrate.ts';
-import { openScratchDatabase, SCRATCH_SHARED_BUFFERS_MB } from './open.ts';
+import { openScratchDatabase, SCRATCH_SHARED_BUFFERS_MB, scratchTemplate } from './open.ts';
 
 describe('database', () => {
   let t: TestDatabase;
@@ -40,12 +40,35 @@ describe('database', () => {
     await expect(t.db.query(`DELETE FROM events`)).rejects.toThrow(/append-only/);
   });
 
+  it('opens scratch databases from one template in memory, each on its own copy', async () => {
+    const template = await scratchTemplate();
+    const before = Buffer.from(template).toString('base64');
+    const first = await openScratchDatabase(template);
+    try {
+      await first.query("INSERT INTO customers (id, name) VALUES ('S1', 'Scratch SA')");
+    } finally {
+      await first.close();
+    }
+    const second = await openScratchDatabase(template);
+    try {
+      expect(await second.query('SELECT id FROM customers')).toEqual([]);
+    } finally {
+      await second.close();
+    }
+    expect(Buffer.from(template).toString('base64')).toBe(before);
+  });
+
   it('opens a scratch database migrated and with its small buffer cache', async () => {
     const db = await openScratchDatabase();
     try {
       expect(await migrate(db)).toEqual([]);
       const [row] = await db.query<{ sb: string }>("SELECT current_setting('shared_buffers') AS sb");
       expect(row!.sb).toBe(`${SCRATCH_SHARED_BUFFERS_MB}MB`);
+      // Opened from the small template: the migrated database alone, no template0/template1.
+      const dbs = await db.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY datname');
+      expect(dbs.map((d) => d.datname)).toEqual(['postgres']);
+      const [n] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
+      expect(n!.n).toBe(0);
     } finally {
       await db.close();
     }

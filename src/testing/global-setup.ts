@@ -1,15 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedTemplate } from '../db/open.ts';
+import { embeddedTemplate, scratchTemplate } from '../db/open.ts';
 
 /**
- * Builds the migrated PGlite template once, before test files start copying it; collects what
+ * Builds the migrated PGlite templates once, before test files start copying them; collects what
  * the fuzz properties ran (src/testing/fuzz.ts writes a line per property to FUZZ_REPORT) and
  * prints the totals when the run ends. scripts/fuzz.ts names its own report file and sums it.
  */
 export default async function setup(): Promise<() => void> {
   await embeddedTemplate();
+  await scratchTemplate();
   if (process.env.FUZZ_REPORT) return () => {};
   const dir = mkdtempSync(join(tmpdir(), 'oc-fuzz-report-'));
   const report = join(dir, 'fuzz.ndjson');

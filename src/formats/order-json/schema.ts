@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import formatsPlugin from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Address, CanonicalOrder, CustomerRef, OrderLine } from '../../domain/order.ts';
 
 /** Text limits: generous for real orders, small enough that nobody stores a novel in a field. */
@@ -97,10 +97,17 @@ export const orderInputSchema = {
 } as const;
 
 let compiled: ValidateFunction<unknown> | null = null;
-/** Compiled on first use, not at start-up: a run that reads no order JSON (`extract` of an EDIFACT file) never needs it. */
+/**
+ * Compiled on first use, not at start-up: a run that reads no order JSON (`extract` of an EDIFACT
+ * file) never needs it. ajv itself is loaded then too (synchronously, it is CommonJS): loading it
+ * and ajv-formats costs ~60-100 ms of a start that has about a second.
+ */
 function validator(): ValidateFunction<unknown> {
   if (compiled) return compiled;
-  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true, strict: true });
+  const require = createRequire(import.meta.url);
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const formatsPlugin = require('ajv-formats') as typeof import('ajv-formats');
+  const ajv = new AjvClass({ allErrors: true, allowUnionTypes: true, verbose: true, strict: true });
   (formatsPlugin as unknown as (a: Ajv, f: string[]) => void)(ajv, ['date']);
   // `message` is our own annotation: the plain-words text shown when a field breaks its rule.
   ajv.addVocabulary(['message']);
