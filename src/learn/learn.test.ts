@@ -328,6 +328,28 @@ describe('reading a fax of a learned layout', () => {
     expect(readWithLayout([page(quote)], layout.model).order.orderDate).toBeNull();
   });
 
+  it('does not take the tail of a longer label for the taught one (`Delivery date:` for `Date:`)', () => {
+    // The labels stand in one column, the values in the next: `date:` of `Delivery date:` ends nearer
+    // the order date's value than `Date:` does, and the delivery date was still open when taught.
+    const header = (d: Doc, delivery: string) => [
+      'Brook Hardware Inc.',
+      at([0, 'P.O. #:'], [30, d.po]),
+      at([0, 'Date:'], [30, d.date]),
+      at([0, 'Requested delivery date:'], [30, delivery]),
+      '',
+      ...lines(d).slice(6),
+      ...Array<string>(12).fill(''),
+    ];
+    const learned = learnLayout([page(header(first, 'to be agreed'))], {
+      ...orderOf(first),
+      deliveryDate: null,
+    });
+    expect(learned.model.header.orderDate).toMatchObject({ label: ['date'], where: 'right' });
+    const read = readWithLayout([page(header(second, second.delivery))], learned.model);
+    expect(read.order.orderDate).toBe('2026-11-17');
+    expect(read.order.deliveryDate).toBeNull();
+  });
+
   it('mends a slip in the PO number’s letters to the learned shape, without raising its confidence', async () => {
     const layout = taught();
     const slipped = boxed(po(second, 'I1BC-26-00235'));

@@ -192,6 +192,13 @@ function findLabel(rows: Row[], rule: HeaderRule): Array<{ row: number; end: num
           : edge > rule.box.x + 0.02 || edge < rule.box.x - 0.4
       )
         continue;
+      // The tail of a longer label is another label (`date` of `Delivery date:` for the order date's
+      // `Date:`): a label was taught whole, up to four words, so a label word printed close before
+      // it makes it a different one.
+      if (rule.where === 'right' && n < 4 && k > 0) {
+        const prev = r.words[k - 1]!;
+        if (first.x - (prev.x + prev.w) < 1.5 * first.h && labelToken(prev.text)) continue;
+      }
       hits.push({ row: i, end: last.x + last.w, x0: rule.where === 'below' ? first.x : last.x + last.w, d });
     }
   }
