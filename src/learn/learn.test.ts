@@ -473,3 +473,48 @@ describe('a document of a learned layout titled as something else', () => {
     expect((await withLearned(extractOrders(order), order, [known(first)])).kind).toBe('orders');
   });
 });
+
+describe('reading a fax or scan of a layout taught from its PDF', () => {
+  it('opens the table on two words of a column header OCR garbled', () => {
+    // Columns only: the taught order of words (for typed e-mails) would read these rows anyway.
+    const layout = known(first);
+    layout.model = { ...layout.model, table: { ...layout.model.table!, sequence: null } };
+    const garbled = lines(second).map((l) =>
+      l.startsWith('Cant.')
+        ? at([0, 'Cnat.'], [8, 'Articulo'], [22, 'Cencpto'], [52, 'Nefo'], [62, 'Suma'])
+        : l,
+    );
+    const read = readWithLayout([page(garbled)], layout.model);
+    expect(read.order.lines.map((l) => [l.quantity, l.customerRef])).toEqual([
+      [30, 'A-3300'],
+      [2, 'A-2040'],
+      [6, 'A-1001'],
+    ]);
+    // One header word is not a header: no table opens, nothing is read.
+    const lost = lines(second).map((l) =>
+      l.startsWith('Cant.')
+        ? at([0, 'Cnat.'], [8, 'Xrtcvlo'], [22, 'Cencpto'], [52, 'Nefo'], [62, 'Suma'])
+        : l,
+    );
+    expect(readWithLayout([page(lost)], layout.model).order.lines).toEqual([]);
+  });
+
+  it('reads a code OCR split at its dash as the generic reader does, so the two readings agree', async () => {
+    const split: Doc = {
+      ...second,
+      lines: second.lines.map((l) => (l.code === 'A-3300' ? { ...l, code: 'A 3300' } : l)),
+    };
+    const pages = [page(lines(split))];
+    const read = readWithLayout(pages, known(first).model);
+    expect(read.order.lines[0]!.customerRef).toBe('A 3300');
+    const outcome = await withLearned(extractOrders(pages), pages, [known(first)]);
+    if (outcome.kind !== 'orders') throw new Error('rejected');
+    expect(outcome.orders[0]!.findings.filter((f) => f.field === 'lines')).toEqual([]);
+  });
+
+  it('learns where the layout prints the order date, not the fax line that carries the same date', () => {
+    const faxed = [at([0, '03.11.2026'], [12, '16:20'], [20, 'DE: +34 986 555 121']), ...lines(first)];
+    const learned = learnLayout([page(faxed)], orderOf(first));
+    expect(learned.model.header.orderDate).toMatchObject({ label: ['emitido'], where: 'right' });
+  });
+});

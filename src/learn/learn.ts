@@ -141,17 +141,26 @@ function findTaxId(rows: Row[], taxId: string): { row: number; words: Word[] } |
   return null;
 }
 
+/**
+ * Where the date is printed: the first place where a label names it, else the first place at all.
+ * A fax's transmission line (`03/11/2026 16:20 DE: +34 ...`) often carries the same date first, but
+ * that is when it was sent, not where the layout prints the order date.
+ */
 function findDate(rows: Row[], iso: string): { row: number; words: Word[]; order: 'dmy' | 'mdy' } | null {
+  let first: { row: number; words: Word[]; order: 'dmy' | 'mdy' } | null = null;
   for (const [i, r] of rows.entries()) {
     const texts = r.words.map((w) => w.text);
     for (let k = 0; k < texts.length; k++) {
       for (const order of ['dmy', 'mdy'] as const) {
         const hit = dateAtStart(texts.slice(k), order);
-        if (hit?.iso === iso) return { row: i, words: r.words.slice(k, k + hit.count), order };
+        if (hit?.iso !== iso) continue;
+        const found = { row: i, words: r.words.slice(k, k + hit.count), order };
+        if (ruleFor(rows, i, found.words).label.length > 0) return found;
+        first = first ?? found;
       }
     }
   }
-  return null;
+  return first;
 }
 
 /** The stated total: the lowest place on the pages (below the table when there is one) printing it. */

@@ -234,6 +234,23 @@ interface ReadLine {
 
 /** The order lines: rows between a header row and the table's end whose quantity column holds a number. */
 function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[] {
+  const lines = readTable(rows, table, model, HEADER_SHARE);
+  // A fax or scan of a layout taught from its PDF may garble most of the column header
+  // (`Cescrpción ... Canrcan Preco` for `Descripción Cantidad Precio`): with no table opened by the
+  // header as taught, two of its words open it. The witnesses judge the lines read.
+  const out = lines.length === 0 && table.header.length > 2 ? readTable(rows, table, model, 0) : lines;
+  // Typed text does not keep columns: rows in the taught order of words win when they give as many lines.
+  if (table.sequence) {
+    const typed = readSequences(rows, table, model);
+    if (typed.length > 0 && typed.length >= out.length) return typed;
+  }
+  return out;
+}
+
+/** Share of the taught column header a row must show to open the table. */
+const HEADER_SHARE = 0.6;
+
+function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: number): ReadLine[] {
   const out: ReadLine[] = [];
   const ignore = new Set(model.ignore);
   let inTable = table.header.length === 0;
@@ -242,7 +259,7 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
     // Without a header row to open it, the table starts near where the taught lines did.
     if (!aboveTable(r, table)) continue;
     const tokens = r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null);
-    if (isHeaderRow(tokens, table.header)) {
+    if (isHeaderRow(tokens, table.header, share)) {
       inTable = true;
       last = null;
       continue;
@@ -265,11 +282,6 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
       last.line.description = last.line.description ? `${last.line.description} ${more}` : more;
     }
   }
-  // Typed text does not keep columns: rows in the taught order of words win when they give as many lines.
-  if (table.sequence) {
-    const typed = readSequences(rows, table, model);
-    if (typed.length > 0 && typed.length >= out.length) return typed;
-  }
   return out;
 }
 
@@ -280,10 +292,10 @@ function aboveTable(r: Row, table: TableRule): boolean {
   return r.top / r.height >= top.y - 0.1;
 }
 
-function isHeaderRow(tokens: string[], header: string[]): boolean {
+function isHeaderRow(tokens: string[], header: string[], share = HEADER_SHARE): boolean {
   if (header.length < 2) return false;
   const hits = header.filter((h) => tokens.some((t) => sameToken(t, h))).length;
-  return hits >= Math.max(2, Math.ceil(header.length * 0.6));
+  return hits >= Math.max(2, Math.ceil(header.length * share));
 }
 
 function startsWith(tokens: string[], end: string[]): boolean {
@@ -319,9 +331,10 @@ function lineOf(
   const line = emptyLine(lineNo);
   const words: ReadLine['words'] = { quantity: quantity.words };
   line.quantity = quantity.value;
-  const codeWord = cells.code?.find((w) => /[\p{L}\d]/u.test(w.text));
+  const codeWords = codeIn(cells.code ?? []);
+  const codeWord = codeWords[0];
   if (codeWord) {
-    const code = trimmed(codeWord.text);
+    const code = codeWords.map((w) => trimmed(w.text)).join(' ');
     const field = table.code ?? 'customerRef';
     const mapped = model.crossRefs.find((c) => c.ref === code)?.sku;
     if (field === 'sku') line.sku = code;
@@ -330,7 +343,7 @@ function lineOf(
       line.customerRef = code;
       if (mapped) line.sku = mapped;
     }
-    words[field] = [codeWord];
+    words[field] = codeWords;
   }
   if (cells.description) {
     line.description = cells.description.map((w) => w.text).join(' ');
@@ -358,6 +371,19 @@ function lineOf(
     words.unitPrice = price.words;
   }
   return { line, words };
+}
+
+/**
+ * The words of the code cell that make the code: its first word, and the next one too where OCR
+ * split the code at its dash (`CAB 20506` for `CAB-20506`: letters, then digits), as the generic
+ * reader joins them; master data then finds the article one slip away, as for the generic reading.
+ */
+function codeIn(cell: Word[]): Word[] {
+  const words = cell.filter((w) => /[\p{L}\d]/u.test(w.text));
+  const [a, b] = words;
+  if (!a) return [];
+  if (b && /^\p{L}+$/u.test(trimmed(a.text)) && /^\d/.test(trimmed(b.text))) return [a, b];
+  return [a];
 }
 
 /** Typed e-mails: rows whose words follow the taught sequence of roles. */
