@@ -490,13 +490,17 @@ describe('reading a fax or scan of a layout taught from its PDF', () => {
       [2, 'A-2040'],
       [6, 'A-1001'],
     ]);
-    // One header word is not a header: no table opens, nothing is read.
-    const lost = lines(second).map((l) =>
+    // A header lost whole: the table opens where the taught lines started (a page of the same size).
+    const third: Doc = { ...second, lines: second.lines.slice(0, 2) };
+    const lost = lines(third).map((l) =>
       l.startsWith('Cant.')
-        ? at([0, 'Cnat.'], [8, 'Xrtcvlo'], [22, 'Cencpto'], [52, 'Nefo'], [62, 'Suma'])
+        ? at([0, 'Cnat.'], [8, 'Xrtcvlo'], [22, 'Cencpto'], [52, 'Nefo'], [62, 'Snma'])
         : l,
     );
-    expect(readWithLayout([page(lost)], layout.model).order.lines).toEqual([]);
+    expect(readWithLayout([page(lost)], layout.model).order.lines.map((l) => l.quantity)).toEqual([30, 2]);
+    // Rows well above the taught first line are the page's header, never lines.
+    const high = [...lost.slice(0, 2), lost[7]!, ...lost.slice(2, 7), ...lost.slice(8)];
+    expect(readWithLayout([page(high)], layout.model).order.lines.map((l) => l.quantity)).toEqual([2]);
   });
 
   it('reads a code OCR split at its dash as the generic reader does, so the two readings agree', async () => {
@@ -510,6 +514,23 @@ describe('reading a fax or scan of a layout taught from its PDF', () => {
     const outcome = await withLearned(extractOrders(pages), pages, [known(first)]);
     if (outcome.kind !== 'orders') throw new Error('rejected');
     expect(outcome.orders[0]!.findings.filter((f) => f.field === 'lines')).toEqual([]);
+  });
+
+  it('joins a line whose code the rows put apart from its numbers (a description over two rows)', () => {
+    const rows = lines(second);
+    const i = rows.findIndex((l) => l.includes('A-3300'));
+    const split = [
+      ...rows.slice(0, i),
+      at([0, '30'], [22, 'Manguito'], [52, '0,62'], [62, '18,60']),
+      at([8, 'A-3300'], [22, '15 mm']),
+      ...rows.slice(i + 1),
+    ];
+    const read = readWithLayout([page(split)], known(first).model);
+    expect(read.order.lines.map((l) => [l.quantity, l.customerRef, l.amount])).toEqual([
+      [30, 'A-3300', 18.6],
+      [2, 'A-2040', 15.6],
+      [6, 'A-1001', 8.1],
+    ]);
   });
 
   it('learns where the layout prints the order date, not the fax line that carries the same date', () => {

@@ -238,7 +238,10 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
   // A fax or scan of a layout taught from its PDF may garble most of the column header
   // (`Cescrpción ... Canrcan Preco` for `Descripción Cantidad Precio`): with no table opened by the
   // header as taught, two of its words open it. The witnesses judge the lines read.
-  const out = lines.length === 0 && table.header.length > 2 ? readTable(rows, table, model, 0) : lines;
+  let out = lines.length === 0 && table.header.length > 2 ? readTable(rows, table, model, 0) : lines;
+  // A header OCR lost whole (`[ret vownissew Desa te VO` for `Réf. fournisseur Désignation ...`):
+  // the table starts where the taught lines started.
+  if (out.length === 0 && table.header.length > 0 && table.top) out = readTable(rows, table, model, null);
   // Typed text does not keep columns: rows in the taught order of words win when they give as many lines.
   if (table.sequence) {
     const typed = readSequences(rows, table, model);
@@ -250,16 +253,25 @@ function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[
 /** Share of the taught column header a row must show to open the table. */
 const HEADER_SHARE = 0.6;
 
-function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: number): ReadLine[] {
+/** `share` null: no header row opens the table, it opens at the taught first line's place. */
+function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: number | null): ReadLine[] {
   const out: ReadLine[] = [];
   const ignore = new Set(model.ignore);
-  let inTable = table.header.length === 0;
+  const atTop = share === null;
+  let inTable = table.header.length === 0 || atTop;
   let last: ReadLine | null = null;
+  let half: {
+    part: 'code' | 'numbers';
+    cells: Cells;
+    row: Row;
+    read: ReadLine | null;
+    lineNo: number;
+  } | null = null;
   for (const r of rows) {
     // Without a header row to open it, the table starts near where the taught lines did.
-    if (!aboveTable(r, table)) continue;
+    if (!aboveTable(r, table, atTop)) continue;
     const tokens = r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null);
-    if (isHeaderRow(tokens, table.header, share)) {
+    if (isHeaderRow(tokens, table.header, share ?? 0)) {
       inTable = true;
       last = null;
       continue;
@@ -272,11 +284,28 @@ function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: num
       continue;
     }
     const cells = assign(r, table.columns);
-    const line = lineOf(cells, table, model, out.length + 1);
+    let line = lineOf(cells, table, model, out.length + 1);
+    const part = halfOf(cells);
+    // A line whose code the row grouping put apart from its numbers (a description over two rows
+    // with the code centred beside it): two halves, one right above the other, are one line.
+    const next = (a: Row, b: Row) => a.page === b.page && b.top < a.bottom + (a.bottom - a.top);
+    if (part === 'numbers' && half?.part === 'code' && next(half.row, r)) {
+      line = lineOf(joinCells(half.cells, cells), table, model, out.length + 1);
+    } else if (part === 'code' && half?.part === 'numbers' && next(half.row, r)) {
+      const joined = lineOf(joinCells(half.cells, cells), table, model, half.lineNo);
+      if (joined) {
+        if (half.read) out[out.indexOf(half.read)] = joined;
+        else out.push(joined);
+        last = joined;
+        half = null;
+        continue;
+      }
+    }
+    half = part ? { part, cells, row: r, read: line, lineNo: line?.line.lineNo ?? out.length + 1 } : null;
     if (line) {
       out.push(line);
       last = line;
-    } else if (last && cells.description && !cells.quantity) {
+    } else if (last && cells.description && !cells.quantity && part !== 'code') {
       // A description wrapped onto the next row.
       const more = cells.description.map((w) => w.text).join(' ');
       last.line.description = last.line.description ? `${last.line.description} ${more}` : more;
@@ -285,11 +314,29 @@ function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: num
   return out;
 }
 
+type Cells = Partial<Record<LearnedColumn, Word[]>>;
+
+/** A row that is half a line: a code and no quantity, or a quantity and no code. */
+function halfOf(cells: Cells): 'code' | 'numbers' | null {
+  const code = codeIn(cells.code ?? []).length > 0;
+  const quantity = (cells.quantity ?? []).some((w) => /\d/.test(w.text));
+  if (code && !quantity) return 'code';
+  return quantity && !code ? 'numbers' : null;
+}
+
+function joinCells(a: Cells, b: Cells): Cells {
+  const out: Cells = { ...a };
+  for (const [k, ws] of Object.entries(b) as Array<[LearnedColumn, Word[]]>)
+    out[k] = [...(out[k] ?? []), ...ws];
+  return out;
+}
+
 /** False for a row of the taught table's first page well above where its first line stood. */
-function aboveTable(r: Row, table: TableRule): boolean {
+function aboveTable(r: Row, table: TableRule, atTop = false): boolean {
   const top = table.top;
-  if (!top || table.header.length > 0 || r.page !== top.page) return true;
-  return r.top / r.height >= top.y - 0.1;
+  if (!top || (table.header.length > 0 && !atTop) || r.page !== top.page) return true;
+  // Under a header row lost to OCR, the first line stands right below it: not a tenth of the page up.
+  return r.top / r.height >= top.y - (atTop ? 0.02 : 0.1);
 }
 
 function isHeaderRow(tokens: string[], header: string[], share = HEADER_SHARE): boolean {
