@@ -539,3 +539,51 @@ describe('reading a fax or scan of a layout taught from its PDF', () => {
     expect(learned.model.header.orderDate).toMatchObject({ label: ['emitido'], where: 'right' });
   });
 });
+
+describe('a price printed per 100', () => {
+  /** `P. x 100`: the printed price is for a hundred units; the amount is rounded to the cent. */
+  const per100 = (items: Array<{ qty: number; code: string; price: number }>) => {
+    const total = round2(items.reduce((s, l) => s + round2(l.qty * l.price), 0));
+    return [
+      'Ferreteria del Ebro SA',
+      at([0, 'N.º OC:'], [20, 'FES-72195']),
+      at([0, 'Cód. barras'], [16, 'Cant.'], [26, 'P. x 100'], [40, 'Importe']),
+      ...items.map((l) =>
+        at([0, l.code], [16, String(l.qty)], [26, eu(l.price * 100)], [40, eu(round2(l.qty * l.price))]),
+      ),
+      at([0, 'Importe total'], [40, eu(total)]),
+    ];
+  };
+  const order = (items: Array<{ qty: number; code: string; price: number }>): CanonicalOrder => ({
+    ...emptyOrder(),
+    customer: { id: 'C900', name: null, taxId: null },
+    poNumber: 'FES-72195',
+    lines: items.map((l, i) => ({
+      ...emptyLine(i + 1),
+      sku: l.code,
+      quantity: l.qty,
+      unitPrice: l.price,
+      amount: round2(l.qty * l.price),
+    })),
+    total: round2(items.reduce((s, l) => s + round2(l.qty * l.price), 0)),
+  });
+
+  it('learns the divisor and reads the exact price, not one worked out from the rounded amount', () => {
+    const taught = [
+      { qty: 600, code: 'BRI-48-200', price: 0.024 },
+      { qty: 400, code: 'TOR-M8-40', price: 0.1387 },
+    ];
+    const learned = learnLayout([page(per100(taught))], order(taught));
+    expect(learned.model.table).toMatchObject({ price: 'price', per: 100 });
+    // 36 x 5.0293 = 181.05 (rounded): the amount gives 5.029167, the printed 502,93 gives 5.0293.
+    const next = [
+      { qty: 36, code: 'SIL-N-300', price: 5.0293 },
+      { qty: 1200, code: 'BRI-48-200', price: 0.024 },
+    ];
+    const read = readWithLayout([page(per100(next))], learned.model);
+    expect(read.order.lines.map((l) => [l.quantity, l.unitPrice, l.amount])).toEqual([
+      [36, 5.0293, 181.05],
+      [1200, 0.024, 28.8],
+    ]);
+  });
+});

@@ -248,13 +248,19 @@ function learnTable(
   let codeField: TableRule['code'] = null;
   let from = 0;
   const units = new Map<string, string>();
+  const pers: number[] = [];
   for (const [n, line] of lines.entries()) {
-    let best: { row: number; pick: Partial<Record<LearnedColumn, Word[]>>; score: number } | null = null;
+    let best: {
+      row: number;
+      pick: Partial<Record<LearnedColumn, Word[]>>;
+      score: number;
+      per: number;
+    } | null = null;
     for (let i = from; i < rows.length; i++) {
       const found = pickCells(rows[i]!.words, line, format, codes[n]);
       const score = Object.keys(found.pick).filter((k) => k !== 'description').length;
       if (found.pick.quantity && score >= 2 && (!best || score > best.score)) {
-        best = { row: i, pick: found.pick, score };
+        best = { row: i, pick: found.pick, score, per: found.per };
         if (found.code) codeField = codeField ?? found.code;
       }
       if (best && i > best.row + 3) break;
@@ -262,11 +268,16 @@ function learnTable(
     if (!best) continue;
     lineRows.push(best.row);
     picks.push(best.pick);
+    if (best.pick.price) pers.push(best.per);
     const printed = best.pick.unit?.[0] ? trimmed(best.pick.unit[0].text) : null;
     if (printed && line.unit && fold(printed) !== fold(line.unit)) units.set(fold(printed), line.unit);
     from = best.row + 1;
   }
   if (lineRows.length === 0) return null;
+  // Prices printed per 100 on some lines and per unit on others (`PE 100` under 1 EUR): the column
+  // does not say which, so the net price is worked out from the amount, as for a discount column.
+  const per = pers.length > 0 && pers.every((k) => k === pers[0]) ? pers[0]! : null;
+  if (per === null) for (const p of picks) delete p.price;
   const first = rows[lineRows[0]!]!;
   const columns: ColumnRule[] = [];
   for (const column of ['code', 'description', 'quantity', 'unit', 'price', 'amount'] as const) {
@@ -303,6 +314,7 @@ function learnTable(
       columns,
       code: codeField,
       price: picks.every((p) => p.price) || !picks.some((p) => p.amount) ? 'price' : 'amount',
+      ...(per !== null && per !== 1 ? { per } : {}),
       end: (endRow?.words ?? [])
         .map((w) => labelToken(w.text))
         .filter((t): t is string => t !== null)
@@ -326,7 +338,7 @@ function pickCells(
   line: OrderLine,
   format: 'eu' | 'us',
   alt: LineCodes = { refs: [], gtins: [] },
-): { pick: Partial<Record<LearnedColumn, Word[]>>; code: TableRule['code'] } {
+): { pick: Partial<Record<LearnedColumn, Word[]>>; code: TableRule['code']; per: number } {
   const pick: Partial<Record<LearnedColumn, Word[]>> = {};
   const used = new Set<Word>();
   const take = (column: LearnedColumn, w: Word | undefined) => {
@@ -357,7 +369,15 @@ function pickCells(
   const valued = (v: number | null) =>
     words.filter((w) => !used.has(w) && v !== null && near(numberOf(w.text, format), v));
   take('amount', valued(line.amount).at(-1));
-  take('price', valued(line.unitPrice).at(-1));
+  // The price as printed: per unit, else per 100 or per 1000 (`P. x 100`: 502,93 for 5.0293).
+  let per = 1;
+  for (const k of [1, 100, 1000]) {
+    const w = valued(line.unitPrice === null ? null : Math.round(line.unitPrice * k * 1e6) / 1e6).at(-1);
+    if (!w) continue;
+    take('price', w);
+    per = k;
+    break;
+  }
   // A number inside the description ("Tubo 25 mm" x 25) is not the quantity when another word prints it.
   const inText = new Set((line.description ?? '').split(/\s+/).map(fold));
   const quantities = valued(line.quantity);
@@ -384,7 +404,7 @@ function pickCells(
     );
     if (beside) take('unit', beside);
   }
-  return { pick, code };
+  return { pick, code, per };
 }
 
 /** The roles of each taught row's words in order; kept when every taught row gives the same. */

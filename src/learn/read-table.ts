@@ -210,7 +210,7 @@ function lineOf(
     line.unitPrice = Math.round((amount.value / quantity.value) * 1e6) / 1e6;
     words.unitPrice = [...amount.words, ...quantity.words];
   } else if (price) {
-    line.unitPrice = price.value;
+    line.unitPrice = table.per ? Math.round((price.value / table.per) * 1e6) / 1e6 : price.value;
     words.unitPrice = price.words;
   }
   return { line, words };
