@@ -248,17 +248,20 @@ const witnessed = (s: LineSupport) => s.sums && s.broken === 0 && s.unchecked ==
 /** How well the witnesses support a reading none of them settles. */
 const weight = (s: LineSupport) => (s.sums ? 1000 : 0) + s.held - 2 * s.broken - s.unchecked;
 
+/**
+ * Two readings of a line's code name the same article: equal, or one is a word of the other (the
+ * generic reader took the position number printed before the code into it: `10 VAR-M8-1000`).
+ */
+function sameCode(a: OrderLine, b: OrderLine): boolean {
+  const [ca, cb] = [codeOf(a), codeOf(b)];
+  if (ca === '' || cb === '' || ca === cb) return true;
+  const words = (l: OrderLine) => (l.customerRef ?? l.sku ?? l.gtin ?? '').split(/\s+/).map(fold);
+  return words(a).includes(cb) || words(b).includes(ca);
+}
+
 /** The same lines: as many, each with the same quantity (and code, where both read one). */
 function sameLines(a: OrderLine[], b: OrderLine[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((l, i) => {
-      const o = b[i]!;
-      return (
-        same(l.quantity, o.quantity) && (codeOf(l) === '' || codeOf(o) === '' || codeOf(l) === codeOf(o))
-      );
-    })
-  );
+  return a.length === b.length && a.every((l, i) => same(l.quantity, b[i]!.quantity) && sameCode(l, b[i]!));
 }
 
 /**

@@ -587,3 +587,29 @@ describe('a price printed per 100', () => {
     ]);
   });
 });
+
+describe('a generic reading that took the position number into the code', () => {
+  it('names the same article: the two readings agree and nobody is asked', async () => {
+    const pages = [page(lines(second))];
+    const generic = extractOrders(pages);
+    if (generic.kind !== 'orders') throw new Error('rejected');
+    const numbered = structuredClone(generic);
+    if (numbered.kind !== 'orders') throw new Error('rejected');
+    for (const [i, l] of numbered.orders[0]!.order.lines.entries())
+      l.customerRef = `${(i + 1) * 10} ${l.customerRef}`;
+    const outcome = await withLearned(numbered, pages, [known(first)]);
+    if (outcome.kind !== 'orders') throw new Error('rejected');
+    const o = outcome.orders[0]!;
+    expect(o.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(o.order.lines.map((l) => l.customerRef)).toEqual(['A-3300', 'A-2040', 'A-1001']);
+    // A different code is another article: the readings disagree.
+    const other = structuredClone(generic);
+    if (other.kind !== 'orders') throw new Error('rejected');
+    other.orders[0]!.order.lines[0]!.customerRef = 'A-3301';
+    const checked = await withLearned(other, pages, [known(first)]);
+    if (checked.kind !== 'orders') throw new Error('rejected');
+    expect(checked.orders[0]!.findings.some((f) => f.field === 'lines' && f.severity === 'warning')).toBe(
+      true,
+    );
+  });
+});
