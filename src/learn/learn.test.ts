@@ -613,3 +613,35 @@ describe('a generic reading that took the position number into the code', () => 
     );
   });
 });
+
+describe('a position number OCR read as a letter', () => {
+  it('is not learned as the unit printed beside the quantity', () => {
+    const rows = (pos: string[]) => [
+      'Almacenes Montes S.L.U.',
+      at([0, 'Pedido:'], [20, '26275346']),
+      at([0, 'Lin.'], [6, 'Cantidad'], [16, 'Articulo'], [40, 'Precio'], [52, 'Total']),
+      at([0, pos[0]!], [6, '300'], [16, 'TOR-M6-20A2'], [40, '0,26'], [52, '78,00']),
+      at([0, pos[1]!], [6, '100'], [16, 'ABR-32-50'], [40, '0,80'], [52, '80,00']),
+      at([30, 'Importe total'], [52, '158,00']),
+    ];
+    const confirmed: CanonicalOrder = {
+      ...emptyOrder(),
+      customer: { id: 'C900', name: null, taxId: null },
+      poNumber: '26275346',
+      lines: [
+        { ...emptyLine(1), sku: 'TOR-M6-20A2', quantity: 300, unit: 'EA', unitPrice: 0.26, amount: 78 },
+        { ...emptyLine(2), sku: 'ABR-32-50', quantity: 100, unit: 'EA', unitPrice: 0.8, amount: 80 },
+      ],
+      total: 158,
+    };
+    // `I` for the first line's 1: the row's first word, never the unit.
+    const learned = learnLayout([page(rows(['I', '2']))], confirmed);
+    expect(learned.model.table?.columns.map((c) => c.column)).not.toContain('unit');
+    expect(learned.model.table?.units ?? []).toEqual([]);
+    const read = readWithLayout([page(rows(['1', '2']))], learned.model);
+    expect(read.order.lines.map((l) => [l.quantity, l.sku, l.unit])).toEqual([
+      [300, 'TOR-M6-20A2', null],
+      [100, 'ABR-32-50', null],
+    ]);
+  });
+});

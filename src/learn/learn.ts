@@ -399,7 +399,8 @@ function pickCells(
   const qty = pick.quantity?.[0];
   if (line.unit && !pick.unit && qty) {
     const i = words.indexOf(qty);
-    const beside = [words[i + 1], words[i - 1]].find(
+    // Not the row's first word: that is a position number OCR read as a letter (`I` for 1).
+    const beside = [words[i + 1], i > 1 ? words[i - 1] : undefined].find(
       (w) => w && !used.has(w) && !inDesc.includes(w) && /^\p{L}{1,4}$/u.test(trimmed(w.text)),
     );
     if (beside) take('unit', beside);

@@ -193,7 +193,8 @@ function lineOf(
     words.description = cells.description;
   }
   if (!codeWord && !line.description) return null;
-  const unit = cells.unit?.[0];
+  // A unit is a word of letters (`UD`, `un.`): digits alone in the unit's column are something else.
+  const unit = cells.unit?.find((w) => /\p{L}/u.test(w.text));
   if (unit) {
     // A unit the customer prints otherwise is the unit the confirmed order named for it.
     const printed = trimmed(unit.text);
