@@ -645,3 +645,80 @@ describe('a position number OCR read as a letter', () => {
     ]);
   });
 });
+
+describe('learning from a fax that garbled the first line', () => {
+  it('finds a quantity split at its thousands, one kind of code, and the real column header', () => {
+    const rows = [
+      'Suministros Iberia SL',
+      at([0, 'Pedido'], [20, '4500652392']),
+      at(
+        [0, 'Nuestra ref.'],
+        [14, 'EAN'],
+        [30, 'Denominación'],
+        [52, 'Cantidad'],
+        [62, 'P. x 100'],
+        [72, 'Importe'],
+      ),
+      // The customer's code read with a slip (FRSS594): the GTIN beside it names the article.
+      at(
+        [0, 'FRSS594'],
+        [14, '8437001103003'],
+        [30, 'Taco de nylon 6x30'],
+        [52, '1 200'],
+        [62, '4,00'],
+        [72, '48,00'],
+      ),
+      at(
+        [0, 'FRS7168'],
+        [14, '8437001110070'],
+        [30, 'Guante nitrilo T9'],
+        [52, '12'],
+        [62, '39,84'],
+        [72, '4,78'],
+      ),
+      at([40, 'Total pedido'], [72, '52,78']),
+    ];
+    const confirmed: CanonicalOrder = {
+      ...emptyOrder(),
+      customer: { id: 'C900', name: null, taxId: null },
+      poNumber: '4500652392',
+      lines: [
+        {
+          ...emptyLine(1),
+          sku: 'TAC-N6',
+          customerRef: 'FRS5594',
+          gtin: '08437001103003',
+          quantity: 1200,
+          unitPrice: 0.04,
+          amount: 48,
+        },
+        {
+          ...emptyLine(2),
+          sku: 'GUA-NIT-9',
+          customerRef: 'FRS7168',
+          gtin: '08437001110070',
+          quantity: 12,
+          unitPrice: 0.3984,
+          amount: 4.78,
+        },
+      ],
+      total: 52.78,
+    };
+    const learned = learnLayout([page(rows)], confirmed);
+    expect(learned.missed).toEqual([]);
+    // Not the first line's words, which OCR kept apart from its values.
+    expect(learned.model.table?.header).toEqual([
+      'nuestra',
+      'ref',
+      'ean',
+      'denominacion',
+      'cantidad',
+      'importe',
+    ]);
+    const code = learned.model.table?.columns.find((c) => c.column === 'code');
+    // One column of codes: both lines were found by their GTIN or both by the customer's code, not a
+    // column spanning the two.
+    expect(code!.x1 - code!.x0).toBeLessThan(0.08);
+    expect(learned.model.table).toMatchObject({ per: 100, price: 'price' });
+  });
+});

@@ -245,7 +245,7 @@ function learnTable(
   if (lines.length === 0) return null;
   const lineRows: number[] = [];
   const picks: Array<Partial<Record<LearnedColumn, Word[]>>> = [];
-  let codeField: TableRule['code'] = null;
+  const fields: Array<TableRule['code']> = [];
   let from = 0;
   const units = new Map<string, string>();
   const pers: number[] = [];
@@ -255,19 +255,20 @@ function learnTable(
       pick: Partial<Record<LearnedColumn, Word[]>>;
       score: number;
       per: number;
+      code: TableRule['code'];
     } | null = null;
     for (let i = from; i < rows.length; i++) {
       const found = pickCells(rows[i]!.words, line, format, codes[n]);
       const score = Object.keys(found.pick).filter((k) => k !== 'description').length;
       if (found.pick.quantity && score >= 2 && (!best || score > best.score)) {
-        best = { row: i, pick: found.pick, score, per: found.per };
-        if (found.code) codeField = codeField ?? found.code;
+        best = { row: i, pick: found.pick, score, per: found.per, code: found.code };
       }
       if (best && i > best.row + 3) break;
     }
     if (!best) continue;
     lineRows.push(best.row);
     picks.push(best.pick);
+    fields.push(best.code);
     if (best.pick.price) pers.push(best.per);
     const printed = best.pick.unit?.[0] ? trimmed(best.pick.unit[0].text) : null;
     if (printed && line.unit && fold(printed) !== fold(line.unit)) units.set(fold(printed), line.unit);
@@ -278,6 +279,14 @@ function learnTable(
   // does not say which, so the net price is worked out from the amount, as for a discount column.
   const per = pers.length > 0 && pers.every((k) => k === pers[0]) ? pers[0]! : null;
   if (per === null) for (const p of picks) delete p.price;
+  // The code column prints one kind of code: the one most lines were found by (a customer's own code
+  // OCR garbled on one line is found there by the GTIN printed beside it, in another column).
+  const counts = new Map<TableRule['code'], number>();
+  for (const f of fields) if (f) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const codeField = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  picks.forEach((p, i) => {
+    if (fields[i] !== codeField) delete p.code;
+  });
   const first = rows[lineRows[0]!]!;
   const columns: ColumnRule[] = [];
   for (const column of ['code', 'description', 'quantity', 'unit', 'price', 'amount'] as const) {
@@ -292,7 +301,11 @@ function learnTable(
   const headerRow = rows
     .slice(0, lineRows[0]!)
     .reverse()
-    .find((r) => r.page === first.page && r.words.filter((w) => labelToken(w.text)).length >= 2);
+    .find((r) => {
+      // A column header is words: an order line OCR kept apart from its confirmed values is numbers.
+      const labels = r.words.filter((w) => labelToken(w.text)).length;
+      return r.page === first.page && labels >= 2 && labels > r.words.filter((w) => /\d/.test(w.text)).length;
+    });
   const lastRow = lineRows[lineRows.length - 1]!;
   const described = new Set(lines.flatMap((l) => (l.description ?? '').split(/\s+/).map(fold)));
   const ignore = new Set<string>();
@@ -341,10 +354,11 @@ function pickCells(
 ): { pick: Partial<Record<LearnedColumn, Word[]>>; code: TableRule['code']; per: number } {
   const pick: Partial<Record<LearnedColumn, Word[]>> = {};
   const used = new Set<Word>();
-  const take = (column: LearnedColumn, w: Word | undefined) => {
+  const take = (column: LearnedColumn, w: Word | Word[] | undefined) => {
     if (!w) return;
-    pick[column] = [w];
-    used.add(w);
+    const ws = Array.isArray(w) ? w : [w];
+    pick[column] = ws;
+    for (const x of ws) used.add(x);
   };
   let code: TableRule['code'] = null;
   const printed: Array<[TableRule['code'], string | null]> = [
@@ -359,7 +373,13 @@ function pickCells(
     field === 'gtin' ? fold(text).replace(/^0+/, '') : fold(text);
   for (const [field, value] of printed) {
     const want = value ? key(field, value) : '';
-    const w = want ? words.find((x) => key(field, x.text) === want) : undefined;
+    // OCR may split a code at its punctuation (`40.669 635` for 40.669.635): two words that fold to it.
+    const one = want ? words.find((x) => key(field, x.text) === want) : undefined;
+    const at =
+      want && !one
+        ? words.findIndex((x, i) => i + 1 < words.length && key(field, x.text + words[i + 1]!.text) === want)
+        : -1;
+    const w = one ?? (at >= 0 ? [words[at]!, words[at + 1]!] : undefined);
     if (w) {
       take('code', w);
       code = field;
@@ -381,7 +401,19 @@ function pickCells(
   // A number inside the description ("Tubo 25 mm" x 25) is not the quantity when another word prints it.
   const inText = new Set((line.description ?? '').split(/\s+/).map(fold));
   const quantities = valued(line.quantity);
-  take('quantity', quantities.find((w) => !inText.has(fold(w.text))) ?? quantities[0]);
+  // A quantity printed with a space between its thousands (`1 200`) is two words.
+  const split = () => {
+    const i = words.findIndex(
+      (w, k) =>
+        k + 1 < words.length &&
+        !used.has(w) &&
+        !used.has(words[k + 1]!) &&
+        /^\d{1,3}$/.test(w.text) &&
+        near(numberOf(`${w.text} ${words[k + 1]!.text}`, format), line.quantity),
+    );
+    return i >= 0 ? [words[i]!, words[i + 1]!] : undefined;
+  };
+  take('quantity', quantities.find((w) => !inText.has(fold(w.text))) ?? quantities[0] ?? split());
   if (line.unit) {
     const unit = fold(line.unit);
     take(
