@@ -267,9 +267,10 @@ function sameLines(a: OrderLine[], b: OrderLine[]): boolean {
 /**
  * The lines of the order. The learned reading's lines are laid over the generic reader's where the
  * witnesses (the lines add up to the stated total, each line's quantity x price gives its amount)
- * support them at least as well; where the witnesses support the generic reading and not the learned
- * one, the generic lines stand, as they would have without learning. Two readings that disagree and
- * that no witness tells apart are both shown, and a person decides.
+ * support them better; where the witnesses support the generic reading and not the learned one, the
+ * generic lines stand, as they would have without learning. Two readings that disagree and that no
+ * witness tells apart are both shown, the generic lines stand in the order (with what validation finds
+ * in them, a planted unknown article included), and a person decides.
  */
 function mergeLines(
   g: ExtractedOrder | null,
@@ -288,7 +289,9 @@ function mergeLines(
   if (generic.length > 0 && !sameLines(learned, generic)) {
     // Exactly one of the readings is witnessed whole: the witnesses tell them apart.
     const decided = witnessed(sl) !== witnessed(sg);
-    const genericWins = decided ? witnessed(sg) : weight(sg) > weight(sl);
+    // Where no witness tells them apart, the generic lines stand (the order as it was without learning,
+    // with what validation finds in them), and the warning shows both.
+    const genericWins = decided ? witnessed(sg) : weight(sg) >= weight(sl);
     const both = `${from} reads ${learned.length} line(s) (${describe(learned)}), the generic reader ${generic.length} (${describe(generic)})`;
     if (decided) {
       const kept = genericWins ? 'generic' : 'learned';
