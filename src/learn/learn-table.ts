@@ -70,7 +70,23 @@ export function learnTable(
   const first = rows[lineRows[0]!]!;
   const columns: ColumnRule[] = [];
   for (const column of ['code', 'description', 'quantity', 'unit', 'price', 'amount'] as const) {
-    const spans = picks.flatMap((p, i) => (p[column] ?? []).map((w) => ({ w, r: rows[lineRows[i]!]! })));
+    const found = picks.flatMap((p, i) => {
+      const ws = p[column];
+      if (!ws) return [];
+      const r = rows[lineRows[i]!]!;
+      const center = ws.reduce((c, w) => c + (w.x + w.w / 2) / r.width, 0) / ws.length;
+      return [{ ws, r, center }];
+    });
+    // A value found elsewhere on its row (a quantity of 50 in `Cinta 50 m`, OCR having lost the one in
+    // its column) would stretch the column over the description: with three lines or more, a pick far
+    // from where most of them stand is left out.
+    const centers = found.map((f) => f.center).sort((a, b) => a - b);
+    const median = centers[Math.floor(centers.length / 2)] ?? 0;
+    const kept =
+      column === 'description' || found.length < 3
+        ? found
+        : found.filter((f) => Math.abs(f.center - median) <= 0.06);
+    const spans = kept.flatMap((f) => f.ws.map((w) => ({ w, r: f.r })));
     if (spans.length === 0) continue;
     columns.push({
       column,

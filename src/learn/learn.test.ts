@@ -724,3 +724,41 @@ describe('learning from a fax that garbled the first line', () => {
     expect(learned.model.table).toMatchObject({ per: 100, price: 'price' });
   });
 });
+
+describe('a quantity OCR lost in its column but printed in the description', () => {
+  it('does not stretch the learned quantity column over the description', () => {
+    const rows = [
+      'Suministros Iberia SL',
+      at([0, 'Pedido'], [20, '77120']),
+      at([0, 'Ref.'], [12, 'Descripcion'], [44, 'Cant.'], [54, 'Precio'], [64, 'Importe']),
+      at([0, 'A-1001'], [12, 'Codo cobre'], [44, '12'], [54, '1,35'], [64, '16,20']),
+      at([0, 'A-2040'], [12, 'Valvula esfera'], [44, '4'], [54, '7,80'], [64, '31,20']),
+      // `5O` for 50 in its column; `50` in the description.
+      at([0, 'A-3300'], [12, 'Cinta 50 m'], [44, '5O'], [54, '0,62'], [64, '31,00']),
+      at([40, 'Total'], [64, '78,40']),
+    ];
+    const line = (n: number, ref: string, description: string, quantity: number, unitPrice: number) => ({
+      ...emptyLine(n),
+      sku: ref,
+      description,
+      quantity,
+      unitPrice,
+      amount: round2(quantity * unitPrice),
+    });
+    const confirmed: CanonicalOrder = {
+      ...emptyOrder(),
+      customer: { id: 'C900', name: null, taxId: null },
+      poNumber: '77120',
+      lines: [
+        line(1, 'A-1001', 'Codo cobre', 12, 1.35),
+        line(2, 'A-2040', 'Valvula esfera', 4, 7.8),
+        line(3, 'A-3300', 'Cinta 50 m', 50, 0.62),
+      ],
+      total: 78.4,
+    };
+    const learned = learnLayout([page(rows)], confirmed);
+    const quantity = learned.model.table?.columns.find((c) => c.column === 'quantity');
+    // The column stands at `Cant.` (character 44 of 200), not from the description's 50 onwards.
+    expect(quantity!.x0).toBeGreaterThan(0.2);
+  });
+});
