@@ -253,10 +253,17 @@ const weight = (s: LineSupport) => (s.sums ? 1000 : 0) + s.held - 2 * s.broken -
  * generic reader took the position number printed before the code into it: `10 VAR-M8-1000`).
  */
 function sameCode(a: OrderLine, b: OrderLine): boolean {
-  const [ca, cb] = [codeOf(a), codeOf(b)];
-  if (ca === '' || cb === '' || ca === cb) return true;
-  const words = (l: OrderLine) => (l.customerRef ?? l.sku ?? l.gtin ?? '').split(/\s+/).map(fold);
-  return words(a).includes(cb) || words(b).includes(ca);
+  // Codes of one kind are compared: a GTIN read in one column does not contradict the customer's own
+  // code read in another (master data resolves each).
+  for (const key of ['customerRef', 'sku', 'gtin'] as const) {
+    const [x, y] = [a[key], b[key]];
+    if (x === null || y === null) continue;
+    const [ca, cb] = [fold(x), fold(y)];
+    if (ca === cb) continue;
+    const words = (t: string) => t.split(/\s+/).map(fold);
+    if (!words(x).includes(cb) && !words(y).includes(ca)) return false;
+  }
+  return true;
 }
 
 /** The same lines: as many, each with the same quantity (and code, where both read one). */

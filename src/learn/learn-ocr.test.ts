@@ -295,3 +295,111 @@ describe('a quantity OCR lost in its column but printed in the description', () 
     expect(quantity!.x0).toBeGreaterThan(0.2);
   });
 });
+
+describe('descriptions that wrap, and codes of two kinds', () => {
+  const rows = (items: Array<[string, string, string, string]>) => [
+    'Suministros Iberia SL',
+    at([0, 'Pedido'], [20, '4500373741']),
+    at([0, 'Nuestra ref.'], [14, 'EAN'], [30, 'Denominación'], [52, 'Cantidad'], [64, 'Importe']),
+    ...items.flatMap(([ref, ean, qty, amount]) => [
+      at([0, ref], [14, ean], [30, 'Taco de nylon 6x30'], [52, qty], [64, amount]),
+      at([30, 'calidad industrial, embalaje']),
+    ]),
+    at([40, 'Total pedido'], [64, '22,00']),
+  ];
+  const confirmed: CanonicalOrder = {
+    ...emptyOrder(),
+    customer: { id: 'C900', name: null, taxId: null },
+    poNumber: '4500373741',
+    lines: [
+      {
+        ...emptyLine(1),
+        sku: 'TAC-N6',
+        customerRef: 'FRS5594',
+        gtin: '08437001103003',
+        description: 'Taco de nylon 6x30 calidad industrial, embalaje',
+        quantity: 100,
+        unitPrice: 0.1,
+        amount: 10,
+      },
+      {
+        ...emptyLine(2),
+        sku: 'TAC-N8',
+        customerRef: 'FRS5595',
+        gtin: '08437001103010',
+        description: 'Taco de nylon 6x30 calidad industrial, embalaje',
+        quantity: 120,
+        unitPrice: 0.1,
+        amount: 12,
+      },
+    ],
+    total: 22,
+  };
+
+  it('does not end the table at the last line’s description wrapped under it', () => {
+    const learned = learnLayout(
+      [
+        page(
+          rows([
+            ['FRS5594', '8437001103003', '100', '10,00'],
+            ['FRS5595', '8437001103010', '120', '12,00'],
+          ]),
+        ),
+      ],
+      confirmed,
+    );
+    expect(learned.model.table?.end).toEqual(['total', 'pedido']);
+    const next = rows([
+      ['FRS5594', '8437001103003', '50', '5,00'],
+      ['FRS5595', '8437001103010', '70', '7,00'],
+      ['FRS5594', '8437001103003', '100', '10,00'],
+    ]);
+    expect(readWithLayout([page(next)], learned.model).order.lines.map((l) => l.quantity)).toEqual([
+      50, 70, 100,
+    ]);
+  });
+
+  it('a GTIN read in one reading and the customer’s code in the other do not disagree', async () => {
+    // The customer's code garbled on the first taught line: it was found by its GTIN, the second by
+    // the customer's code; the tie goes to the customer's code.
+    const learned = learnLayout(
+      [
+        page(
+          rows([
+            ['FRSS594', '8437001103003', '100', '10,00'],
+            ['FRS5595', '8437001103010', '120', '12,00'],
+          ]),
+        ),
+      ],
+      confirmed,
+    );
+    expect(learned.model.table?.code).toBe('customerRef');
+    const layout = {
+      id: 1,
+      customerId: 'C900',
+      fingerprint: learned.fingerprint,
+      model: learned.model,
+      documentId: 7,
+    };
+    const pages = [
+      page(
+        rows([
+          ['FRS5594', '8437001103003', '100', '10,00'],
+          ['FRS5595', '8437001103010', '120', '12,00'],
+        ]),
+      ),
+    ];
+    const generic = extractOrders(pages);
+    if (generic.kind !== 'orders') throw new Error('rejected');
+    // A generic reading of the GTINs only.
+    for (const l of generic.orders[0]!.order.lines) {
+      l.gtin = l.gtin ?? l.customerRef;
+      l.customerRef = null;
+    }
+    const outcome = await withLearned(generic, pages, [layout]);
+    if (outcome.kind !== 'orders') throw new Error('rejected');
+    expect(
+      outcome.orders[0]!.findings.filter((f) => f.field === 'lines' && f.severity === 'warning'),
+    ).toEqual([]);
+  });
+});

@@ -63,7 +63,9 @@ export function learnTable(
   // OCR garbled on one line is found there by the GTIN printed beside it, in another column).
   const counts = new Map<TableRule['code'], number>();
   for (const f of fields) if (f) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const codeField = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  // On a tie, the customer's own code (then the SKU, then the GTIN), the order the cells are looked for.
+  const rank = (f: TableRule['code']) => ['customerRef', 'sku', 'gtin'].indexOf(f ?? '');
+  const codeField = [...counts].sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]))[0]?.[0] ?? null;
   picks.forEach((p, i) => {
     if (fields[i] !== codeField) delete p.code;
   });
@@ -113,9 +115,10 @@ export function learnTable(
     if (lead && !described.has(lead) && r.words.some((w) => /\d/.test(w.text))) ignore.add(lead);
   }
   // The row that ends the table: not one that also comes between the lines (`Liefertermin` under each).
+  // Nor the last line's description wrapped onto the rows under it (`calidad industrial, embalaje`).
   const endRow = rows.slice(lastRow + 1).find((r) => {
     const lead = leadOf(r);
-    return lead !== null && !ignore.has(lead);
+    return lead !== null && !ignore.has(lead) && !described.has(lead);
   });
   return {
     rule: {
@@ -185,15 +188,9 @@ function pickCells(
   const valued = (v: number | null) =>
     words.filter((w) => !used.has(w) && v !== null && near(numberOf(w.text, format), v));
   take('amount', valued(line.amount).at(-1));
-  // The price as printed: per unit, else per 100 or per 1000 (`P. x 100`: 502,93 for 5.0293).
-  let per = 1;
-  for (const k of [1, 100, 1000]) {
-    const w = valued(line.unitPrice === null ? null : Math.round(line.unitPrice * k * 1e6) / 1e6).at(-1);
-    if (!w) continue;
-    take('price', w);
-    per = k;
-    break;
-  }
+  const priced = (k: number) =>
+    valued(line.unitPrice === null ? null : Math.round(line.unitPrice * k * 1e6) / 1e6).at(-1);
+  take('price', priced(1));
   // A number inside the description ("Tubo 25 mm" x 25) is not the quantity when another word prints it.
   const inText = new Set((line.description ?? '').split(/\s+/).map(fold));
   const quantities = valued(line.quantity);
@@ -210,6 +207,15 @@ function pickCells(
     return i >= 0 ? [words[i]!, words[i + 1]!] : undefined;
   };
   take('quantity', quantities.find((w) => !inText.has(fold(w.text))) ?? quantities[0] ?? split());
+  // Else the price as printed per 100 or per 1000 (`P. x 100`: 502,93 for 5.0293), once the quantity
+  // has its word (0.1 per 1000 is 100, which may be the quantity).
+  let per = 1;
+  for (const k of [100, 1000]) {
+    const w = pick.price ? undefined : priced(k);
+    if (!w) continue;
+    take('price', w);
+    per = k;
+  }
   if (line.unit) {
     const unit = fold(line.unit);
     take(
