@@ -361,9 +361,17 @@ function mergeLines(
         : l.unitPrice;
     if (net !== l.unitPrice && g?.fieldMeta[`lines[${j}].unitPrice`])
       fieldMeta[`lines[${i}].unitPrice`] = g.fieldMeta[`lines[${j}].unitPrice`]!;
+    // A layout taught without a price or amount column (OCR garbled them on the taught fax) reads none:
+    // the generic reader's, for the same quantity, stand with the doubt they were read with.
+    const sameQty = same(l.quantity, o.quantity);
+    for (const key of ['unitPrice', 'amount'] as const) {
+      const meta = g?.fieldMeta[`lines[${j}].${key}`];
+      if (sameQty && l[key] === null && o[key] !== null && meta) fieldMeta[`lines[${i}].${key}`] = meta;
+    }
     return {
       ...l,
-      unitPrice: net,
+      unitPrice: net ?? (sameQty ? o.unitPrice : null),
+      amount: l.amount ?? (sameQty ? o.amount : null),
       sku: l.sku ?? o.sku,
       customerRef: l.customerRef ?? o.customerRef,
       gtin: l.gtin ?? o.gtin,

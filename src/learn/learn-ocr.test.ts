@@ -403,3 +403,32 @@ describe('descriptions that wrap, and codes of two kinds', () => {
     ).toEqual([]);
   });
 });
+
+describe('a layout taught without its price columns', () => {
+  it('keeps the generic reader’s prices and amounts for the lines it reads the same', async () => {
+    // The taught fax's prices were unreadable: the confirmed order's prices are found nowhere.
+    const confirmed = orderOf(first);
+    const taught = {
+      ...confirmed,
+      lines: confirmed.lines.map((l) => ({ ...l, unitPrice: 7.77, amount: null })),
+      total: null,
+    };
+    const learned = learnLayout([page(lines(first))], taught);
+    expect(learned.model.table?.columns.map((c) => c.column)).not.toContain('price');
+    const layout = {
+      id: 1,
+      customerId: 'C900',
+      fingerprint: learned.fingerprint,
+      model: learned.model,
+      documentId: 7,
+    };
+    const pages = [page(lines(second))];
+    const outcome = await withLearned(extractOrders(pages), pages, [layout]);
+    if (outcome.kind !== 'orders') throw new Error('rejected');
+    expect(outcome.orders[0]!.order.lines.map((l) => [l.quantity, l.unitPrice, l.amount])).toEqual([
+      [30, 0.62, 18.6],
+      [2, 7.8, 15.6],
+      [6, 1.35, 8.1],
+    ]);
+  });
+});
