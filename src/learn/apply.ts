@@ -15,14 +15,16 @@ import {
   type FieldMeta,
 } from '../domain/extraction.ts';
 import { type Finding, finding } from '../domain/findings.ts';
-import { emptyOrder, type OrderLine } from '../domain/order.ts';
+import { emptyOrder } from '../domain/order.ts';
 import type { Page } from '../domain/page.ts';
 import { notOrderTitle } from '../extract/doc-kind.ts';
 import { groupLines } from '../extract/index.ts';
 import { fingerprintOf, READ_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
 import { HEADER_FIELDS, type KnownLayout } from './model.ts';
+import { confirmByArithmetic, mergeLines, sameLines, supportOf, witnessed } from './merge-lines.ts';
 import { type LearnedReading, readWithLayout } from './read.ts';
-import { fold, repairPo } from './words.ts';
+
+import { repairPo } from './words.ts';
 
 export type LayoutSource = KnownLayout[] | (() => Promise<KnownLayout[]>);
 
@@ -195,208 +197,6 @@ function merge(
     sourceText: g?.sourceText ?? null,
     reference: g?.reference ?? null,
   };
-}
-
-const codeOf = (l: OrderLine) => fold(l.customerRef ?? l.sku ?? l.gtin ?? '');
-
-/** A generic line that holds together: its quantity times its price gives its amount. */
-function holdsTogether(l: OrderLine): boolean {
-  if (l.quantity === null) return false;
-  if (l.unitPrice === null || l.amount === null) return true;
-  return Math.abs(l.quantity * l.unitPrice - l.amount) <= Math.max(0.011, Math.abs(l.amount) * 0.001);
-}
-
-/** What the witnesses say of a reading's lines: do they add up to a stated total, do they hold together. */
-export interface LineSupport {
-  /** The lines (amounts, else quantity x price) give one of the stated totals. */
-  sums: boolean;
-  /** Lines whose quantity x printed price gives their printed amount. */
-  held: number;
-  /** Lines with all three printed whose quantity x price does not give the amount. */
-  broken: number;
-  /** Lines whose quantity nothing checks: no amount and no price, or a price worked out from the amount. */
-  unchecked: number;
-}
-
-/**
- * The witnesses of a reading's lines against the stated totals. `derived`: the unit prices were
- * worked out from the amounts (a learned layout whose printed price is not the net), so they
- * witness nothing about the quantities.
- */
-export function supportOf(lines: OrderLine[], totals: number[], derived = false): LineSupport {
-  let sum = 0;
-  let complete = lines.length > 0;
-  let held = 0;
-  let broken = 0;
-  let unchecked = 0;
-  for (const l of lines) {
-    const amount =
-      l.amount ?? (l.quantity !== null && l.unitPrice !== null ? l.quantity * l.unitPrice : null);
-    if (amount === null) complete = false;
-    else sum += amount;
-    if (derived || l.quantity === null || l.unitPrice === null) unchecked++;
-    else if (l.amount === null) continue;
-    else if (holdsTogether(l)) held++;
-    else broken++;
-  }
-  const sums = complete && totals.some((t) => Math.abs(sum - t) <= Math.max(0.011, Math.abs(t) * 0.0005));
-  return { sums, held, broken, unchecked };
-}
-
-/** Every line's quantity checked, and the lines add up to the total. */
-const witnessed = (s: LineSupport) => s.sums && s.broken === 0 && s.unchecked === 0;
-/** How well the witnesses support a reading none of them settles. */
-const weight = (s: LineSupport) => (s.sums ? 1000 : 0) + s.held - 2 * s.broken - s.unchecked;
-
-/** The same lines: as many, each with the same quantity (and code, where both read one). */
-function sameLines(a: OrderLine[], b: OrderLine[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((l, i) => {
-      const o = b[i]!;
-      return (
-        same(l.quantity, o.quantity) && (codeOf(l) === '' || codeOf(o) === '' || codeOf(l) === codeOf(o))
-      );
-    })
-  );
-}
-
-/**
- * The lines of the order. The learned reading's lines are laid over the generic reader's where the
- * witnesses (the lines add up to the stated total, each line's quantity x price gives its amount)
- * support them at least as well; where the witnesses support the generic reading and not the learned
- * one, the generic lines stand, as they would have without learning. Two readings that disagree and
- * that no witness tells apart are both shown, and a person decides.
- */
-function mergeLines(
-  g: ExtractedOrder | null,
-  reading: LearnedReading,
-  totals: number[],
-  derived: boolean,
-  fieldMeta: Record<string, FieldMeta>,
-  disagree: Finding[],
-  notes: Finding[],
-  from: string,
-): OrderLine[] | null {
-  const generic = (g?.order.lines ?? []).filter((l) => l.quantity !== null);
-  const learned = reading.order.lines;
-  const sl = supportOf(learned, totals, derived);
-  const sg = supportOf(generic, totals);
-  if (generic.length > 0 && !sameLines(learned, generic)) {
-    // Exactly one of the readings is witnessed whole: the witnesses tell them apart.
-    const decided = witnessed(sl) !== witnessed(sg);
-    const genericWins = decided ? witnessed(sg) : weight(sg) > weight(sl);
-    const both = `${from} reads ${learned.length} line(s) (${describe(learned)}), the generic reader ${generic.length} (${describe(generic)})`;
-    if (decided) {
-      const kept = genericWins ? 'generic' : 'learned';
-      notes.push(
-        finding(
-          'low_confidence',
-          'info',
-          'lines',
-          `${both}; the ${kept} reading adds up and holds together.`,
-        ),
-      );
-    } else {
-      // Neither is witnessed, or both are and they differ: a person sees both.
-      disagree.push(finding('low_confidence', 'warning', 'lines', `${both}.`));
-    }
-    if (genericWins) return null;
-  }
-  const witness = (i: number) =>
-    holdsTogether(generic[i]!) &&
-    credible(g?.fieldMeta[`lines[${i}].quantity`] ?? { confidence: 1, source: null });
-  const used = new Set<number>();
-  return learned.map((l, i) => {
-    let j = generic.findIndex((x, k) => !used.has(k) && codeOf(l) !== '' && codeOf(x) === codeOf(l));
-    if (j === -1 && generic.length === learned.length && !used.has(i)) j = i;
-    for (const [k, m] of Object.entries(reading.fieldMeta)) {
-      if (k.startsWith(`lines[${i}].`)) fieldMeta[k] = m;
-    }
-    if (j === -1) return l;
-    used.add(j);
-    const o = generic[j]!;
-    if (witness(j) && !witnessed(sl)) {
-      for (const key of ['quantity', 'unitPrice'] as const) {
-        if (l[key] !== null && o[key] !== null && !same(l[key], o[key])) {
-          disagree.push(
-            finding(
-              'low_confidence',
-              'warning',
-              `lines[${i}].${key}`,
-              `Line ${i + 1}: ${from} reads ${key} ${l[key]}, the generic reader ${o[key]}.`,
-            ),
-          );
-        }
-      }
-    }
-    // What the generic reader saw beside the learned columns (a second code, a unit) completes the
-    // line, with the confidence it was read with: a field taken over keeps its doubt.
-    for (const key of ['sku', 'customerRef', 'gtin', 'unit', 'description'] as const) {
-      const meta = g?.fieldMeta[`lines[${j}].${key}`];
-      if (l[key] === null && o[key] !== null && meta) fieldMeta[`lines[${i}].${key}`] = meta;
-    }
-    // A net price worked out from the amount is rounded; the generic reader's, from the printed price
-    // and discount, is the one printed when it gives the same amount.
-    const net =
-      derived &&
-      o.unitPrice !== null &&
-      l.quantity !== null &&
-      l.amount !== null &&
-      Math.abs(o.unitPrice * l.quantity - l.amount) <= 0.011
-        ? o.unitPrice
-        : l.unitPrice;
-    if (net !== l.unitPrice && g?.fieldMeta[`lines[${j}].unitPrice`])
-      fieldMeta[`lines[${i}].unitPrice`] = g.fieldMeta[`lines[${j}].unitPrice`]!;
-    return {
-      ...l,
-      unitPrice: net,
-      sku: l.sku ?? o.sku,
-      customerRef: l.customerRef ?? o.customerRef,
-      gtin: l.gtin ?? o.gtin,
-      unit: l.unit ?? o.unit,
-      description: l.description ?? o.description,
-    };
-  });
-}
-
-/**
- * Numbers read one by one that the arithmetic ties together (each line's quantity x price gives its
- * amount, the amounts give the total): a slip in any of them would break an equation, so each is
- * raised halfway to 1, as a master-data witness raises a code (src/validate/corroborate.ts).
- */
-function confirmByArithmetic(lines: OrderLine[], fieldMeta: Record<string, FieldMeta>, notes: Finding[]) {
-  const paths = [
-    'total',
-    ...lines.flatMap((_, i) => ['quantity', 'unitPrice', 'amount'].map((f) => `lines[${i}].${f}`)),
-  ];
-  let raised = 0;
-  for (const path of paths) {
-    const meta = fieldMeta[path];
-    if (!meta || meta.confidence >= 1) continue;
-    fieldMeta[path] = {
-      ...meta,
-      confidence: Math.round((meta.confidence + (1 - meta.confidence) / 2) * 1000) / 1000,
-    };
-    raised++;
-  }
-  if (raised > 0) {
-    notes.push(
-      finding(
-        'low_confidence',
-        'info',
-        null,
-        `Every line's quantity x price gives its amount and the amounts give the total: ${raised} number(s) read with doubt are confirmed.`,
-      ),
-    );
-  }
-}
-
-function describe(lines: OrderLine[]): string {
-  const shown = lines
-    .slice(0, 12)
-    .map((l) => `${l.quantity ?? '?'} x ${l.customerRef ?? l.sku ?? l.gtin ?? l.description ?? '?'}`);
-  return `${shown.join('; ')}${lines.length > 12 ? '; ...' : ''}`;
 }
 
 /** The generic reader's findings about fields the learned reading has read since. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
+import type { CanonicalOrder } from '../domain/order.ts';
 import { emptyLine, emptyOrder } from '../domain/order.ts';
 import { textPage } from '../formats/email/format.ts';
 import { extractOrders } from '../extract/index.ts';
@@ -7,87 +7,12 @@ import { at, page } from '../extract/testing.ts';
 import { poNumberFrom } from '../formats/paper/second-look.ts';
 import { learnedPoPattern, matchLayout, withLearned } from './apply.ts';
 import { learnLayout } from './learn.ts';
-import { describePart, type KnownLayout } from './model.ts';
+import { describePart } from './model.ts';
 import { readWithLayout } from './read.ts';
 import { contradictions } from './store.ts';
 import { repairPo } from './words.ts';
 
-interface Doc {
-  po: string;
-  date: string;
-  delivery: string;
-  lines: Array<{ qty: number; code: string; text: string; price: number }>;
-}
-
-const eu = (n: number) => n.toFixed(2).replace('.', ',');
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
-/** A layout the generic reader's vocabulary does not know: quantity first, odd labels, total below. */
-function lines(d: Doc, customer = 'Talleres Quintana S.L.'): string[] {
-  const total = round2(d.lines.reduce((s, l) => s + l.qty * l.price, 0));
-  return [
-    customer,
-    'CIF B99887766  Poligono Sur 4, Lugo',
-    at([0, 'Vuestro encargo'], [20, d.po]),
-    at([0, 'Emitido'], [20, d.date]),
-    at([0, 'Servir el'], [20, d.delivery]),
-    '',
-    at([0, 'Cant.'], [8, 'Articulo'], [22, 'Concepto'], [52, 'Neto'], [62, 'Suma']),
-    ...d.lines.map((l) =>
-      at([0, String(l.qty)], [8, l.code], [22, l.text], [52, eu(l.price)], [62, eu(round2(l.qty * l.price))]),
-    ),
-    at([40, 'Suma final'], [62, eu(total)]),
-    'Atentamente, el departamento de compras',
-  ];
-}
-
-const iso = (d: string) => d.split('.').reverse().join('-');
-
-function orderOf(d: Doc, customerId = 'C900'): CanonicalOrder {
-  const ls: OrderLine[] = d.lines.map((l, i) => ({
-    ...emptyLine(i + 1),
-    sku: `SKU-${l.code}`,
-    customerRef: l.code,
-    description: l.text,
-    quantity: l.qty,
-    unitPrice: l.price,
-    amount: round2(l.qty * l.price),
-  }));
-  return {
-    ...emptyOrder(),
-    customer: { id: customerId, name: null, taxId: null },
-    poNumber: d.po,
-    orderDate: iso(d.date),
-    deliveryDate: iso(d.delivery),
-    lines: ls,
-    total: round2(ls.reduce((s, l) => s + l.amount!, 0)),
-  };
-}
-
-const first: Doc = {
-  po: 'TQ/26/0412',
-  date: '03.11.2026',
-  delivery: '10.11.2026',
-  lines: [
-    { qty: 12, code: 'A-1001', text: 'Codo cobre 22 mm', price: 1.35 },
-    { qty: 4, code: 'A-2040', text: 'Valvula esfera 1/2', price: 7.8 },
-  ],
-};
-const second: Doc = {
-  po: 'TQ/26/0519',
-  date: '17.11.2026',
-  delivery: '24.11.2026',
-  lines: [
-    { qty: 30, code: 'A-3300', text: 'Manguito 15 mm', price: 0.62 },
-    { qty: 2, code: 'A-2040', text: 'Valvula esfera 1/2', price: 7.8 },
-    { qty: 6, code: 'A-1001', text: 'Codo cobre 22 mm', price: 1.35 },
-  ],
-};
-
-function known(d: Doc): KnownLayout {
-  const learned = learnLayout([page(lines(d))], orderOf(d));
-  return { id: 1, customerId: 'C900', fingerprint: learned.fingerprint, model: learned.model, documentId: 7 };
-}
+import { type Doc, eu, first, known, lines, orderOf, round2, second } from './testing-docs.ts';
 
 describe('learning a layout from one confirmed order', () => {
   it('learns labels, columns, formats and codes, and reads the next document of the layout', () => {
@@ -194,6 +119,8 @@ describe('learning a layout from one confirmed order', () => {
     expect(warning?.message).toContain(
       'reads 2 line(s) (2 x A-2040; 6 x A-1001), the generic reader 2 (30 x',
     );
+    // No witness tells them apart: the generic lines stand in the order, as without learning.
+    expect(both.orders[0]!.order.lines.map((l) => l.quantity)).toEqual([30, 2]);
   });
 
   it('names what a contradicting order changes', () => {
@@ -326,6 +253,28 @@ describe('reading a fax of a learned layout', () => {
     // Another word read clearly where the label stood (a quotation's `Validez`): another document.
     const quote = boxed(second, ['Encomenda', 'Validez', 'Data de entrega']);
     expect(readWithLayout([page(quote)], layout.model).order.orderDate).toBeNull();
+  });
+
+  it('does not take the tail of a longer label for the taught one (`Delivery date:` for `Date:`)', () => {
+    // The labels stand in one column, the values in the next: `date:` of `Delivery date:` ends nearer
+    // the order date's value than `Date:` does, and the delivery date was still open when taught.
+    const header = (d: Doc, delivery: string) => [
+      'Brook Hardware Inc.',
+      at([0, 'P.O. #:'], [30, d.po]),
+      at([0, 'Date:'], [30, d.date]),
+      at([0, 'Requested delivery date:'], [30, delivery]),
+      '',
+      ...lines(d).slice(6),
+      ...Array<string>(12).fill(''),
+    ];
+    const learned = learnLayout([page(header(first, 'to be agreed'))], {
+      ...orderOf(first),
+      deliveryDate: null,
+    });
+    expect(learned.model.header.orderDate).toMatchObject({ label: ['date'], where: 'right' });
+    const read = readWithLayout([page(header(second, second.delivery))], learned.model);
+    expect(read.order.orderDate).toBe('2026-11-17');
+    expect(read.order.deliveryDate).toBeNull();
   });
 
   it('mends a slip in the PO number’s letters to the learned shape, without raising its confidence', async () => {

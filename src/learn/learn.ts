@@ -4,11 +4,12 @@
  * label, in which column), how it was written and what surrounds it becomes the layout's model.
  * Pure: pages and order in, model and fingerprint out.
  */
-import type { CanonicalOrder, OrderLine } from '../domain/order.ts';
+import type { CanonicalOrder } from '../domain/order.ts';
 import type { Page, Word } from '../domain/page.ts';
 import { dateAtStart, parseNumber } from '../extract/index.ts';
 import { fingerprintOf } from './fingerprint.ts';
-import type { ColumnRule, HeaderRule, LayoutModel, LearnedColumn, TableRule } from './model.ts';
+import { learnTable } from './learn-table.ts';
+import type { HeaderRule, LayoutModel } from './model.ts';
 import { fold, labelToken, poShape, type Row, rowsOf, sameToken, trimmed } from './words.ts';
 
 export interface Learned {
@@ -18,7 +19,8 @@ export interface Learned {
   missed: string[];
 }
 
-const near = (a: number | null, b: number | null) => a !== null && b !== null && Math.abs(a - b) < 0.005;
+export const near = (a: number | null, b: number | null) =>
+  a !== null && b !== null && Math.abs(a - b) < 0.005;
 
 /** The number a word reads as in the document's format. */
 export function numberOf(text: string, format: 'eu' | 'us'): number | null {
@@ -141,17 +143,26 @@ function findTaxId(rows: Row[], taxId: string): { row: number; words: Word[] } |
   return null;
 }
 
+/**
+ * Where the date is printed: the first place where a label names it, else the first place at all.
+ * A fax's transmission line (`03/11/2026 16:20 DE: +34 ...`) often carries the same date first, but
+ * that is when it was sent, not where the layout prints the order date.
+ */
 function findDate(rows: Row[], iso: string): { row: number; words: Word[]; order: 'dmy' | 'mdy' } | null {
+  let first: { row: number; words: Word[]; order: 'dmy' | 'mdy' } | null = null;
   for (const [i, r] of rows.entries()) {
     const texts = r.words.map((w) => w.text);
     for (let k = 0; k < texts.length; k++) {
       for (const order of ['dmy', 'mdy'] as const) {
         const hit = dateAtStart(texts.slice(k), order);
-        if (hit?.iso === iso) return { row: i, words: r.words.slice(k, k + hit.count), order };
+        if (hit?.iso !== iso) continue;
+        const found = { row: i, words: r.words.slice(k, k + hit.count), order };
+        if (ruleFor(rows, i, found.words).label.length > 0) return found;
+        first = first ?? found;
       }
     }
   }
-  return null;
+  return first;
 }
 
 /** The stated total: the lowest place on the pages (below the table when there is one) printing it. */
@@ -218,187 +229,4 @@ function ruleFor(rows: Row[], at: number, words: Word[]): HeaderRule {
 function labelRun(words: Word[]): string[] {
   const tokens = words.map((w) => fold(w.text)).filter((t) => t !== '' && !/^\d+$/.test(t));
   return tokens.some((t) => labelToken(t)) ? tokens : [];
-}
-
-interface TableFound {
-  rule: TableRule;
-  lineRows: number[];
-  lastRow: number;
-  ignore: string[];
-}
-
-function learnTable(
-  rows: Row[],
-  lines: OrderLine[],
-  format: 'eu' | 'us',
-  codes: LineCodes[],
-): TableFound | null {
-  if (lines.length === 0) return null;
-  const lineRows: number[] = [];
-  const picks: Array<Partial<Record<LearnedColumn, Word[]>>> = [];
-  let codeField: TableRule['code'] = null;
-  let from = 0;
-  const units = new Map<string, string>();
-  for (const [n, line] of lines.entries()) {
-    let best: { row: number; pick: Partial<Record<LearnedColumn, Word[]>>; score: number } | null = null;
-    for (let i = from; i < rows.length; i++) {
-      const found = pickCells(rows[i]!.words, line, format, codes[n]);
-      const score = Object.keys(found.pick).filter((k) => k !== 'description').length;
-      if (found.pick.quantity && score >= 2 && (!best || score > best.score)) {
-        best = { row: i, pick: found.pick, score };
-        if (found.code) codeField = codeField ?? found.code;
-      }
-      if (best && i > best.row + 3) break;
-    }
-    if (!best) continue;
-    lineRows.push(best.row);
-    picks.push(best.pick);
-    const printed = best.pick.unit?.[0] ? trimmed(best.pick.unit[0].text) : null;
-    if (printed && line.unit && fold(printed) !== fold(line.unit)) units.set(fold(printed), line.unit);
-    from = best.row + 1;
-  }
-  if (lineRows.length === 0) return null;
-  const first = rows[lineRows[0]!]!;
-  const columns: ColumnRule[] = [];
-  for (const column of ['code', 'description', 'quantity', 'unit', 'price', 'amount'] as const) {
-    const spans = picks.flatMap((p, i) => (p[column] ?? []).map((w) => ({ w, r: rows[lineRows[i]!]! })));
-    if (spans.length === 0) continue;
-    columns.push({
-      column,
-      x0: Math.min(...spans.map((s) => s.w.x / s.r.width)),
-      x1: Math.max(...spans.map((s) => (s.w.x + s.w.w) / s.r.width)),
-    });
-  }
-  const headerRow = rows
-    .slice(0, lineRows[0]!)
-    .reverse()
-    .find((r) => r.page === first.page && r.words.filter((w) => labelToken(w.text)).length >= 2);
-  const lastRow = lineRows[lineRows.length - 1]!;
-  const described = new Set(lines.flatMap((l) => (l.description ?? '').split(/\s+/).map(fold)));
-  const ignore = new Set<string>();
-  const leadOf = (r: Row) => r.words.map((w) => labelToken(w.text)).find((t) => t !== null) ?? null;
-  for (let i = lineRows[0]!; i < lastRow; i++) {
-    if (lineRows.includes(i)) continue;
-    const r = rows[i]!;
-    const lead = leadOf(r);
-    if (lead && !described.has(lead) && r.words.some((w) => /\d/.test(w.text))) ignore.add(lead);
-  }
-  // The row that ends the table: not one that also comes between the lines (`Liefertermin` under each).
-  const endRow = rows.slice(lastRow + 1).find((r) => {
-    const lead = leadOf(r);
-    return lead !== null && !ignore.has(lead);
-  });
-  return {
-    rule: {
-      header: (headerRow?.words ?? []).map((w) => labelToken(w.text)).filter((t): t is string => t !== null),
-      columns,
-      code: codeField,
-      price: picks.every((p) => p.price) || !picks.some((p) => p.amount) ? 'price' : 'amount',
-      end: (endRow?.words ?? [])
-        .map((w) => labelToken(w.text))
-        .filter((t): t is string => t !== null)
-        .slice(0, 3),
-      sequence: sequenceOf(rows, lineRows, picks),
-      top: { page: first.page, y: first.top / first.height },
-      ...(units.size > 0 ? { units: [...units].map(([printed, unit]) => ({ printed, unit })) } : {}),
-    },
-    lineRows,
-    lastRow,
-    ignore: [...ignore],
-  };
-}
-
-/**
- * The words of a row that print a confirmed line's values. Equal numbers are told apart by
- * place: the amount is the rightmost, the price the next, the quantity the leftmost left.
- */
-function pickCells(
-  words: Word[],
-  line: OrderLine,
-  format: 'eu' | 'us',
-  alt: LineCodes = { refs: [], gtins: [] },
-): { pick: Partial<Record<LearnedColumn, Word[]>>; code: TableRule['code'] } {
-  const pick: Partial<Record<LearnedColumn, Word[]>> = {};
-  const used = new Set<Word>();
-  const take = (column: LearnedColumn, w: Word | undefined) => {
-    if (!w) return;
-    pick[column] = [w];
-    used.add(w);
-  };
-  let code: TableRule['code'] = null;
-  const printed: Array<[TableRule['code'], string | null]> = [
-    ['customerRef', line.customerRef],
-    ['sku', line.sku],
-    ['gtin', line.gtin],
-    ...alt.refs.map((r): [TableRule['code'], string] => ['customerRef', r]),
-    ...alt.gtins.map((g): [TableRule['code'], string] => ['gtin', g]),
-  ];
-  // A GTIN-14 with its leading zero is printed as an EAN-13.
-  const key = (field: TableRule['code'], text: string) =>
-    field === 'gtin' ? fold(text).replace(/^0+/, '') : fold(text);
-  for (const [field, value] of printed) {
-    const want = value ? key(field, value) : '';
-    const w = want ? words.find((x) => key(field, x.text) === want) : undefined;
-    if (w) {
-      take('code', w);
-      code = field;
-      break;
-    }
-  }
-  const valued = (v: number | null) =>
-    words.filter((w) => !used.has(w) && v !== null && near(numberOf(w.text, format), v));
-  take('amount', valued(line.amount).at(-1));
-  take('price', valued(line.unitPrice).at(-1));
-  // A number inside the description ("Tubo 25 mm" x 25) is not the quantity when another word prints it.
-  const inText = new Set((line.description ?? '').split(/\s+/).map(fold));
-  const quantities = valued(line.quantity);
-  take('quantity', quantities.find((w) => !inText.has(fold(w.text))) ?? quantities[0]);
-  if (line.unit) {
-    const unit = fold(line.unit);
-    take(
-      'unit',
-      words.find((w) => !used.has(w) && fold(w.text) === unit),
-    );
-  }
-  const wanted = new Set((line.description ?? '').split(/\s+/).map(fold));
-  wanted.delete('');
-  // Numbers inside a description ("22 mm") belong to it; words elsewhere on the row do not.
-  const inDesc = words.filter((w) => !used.has(w) && wanted.has(fold(w.text)));
-  if (inDesc.length > 0) pick.description = inDesc;
-  // A unit printed otherwise than the confirmed order names it (`RT` for the catalogue's `RL`): the
-  // short word of letters beside the quantity, for the printed unit -> unit mapping.
-  const qty = pick.quantity?.[0];
-  if (line.unit && !pick.unit && qty) {
-    const i = words.indexOf(qty);
-    const beside = [words[i + 1], words[i - 1]].find(
-      (w) => w && !used.has(w) && !inDesc.includes(w) && /^\p{L}{1,4}$/u.test(trimmed(w.text)),
-    );
-    if (beside) take('unit', beside);
-  }
-  return { pick, code };
-}
-
-/** The roles of each taught row's words in order; kept when every taught row gives the same. */
-function sequenceOf(
-  rows: Row[],
-  lineRows: number[],
-  picks: Array<Partial<Record<LearnedColumn, Word[]>>>,
-): string[] | null {
-  let seen: string | null = null;
-  let out: string[] | null = null;
-  for (const [i, at] of lineRows.entries()) {
-    const roleOf = new Map<Word, string>();
-    for (const [column, ws] of Object.entries(picks[i]!)) for (const w of ws ?? []) roleOf.set(w, column);
-    const seq: string[] = [];
-    for (const w of rows[at]!.words) {
-      const role = roleOf.get(w) ?? (/\d/.test(w.text) ? 'number' : `text:${fold(w.text)}`);
-      if (role === 'description' && seq.at(-1) === 'description') continue;
-      seq.push(role);
-    }
-    const key = seq.join(' ');
-    if (seen !== null && key !== seen) return null;
-    seen = key;
-    out = seq;
-  }
-  return out;
 }

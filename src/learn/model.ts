@@ -41,6 +41,8 @@ export interface TableRule {
   code: 'sku' | 'customerRef' | 'gtin' | null;
   /** `amount`: the printed price is not the net unit price (a discount column, per 100): amount / quantity is. */
   price: 'price' | 'amount';
+  /** The printed price is per this many units (`P. x 100`); absent: per unit. */
+  per?: number;
   /** Folded words of the row that ends the table (`total`, `subtotal`). */
   end: string[];
   /**
@@ -119,7 +121,7 @@ export function describePart(model: LayoutModel, part: LayoutPart): string | nul
     if (!t) return null;
     const cols = t.columns.map((c) => `${c.column} ${Math.round(c.x0 * 100)}-${Math.round(c.x1 * 100)}%`);
     const units = (t.units ?? []).map((u) => `${u.printed} = ${u.unit}`);
-    return `${cols.join(', ')}; code is ${t.code ?? 'not printed'}; price from ${t.price}${units.length > 0 ? `; units ${units.join(', ')}` : ''}`;
+    return `${cols.join(', ')}; code is ${t.code ?? 'not printed'}; price from ${t.price}${t.per ? ` per ${t.per}` : ''}${units.length > 0 ? `; units ${units.join(', ')}` : ''}`;
   }
   if (part === 'formats') {
     const f = model.formats;

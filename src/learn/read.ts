@@ -6,11 +6,11 @@
  */
 import { LOW_CONFIDENCE } from '../domain/confidence.ts';
 import type { ExtractedOrder, FieldMeta } from '../domain/extraction.ts';
-import { emptyLine, emptyOrder, type OrderLine } from '../domain/order.ts';
+import { emptyOrder } from '../domain/order.ts';
 import type { Page, Word } from '../domain/page.ts';
 import { dateAtStart } from '../extract/index.ts';
-import { numberOf } from './learn.ts';
-import type { ColumnRule, HeaderRule, LayoutModel, LearnedColumn, TableRule } from './model.ts';
+import type { HeaderRule, LayoutModel } from './model.ts';
+import { numberIn, readLines } from './read-table.ts';
 import {
   fitsShape,
   fold,
@@ -192,6 +192,13 @@ function findLabel(rows: Row[], rule: HeaderRule): Array<{ row: number; end: num
           : edge > rule.box.x + 0.02 || edge < rule.box.x - 0.4
       )
         continue;
+      // The tail of a longer label is another label (`date` of `Delivery date:` for the order date's
+      // `Date:`): a label was taught whole, up to four words, so a label word printed close before
+      // it makes it a different one.
+      if (rule.where === 'right' && n < 4 && k > 0) {
+        const prev = r.words[k - 1]!;
+        if (first.x - (prev.x + prev.w) < 1.5 * first.h && labelToken(prev.text)) continue;
+      }
       hits.push({ row: i, end: last.x + last.w, x0: rule.where === 'below' ? first.x : last.x + last.w, d });
     }
   }
@@ -205,203 +212,6 @@ function poFrom(words: Word[], shape: string | null): { text: string; word: Word
   const fitting = candidates.find((c) => fitsShape(c.text, shape));
   if (fitting) return { ...fitting, fits: true };
   return candidates[0] ? { ...candidates[0], fits: shape === null } : null;
-}
-
-function numberIn(words: Word[], format: 'eu' | 'us'): { value: number; words: Word[] } | null {
-  for (let k = 0; k < words.length; k++) {
-    const pair = words[k + 1];
-    if (pair && /^\d{1,3}$/.test(words[k]!.text)) {
-      const joined = numberOf(`${words[k]!.text} ${pair.text}`, format);
-      if (joined !== null) return { value: joined, words: [words[k]!, pair] };
-    }
-    const v = numberOf(words[k]!.text, format);
-    if (v !== null) return { value: v, words: [words[k]!] };
-  }
-  return null;
-}
-
-interface ReadLine {
-  line: OrderLine;
-  words: Partial<Record<string, Word[]>>;
-}
-
-/** The order lines: rows between a header row and the table's end whose quantity column holds a number. */
-function readLines(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[] {
-  const out: ReadLine[] = [];
-  const ignore = new Set(model.ignore);
-  let inTable = table.header.length === 0;
-  let last: ReadLine | null = null;
-  for (const r of rows) {
-    // Without a header row to open it, the table starts near where the taught lines did.
-    if (!aboveTable(r, table)) continue;
-    const tokens = r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null);
-    if (isHeaderRow(tokens, table.header)) {
-      inTable = true;
-      last = null;
-      continue;
-    }
-    if (!inTable) continue;
-    if (tokens[0] && ignore.has(tokens[0])) continue;
-    if (startsWith(tokens, table.end)) {
-      // A later header row (the next page's) opens the table again.
-      inTable = false;
-      continue;
-    }
-    const cells = assign(r, table.columns);
-    const line = lineOf(cells, table, model, out.length + 1);
-    if (line) {
-      out.push(line);
-      last = line;
-    } else if (last && cells.description && !cells.quantity) {
-      // A description wrapped onto the next row.
-      const more = cells.description.map((w) => w.text).join(' ');
-      last.line.description = last.line.description ? `${last.line.description} ${more}` : more;
-    }
-  }
-  // Typed text does not keep columns: rows in the taught order of words win when they give as many lines.
-  if (table.sequence) {
-    const typed = readSequences(rows, table, model);
-    if (typed.length > 0 && typed.length >= out.length) return typed;
-  }
-  return out;
-}
-
-/** False for a row of the taught table's first page well above where its first line stood. */
-function aboveTable(r: Row, table: TableRule): boolean {
-  const top = table.top;
-  if (!top || table.header.length > 0 || r.page !== top.page) return true;
-  return r.top / r.height >= top.y - 0.1;
-}
-
-function isHeaderRow(tokens: string[], header: string[]): boolean {
-  if (header.length < 2) return false;
-  const hits = header.filter((h) => tokens.some((t) => sameToken(t, h))).length;
-  return hits >= Math.max(2, Math.ceil(header.length * 0.6));
-}
-
-function startsWith(tokens: string[], end: string[]): boolean {
-  return end.length > 0 && sameToken(tokens[0] ?? '', end[0]!);
-}
-
-/** Each word to the taught column it overlaps most (or is nearest, within a little). */
-function assign(r: Row, columns: ColumnRule[]): Partial<Record<LearnedColumn, Word[]>> {
-  const out: Partial<Record<LearnedColumn, Word[]>> = {};
-  const slack = 0.015;
-  for (const w of r.words) {
-    const x0 = w.x / r.width;
-    const x1 = (w.x + w.w) / r.width;
-    let best: { c: ColumnRule; score: number } | null = null;
-    for (const c of columns) {
-      const overlap = Math.min(x1, c.x1 + slack) - Math.max(x0, c.x0 - slack);
-      if (overlap > 0 && (!best || overlap > best.score)) best = { c, score: overlap };
-    }
-    if (best) out[best.c.column] = [...(out[best.c.column] ?? []), w];
-  }
-  return out;
-}
-
-function lineOf(
-  cells: Partial<Record<LearnedColumn, Word[]>>,
-  table: TableRule,
-  model: LayoutModel,
-  lineNo: number,
-): ReadLine | null {
-  const fmt = model.formats.number;
-  const quantity = cells.quantity ? numberIn(cells.quantity, fmt) : null;
-  if (!quantity || quantity.value <= 0) return null;
-  const line = emptyLine(lineNo);
-  const words: ReadLine['words'] = { quantity: quantity.words };
-  line.quantity = quantity.value;
-  const codeWord = cells.code?.find((w) => /[\p{L}\d]/u.test(w.text));
-  if (codeWord) {
-    const code = trimmed(codeWord.text);
-    const field = table.code ?? 'customerRef';
-    const mapped = model.crossRefs.find((c) => c.ref === code)?.sku;
-    if (field === 'sku') line.sku = code;
-    else if (field === 'gtin') line.gtin = code;
-    else {
-      line.customerRef = code;
-      if (mapped) line.sku = mapped;
-    }
-    words[field] = [codeWord];
-  }
-  if (cells.description) {
-    line.description = cells.description.map((w) => w.text).join(' ');
-    words.description = cells.description;
-  }
-  if (!codeWord && !line.description) return null;
-  const unit = cells.unit?.[0];
-  if (unit) {
-    // A unit the customer prints otherwise is the unit the confirmed order named for it.
-    const printed = trimmed(unit.text);
-    line.unit =
-      table.units?.find((u) => u.printed === fold(printed))?.unit ?? (printed.toUpperCase() || null);
-  }
-  const price = cells.price ? numberIn(cells.price, fmt) : null;
-  const amount = cells.amount ? numberIn(cells.amount, fmt) : null;
-  if (amount) {
-    line.amount = amount.value;
-    words.amount = amount.words;
-  }
-  if (table.price === 'amount' && amount) {
-    line.unitPrice = Math.round((amount.value / quantity.value) * 1e6) / 1e6;
-    words.unitPrice = [...amount.words, ...quantity.words];
-  } else if (price) {
-    line.unitPrice = price.value;
-    words.unitPrice = price.words;
-  }
-  return { line, words };
-}
-
-/** Typed e-mails: rows whose words follow the taught sequence of roles. */
-function readSequences(rows: Row[], table: TableRule, model: LayoutModel): ReadLine[] {
-  const seq = table.sequence!;
-  const out: ReadLine[] = [];
-  const ignore = new Set(model.ignore);
-  // Where the page prints the taught column header, the lines are under it, not in the letterhead.
-  const opens = rows.findIndex((r) =>
-    isHeaderRow(
-      r.words.map((w) => labelToken(w.text)).filter((t): t is string => t !== null),
-      table.header,
-    ),
-  );
-  for (const r of rows.slice(Math.max(0, opens))) {
-    const lead = r.words.map((w) => labelToken(w.text)).find((t) => t !== null);
-    if (lead && ignore.has(lead)) continue;
-    const cells = matchSequence(r.words, seq);
-    if (!cells) continue;
-    const line = lineOf(cells, table, model, out.length + 1);
-    if (line) out.push(line);
-  }
-  return out;
-}
-
-function matchSequence(words: Word[], seq: string[]): Partial<Record<LearnedColumn, Word[]>> | null {
-  const out: Partial<Record<LearnedColumn, Word[]>> = {};
-  let k = 0;
-  for (const [i, role] of seq.entries()) {
-    if (role === 'description') {
-      // Greedy up to what the rest of the sequence needs.
-      const rest = seq.length - i - 1;
-      const take = words.length - k - rest;
-      if (take < 1) return null;
-      out.description = words.slice(k, k + take);
-      k += take;
-      continue;
-    }
-    const w = words[k++];
-    if (!w) return null;
-    if (role.startsWith('text:')) {
-      if (!sameToken(fold(w.text), role.slice(5))) return null;
-    } else if (role === 'number') {
-      if (!/\d/.test(w.text)) return null;
-    } else {
-      // Numbers, and codes (`A-1001`, a GTIN), carry digits; a word of the letterhead does not.
-      if (['quantity', 'price', 'amount', 'code'].includes(role) && !/\d/.test(w.text)) return null;
-      out[role as LearnedColumn] = [w];
-    }
-  }
-  return k === words.length ? out : null;
 }
 
 function boxOf(rows: Row[], words: Word[]): FieldMeta['source'] {
