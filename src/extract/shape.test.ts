@@ -20,6 +20,24 @@ describe('expected shapes of codes', () => {
     });
   });
 
+  it('mends a separator OCR read as another ("OC-2026:6326", "NE2026I0414")', () => {
+    expect(checkShape('OC-2026:6326', shapeOf('OC-\\d{4}-\\d{4}'))).toEqual({
+      kind: 'repaired',
+      value: 'OC-2026-6326',
+      slips: 1,
+    });
+    expect(checkShape('NE2026I0414', shapeOf('NE\\d{4}/\\d{4}'))).toEqual({
+      kind: 'repaired',
+      value: 'NE2026/0414',
+      slips: 1,
+    });
+    expect(checkShape('OC.-2026-9216', shapeOf('OC-\\d{4}-\\d{4}'))).toEqual({
+      kind: 'repaired',
+      value: 'OC-2026-9216',
+      slips: 1,
+    });
+  });
+
   it('drops a letter read twice ("Vv-004128"), not a doubled digit', () => {
     expect(checkShape('Vv-004128', shapeOf('V-\\d{6}'))).toEqual({
       kind: 'repaired',
