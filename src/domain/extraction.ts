@@ -62,6 +62,13 @@ export interface ExtractedOrder {
    * structured channels (EDI, JSON), whose `confidence` stands as given.
    */
   confidenceCap?: number;
+  /**
+   * Read without a template, the header vouched for the order (a PO number under a PO label, an
+   * order date, a total) but the lines did not (a misread number broke their arithmetic): once
+   * validation has mended the number from the price list and every line and the total close,
+   * the cap no longer holds the order.
+   */
+  headerVouches?: boolean;
   /** The part of the document this order came from, as text a person can read (review screen). */
   sourceText: string | null;
   /**

@@ -146,10 +146,10 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
   // Typed, and every line that looks like an article was read as one (nothing left out unseen).
   const typed = pages.every((p) => p.source === 'text-layer');
   const complete = typed && unreadListItems(lines, format) === 0 && unreadRows(table, lines) === 0;
-  const cap = confidenceCap(
-    order,
-    template !== null || witnessesAgree(order, readings, header, complete, lines),
-  );
+  const agree = template !== null || witnessesAgree(order, readings, header, complete, lines);
+  const cap = confidenceCap(order, agree);
+  const headerVouches =
+    !agree && cap === GENERIC_CAP && !!header.poNumber && order.orderDate !== null && readings.has('total');
   const confidence = orderConfidence(order, readings, cap);
   return {
     kind: 'orders',
@@ -163,6 +163,7 @@ export function extractOrders(pages: Page[], opts: ExtractOptions = {}): Extract
         findings,
         confidence,
         confidenceCap: cap,
+        ...(headerVouches ? { headerVouches } : {}),
         sourceText: lines.map((l) => l.text).join('\n'),
         ...(order.poNumber === null ? { poCandidates: poCandidates(lines, rowLines(table)) } : {}),
         reference: template ? `template ${template.customer} (${template.file})` : null,

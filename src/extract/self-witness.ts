@@ -100,9 +100,17 @@ export function witnessesAgree(
   lines: TextLine[],
 ): boolean {
   if (typed && unpriced(order, readings, lines)) return !!header.poNumber && order.orderDate !== null;
-  if (!header.poNumber || order.orderDate === null || order.total === null || order.lines.length === 0) {
-    return false;
-  }
+  if (!header.poNumber || order.orderDate === null || !readings.has('total')) return false;
+  return linesVouch(order);
+}
+
+/**
+ * The lines' part of a document vouching for itself: every line has a quantity and a price,
+ * amounts on all lines or none, each line's arithmetic closes, and the lines add up to the total.
+ * Validation asks again once it has mended a misread number.
+ */
+export function linesVouch(order: CanonicalOrder): boolean {
+  if (order.total === null || order.lines.length === 0) return false;
   const amounts = order.lines.filter((l) => l.amount !== null).length;
   if (amounts !== 0 && amounts !== order.lines.length) return false;
   for (const l of order.lines) {
@@ -113,7 +121,7 @@ export function witnessesAgree(
     }
   }
   const sum = linesSum(order);
-  return sum !== null && sameAmount(sum, order.total) && readings.has('total');
+  return sum !== null && sameAmount(sum, order.total);
 }
 
 /** A price-shaped word: two decimals ("12,50", "1.234,00", "0.45"), or a currency sign on digits. */

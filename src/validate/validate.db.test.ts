@@ -31,6 +31,7 @@ interface Case {
   /** Field meta of a read document (OCR), and its confidence cap: set both to act as one. */
   meta?: Record<string, FieldMeta>;
   cap?: number;
+  headerVouches?: boolean;
 }
 
 function extracted(c: Case): ExtractedOrder {
@@ -48,6 +49,7 @@ function extracted(c: Case): ExtractedOrder {
     findings: c.findings ?? [],
     confidence: 1,
     ...(c.cap !== undefined ? { confidenceCap: c.cap } : {}),
+    ...(c.headerVouches ? { headerVouches: true } : {}),
     sourceText: null,
     reference: null,
     rejected: c.rejected,
@@ -469,6 +471,25 @@ describe('validateOrder', () => {
       // Read from a text layer (confidence 1): nothing is mended, the mismatch is reported.
       const typed = { ...c, meta: { ...c.meta, 'lines[0].quantity': { confidence: 1, source: box(300) } } };
       expect(codes((await run(typed)).findings)).toContain('total_mismatch@lines[0].amount');
+    });
+
+    it('a mended number that closes every line and the total lifts the cap of an unvouched read', async () => {
+      // Read without a template: PO, order date and total were found, but "280" for 200 broke
+      // the line's arithmetic, so the reader capped the order at 0.85.
+      const c = readLine('4711', 'Tornillo M8x40 zincado', 0.12, 0.95);
+      c.lines = [{ ...c.lines![0]!, quantity: 280 }];
+      c.cap = 0.85;
+      const capped = await run(c);
+      expect(capped.order.lines[0]!.quantity).toBe(200);
+      expect(capped.confidence).toBe(0.85);
+      const vouched = await run({ ...c, headerVouches: true });
+      expect(vouched.order.lines[0]!.quantity).toBe(200);
+      // Now each field's own confidence decides: the mended quantity's, under 0.95.
+      expect(vouched.confidence).toBeGreaterThan(0.85);
+      expect(vouched.confidence).toBe(vouched.fieldMeta['lines[0].quantity']!.confidence);
+      // Nothing mended: the cap stands, whatever the header said.
+      const clean = readLine('4711', 'Tornillo M8x40 zincado', 0.12, 0.95);
+      expect((await run({ ...clean, cap: 0.85, headerVouches: true })).confidence).toBe(0.85);
     });
 
     it('a fax number one digit off proposes its customer, for a person to confirm', async () => {

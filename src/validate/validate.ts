@@ -11,6 +11,7 @@ import { checkPrice, checkQuantity, checkUnit, sameUnit } from './line-checks.ts
 import { catalogKeys, resolveLine } from './lines.ts';
 import { mendNumbers, mendUnits } from './mend-numbers.ts';
 import { editDistance } from '../extract/layout.ts';
+import { linesVouch } from '../extract/self-witness.ts';
 import { checkCredit, checkDuplicate, checkMissingFields, checkTotals, orderValue } from './order-checks.ts';
 import {
   findCustomers,
@@ -145,10 +146,18 @@ export async function validateOrder(
       message: `${f.message}; confirmed (${now.toFixed(2)}): ${reason}`,
     };
   });
+  // A number mended from the price list that made every line and the total close: the document
+  // vouches for itself after all, and each field's own confidence decides (a mended one's is lower).
+  const cap =
+    extracted.headerVouches &&
+    mended.some((f) => /\.(quantity|unitPrice|amount)$/.test(f.field ?? '')) &&
+    linesVouch(order)
+      ? 1
+      : extracted.confidenceCap;
   const confidence =
-    extracted.confidenceCap === undefined
+    cap === undefined
       ? extracted.confidence
-      : Math.round(Math.min(extracted.confidenceCap, decidingConfidence(order, fieldMeta)) * 1000) / 1000;
+      : Math.round(Math.min(cap, decidingConfidence(order, fieldMeta)) * 1000) / 1000;
   return { order, findings: mergeFindings(regraded, found), fieldMeta, confidence };
 }
 

@@ -169,9 +169,20 @@ describe('witnessFields', () => {
       'lines[0].amount': meta(0.8),
     };
     witnessFields(atPrice, [product], customer, n, new Set(['lines[0].quantity']));
-    // The mended quantity: arithmetic and total, 0.7 -> 0.85 -> 0.925; the total is not settled.
+    // The mended quantity: arithmetic and total, 0.7 -> 0.85 -> 0.925. The total adds the amount
+    // as printed, which no mending touched: it is settled.
     expect(n['lines[0].quantity']!.confidence).toBe(0.925);
-    expect(n.total!.confidence).toBe(0.9);
+    expect(n.total!.confidence).toBe(0.95);
+
+    // A mended amount is in the sum: the total agrees with it by construction, and is not settled.
+    const o: Record<string, FieldMeta> = { ...n, total: meta(0.8), 'lines[0].amount': meta(0.7) };
+    witnessFields(atPrice, [product], customer, o, new Set(['lines[0].amount']));
+    expect(o.total!.confidence).toBe(0.9);
+    // Without a printed amount, the quantity and price are what is added.
+    const bare = { ...atPrice, lines: [{ ...atPrice.lines[0]!, amount: null }] };
+    const q: Record<string, FieldMeta> = { ...n, total: meta(0.8) };
+    witnessFields(bare, [product], customer, q, new Set(['lines[0].unitPrice']));
+    expect(q.total!.confidence).toBe(0.9);
   });
 
   it('raises nothing that disagrees', () => {

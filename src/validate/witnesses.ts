@@ -202,7 +202,14 @@ export function witnessFields(
   if (summable && order.total !== null && close(sum, order.total, 0.0005)) {
     // Amounts read apart that add up to the printed total to the cent: the total is as sure as they are.
     const toTheCent = Math.abs(sum - order.total) <= 0.005;
-    witnessed(meta, 'total', 'the lines add up to it', because, mended.size === 0 && toTheCent ? SETTLED : 0);
+    // What was added must be as read: a mended amount (or, on a line without one, a mended
+    // quantity or price) would make the sum agree by construction. A quantity mended on a line
+    // whose printed amount is summed does not enter the sum.
+    const terms = order.lines.flatMap((l, i) =>
+      l.amount !== null ? [`lines[${i}].amount`] : [`lines[${i}].quantity`, `lines[${i}].unitPrice`],
+    );
+    const asRead = terms.every((t) => !mended.has(t));
+    witnessed(meta, 'total', 'the lines add up to it', because, asRead && toTheCent ? SETTLED : 0);
     order.lines.forEach((l, i) => {
       if (l.amount !== null) witnessed(meta, `lines[${i}].amount`, 'the lines add up to the total', because);
     });
