@@ -68,6 +68,15 @@ describe('second look at an unsure PO number', () => {
     expect(extracted.findings[0]!.message).toContain('a second reading agreed');
   });
 
+  it('a first reading OCR doubted deeply is as sure as the crop read it, when both agree', async () => {
+    // 0.16 raised twice is only 0.79; a crop read surely vouches for more.
+    const { page, box } = await pageWith('PO number: HWI-1017');
+    const { outcome, extracted } = outcomeFor('HWI-1017', box, 0.16);
+    await secondLook(outcome, [page], ocr, () => 'HWI-\\d{4}');
+    expect(extracted.fieldMeta.poNumber!.confidence).toBeGreaterThan(0.85);
+    expect(extracted.findings[0]!.message).toContain('a second reading agreed');
+  });
+
   it('a second reading that disagrees lowers the confidence and is shown to the person', async () => {
     const { page, box } = await pageWith('PO number: HWI-1017');
     const { outcome, extracted } = outcomeFor('HWI-1011', box, 0.7);

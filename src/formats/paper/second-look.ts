@@ -79,6 +79,18 @@ export function dateFrom(text: string): { value: unknown; repaired: boolean } | 
   return dates.size > 0 ? { value: [...dates], repaired: false } : null;
 }
 
+/**
+ * How surely the crop read the value: its word's confidence for a PO number, the weakest word's
+ * for a date (its words are all of it).
+ */
+function cropConfidence(words: { text: string; confidence: number }[], value: unknown): number {
+  if (typeof value === 'string') {
+    const word = words.find((w) => w.text.includes(value));
+    return word?.confidence ?? 0;
+  }
+  return words.length > 0 ? Math.min(...words.map((w) => w.confidence)) : 0;
+}
+
 function agrees(again: unknown, value: unknown): boolean {
   return Array.isArray(again) ? again.includes(value) : again === value;
 }
@@ -104,22 +116,23 @@ async function lookAgain(
   const page = pages.find((p) => p.number === src.page);
   if (!page?.image || page.source !== 'ocr') return;
   const read = await ocr.recognize(await cropOf(page, src), { crop: true });
-  const text = read.words
-    .map(cleanWord)
-    .filter((w) => w !== null)
-    .map((w) => w.text)
-    .join(' ');
+  const words = read.words.map(cleanWord).filter((w) => w !== null);
+  const text = words.map((w) => w.text).join(' ');
   const again = LOOKS[field]!(text, pattern);
   // A date crop that reads as no date says nothing either way (a PO crop that reads as nothing does).
   if (again === null && field !== 'poNumber') return;
   const agreed = again !== null && agrees(again.value, value);
   // A second reading that needed no repair is the stronger witness.
+  // Read alike twice, apart, each misreading it is doubt the other must share: when the crop was
+  // read surely, that product of doubts beats two plain raises (a first reading OCR doubted at
+  // 0.16 for a speck beside it, the crop read at 0.9: 0.92, not 0.79).
+  const both = 1 - (1 - meta.confidence) * (1 - cropConfidence(words, again?.value));
   const confidence = round3(
     !agreed
       ? lower(meta.confidence)
       : again.repaired
         ? raise(meta.confidence)
-        : raise(raise(meta.confidence)),
+        : Math.max(raise(raise(meta.confidence)), both),
   );
   const second = typeof again?.value === 'string' ? again.value : text;
   // A disagreeing reading is kept: master data may later show which of the two was right.
