@@ -79,6 +79,14 @@ describe('tesseract.js OCR engine', () => {
     ]);
   });
 
+  it('starts a worker ahead of the first page when warmed, and one only', async () => {
+    const engine = createOcrEngine({ workers: 2 });
+    engine.warm?.();
+    engine.warm?.('deu'); // no data: nothing started, nothing thrown
+    await engine.close(); // waits for the worker being started, then ends it
+    expect(engine.workersStarted()).toBe(1);
+  });
+
   it('refuses work once closed', async () => {
     const engine = createOcrEngine({ workers: 1 });
     await engine.close();

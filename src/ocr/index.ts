@@ -20,6 +20,12 @@ export interface OcrEngine {
   recognize(png: Buffer, opts?: RecognizeOptions): Promise<OcrResult>;
   /** Terminates the workers; the engine MUST NOT be used afterwards. */
   close(): Promise<void>;
+  /**
+   * Optional: a page is sure to come, so start a worker for these languages (default: the
+   * engine's) now, in the background, while the caller does other work. Never throws; a failed
+   * start shows in the first `recognize`.
+   */
+  warm?(languages?: string): void;
 }
 
 export interface RecognizeOptions {
@@ -200,6 +206,14 @@ export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine & {
 
   return {
     workersStarted: () => workersStarted,
+    warm(languages) {
+      if (closed) return;
+      try {
+        pool(languages ?? defaultLanguages).catch(() => {});
+      } catch {
+        // An unknown language: its recognize says so.
+      }
+    },
     async recognize(png, ropts) {
       if (closed) throw new Error('The OCR engine is closed.');
       const p = await pool(ropts?.languages ?? defaultLanguages);
