@@ -86,7 +86,11 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
         log,
         deliverTo: opts.dataDir ? null : config.erp.adapter,
         formats,
-        readAhead: { reader: new ReadAhead(formats), width: config.ocr.workers },
+        // One document more than OCR workers: the next one is decoded, rendered and cleaned on
+        // this thread while the workers read, and its page waits for the first free worker. With
+        // as many as workers, a scanned PDF after two faxes was rendered and cleaned (~1-2 s,
+        // more on a loaded machine) while both workers sat idle.
+        readAhead: { reader: new ReadAhead(formats), width: config.ocr.workers + 1 },
       },
       opts.files,
       (line) => process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`),
