@@ -43,12 +43,24 @@ export interface ExtractLine {
   findings: Finding[];
 }
 
+/** Files named as faxes or images, which are always OCR'd. */
+const IMAGE_FILE = /\.(tiff?|png|jpe?g)$/i;
+
 /** `order-capture extract`: every file gets at least one line, in the order given. */
 export async function runExtract(opts: ExtractOptions): Promise<number> {
   const config = loadConfig();
   const log = createLogger(process.env.ORDERCAP_LOG_LEVEL === 'debug' ? 'debug' : 'warn');
-  const db = opts.dataDir ? await openScratchDatabase() : await openDatabase(config);
   const ocr = createOcrEngine({ workers: config.ocr.workers });
+  // A fax or image will be OCR'd: its first worker starts (~1 s) while the database opens. A PDF
+  // may have a text layer and need none, so it waits for its first page as before.
+  if (opts.files.some((f) => IMAGE_FILE.test(f))) ocr.warm?.();
+  let db: Db;
+  try {
+    db = opts.dataDir ? await openScratchDatabase() : await openDatabase(config);
+  } catch (err) {
+    await ocr.close();
+    throw err;
+  }
   try {
     if (opts.dataDir) {
       const report = await importMasterData(db, opts.dataDir);
@@ -74,7 +86,11 @@ export async function runExtract(opts: ExtractOptions): Promise<number> {
         log,
         deliverTo: opts.dataDir ? null : config.erp.adapter,
         formats,
-        readAhead: { reader: new ReadAhead(formats), width: config.ocr.workers },
+        // One document more than OCR workers: the next one is decoded, rendered and cleaned on
+        // this thread while the workers read, and its page waits for the first free worker. With
+        // as many as workers, a scanned PDF after two faxes was rendered and cleaned (~1-2 s,
+        // more on a loaded machine) while both workers sat idle.
+        readAhead: { reader: new ReadAhead(formats), width: config.ocr.workers + 1 },
       },
       opts.files,
       (line) => process.stdout.write(`${opts.json ? JSON.stringify(line) : humanLine(line)}\n`),

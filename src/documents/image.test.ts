@@ -6,7 +6,7 @@ import { createOcrEngine } from '../ocr/index.ts';
 import { countingOcr, pngBomb } from '../testing/hostile.ts';
 import { CORPUS } from '../testing/services.ts';
 import { isolatedDotsPerThousand } from './despeckle.ts';
-import { decodePage, targetSize } from './image.ts';
+import { cleanRendered, cleanRenderedPixels, decodePage, targetSize } from './image.ts';
 import { readDocument, sniffDocumentKind } from './index.ts';
 import { FAX_LINES, faxTiff, textSvg } from './testing.ts';
 import { tiffResolution } from './tiff-ifd.ts';
@@ -140,6 +140,20 @@ describe('reading images', () => {
       expect(read.kind).toBe('unreadable');
       if (read.kind === 'unreadable') expect(read.reason).toMatch(/^The (file|image)/);
     }
+  });
+
+  it('cleans a rendered page from its pixels exactly as from its PNG', async () => {
+    // A colour page with noise in one channel: resize, median, threshold and despeckle all act.
+    const page = sharp(textSvg(['PEDIDO 4711', 'Cant. 12  Precio 3,50'], 1240, 900, 40));
+    const { data, info } = await page.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    for (let i = 0; i < data.length; i += 4 * 7) data[i] = (data[i]! + 97) % 256;
+    const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+      .png()
+      .toBuffer();
+    const fromPng = await cleanRendered(png, 40e6);
+    const fromPixels = await cleanRenderedPixels(data, info.width, info.height, 40e6);
+    expect([fromPixels.width, fromPixels.height]).toEqual([fromPng.width, fromPng.height]);
+    expect(fromPixels.png.equals(fromPng.png)).toBe(true);
   });
 
   it('sizes pages: square pixels, ~300 dpi, never above maxPixels', () => {

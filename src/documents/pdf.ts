@@ -4,7 +4,7 @@ import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/types/src/displa
 import type { Page, Word } from '../domain/page.ts';
 import { faultPoint } from '../faults.ts';
 import type { OcrEngine } from '../ocr/index.ts';
-import { cleanRendered, describeError } from './image.ts';
+import { type CleanImage, cleanRenderedPixels, describeError } from './image.ts';
 import { tooManyPages } from './limits.ts';
 import { isUnusableTextLayer, runsToWords, type TextRun } from './words.ts';
 
@@ -41,7 +41,8 @@ export function loadPdfjs(): Promise<typeof import('pdfjs-dist/legacy/build/pdf.
 }
 
 interface CanvasAndContext {
-  canvas: { toBuffer(mime: 'image/png'): Buffer };
+  /** `data()`: the pixels, RGBA, a view of the canvas's memory (valid until it is destroyed). */
+  canvas: { toBuffer(mime: 'image/png'): Buffer; data(): Buffer; width: number; height: number };
   context: unknown;
 }
 interface CanvasFactory {
@@ -90,7 +91,13 @@ function fitScale(page: PDFPageProxy, scale: number, maxPixels: number): number 
   return scale * Math.min(byArea, bySide);
 }
 
-async function render(doc: PDFDocumentProxy, page: PDFPageProxy, scale: number): Promise<Buffer> {
+/** Renders a page and hands its canvas to `use`; the canvas is destroyed once `use` is done. */
+async function withRendered<T>(
+  doc: PDFDocumentProxy,
+  page: PDFPageProxy,
+  scale: number,
+  use: (canvas: CanvasAndContext['canvas']) => T | Promise<T>,
+): Promise<T> {
   const viewport = page.getViewport({ scale });
   const factory = doc.canvasFactory as CanvasFactory;
   const cc = factory.create(
@@ -98,12 +105,30 @@ async function render(doc: PDFDocumentProxy, page: PDFPageProxy, scale: number):
     Math.max(1, Math.floor(viewport.height)),
   );
   try {
+    // pdfjs paints the page white first: every pixel is opaque.
     const params = { canvas: cc.canvas, canvasContext: cc.context, viewport };
     await page.render(params as unknown as Parameters<PDFPageProxy['render']>[0]).promise;
-    return cc.canvas.toBuffer('image/png');
+    return await use(cc.canvas);
   } finally {
     factory.destroy(cc);
   }
+}
+
+/** A page as PNG (review images of text-layer pages). */
+function render(doc: PDFDocumentProxy, page: PDFPageProxy, scale: number): Promise<Buffer> {
+  return withRendered(doc, page, scale, (canvas) => canvas.toBuffer('image/png'));
+}
+
+/** A scanned page rendered at OCR resolution and cleaned, from the canvas's pixels (no PNG between). */
+function renderClean(
+  doc: PDFDocumentProxy,
+  page: PDFPageProxy,
+  scale: number,
+  maxPixels: number,
+): Promise<CleanImage> {
+  return withRendered(doc, page, scale, (canvas) =>
+    cleanRenderedPixels(canvas.data(), canvas.width, canvas.height, maxPixels),
+  );
 }
 
 async function textLayerWords(page: PDFPageProxy, scale: number): Promise<Word[]> {
@@ -159,8 +184,7 @@ async function scannedPage(
   number: number,
   opts: PdfReadOptions,
 ): Promise<Page> {
-  const rendered = await render(doc, page, fitScale(page, OCR_SCALE, opts.maxPixels));
-  const img = await cleanRendered(rendered, opts.maxPixels);
+  const img = await renderClean(doc, page, fitScale(page, OCR_SCALE, opts.maxPixels), opts.maxPixels);
   const { words, confidence, deskewed } = await opts.ocr.recognize(
     img.png,
     opts.languages ? { languages: opts.languages } : undefined,

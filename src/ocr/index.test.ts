@@ -56,6 +56,37 @@ describe('tesseract.js OCR engine', () => {
     await expect(ocr.recognize(png, { languages: 'deu' })).rejects.toThrow(/No OCR language data .* 'deu'/);
   });
 
+  it('starts a second worker only when a page waits for one, and reads the same either way', async () => {
+    const pngs = await Promise.all(
+      ['PEDIDO 4711', 'ALBARAN 12', 'FACTURA 99'].map((t) => sharp(svg(t)).png().toBuffer()),
+    );
+    const one = createOcrEngine({ workers: 2 });
+    const alone = await one.recognize(pngs[0]!);
+    await one.close(); // waits for any worker still starting
+    expect(one.workersStarted()).toBe(1);
+
+    const engine = createOcrEngine({ workers: 2 });
+    const together = await Promise.all(pngs.map((p) => engine.recognize(p)));
+    // Six pages in all, two workers at most.
+    await Promise.all(pngs.map((p) => engine.recognize(p)));
+    await engine.close();
+    expect(engine.workersStarted()).toBe(2);
+    expect(together[0]!.words).toEqual(alone.words);
+    expect(together.map((r) => r.words.map((w) => w.text).join(' '))).toEqual([
+      'PEDIDO 4711',
+      'ALBARAN 12',
+      'FACTURA 99',
+    ]);
+  });
+
+  it('starts a worker ahead of the first page when warmed, and one only', async () => {
+    const engine = createOcrEngine({ workers: 2 });
+    engine.warm?.();
+    engine.warm?.('deu'); // no data: nothing started, nothing thrown
+    await engine.close(); // waits for the worker being started, then ends it
+    expect(engine.workersStarted()).toBe(1);
+  });
+
   it('refuses work once closed', async () => {
     const engine = createOcrEngine({ workers: 1 });
     await engine.close();

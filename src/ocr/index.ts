@@ -20,6 +20,12 @@ export interface OcrEngine {
   recognize(png: Buffer, opts?: RecognizeOptions): Promise<OcrResult>;
   /** Terminates the workers; the engine MUST NOT be used afterwards. */
   close(): Promise<void>;
+  /**
+   * Optional: a page is sure to come, so start a worker for these languages (default: the
+   * engine's) now, in the background, while the caller does other work. Never throws; a failed
+   * start shows in the first `recognize`.
+   */
+  warm?(languages?: string): void;
 }
 
 export interface RecognizeOptions {
@@ -80,39 +86,78 @@ function normaliseLanguages(languages: string): string[] {
   return langs;
 }
 
+/**
+ * The workers of one language set. They are started as pages wait for them, one at a time up to
+ * `max`: the first page pays for one worker, a second only when a page waits while every worker
+ * reads (each costs ~1 s of CPU to start and ~200 MiB, mostly its WebAssembly heap), so a run of
+ * one or two pages never starts a worker it does not use.
+ */
 interface Pool {
   scheduler: Tesseract.Scheduler;
+  /** Pages queued or being read. */
+  busy: number;
+  /** Workers started or starting. */
+  started: number;
+  max: number;
+  /** Starts one more worker; resolves when it takes jobs. */
+  grow: () => Promise<void>;
+  /** Workers that could not start after the first (the pool reads on with those it has). */
+  failures: unknown[];
+  /** Workers being started, for `close()` to wait for before it terminates them all. */
+  starting: Set<Promise<void>>;
   cleanup: () => void;
 }
 
-async function createPool(langs: string[], workers: number): Promise<Pool> {
+async function createPool(langs: string[], max: number, onStarted: () => void): Promise<Pool> {
   // Loaded on the first page to read: a run without paper (EDIFACT, web orders) never pays for it.
   const tess = (await import('tesseract.js')).default;
   const { dir, cleanup } = languagePath(langs);
   const scheduler = tess.createScheduler();
-  try {
-    const created = await Promise.all(
-      Array.from({ length: workers }, () =>
-        tess.createWorker(langs.join('+'), tess.OEM.LSTM_ONLY, {
-          langPath: dir,
-          gzip: true,
-          // The default cache writes the unpacked model into the working folder and prefers it later.
-          cacheMethod: 'none',
-        }),
-      ),
-    );
-    for (const w of created) {
+  const start = async () => {
+    const w = await tess.createWorker(langs.join('+'), tess.OEM.LSTM_ONLY, {
+      langPath: dir,
+      gzip: true,
+      // The default cache writes the unpacked model into the working folder and prefers it later.
+      cacheMethod: 'none',
+    });
+    try {
       // Mode 3 (automatic layout) reads multi-column order forms far better than the default 6.
       // PNGs carry no trustworthy resolution; without a hint Tesseract guesses 70 dpi.
       await w.setParameters({ tessedit_pageseg_mode: tess.PSM.AUTO, user_defined_dpi: '300' });
-      scheduler.addWorker(w);
+    } catch (err) {
+      await w.terminate().catch(() => {});
+      throw err;
     }
+    scheduler.addWorker(w);
+    onStarted();
+  };
+  const pool: Pool = {
+    scheduler,
+    busy: 0,
+    started: 1,
+    max,
+    failures: [],
+    starting: new Set(),
+    cleanup,
+    grow: () => {
+      pool.started++;
+      const growing = start().catch((err) => {
+        // Not counted: a later page may try again (a few times at most).
+        pool.started--;
+        pool.failures.push(err);
+      });
+      pool.starting.add(growing);
+      return growing.finally(() => pool.starting.delete(growing));
+    },
+  };
+  try {
+    await start();
   } catch (err) {
     await scheduler.terminate().catch(() => {});
     cleanup();
     throw err;
   }
-  return { scheduler, cleanup };
+  return pool;
 }
 
 function toWords(page: Tesseract.Page): Word[] {
@@ -133,21 +178,25 @@ function toWords(page: Tesseract.Page): Word[] {
 }
 
 /**
- * An engine backed by a tesseract.js scheduler per language set, one worker per core. Workers are
- * created on first use of a language set and reused until `close()`.
+ * An engine backed by a tesseract.js scheduler per language set, up to one worker per core.
+ * Workers are started as pages wait for them (see Pool) and reused until `close()`.
  */
-export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine {
+export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine & {
+  /** Workers started so far, all language sets together (they start as pages wait for them). */
+  workersStarted(): number;
+} {
   const workers = Math.max(1, opts.workers ?? os.cpus().length);
   const defaultLanguages = opts.languages ?? 'spa';
   const pools = new Map<string, Promise<Pool>>();
   let closed = false;
+  let workersStarted = 0;
 
   const pool = (languages: string): Promise<Pool> => {
     const langs = normaliseLanguages(languages);
     const key = langs.join('+');
     let p = pools.get(key);
     if (!p) {
-      p = createPool(langs, workers);
+      p = createPool(langs, workers, () => workersStarted++);
       // A failed start is not cached, so a later call can try again.
       p.catch(() => pools.delete(key));
       pools.set(key, p);
@@ -156,18 +205,36 @@ export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine {
   };
 
   return {
+    workersStarted: () => workersStarted,
+    warm(languages) {
+      if (closed) return;
+      try {
+        pool(languages ?? defaultLanguages).catch(() => {});
+      } catch {
+        // An unknown language: its recognize says so.
+      }
+    },
     async recognize(png, ropts) {
       if (closed) throw new Error('The OCR engine is closed.');
-      const { scheduler } = await pool(ropts?.languages ?? defaultLanguages);
+      const p = await pool(ropts?.languages ?? defaultLanguages);
       const started = performance.now();
-      // rotateAuto measures skew and reads the straightened page; the binary image it returns
-      // is that page (cheap to ask for), which the review screen needs to match the boxes.
-      const { data } = await scheduler.addJob(
-        'recognize',
-        png,
-        { rotateAuto: !ropts?.crop },
-        { blocks: true, text: false, imageBinary: true },
-      );
+      p.busy++;
+      // More pages than workers: one more worker, while the others read (this page goes to
+      // whichever worker is free first).
+      if (p.busy > p.started && p.started < p.max && p.failures.length < p.max) void p.grow();
+      let data: Tesseract.Page;
+      try {
+        // rotateAuto measures skew and reads the straightened page; the binary image it returns
+        // is that page (cheap to ask for), which the review screen needs to match the boxes.
+        ({ data } = await p.scheduler.addJob(
+          'recognize',
+          png,
+          { rotateAuto: !ropts?.crop },
+          { blocks: true, text: false, imageBinary: true },
+        ));
+      } finally {
+        p.busy--;
+      }
       ocrSeconds.observe({ kind: ropts?.crop ? 'crop' : 'page' }, secondsSince(started));
       const words = toWords(data);
       const confidence = words.length ? words.reduce((s, w) => s + w.confidence, 0) / words.length : 0;
@@ -183,6 +250,7 @@ export function createOcrEngine(opts: OcrEngineOptions = {}): OcrEngine {
       for (const p of all) {
         const settled = await p.catch(() => null);
         if (!settled) continue;
+        await Promise.all(settled.starting);
         await settled.scheduler.terminate();
         settled.cleanup();
       }
