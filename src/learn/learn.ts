@@ -31,6 +31,11 @@ export function numberOf(text: string, format: 'eu' | 'us'): number | null {
 export interface LineCodes {
   refs: string[];
   gtins: string[];
+  /**
+   * The article's catalog unit: a confirmed line that names no unit is in it (CONTRACTS.md), so a
+   * unit word the page prints for it (`un.` for EA) is one the person confirmed.
+   */
+  unit?: string | null;
 }
 
 export function learnLayout(

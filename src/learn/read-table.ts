@@ -26,6 +26,8 @@ export function numberIn(words: Word[], format: 'eu' | 'us'): { value: number; w
 export interface ReadLine {
   line: OrderLine;
   words: Partial<Record<string, Word[]>>;
+  /** The unit word is one the customer printed for this unit on the confirmed order (`un.` for EA). */
+  taughtUnit?: boolean;
 }
 
 /** The order lines: rows between a header row and the table's end whose quantity column holds a number. */
@@ -195,11 +197,14 @@ function lineOf(
   if (!codeWord && !line.description) return null;
   // A unit is a word of letters (`UD`, `un.`): digits alone in the unit's column are something else.
   const unit = cells.unit?.find((w) => /\p{L}/u.test(w.text));
+  let taughtUnit = false;
   if (unit) {
     // A unit the customer prints otherwise is the unit the confirmed order named for it.
     const printed = trimmed(unit.text);
-    line.unit =
-      table.units?.find((u) => u.printed === fold(printed))?.unit ?? (printed.toUpperCase() || null);
+    const taught = table.units?.find((u) => u.printed === fold(printed))?.unit;
+    line.unit = taught ?? (printed.toUpperCase() || null);
+    words.unit = [unit];
+    taughtUnit = taught !== undefined;
   }
   const price = cells.price ? numberIn(cells.price, fmt) : null;
   const amount = cells.amount ? numberIn(cells.amount, fmt) : null;
@@ -214,7 +219,7 @@ function lineOf(
     line.unitPrice = table.per ? Math.round((price.value / table.per) * 1e6) / 1e6 : price.value;
     words.unitPrice = price.words;
   }
-  return { line, words };
+  return { line, words, ...(taughtUnit ? { taughtUnit } : {}) };
 }
 
 /**

@@ -31,11 +31,14 @@ export interface LearnedReading {
   /** The customer's tax id as printed where it was taught, for master data to confirm. */
   taxId: string | null;
   fieldMeta: Record<string, FieldMeta>;
+  /** Lines whose unit word is the one the customer printed for that unit on the confirmed order. */
+  taughtUnits: number[];
 }
 
 export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReading {
   const rows = rowsOf(pages);
   const order = emptyOrder();
+  const taughtUnits: number[] = [];
   const fieldMeta: Record<string, FieldMeta> = {};
   const put = (path: string, words: Word[], factor = 1) => {
     fieldMeta[path] = { confidence: round3(minConfidence(words) * factor), source: boxOf(rows, words) };
@@ -90,9 +93,10 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
     order.lines = lines.map((l) => l.line);
     lines.forEach((l, i) => {
       for (const [key, words] of Object.entries(l.words)) if (words) put(`lines[${i}].${key}`, words);
+      if (l.taughtUnit) taughtUnits.push(i);
     });
   }
-  return { order, taxId, fieldMeta };
+  return { order, taxId, fieldMeta, taughtUnits };
 }
 
 /**
