@@ -75,13 +75,15 @@ function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: num
       continue;
     }
     if (!inTable) continue;
-    if (tokens[0] && ignore.has(tokens[0])) continue;
+    const cells = assign(r, table.columns);
+    // A row the taught table had no line on (`C/ Gremi de Teixidors, 35` in the left margin) may share
+    // its row with an order line on the next document: a code and a quantity in their columns keep it.
+    if (tokens[0] && ignore.has(tokens[0]) && !holdsLine(cells)) continue;
     if (startsWith(tokens, table.end)) {
       // A later header row (the next page's) opens the table again.
       inTable = false;
       continue;
     }
-    const cells = assign(r, table.columns);
     let line = lineOf(cells, table, model, out.length + 1);
     const part = halfOf(cells);
     // A line whose code the row grouping put apart from its numbers (a description over two rows
@@ -113,6 +115,14 @@ function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: num
 }
 
 type Cells = Partial<Record<LearnedColumn, Word[]>>;
+
+/** An article code in the code column and a number in the quantity column: an order line's row. */
+function holdsLine(cells: Cells): boolean {
+  return (
+    codeIn(cells.code ?? []).some((w) => /\d/.test(w.text)) &&
+    (cells.quantity ?? []).some((w) => /\d/.test(w.text))
+  );
+}
 
 /** A row that is half a line: a code and no quantity, or a quantity and no code. */
 function halfOf(cells: Cells): 'code' | 'numbers' | null {
@@ -249,9 +259,8 @@ function readSequences(rows: Row[], table: TableRule, model: LayoutModel): ReadL
   );
   for (const r of rows.slice(Math.max(0, opens))) {
     const lead = r.words.map((w) => labelToken(w.text)).find((t) => t !== null);
-    if (lead && ignore.has(lead)) continue;
     const cells = matchSequence(r.words, seq);
-    if (!cells) continue;
+    if (!cells || (lead && ignore.has(lead) && !holdsLine(cells))) continue;
     const line = lineOf(cells, table, model, out.length + 1);
     if (line) out.push(line);
   }
