@@ -6,6 +6,7 @@ import { at, page } from '../extract/testing.ts';
 import { withLearned } from './apply.ts';
 import { learnLayout } from './learn.ts';
 import type { KnownLayout } from './model.ts';
+import { readWithLayout } from './read.ts';
 import { eu, round2 } from './testing-docs.ts';
 
 /** Devset P5's table: the quantity and its unit (`un.`) share one cell; the order names no unit. */
@@ -100,5 +101,27 @@ describe('a unit word the confirmed order stands for', () => {
     const plain = await withLearned(extractOrders(pages), pages, [untaught]);
     if (plain.kind !== 'orders') throw new Error('rejected');
     expect(plain.orders[0]!.fieldMeta['lines[0].unit']?.confidence ?? 0).toBeLessThan(0.7);
+  });
+
+  it('reads a quantity OCR glued to its unit (`7un.`), in whichever of the two columns it stands', () => {
+    const learned = learnLayout([page(taught)], order, [
+      { refs: [], gtins: [], unit: 'EA' },
+      { refs: [], gtins: [], unit: 'EA' },
+    ]);
+    const next = doc('CN-0103', [
+      ['A-1', 'Valvula retencao 3/4', 30, 5.25],
+      ['A-3', 'Curva PVC 90 mm', 40, 1.65],
+    ]).map((r) => r.replace('40 un.', '  7un.'));
+    const read = readWithLayout([page(next)], learned.model);
+    expect(read.order.lines.map((l) => [l.customerRef, l.quantity, l.unit])).toEqual([
+      ['A-1', 30, 'EA'],
+      ['A-3', 7, 'EA'],
+    ]);
+    // Printed where the quantities stand, it gives the unit too.
+    const left = next.map((r) => r.replace('  7un.', '7un.'));
+    expect(readWithLayout([page(left)], learned.model).order.lines.map((l) => [l.quantity, l.unit])).toEqual([
+      [30, 'EA'],
+      [7, 'EA'],
+    ]);
   });
 });

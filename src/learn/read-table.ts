@@ -174,6 +174,9 @@ function assign(r: Row, columns: ColumnRule[]): Partial<Record<LearnedColumn, Wo
   return out;
 }
 
+/** A number and a short unit word printed as one word (`7un.`, `12UD`). */
+const GLUED = /^\d+(?:[.,]\d+)?\p{L}{1,4}\.?$/u;
+
 function lineOf(
   cells: Partial<Record<LearnedColumn, Word[]>>,
   table: TableRule,
@@ -181,6 +184,17 @@ function lineOf(
   lineNo: number,
 ): ReadLine | null {
   const fmt = model.formats.number;
+  // A quantity OCR glued to its unit (`7un.` for `7 un.`) stands over both columns: read from the
+  // one word, its digits the quantity, its letters the unit.
+  const glued = [...(cells.quantity ?? []), ...(cells.unit ?? [])].find(
+    (w) => GLUED.test(trimmed(w.text)) && numberOf(w.text, fmt) !== null,
+  );
+  if (glued) {
+    const others = (ws: Word[] | undefined, kind: RegExp) =>
+      (ws ?? []).some((w) => w !== glued && kind.test(w.text));
+    if (!others(cells.quantity, /\d/)) cells = { ...cells, quantity: [glued] };
+    if (!others(cells.unit, /\p{L}/u)) cells = { ...cells, unit: [glued] };
+  }
   const quantity = cells.quantity ? numberIn(cells.quantity, fmt) : null;
   if (!quantity || quantity.value <= 0) return null;
   const line = emptyLine(lineNo);
@@ -210,7 +224,7 @@ function lineOf(
   let taughtUnit = false;
   if (unit) {
     // A unit the customer prints otherwise is the unit the confirmed order named for it.
-    const printed = trimmed(unit.text);
+    const printed = unit === glued ? trimmed(unit.text).replace(/^[\d.,]+/, '') : trimmed(unit.text);
     const taught = table.units?.find((u) => u.printed === fold(printed))?.unit;
     line.unit = taught ?? (printed.toUpperCase() || null);
     words.unit = [unit];
