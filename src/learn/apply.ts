@@ -21,7 +21,14 @@ import { notOrderTitle } from '../extract/doc-kind.ts';
 import { groupLines } from '../extract/index.ts';
 import { fingerprintOf, READ_LAYOUT, similarity, TokenIndex } from './fingerprint.ts';
 import { HEADER_FIELDS, type KnownLayout } from './model.ts';
-import { confirmByArithmetic, mergeLines, sameLines, supportOf, witnessed } from './merge-lines.ts';
+import {
+  confirmByArithmetic,
+  confirmTaughtUnits,
+  mergeLines,
+  sameLines,
+  supportOf,
+  witnessed,
+} from './merge-lines.ts';
 import { type LearnedReading, readWithLayout } from './read.ts';
 
 import { repairPo } from './words.ts';
@@ -148,6 +155,7 @@ function merge(
       Object.assign(fieldMeta, lineMeta);
       order.lines = lines;
       learnedLines = true;
+      if (match.score >= 0.8) confirmTaughtUnits(order.lines, reading.taughtUnits, fieldMeta, notes, from);
     }
     // The lines kept are witnessed whole themselves, or are the generic reader's lines, witnessed.
     const stated = order.total === null ? [] : [order.total];

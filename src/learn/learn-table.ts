@@ -7,7 +7,12 @@ import type { OrderLine } from '../domain/order.ts';
 import type { Word } from '../domain/page.ts';
 import { type LineCodes, near, numberOf } from './learn.ts';
 import type { ColumnRule, LearnedColumn, TableRule } from './model.ts';
+import { canonicalUnit } from '../validate/line-checks.ts';
 import { fold, labelToken, type Row, trimmed } from './words.ts';
+
+/** A printed unit word that names the unit (`un.`, `UD` for EA), as master data's aliases have it. */
+const sameUnitWord = (printed: string, unit: string) =>
+  /\p{L}/u.test(printed) && canonicalUnit(trimmed(printed)) === canonicalUnit(unit);
 
 export interface TableFound {
   rule: TableRule;
@@ -37,8 +42,14 @@ export function learnTable(
       per: number;
       code: TableRule['code'];
     } | null = null;
+    // A line the person confirmed without a unit is in its article's catalog unit: the unit word
+    // printed for it is learned only where it is that unit (`un.` for EA), not any short word.
+    const catalog = line.unit === null ? (codes[n]?.unit ?? null) : null;
+    const unitOf = catalog ?? line.unit;
     for (let i = from; i < rows.length; i++) {
-      const found = pickCells(rows[i]!.words, line, format, codes[n]);
+      const found = pickCells(rows[i]!.words, { ...line, unit: unitOf }, format, codes[n]);
+      if (catalog && found.pick.unit && !sameUnitWord(found.pick.unit[0]!.text, catalog))
+        delete found.pick.unit;
       const score = Object.keys(found.pick).filter((k) => k !== 'description').length;
       if (found.pick.quantity && score >= 2 && (!best || score > best.score)) {
         best = { row: i, pick: found.pick, score, per: found.per, code: found.code };
@@ -51,7 +62,7 @@ export function learnTable(
     fields.push(best.code);
     if (best.pick.price) pers.push(best.per);
     const printed = best.pick.unit?.[0] ? trimmed(best.pick.unit[0].text) : null;
-    if (printed && line.unit && fold(printed) !== fold(line.unit)) units.set(fold(printed), line.unit);
+    if (printed && unitOf && fold(printed) !== fold(unitOf)) units.set(fold(printed), unitOf);
     from = best.row + 1;
   }
   if (lineRows.length === 0) return null;

@@ -31,6 +31,11 @@ export function numberOf(text: string, format: 'eu' | 'us'): number | null {
 export interface LineCodes {
   refs: string[];
   gtins: string[];
+  /**
+   * The article's catalog unit: a confirmed line that names no unit is in it (CONTRACTS.md), so a
+   * unit word the page prints for it (`un.` for EA) is one the person confirmed.
+   */
+  unit?: string | null;
 }
 
 export function learnLayout(
@@ -71,7 +76,11 @@ export function learnLayout(
       continue;
     }
     if (hit.order === 'mdy') date = 'mdy';
-    header[field] = ruleFor(rows, hit.row, hit.words);
+    // A written date may wrap under itself (`martes, 10 de` / `noviembre de 2026`): the rule is the
+    // first row's part, and says the value goes on on the next row.
+    const head = hit.words.filter((w) => rows[hit.row]!.words.includes(w));
+    const rule = ruleFor(rows, hit.row, head);
+    header[field] = head.length < hit.words.length ? { ...rule, words: hit.words.length, wraps: true } : rule;
   }
   const table = learnTable(rows, order.lines, number, codes);
   if (!table && order.lines.length > 0) missed.push('lines');
@@ -149,7 +158,16 @@ function findTaxId(rows: Row[], taxId: string): { row: number; words: Word[] } |
  * that is when it was sent, not where the layout prints the order date.
  */
 function findDate(rows: Row[], iso: string): { row: number; words: Word[]; order: 'dmy' | 'mdy' } | null {
-  let first: { row: number; words: Word[]; order: 'dmy' | 'mdy' } | null = null;
+  type Found = { row: number; words: Word[]; order: 'dmy' | 'mdy' };
+  // Labelled: the label is of the value's first row (the part of a wrapped date on it).
+  const labelled = (f: Found) =>
+    ruleFor(
+      rows,
+      f.row,
+      f.words.filter((w) => rows[f.row]!.words.includes(w)),
+    ).label.length > 0;
+  let first: Found | null = null;
+  let wrapped: Found | null = null;
   for (const [i, r] of rows.entries()) {
     const texts = r.words.map((w) => w.text);
     for (let k = 0; k < texts.length; k++) {
@@ -157,12 +175,54 @@ function findDate(rows: Row[], iso: string): { row: number; words: Word[]; order
         const hit = dateAtStart(texts.slice(k), order);
         if (hit?.iso !== iso) continue;
         const found = { row: i, words: r.words.slice(k, k + hit.count), order };
-        if (ruleFor(rows, i, found.words).label.length > 0) return found;
+        if (labelled(found)) return found;
         first = first ?? found;
+      }
+      // A date written over two rows, its second part right under the first (`martes, 10 de` /
+      // `noviembre de 2026`).
+      const head = runFrom(r.words, k);
+      const both = [...head, ...continuation(rows, i, head)];
+      if (both.length === head.length) continue;
+      for (const order of ['dmy', 'mdy'] as const) {
+        const hit = dateAtStart(
+          both.map((w) => w.text),
+          order,
+        );
+        if (hit?.iso !== iso || hit.count <= head.length) continue;
+        const found = { row: i, words: both.slice(0, hit.count), order };
+        if (!wrapped || (!labelled(wrapped) && labelled(found))) wrapped = found;
       }
     }
   }
-  return first;
+  // A labelled date over two rows before an unlabelled one on one row.
+  return wrapped && labelled(wrapped) ? wrapped : (first ?? wrapped);
+}
+
+/** The words from `k` on that follow each other with no wide gap (one block's words on the row). */
+export function runFrom(words: Word[], k: number): Word[] {
+  const out = [words[k]!];
+  for (let j = k + 1; j < words.length; j++) {
+    const prev = words[j - 1]!;
+    if (words[j]!.x - (prev.x + prev.w) > 1.5 * words[j]!.h) break;
+    out.push(words[j]!);
+  }
+  return out;
+}
+
+/**
+ * The words of the row under `row` that go on from `head`: starting about where it starts, one
+ * run of words (`noviembre de 2026` under `martes, 10 de`), not the next block across the page.
+ */
+export function continuation(rows: Row[], row: number, head: Word[]): Word[] {
+  const r = rows[row];
+  const down = rows[row + 1];
+  const first = head[0];
+  if (!r || !down || !first || down.page !== r.page) return [];
+  // Right under it: not a row further down the page.
+  const lineGap = down.top - r.bottom;
+  if (lineGap > 1.5 * (r.bottom - r.top)) return [];
+  const k = down.words.findIndex((w) => Math.abs(w.x - first.x) <= 2 * first.h);
+  return k === -1 ? [] : runFrom(down.words, k);
 }
 
 /** The stated total: the lowest place on the pages (below the table when there is one) printing it. */

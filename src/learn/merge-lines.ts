@@ -242,3 +242,34 @@ function describe(lines: OrderLine[]): string {
     .map((l) => `${l.quantity ?? '?'} x ${l.customerRef ?? l.sku ?? l.gtin ?? l.description ?? '?'}`);
   return `${shown.join('; ')}${lines.length > 12 ? '; ...' : ''}`;
 }
+
+/**
+ * A unit word the customer printed for this unit on the order a person confirmed (`un.` for EA, in
+ * the same column of the same layout) is a second witness of the line's unit, beside OCR's own
+ * confidence in the glyphs: raised halfway to 1, as any witness raises a field. Master data still
+ * checks the unit is the article's; nothing is raised that was not read.
+ */
+export function confirmTaughtUnits(
+  lines: OrderLine[],
+  taught: number[],
+  fieldMeta: Record<string, FieldMeta>,
+  notes: Finding[],
+  from: string,
+) {
+  for (const i of taught) {
+    const path = `lines[${i}].unit`;
+    const meta = fieldMeta[path];
+    const unit = lines[i]?.unit;
+    if (!meta || !unit || meta.confidence >= 1) continue;
+    const confidence = Math.round((meta.confidence + (1 - meta.confidence) / 2) * 1000) / 1000;
+    fieldMeta[path] = { ...meta, confidence };
+    notes.push(
+      finding(
+        'low_confidence',
+        'info',
+        path,
+        `Line ${i + 1}: the unit word is the one the customer printed for ${unit} on the order confirmed for ${from}; read with confidence ${meta.confidence}, confirmed (${confidence}).`,
+      ),
+    );
+  }
+}

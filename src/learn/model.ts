@@ -24,6 +24,8 @@ export interface HeaderRule {
   box: { page: number; x: number; y: number; w: number; h: number };
   /** Words the value took (a written date: several). */
   words: number;
+  /** The value goes on on the row under it (a written date over two rows: `martes, 10 de` / `noviembre de 2026`). */
+  wraps?: boolean;
 }
 
 export interface ColumnRule {

@@ -26,6 +26,8 @@ export function numberIn(words: Word[], format: 'eu' | 'us'): { value: number; w
 export interface ReadLine {
   line: OrderLine;
   words: Partial<Record<string, Word[]>>;
+  /** The unit word is one the customer printed for this unit on the confirmed order (`un.` for EA). */
+  taughtUnit?: boolean;
 }
 
 /** The order lines: rows between a header row and the table's end whose quantity column holds a number. */
@@ -73,13 +75,15 @@ function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: num
       continue;
     }
     if (!inTable) continue;
-    if (tokens[0] && ignore.has(tokens[0])) continue;
+    const cells = assign(r, table.columns);
+    // A row the taught table had no line on (`C/ Gremi de Teixidors, 35` in the left margin) may share
+    // its row with an order line on the next document: a code and a quantity in their columns keep it.
+    if (tokens[0] && ignore.has(tokens[0]) && !holdsLine(cells)) continue;
     if (startsWith(tokens, table.end)) {
       // A later header row (the next page's) opens the table again.
       inTable = false;
       continue;
     }
-    const cells = assign(r, table.columns);
     let line = lineOf(cells, table, model, out.length + 1);
     const part = halfOf(cells);
     // A line whose code the row grouping put apart from its numbers (a description over two rows
@@ -111,6 +115,14 @@ function readTable(rows: Row[], table: TableRule, model: LayoutModel, share: num
 }
 
 type Cells = Partial<Record<LearnedColumn, Word[]>>;
+
+/** An article code in the code column and a number in the quantity column: an order line's row. */
+function holdsLine(cells: Cells): boolean {
+  return (
+    codeIn(cells.code ?? []).some((w) => /\d/.test(w.text)) &&
+    (cells.quantity ?? []).some((w) => /\d/.test(w.text))
+  );
+}
 
 /** A row that is half a line: a code and no quantity, or a quantity and no code. */
 function halfOf(cells: Cells): 'code' | 'numbers' | null {
@@ -162,6 +174,9 @@ function assign(r: Row, columns: ColumnRule[]): Partial<Record<LearnedColumn, Wo
   return out;
 }
 
+/** A number and a short unit word printed as one word (`7un.`, `12UD`). */
+const GLUED = /^\d+(?:[.,]\d+)?\p{L}{1,4}\.?$/u;
+
 function lineOf(
   cells: Partial<Record<LearnedColumn, Word[]>>,
   table: TableRule,
@@ -169,6 +184,17 @@ function lineOf(
   lineNo: number,
 ): ReadLine | null {
   const fmt = model.formats.number;
+  // A quantity OCR glued to its unit (`7un.` for `7 un.`) stands over both columns: read from the
+  // one word, its digits the quantity, its letters the unit.
+  const glued = [...(cells.quantity ?? []), ...(cells.unit ?? [])].find(
+    (w) => GLUED.test(trimmed(w.text)) && numberOf(w.text, fmt) !== null,
+  );
+  if (glued) {
+    const others = (ws: Word[] | undefined, kind: RegExp) =>
+      (ws ?? []).some((w) => w !== glued && kind.test(w.text));
+    if (!others(cells.quantity, /\d/)) cells = { ...cells, quantity: [glued] };
+    if (!others(cells.unit, /\p{L}/u)) cells = { ...cells, unit: [glued] };
+  }
   const quantity = cells.quantity ? numberIn(cells.quantity, fmt) : null;
   if (!quantity || quantity.value <= 0) return null;
   const line = emptyLine(lineNo);
@@ -195,11 +221,14 @@ function lineOf(
   if (!codeWord && !line.description) return null;
   // A unit is a word of letters (`UD`, `un.`): digits alone in the unit's column are something else.
   const unit = cells.unit?.find((w) => /\p{L}/u.test(w.text));
+  let taughtUnit = false;
   if (unit) {
     // A unit the customer prints otherwise is the unit the confirmed order named for it.
-    const printed = trimmed(unit.text);
-    line.unit =
-      table.units?.find((u) => u.printed === fold(printed))?.unit ?? (printed.toUpperCase() || null);
+    const printed = unit === glued ? trimmed(unit.text).replace(/^[\d.,]+/, '') : trimmed(unit.text);
+    const taught = table.units?.find((u) => u.printed === fold(printed))?.unit;
+    line.unit = taught ?? (printed.toUpperCase() || null);
+    words.unit = [unit];
+    taughtUnit = taught !== undefined;
   }
   const price = cells.price ? numberIn(cells.price, fmt) : null;
   const amount = cells.amount ? numberIn(cells.amount, fmt) : null;
@@ -214,7 +243,7 @@ function lineOf(
     line.unitPrice = table.per ? Math.round((price.value / table.per) * 1e6) / 1e6 : price.value;
     words.unitPrice = price.words;
   }
-  return { line, words };
+  return { line, words, ...(taughtUnit ? { taughtUnit } : {}) };
 }
 
 /**
@@ -244,9 +273,8 @@ function readSequences(rows: Row[], table: TableRule, model: LayoutModel): ReadL
   );
   for (const r of rows.slice(Math.max(0, opens))) {
     const lead = r.words.map((w) => labelToken(w.text)).find((t) => t !== null);
-    if (lead && ignore.has(lead)) continue;
     const cells = matchSequence(r.words, seq);
-    if (!cells) continue;
+    if (!cells || (lead && ignore.has(lead) && !holdsLine(cells))) continue;
     const line = lineOf(cells, table, model, out.length + 1);
     if (line) out.push(line);
   }

@@ -9,6 +9,7 @@ import type { ExtractedOrder, FieldMeta } from '../domain/extraction.ts';
 import { emptyOrder } from '../domain/order.ts';
 import type { Page, Word } from '../domain/page.ts';
 import { dateAtStart } from '../extract/index.ts';
+import { continuation, runFrom } from './learn.ts';
 import type { HeaderRule, LayoutModel } from './model.ts';
 import { numberIn, readLines } from './read-table.ts';
 import {
@@ -31,11 +32,14 @@ export interface LearnedReading {
   /** The customer's tax id as printed where it was taught, for master data to confirm. */
   taxId: string | null;
   fieldMeta: Record<string, FieldMeta>;
+  /** Lines whose unit word is the one the customer printed for that unit on the confirmed order. */
+  taughtUnits: number[];
 }
 
 export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReading {
   const rows = rowsOf(pages);
   const order = emptyOrder();
+  const taughtUnits: number[] = [];
   const fieldMeta: Record<string, FieldMeta> = {};
   const put = (path: string, words: Word[], factor = 1) => {
     fieldMeta[path] = { confidence: round3(minConfidence(words) * factor), source: boxOf(rows, words) };
@@ -56,17 +60,19 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
   }
   for (const field of ['orderDate', 'deliveryDate'] as const) {
     const rule = model.header[field];
-    const at =
-      rule &&
-      valueWords(
-        rows,
-        rule,
-        (words) =>
-          dateAtStart(
-            words.map((w) => w.text),
-            model.formats.date,
-          ) !== null,
+    // A date taught over two rows is read on with the row under it (`martes, 10 de` / `noviembre de 2026`).
+    const whole = (words: Word[], row: number) => {
+      if (!rule?.wraps || words.length === 0) return words;
+      const head = runFrom(words, 0);
+      return [...head, ...continuation(rows, row, head)];
+    };
+    const dated = (words: Word[]) =>
+      dateAtStart(
+        words.map((w) => w.text),
+        model.formats.date,
       );
+    const found = rule && valueWords(rows, rule, (words, row) => dated(whole(words, row)) !== null);
+    const at = found ? { ...found, words: whole(found.words, found.row) } : null;
     const texts = at ? at.words.map((w) => w.text) : [];
     const hit = at ? dateAtStart(texts, model.formats.date) : null;
     if (hit && at) {
@@ -90,9 +96,10 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
     order.lines = lines.map((l) => l.line);
     lines.forEach((l, i) => {
       for (const [key, words] of Object.entries(l.words)) if (words) put(`lines[${i}].${key}`, words);
+      if (l.taughtUnit) taughtUnits.push(i);
     });
   }
-  return { order, taxId, fieldMeta };
+  return { order, taxId, fieldMeta, taughtUnits };
 }
 
 /**
@@ -104,8 +111,8 @@ export function readWithLayout(pages: Page[], model: LayoutModel): LearnedReadin
 function valueWords(
   rows: Row[],
   rule: HeaderRule,
-  fits: (words: Word[]) => boolean = () => false,
-): { words: Word[]; factor: number } | null {
+  fits: (words: Word[], row: number) => boolean = () => false,
+): { words: Word[]; row: number; factor: number } | null {
   const labels = rule.label.length > 0 ? findLabel(rows, rule) : [];
   for (const { row, end, x0 } of labels) {
     const r = rows[row]!;
@@ -114,7 +121,7 @@ function valueWords(
       const x0 = (rule.box.x - 0.08) * r.width;
       const x1 = (rule.box.x + rule.box.w + 0.08) * r.width;
       const after = r.words.filter((w) => w.x >= end - 1 && w.x + w.w > x0 && w.x < x1);
-      if (after.length > 0) return { words: after.slice(0, Math.max(rule.words, 3)), factor: 1 };
+      if (after.length > 0) return { words: after.slice(0, Math.max(rule.words, 3)), row, factor: 1 };
     } else {
       for (let i = row + 1; i < Math.min(rows.length, row + 4); i++) {
         const down = rows[i]!;
@@ -123,7 +130,7 @@ function valueWords(
         const under = down.words.filter(
           (w) => w.x + w.w > x0 - slack && w.x < x0 + rule.box.w * down.width + slack,
         );
-        if (under.length > 0) return { words: under.slice(0, Math.max(rule.words, 3)), factor: 1 };
+        if (under.length > 0) return { words: under.slice(0, Math.max(rule.words, 3)), row: i, factor: 1 };
       }
     }
   }
@@ -133,8 +140,9 @@ function valueWords(
   // A taught label that is not on the page: read at the place only a value of the learned form whose
   // label OCR garbled (read with doubt). Other words read clearly there (`Solicitud de oferta:` where
   // `Nº pedido:` was taught) make it another document, and nothing is read.
-  if (rule.label.length > 0 && !(fits(placed.words) && labelGarbled(rows, placed, rule))) return null;
-  return { words: placed.words, factor: 1 };
+  if (rule.label.length > 0 && !(fits(placed.words, placed.row) && labelGarbled(rows, placed, rule)))
+    return null;
+  return { words: placed.words, row: placed.row, factor: 1 };
 }
 
 /** OCR doubted the words where the rule's label stood (before the value, or over it): it may be the label. */

@@ -192,14 +192,18 @@ async function codesOf(tx: Queryable, customerId: string, order: CanonicalOrder)
     `SELECT sku, customer_ref FROM cross_refs WHERE customer_id = $1 AND sku = ANY($2)`,
     [customerId, skus],
   );
-  const gtins = await tx.query<{ sku: string; gtin: string }>(
-    `SELECT sku, gtin FROM products WHERE sku = ANY($1) AND gtin IS NOT NULL`,
+  const products = await tx.query<{ sku: string; gtin: string | null; unit: string | null }>(
+    `SELECT sku, gtin, unit FROM products WHERE sku = ANY($1)`,
     [skus],
   );
-  return order.lines.map((l) => ({
-    refs: refs.filter((r) => r.sku === l.sku).map((r) => r.customer_ref),
-    gtins: gtins.filter((g) => g.sku === l.sku).map((g) => g.gtin),
-  }));
+  return order.lines.map((l) => {
+    const product = products.find((g) => g.sku === l.sku);
+    return {
+      refs: refs.filter((r) => r.sku === l.sku).map((r) => r.customer_ref),
+      gtins: product?.gtin ? [product.gtin] : [],
+      unit: product?.unit ?? null,
+    };
+  });
 }
 
 async function storeLayout(
