@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCurrency } from './evidence.ts';
+import { findCurrency, isCurrencyWord } from './evidence.ts';
 import { groupLines } from './layout.ts';
 import { page } from './testing.ts';
 
@@ -27,5 +27,10 @@ describe('the currency a document names', () => {
 
   it('counts a code above a stray symbol', () => {
     expect(currency(['Unit $ each', 'Total EUR 120,00'])).toBe('EUR');
+  });
+
+  it('knows the same currency words when it looks for unread prices', () => {
+    for (const w of ['€', '$', 'EUR', 'eur', 'CHF', 'SEK', 'euros']) expect(isCurrencyWord(w)).toBe(true);
+    for (const w of ['$.L.U.', 'Stk', 'UN', '12,50']) expect(isCurrencyWord(w)).toBe(false);
   });
 });

@@ -158,6 +158,11 @@ const CODES = new Set([
 /** Symbols and groups that can stand around an amount: "€", "12,50€", "US$1,200.00", "(£45.00/roll)". */
 const AROUND_AMOUNT = /^[(]?(?:US)?[\d.,' ]*[€$£][\d.,' ]*(?:\/\p{L}+)?[)]?$/u;
 
+/** True when the word alone names a currency: "€", "$", "EUR", "chf", "euros" (beside an amount, a price). */
+export function isCurrencyWord(text: string): boolean {
+  return /^(?:€|\$|£|US\$)$/.test(text) || CODES.has(text.toUpperCase()) || /^euros?$/i.test(text);
+}
+
 /**
  * The currency a word names: an ISO code or "euros" as a word, or a symbol standing alone or
  * beside an amount. A symbol inside a word is OCR's reading of a letter ("$.L.U." for S.L.U.,

@@ -6,6 +6,7 @@ import { type Cell, cell, cellsOf, charWidth, normalise, type TextLine } from '.
 import { FOUND_BY, type Reading, reading } from './meta.ts';
 import { type NumberFormat, parseNumber } from './numbers.ts';
 import { HEADER_LABELS, type HeaderField, type Label, type LabelMatch, matchLabel } from './vocab.ts';
+import { LINKING_WORDS, OPEN_DATE } from './vocab-words.ts';
 
 /** A label found in the document, with the words that may hold its value (possibly none). */
 export interface LabelHit<F extends string = HeaderField> {
@@ -68,12 +69,6 @@ function colonLabel(text: string): boolean {
   return /^[\p{L}.-]+:$/u.test(text);
 }
 
-/**
- * Words that make the next one the complement of a noun: "entrega:" in "Dirección de entrega:"
- * (a delivery address), "Delivery" in "Terms of Delivery:", "livraison" in "Adresse de livraison".
- */
-const LINKING = new Set(['de', 'del', 'of', 'di', 'da', 'do', 'du', 'des', 'della', 'der', 'la']);
-
 /** True when the words before `i` leave a parenthesis open. */
 function bracketed(words: Word[], i: number): boolean {
   let depth = 0;
@@ -96,7 +91,7 @@ function labelsInCell<F extends string>(c: Cell, vocab: Label<F>[]): { at: numbe
           MID_CELL.has(m.field) &&
           colonLabel(c.words[i + m.count - 1]!.text) &&
           !bracketed(c.words, i) &&
-          !LINKING.has(c.words[i - 1]!.text.toLowerCase())
+          !LINKING_WORDS.has(c.words[i - 1]!.text.toLowerCase())
         ))
     ) {
       continue;
@@ -369,14 +364,6 @@ export function readHeader(
     deliveryUnread: unreadWithDigits(of('deliveryDate')),
   };
 }
-
-/**
- * A delivery date left open, in the six languages: no date to look for elsewhere on the page. A
- * label followed by anything else ("Entregar junto con certificado", "Delivery: by courier") does
- * not say the date is open.
- */
-const OPEN_DATE =
-  /^(?:a|à) (?:convenir|combinar|definir|définir|confirmar)\b|^por (?:confirmar|definir|determinar)\b|^to be (?:agreed|confirmed|advised|arranged)\b|^(?:tba|tbc|asap)\b|^as soon as possible\b|^nach (?:vereinbarung|absprache)\b|^auf abruf\b|^(?:sofort|umgehend)\b|^da (?:concordare|definire|confermare)\b|^(?:urgente?|inmediat[oa]|de inmediato|lo antes posible|dès que possible|immédiat(?:e|ement)?|immediately|prompt)\b/iu;
 
 /** The first label's value, when it holds digits (a date OCR or the reader could not make out). */
 function unreadWithDigits(hits: LabelHit[]): string | null {

@@ -5,6 +5,7 @@
  */
 import type { CanonicalOrder } from '../domain/order.ts';
 import { type DateOrder, dateAtStart } from './dates.ts';
+import { isCurrencyWord } from './evidence.ts';
 import type { HeaderReadings } from './header.ts';
 import type { TextLine } from './layout.ts';
 import type { Reading } from './meta.ts';
@@ -126,7 +127,6 @@ export function linesVouch(order: CanonicalOrder): boolean {
 
 /** A price-shaped word: two decimals ("12,50", "1.234,00", "0.45"), or a currency sign on digits. */
 const MONEY = /^[€$£]?\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{2,4}[€$£]?$|[€$£]\d|\d[€$£]/;
-const CURRENCY_WORD = /^(€|\$|£|eur|usd|gbp|chf)$/i;
 
 /**
  * An order that prints no price, amount or total anywhere (a call-off of catalogue articles, priced
@@ -155,10 +155,7 @@ function unpriced(
       if (used.has(w)) continue;
       const next = line.words[k + 1]?.text ?? '';
       const prev = line.words[k - 1]?.text ?? '';
-      if (
-        MONEY.test(w.text) ||
-        (/\d/.test(w.text) && (CURRENCY_WORD.test(next) || CURRENCY_WORD.test(prev)))
-      ) {
+      if (MONEY.test(w.text) || (/\d/.test(w.text) && (isCurrencyWord(next) || isCurrencyWord(prev)))) {
         return false;
       }
     }

@@ -620,3 +620,29 @@ export const CARRIED = [
   'a transportar',
   'transportado',
 ].map((s) => s.split(' '));
+
+/**
+ * Words that make the next one the complement of a noun: "entrega:" in "Dirección de entrega:"
+ * (a delivery address), "Delivery" in "Terms of Delivery:", "livraison" in "Adresse de livraison".
+ */
+export const LINKING_WORDS = new Set([
+  'de',
+  'del',
+  'of',
+  'di',
+  'da',
+  'do',
+  'du',
+  'des',
+  'della',
+  'der',
+  'la',
+]);
+
+/**
+ * A delivery date left open, in the six languages: no date to look for elsewhere on the page. A
+ * label followed by anything else ("Entregar junto con certificado", "Delivery: by courier") does
+ * not say the date is open.
+ */
+export const OPEN_DATE =
+  /^(?:a|à) (?:convenir|combinar|definir|définir|confirmar)\b|^por (?:confirmar|definir|determinar)\b|^to be (?:agreed|confirmed|advised|arranged)\b|^(?:tba|tbc|asap)\b|^as soon as possible\b|^nach (?:vereinbarung|absprache)\b|^auf abruf\b|^(?:sofort|umgehend)\b|^da (?:concordare|definire|confermare)\b|^(?:urgente?|inmediat[oa]|de inmediato|lo antes posible|dès que possible|immédiat(?:e|ement)?|immediately|prompt)\b/iu;
